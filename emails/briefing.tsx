@@ -1,0 +1,102 @@
+/** @jsxImportSource react */
+// The Briefing email: a reader's ranked articles, each behind a signed, tracked link.
+import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from '@react-email/components';
+
+export interface BriefingItem {
+  title: string;
+  summary: string;
+  source: string;
+  /** The signed /c/ link that redirects to the article. */
+  href: string;
+  reasons: string[];
+}
+
+export interface BriefingProps {
+  editionLabel: string;
+  items: BriefingItem[];
+  /** The newest article of content type `post`, or null when there is none. */
+  latestPost: { title: string; href: string } | null;
+  /** Links for the footer (preferences, unsubscribe), each signed like every other link. */
+  footerLinks: { label: string; href: string }[];
+}
+
+const styles = {
+  body: { backgroundColor: '#f6f5f2', fontFamily: 'system-ui, -apple-system, "Segoe UI", sans-serif', color: '#1d1d1f' },
+  container: { maxWidth: '600px', margin: '0 auto', padding: '24px 16px' },
+  item: { backgroundColor: '#ffffff', borderRadius: '10px', padding: '16px', marginBottom: '12px' },
+  title: { fontSize: '18px', lineHeight: '24px', fontWeight: 600, color: '#0b57d0', textDecoration: 'none' },
+  summary: { fontSize: '15px', lineHeight: '22px', margin: '8px 0 4px' },
+  meta: { fontSize: '13px', color: '#5f6368', margin: '0' },
+  footer: { fontSize: '13px', color: '#5f6368' },
+} as const;
+
+export function Briefing({ editionLabel, items, latestPost, footerLinks }: BriefingProps) {
+  return (
+    <Html lang="en">
+      <Head />
+      <Preview>{`${items.length} articles picked for you: ${items[0]?.title ?? ''}`}</Preview>
+      <Body style={styles.body}>
+        <Container style={styles.container}>
+          <Heading as="h1" style={{ fontSize: '22px' }}>
+            Your Tidings briefing
+          </Heading>
+          <Text style={styles.meta}>{editionLabel}</Text>
+          {items.map((item, index) => (
+            <Section key={index} style={styles.item}>
+              <Link href={item.href} style={styles.title}>
+                {item.title}
+              </Link>
+              {item.summary ? <Text style={styles.summary}>{item.summary}</Text> : null}
+              <Text style={styles.meta}>
+                {item.source}
+                {item.reasons.length > 0 ? ` · ${item.reasons.join(' · ')}` : ''}
+              </Text>
+            </Section>
+          ))}
+          {latestPost ? (
+            <Text style={styles.footer}>
+              Latest post: <Link href={latestPost.href}>{latestPost.title}</Link>
+            </Text>
+          ) : null}
+          <Hr />
+          <Text style={styles.footer}>
+            You get this because you subscribed to Tidings.
+            {footerLinks.map((l, i) => (
+              <span key={i}>
+                {' · '}
+                <Link href={l.href}>{l.label}</Link>
+              </span>
+            ))}
+          </Text>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+Briefing.PreviewProps = {
+  editionLabel: 'Friday, 20 November 2026',
+  items: [
+    {
+      title: 'Why idempotency keys belong to the batch, not the message',
+      summary: 'A retried batch must be byte-identical, or the provider sends it twice.',
+      source: 'Tidings Engineering',
+      href: 'https://example.com/a',
+      reasons: ['because you read about email delivery'],
+    },
+    {
+      title: 'Reading a feed without trusting it',
+      summary: 'Every item is checked against a contract before it can reach a reader.',
+      source: 'Field Notes',
+      href: 'https://example.com/b',
+      reasons: ['new since your last briefing'],
+    },
+  ],
+  latestPost: { title: 'Why idempotency keys belong to the batch, not the message', href: 'https://example.com/a' },
+  footerLinks: [
+    { label: 'Preferences', href: 'https://example.com/preferences' },
+    { label: 'Unsubscribe', href: 'https://example.com/unsubscribe' },
+  ],
+} satisfies BriefingProps;
+
+export default Briefing;

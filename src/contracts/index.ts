@@ -1,0 +1,7 @@
+// Every contract shared by the edge app and the workers, in one import.
+export * from './article';
+export * from './subscriber';
+export * from './source';
+export * from './events';
+export * from './jobs';
+export * from './outbox';

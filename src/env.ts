@@ -1,0 +1,173 @@
+// The environment, validated once at start-up: the only place that reads process.env or Worker bindings.
+import { z } from 'zod';
+
+/** Values shipped for local development only; production refuses every one of them. */
+export const devDefaults = {
+  LINK_SIGNING_KEYS: 'dev:dev-only-link-signing-secret-0000000000000000',
+  SESSION_SECRET: 'dev-only-session-secret-000000000000000000000000',
+  OPERATOR_TOKEN: 'dev-only-operator-token-000000000000000000000000',
+  MAIL_FROM: 'Tidings <briefing@tidings.localhost>',
+} as const;
+
+const MIN_SECRET_LENGTH = 32;
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export type EnvSource = Record<string, string | undefined>;
+
+export interface SigningKey {
+  id: string;
+  secret: string;
+}
+
+const keyIdPattern = /^[A-Za-z0-9_-]{1,16}$/;
+
+const signingKeys = z.string().transform((raw, ctx): SigningKey[] => {
+  const keys: SigningKey[] = [];
+  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const colon = part.indexOf(':');
+    const id = colon > 0 ? part.slice(0, colon) : '';
+    const secret = colon > 0 ? part.slice(colon + 1) : '';
+    if (!keyIdPattern.test(id) || !secret) {
+      ctx.addIssue({ code: 'custom', message: `each key is "id:secret" with an id of 1-16 letters, digits, - or _ (got "${part.slice(0, 20)}…")` });
+      return z.NEVER;
+    }
+    keys.push({ id, secret });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'at least one key is needed, as "id:secret"' });
+    return z.NEVER;
+  }
+  if (new Set(keys.map((k) => k.id)).size !== keys.length) {
+    ctx.addIssue({ code: 'custom', message: 'key ids must be unique' });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default(DEFAULT_REDIS_URL),
+  REDIS_PREFIX: z.string().min(1).default('tidings:'),
+  QUEUE_PREFIX: z.string().min(1).default('{tidings}'),
+  LINK_SIGNING_KEYS: signingKeys.prefault(devDefaults.LINK_SIGNING_KEYS),
+  SESSION_SECRET: z.string().default(devDefaults.SESSION_SECRET),
+  OPERATOR_TOKEN: z.string().default(devDefaults.OPERATOR_TOKEN),
+  RESEND_API_KEY: z.string().min(1).optional(),
+  RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM),
+  BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10),
+  SEED_DEMO: z.stringbool().default(true),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+type Parsed = z.infer<typeof schema>;
+
+export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL'> {
+  PUBLIC_BASE_URL: string;
+  /** True when REDIS_URL was not set, so Tidings may start a private Redis for itself. */
+  redisUrlIsDefault: boolean;
+  /** True when mail goes to the dev outbox rather than a provider. */
+  usesDevOutbox: boolean;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+/** Thrown when the environment cannot run Tidings; its message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(
+      'Tidings cannot start: the configuration is not valid.\n' +
+        problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n') +
+        '\nSee README.md ("Configuration") and .env.example for every variable.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse and check the environment. Throws ConfigError naming each bad variable. */
+export function loadConfig(source: EnvSource = globalThis.process?.env ?? {}): Config {
+  const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        problem: `${issue.message} (got ${JSON.stringify(input[String(issue.path[0])] ?? null)})`,
+      })),
+    );
+  }
+  const env = parsed.data;
+  const config: Config = {
+    ...env,
+    PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    redisUrlIsDefault: input.REDIS_URL === undefined,
+    usesDevOutbox: env.RESEND_API_KEY === undefined,
+  };
+  if (config.NODE_ENV === 'production') {
+    const problems = productionProblems(config, input);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+  return config;
+}
+
+/** The rules that keep a development default from ever reaching real readers. */
+function productionProblems(config: Config, input: Record<string, string | undefined>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const publicUrl = input.PUBLIC_BASE_URL;
+  if (!publicUrl) {
+    problems.push({ variable: 'PUBLIC_BASE_URL', problem: 'is required in production: the https address readers reach, e.g. https://tidings.example.com' });
+  } else {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'https:') {
+      problems.push({ variable: 'PUBLIC_BASE_URL', problem: `must use https in production (got ${publicUrl}); e.g. https://tidings.example.com` });
+    }
+    if (isLocalHostname(url.hostname)) {
+      problems.push({ variable: 'PUBLIC_BASE_URL', problem: `points at this machine (${url.hostname}); links in emails would not open for readers. Use the public address, e.g. https://tidings.example.com` });
+    }
+  }
+  for (const name of ['SESSION_SECRET', 'OPERATOR_TOKEN'] as const) {
+    problems.push(...secretProblems(name, input[name]));
+  }
+  if (!input.LINK_SIGNING_KEYS) {
+    problems.push({ variable: 'LINK_SIGNING_KEYS', problem: `is required in production: "id:secret" pairs, comma-separated, each secret at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 48)` });
+  } else {
+    for (const key of config.LINK_SIGNING_KEYS) {
+      problems.push(...secretProblems(`LINK_SIGNING_KEYS (key "${key.id}")`, key.secret));
+    }
+  }
+  if (config.usesDevOutbox) {
+    problems.push({ variable: 'RESEND_API_KEY', problem: 'is required in production; without it mail would only reach the dev outbox. Set your Resend API key (re_…)' });
+  }
+  if (!input.MAIL_FROM || input.MAIL_FROM === devDefaults.MAIL_FROM) {
+    problems.push({ variable: 'MAIL_FROM', problem: 'is required in production: a sender on your verified domain, e.g. "Tidings <briefing@example.com>"' });
+  }
+  return problems;
+}
+
+function secretProblems(variable: string, value: string | undefined): ConfigProblem[] {
+  const hint = `use at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 48)`;
+  if (!value) return [{ variable, problem: `is required in production; ${hint}` }];
+  if (isPlaceholder(value)) return [{ variable, problem: `is a development or example value; ${hint}` }];
+  if (value.length < MIN_SECRET_LENGTH) return [{ variable, problem: `is too short (${value.length} characters); ${hint}` }];
+  return [];
+}
+
+function isPlaceholder(value: string): boolean {
+  return /dev-only|change-?me|replace-?me|example|secret-here/i.test(value);
+}
+
+/** True for names and addresses that only reach the machine itself. */
+export function isLocalHostname(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (host === '::1' || host === '::' || host === '0.0.0.0') return true;
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return true;
+  if (/^::ffff:(127\.|0\.0\.0\.0)/.test(host) || /^::ffff:7f/.test(host)) return true;
+  return false;
+}

@@ -1,0 +1,116 @@
+// The Node entry: `npm start` runs the edge app and every worker in one process (the embedded default).
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './app';
+import { ConfigError, loadConfig, type Config } from './env';
+import { createDirectRecorder } from './core/recorder';
+import { appendEvents } from './store/events';
+import { ensureRedis, RedisUnavailableError, type RedisTarget } from './runtime/private-redis';
+import { openServices, type Services } from './runtime/services';
+import { startWorkers, type RunningWorkers } from '../workers/index';
+import { seedDemo } from '../workers/seed-demo';
+
+export interface RunOptions {
+  server: boolean;
+  workers: boolean;
+}
+
+export interface Running {
+  config: Config;
+  services: Services;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Start what was asked for; every failure to start is reported in words and exits non-zero. */
+export async function run(options: RunOptions): Promise<Running> {
+  const config = loadConfig();
+  const redis: RedisTarget = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: true });
+  const services = openServices(config, redis.url);
+  const { log } = services;
+  const recorder = createDirectRecorder(
+    (events) => appendEvents(services.db, events),
+    (error, lost) => log.error({ err: String(error), lost }, 'reader events could not be stored'),
+  );
+
+  let server: ServerType | undefined;
+  let workers: RunningWorkers | undefined;
+  if (options.server) {
+    const app = createApp({ config, db: services.db, signer: services.signer, recorder, log, now: services.now });
+    server = await listen(app.fetch, config);
+  }
+  if (options.workers) {
+    workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log, now: services.now });
+    if (config.SEED_DEMO && config.NODE_ENV !== 'production') {
+      await seedDemo(services.db, workers.queues, services.queueConnection, config.QUEUE_PREFIX, log, services.now());
+    }
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      // Stop accepting first, then let running jobs finish, then store what was recorded, then disconnect.
+      if (server) await closeServer(server);
+      await workers?.close();
+      await recorder.flush();
+      await services.close();
+      await redis.stop?.();
+    })());
+  return { config, services, url: config.PUBLIC_BASE_URL, stop };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.PORT, hostname: config.HOST }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  });
+}
+
+/** Run until SIGINT or SIGTERM, then shut down in order; a second signal exits at once. */
+export async function main(options: RunOptions, banner: (running: Running) => string): Promise<void> {
+  let running: Running;
+  try {
+    running = await run(options);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof RedisUnavailableError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  console.log(banner(running));
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    console.log(`\n${signal} received: finishing running jobs and closing connections…`);
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error('shutdown failed:', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+export function startBanner({ config }: Running): string {
+  const mail = config.usesDevOutbox ? `the dev outbox: ${config.PUBLIC_BASE_URL}/dev/outbox` : `Resend, from ${config.MAIL_FROM}`;
+  return [
+    '',
+    `Tidings is running at ${config.PUBLIC_BASE_URL}  (edge app and workers, ${config.NODE_ENV})`,
+    `  health:          ${config.PUBLIC_BASE_URL}/healthz`,
+    `  get a briefing:  npx tidings send-now --to you@example.com`,
+    `  mail goes to:    ${mail}`,
+    '  stop:            Ctrl-C',
+    '',
+  ].join('\n');
+}

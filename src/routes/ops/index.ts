@@ -1,0 +1,20 @@
+// The operator API under /ops/api, behind the operator token.
+import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
+import type { AppDeps } from '../../deps';
+import { countArticles, listQuarantine } from '../../store/articles';
+import { listSources } from '../../store/sources';
+
+export function opsRoutes(deps: AppDeps) {
+  const app = new Hono();
+  app.use('/ops/api/*', bearerAuth({ token: deps.config.OPERATOR_TOKEN }));
+
+  app.get('/ops/api/quarantine', async (c) => {
+    const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1000);
+    return c.json({ items: await listQuarantine(deps.db, limit) });
+  });
+
+  app.get('/ops/api/sources', async (c) => c.json({ sources: await listSources(deps.db), articles: await countArticles(deps.db) }));
+
+  return app;
+}

@@ -1,0 +1,52 @@
+// Start every worker; close() stops them taking jobs, lets running jobs finish, then closes queues.
+import { Worker, type ConnectionOptions } from 'bullmq';
+import type { Config } from '../src/env';
+import type { LinkSigner } from '../src/core/links';
+import type { Logger } from '../src/core/logger';
+import type { Db } from '../src/store/keys';
+import { ingestProcessor } from './ingest';
+import { createMailTransport, type MailTransport } from './mail-transport';
+import { openQueues, queueNames, type Queues } from './queues';
+import { sendBriefingProcessor } from './send-briefing';
+
+export interface WorkerDeps {
+  config: Config;
+  db: Db;
+  /** BullMQ connection options; every worker opens its own blocking connection from these. */
+  connection: ConnectionOptions;
+  signer: LinkSigner;
+  log: Logger;
+  now: () => Date;
+  transport?: MailTransport;
+}
+
+export interface RunningWorkers {
+  queues: Queues;
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
+  const prefix = deps.config.QUEUE_PREFIX;
+  const transport = deps.transport ?? createMailTransport(deps.config, deps.db, deps.now);
+  const queues = openQueues(deps.connection, prefix);
+  const common = { connection: deps.connection, prefix };
+  const workers = [
+    new Worker(queueNames.ingest, ingestProcessor(deps), { ...common, concurrency: 4 }),
+    new Worker(queueNames.briefing, sendBriefingProcessor({ ...deps, transport }), { ...common, concurrency: 8 }),
+  ];
+  for (const worker of workers) {
+    worker.on('failed', (job, error) => deps.log.warn({ queue: worker.name, job: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+  return {
+    queues,
+    workers,
+    async close() {
+      // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
+      await Promise.all(workers.map((w) => w.close()));
+      await queues.close();
+    },
+  };
+}
