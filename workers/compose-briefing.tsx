@@ -8,6 +8,7 @@ import type { LinkKind, LinkSigner } from '../src/core/links';
 import { latestPost, rankByRecency } from '../src/core/ranking';
 import { recentArticles } from '../src/store/articles';
 import type { Db } from '../src/store/keys';
+import { listSources } from '../src/store/sources';
 
 /** How many of the newest articles are considered for a briefing. */
 const CANDIDATE_POOL = 500;
@@ -34,11 +35,12 @@ export async function composeBriefing(deps: ComposeDeps, subscriber: Subscriber,
   const link = async (url: string, kind: LinkKind, article: string | null, position: number | null) =>
     `${deps.config.PUBLIC_BASE_URL}/c/${await deps.signer.sign({ url, kind, article, position, subscriber: subscriber.id, edition: editionId, sent_at: sentAtSeconds })}`;
 
+  const sourceTitles = new Map((await listSources(deps.db)).map((s) => [s.id, s.title || s.id]));
   const items: BriefingItem[] = await Promise.all(
     ranked.map(async ({ article, reasons }, position) => ({
       title: article.title,
       summary: article.summary,
-      source: article.source,
+      source: sourceTitles.get(article.source) ?? article.source,
       href: await link(article.url, 'article', article.id, position),
       reasons,
     })),

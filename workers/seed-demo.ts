@@ -7,9 +7,9 @@ import { saveSource } from '../src/store/sources';
 import { queueNames, type Queues } from './queues';
 
 export const demoSources: ReadonlyArray<Pick<Source, 'id' | 'url' | 'title'>> = [
-  { id: 'tidings-engineering', url: 'sample:tidings-engineering.xml', title: 'Tidings Engineering (RSS)' },
-  { id: 'field-notes', url: 'sample:field-notes.atom', title: 'Field Notes on Reading (Atom)' },
-  { id: 'the-wire', url: 'sample:the-wire.json', title: 'The Wire (JSON Feed)' },
+  { id: 'tidings-engineering', url: 'sample:tidings-engineering.xml', title: 'Tidings Engineering' },
+  { id: 'field-notes', url: 'sample:field-notes.atom', title: 'Field Notes on Reading' },
+  { id: 'the-wire', url: 'sample:the-wire.json', title: 'The Wire' },
 ];
 
 export interface SeedResult {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerStart } from './commands/start';
 import { registerSendNow } from './commands/send-now';
 import { registerQuarantine } from './commands/quarantine';
+import { CliError } from './context';
 
 const program = new Command()
   .name('tidings')
@@ -13,4 +14,10 @@ registerStart(program);
 registerSendNow(program);
 registerQuarantine(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (!(error instanceof CliError)) throw error;
+  console.error(error.message);
+  process.exitCode = error.exitCode;
+}

@@ -25,7 +25,9 @@ interface EnsureOptions {
   isDefault: boolean;
   /** Start a private server if needed (npm start, tests); the CLI only looks for a running one. */
   mayStart: boolean;
+  /** Where a private server keeps its data and where its address is written (defaults under .tidings/). */
   dataDir?: string;
+  stateFile?: string;
 }
 
 /** Find a Redis to use, or start one; throws RedisUnavailableError saying what to do. */
@@ -34,7 +36,8 @@ export async function ensureRedis(options: EnsureOptions): Promise<RedisTarget> 
   if (!options.isDefault) {
     throw new RedisUnavailableError(`Nothing answers at REDIS_URL=${redactUrl(options.url)}. Start that Redis, or unset REDIS_URL to let Tidings run a private one.`);
   }
-  const running = readPrivateRedisState();
+  const stateFile = options.stateFile ?? privateRedisStateFile;
+  const running = readPrivateRedisState(stateFile);
   if (running && (await redisAnswers(running.url))) return { url: running.url };
   if (!options.mayStart) {
     throw new RedisUnavailableError(`Nothing answers at ${options.url} and no private Redis is running. Start Tidings first with \`npm start\` (it runs one), or set REDIS_URL.`);
@@ -46,14 +49,15 @@ export async function ensureRedis(options: EnsureOptions): Promise<RedisTarget> 
         '  or point REDIS_URL at a running Redis.',
     );
   }
-  return startPrivateRedis(options.dataDir ?? privateRedisDir);
+  return startPrivateRedis(options.dataDir ?? privateRedisDir, stateFile);
 }
 
 export function redisServerInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-export async function startPrivateRedis(dataDir: string, writeState = true): Promise<RedisTarget> {
+/** Start redis-server on a free loopback port; `stateFile` (if given) tells other processes where it is. */
+export async function startPrivateRedis(dataDir: string, stateFile: string | null): Promise<RedisTarget> {
   mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
   const child: ChildProcess = spawn(
@@ -71,11 +75,11 @@ export async function startPrivateRedis(dataDir: string, writeState = true): Pro
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  if (writeState) writeFileSync(privateRedisStateFile, JSON.stringify({ url, pid: child.pid }) + '\n');
+  if (stateFile) writeFileSync(stateFile, JSON.stringify({ url, pid: child.pid }) + '\n');
   return {
     url,
     async stop() {
-      if (writeState) rmSync(privateRedisStateFile, { force: true });
+      if (stateFile) rmSync(stateFile, { force: true });
       if (child.exitCode !== null) return;
       child.kill('SIGTERM'); // redis-server finishes its AOF write and exits on SIGTERM
       await exited;
@@ -83,9 +87,9 @@ export async function startPrivateRedis(dataDir: string, writeState = true): Pro
   };
 }
 
-function readPrivateRedisState(): { url: string } | null {
+function readPrivateRedisState(stateFile: string): { url: string } | null {
   try {
-    const state = JSON.parse(readFileSync(privateRedisStateFile, 'utf8')) as { url?: unknown };
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { url?: unknown };
     return typeof state.url === 'string' ? { url: state.url } : null;
   } catch {
     return null;

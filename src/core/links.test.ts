@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { LinkSigner, LinkError, MAX_TOKEN_LENGTH, type LinkPayload } from './links';
+
+const payload: LinkPayload = { url: 'https://news.example/story?id=7', subscriber: 'sub_1', edition: 'ed_1', article: 'art_1', position: 2, kind: 'article', sent_at: 1_790_000_000 };
+const current = { id: 'k2', secret: 'current-secret-current-secret-cur' };
+const old = { id: 'k1', secret: 'previous-secret-previous-secret-p' };
+
+describe('link tokens', () => {
+  it('round-trips a payload', async () => {
+    const signer = new LinkSigner([current]);
+    const token = await signer.sign(payload);
+    expect(token).toMatch(/^t1\.k2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    expect(await signer.verify(token)).toEqual({ ok: true, payload, keyId: 'k2' });
+  });
+
+  it('refuses a token whose signature or payload was altered', async () => {
+    const signer = new LinkSigner([current]);
+    const token = await signer.sign(payload);
+    for (let i = 0; i < token.length; i++) {
+      const c = token[i] === 'A' ? 'B' : 'A';
+      const altered = token.slice(0, i) + c + token.slice(i + 1);
+      const result = await signer.verify(altered);
+      expect(result.ok, `byte ${i}`).toBe(false);
+    }
+  });
+
+  it('verifies links signed with a retiring key while the new key signs', async () => {
+    const before = new LinkSigner([old]);
+    const token = await before.sign(payload);
+    const rotated = new LinkSigner([current, old]);
+    expect((await rotated.verify(token)).ok).toBe(true);
+    expect(await rotated.sign(payload)).toMatch(/^t1\.k2\./);
+    expect(await new LinkSigner([current]).verify(token)).toEqual({ ok: false, reason: 'unknown_key' });
+  });
+
+  it('refuses tokens that are too long or not made of four parts', async () => {
+    const signer = new LinkSigner([current]);
+    expect(await signer.verify('x'.repeat(MAX_TOKEN_LENGTH + 1))).toEqual({ ok: false, reason: 'too_long' });
+    expect(await signer.verify('t1.k2.abc')).toEqual({ ok: false, reason: 'malformed' });
+    expect(await signer.verify('')).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it.each(['javascript:alert(1)', 'data:text/html,x', '/inbox', 'mailto:a@b.c'])('refuses to make a link to %s', async (url) => {
+    await expect(new LinkSigner([current]).sign({ ...payload, url })).rejects.toThrow(LinkError);
+  });
+});

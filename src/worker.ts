@@ -1,0 +1,42 @@
+// The Cloudflare Workers entry: the same edge app, with config from bindings and Redis over TCP per request.
+import { Redis } from 'ioredis';
+import { createApp } from './app';
+import { loadConfig, type Config, type EnvSource } from './env';
+import { LinkSigner } from './core/links';
+import { consoleLogger } from './core/logger';
+import { createDirectRecorder } from './core/recorder';
+import { appendEvents } from './store/events';
+import { createKeys } from './store/keys';
+
+interface ExecutionContext {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+let cached: { config: Config; signer: LinkSigner } | undefined;
+
+export default {
+  async fetch(request: Request, bindings: EnvSource, ctx: ExecutionContext): Promise<Response> {
+    // Config is validated once per isolate; a bad deployment fails every request loudly rather than serving wrong links.
+    cached ??= (() => {
+      const config = loadConfig(stringBindings(bindings));
+      return { config, signer: new LinkSigner(config.LINK_SIGNING_KEYS) };
+    })();
+    const { config, signer } = cached;
+    // Workers may not share a socket between requests, so each request has its own connection.
+    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 2000, enableOfflineQueue: true });
+    redis.on('error', () => {});
+    const db = { redis, keys: createKeys(config.REDIS_PREFIX) };
+    const recorder = createDirectRecorder(
+      (events) => appendEvents(db, events),
+      (error, lost) => consoleLogger.error({ err: String(error), lost }, 'reader events could not be stored'),
+    );
+    const app = createApp({ config, db, signer, recorder, log: consoleLogger, now: () => new Date() });
+    const response = await app.fetch(request);
+    ctx.waitUntil(recorder.flush().finally(() => redis.quit().catch(() => redis.disconnect())));
+    return response;
+  },
+};
+
+function stringBindings(bindings: EnvSource): EnvSource {
+  return Object.fromEntries(Object.entries(bindings).filter(([, v]) => typeof v === 'string'));
+}

@@ -1,0 +1,71 @@
+// Test helpers: each test gets its own key prefix and queue prefix on the real Redis, and cleans up.
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { loadConfig, type Config, type EnvSource } from '../src/env';
+import { createDirectRecorder } from '../src/core/recorder';
+import { createApp } from '../src/app';
+import { appendEvents } from '../src/store/events';
+import { openServices, type Services } from '../src/runtime/services';
+import { consoleLogger, type Logger } from '../src/core/logger';
+import { randomId } from '../src/core/encoding';
+
+/** A logger that keeps what it was told, for assertions, and prints nothing. */
+export function memoryLogger(): Logger & { lines: Array<{ level: string; msg?: string; obj: object }> } {
+  const lines: Array<{ level: string; msg?: string; obj: object }> = [];
+  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, msg, obj });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+export interface TestEnv extends Services {
+  redisUrl: string;
+  env: EnvSource;
+  cleanup(): Promise<void>;
+}
+
+/** Config and connections for one test, isolated under fresh prefixes. */
+export function testEnv(overrides: EnvSource = {}): TestEnv {
+  const redisUrl = inject('redisUrl');
+  const id = randomId('t').replace(/[^A-Za-z0-9]/g, '').slice(0, 14);
+  const env: EnvSource = {
+    NODE_ENV: 'test',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `${id}:`,
+    QUEUE_PREFIX: `{${id}}`,
+    PUBLIC_BASE_URL: 'http://tidings.test',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+  const config: Config = loadConfig(env);
+  const services = openServices(config, config.REDIS_URL, memoryLogger());
+  return {
+    ...services,
+    redisUrl,
+    env,
+    async cleanup() {
+      await deleteByPattern(redisUrl, `${config.REDIS_PREFIX}*`);
+      await deleteByPattern(redisUrl, `${config.QUEUE_PREFIX}*`);
+      await services.close();
+    },
+  };
+}
+
+/** The edge app wired to a test environment, with a recorder whose writes can be awaited. */
+export function testApp(t: Services) {
+  const recorder = createDirectRecorder((events) => appendEvents(t.db, events), () => {});
+  const app = createApp({ config: t.config, db: t.db, signer: t.signer, recorder, log: t.log ?? consoleLogger, now: t.now });
+  return { app, recorder };
+}
+
+async function deleteByPattern(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern.replace(/([{}])/g, '\\$1'), 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,119 @@
+// The thin slice end to end on real Redis and real BullMQ: ingest → rank → render → queue → send → redirect.
+import { QueueEvents } from 'bullmq';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startWorkers, type RunningWorkers } from '../workers/index';
+import { seedDemo } from '../workers/seed-demo';
+import { briefingJobId, queueNames } from '../workers/queues';
+import { listQuarantine, recentArticles } from '../src/store/articles';
+import { listOutbox } from '../src/store/outbox';
+import { ensureSubscriber } from '../src/store/subscribers';
+import { recentEvents } from '../src/store/events';
+import { testApp, testEnv, type TestEnv } from './helpers';
+
+let t: TestEnv;
+let workers: RunningWorkers;
+let events: QueueEvents;
+
+beforeEach(async () => {
+  t = testEnv();
+  workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
+  events = new QueueEvents(queueNames.briefing, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+  await events.waitUntilReady();
+});
+
+afterEach(async () => {
+  await events.close();
+  await workers.close();
+  await t.cleanup();
+});
+
+async function sendBriefing(email: string, edition: string) {
+  const { subscriber } = await ensureSubscriber(t.db, { email }, t.now());
+  const data = { subscriber_id: subscriber.id, edition_id: edition };
+  const job = await workers.queues.briefing.add('briefing', data, { jobId: briefingJobId(data) });
+  return { subscriber, result: await job.waitUntilFinished(events, 20_000) };
+}
+
+const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+
+describe('the thin slice', () => {
+  it('ingests the shipped feeds, quarantining what fails the contract with its reason', async () => {
+    const seeded = await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
+    expect(seeded).toEqual({ seeded: true, stored: 34, quarantined: 2 });
+    const quarantine = await listQuarantine(t.db);
+    expect(quarantine.map((q) => q.reasons[0])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^content_type is missing/), expect.stringMatching(/^url must be an absolute http/)]),
+    );
+    // A second start seeds nothing again.
+    expect(await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now())).toEqual({ seeded: false, stored: 0, quarantined: 0 });
+  });
+
+  it('sends a briefing whose every article link redirects to the article itself', async () => {
+    await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
+    const { subscriber, result } = await sendBriefing('Reader@Example.com', 'ed-1');
+    expect(result).toMatchObject({ status: 'sent', articles: 10 });
+
+    const [message, ...others] = await listOutbox(t.db);
+    expect(others).toEqual([]);
+    expect(message).toMatchObject({ to: ['reader@example.com'], from: t.config.MAIL_FROM, subject: expect.stringMatching(/^Your briefing: .+, and 9 more$/) });
+    expect(message!.text).toMatch(/your tidings briefing/i);
+
+    const links = hrefs(message!.html).filter((h) => h.startsWith(`${t.config.PUBLIC_BASE_URL}/c/`));
+    expect(links.length).toBe(11); // ten articles and the latest post
+    const articles = await recentArticles(t.db, 100);
+    const byUrl = new Map(articles.map((a) => [a.url, a]));
+    const { app, recorder } = testApp(t);
+    for (const link of links) {
+      const response = await app.request(link.slice(t.config.PUBLIC_BASE_URL.length));
+      expect(response.status).toBe(302);
+      expect(response.headers.get('cache-control')).toBe('private, no-store');
+      const article = byUrl.get(response.headers.get('location')!);
+      expect(article, response.headers.get('location')!).toBeDefined();
+      expect(article!.content_type).not.toBe('internal');
+    }
+    await recorder.flush();
+    const clicks = await recentEvents(t.db);
+    expect(clicks).toHaveLength(links.length);
+    expect(clicks.every((c) => c.subscriber_id === subscriber.id && c.edition_id === 'ed-1')).toBe(true);
+  });
+
+  it('never mails an internal document, even when it is the newest item', async () => {
+    await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
+    const newest = (await recentArticles(t.db, 1))[0]!;
+    expect(newest.content_type).toBe('internal'); // the shipped feeds make sure of this
+    await sendBriefing('reader@example.com', 'ed-1');
+    const [message] = await listOutbox(t.db);
+    expect(message!.html).not.toContain(newest.title);
+    expect(message!.text).not.toContain(newest.title);
+  });
+
+  it('picks the "latest post" footer only from content_type post', async () => {
+    await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
+    await sendBriefing('reader@example.com', 'ed-1');
+    const [message] = await listOutbox(t.db);
+    const posts = (await recentArticles(t.db, 100)).filter((a) => a.content_type === 'post');
+    expect(message!.text).toMatch(new RegExp(`Latest post: ${posts[0]!.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  });
+
+  it('sends each edition to a reader once, and never repeats an article in the next edition', async () => {
+    await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
+    const first = await sendBriefing('reader@example.com', 'ed-1');
+    expect(first.result.status).toBe('sent');
+    // Same edition again, under a fresh job id: the delivery record stops a second send.
+    const data = { subscriber_id: first.subscriber.id, edition_id: 'ed-1' };
+    const again = await workers.queues.briefing.add('briefing', data, { jobId: 'manual-retry' });
+    expect(await again.waitUntilFinished(events, 20_000)).toEqual({ status: 'skipped', reason: 'already sent in this edition' });
+
+    await sendBriefing('reader@example.com', 'ed-2');
+    const [second, firstMessage] = await listOutbox(t.db);
+    const firstLinks = new Set(hrefs(firstMessage!.html));
+    const secondArticleLinks = hrefs(second!.html).filter((h) => h.includes('/c/'));
+    expect(secondArticleLinks.some((h) => firstLinks.has(h))).toBe(false);
+  });
+
+  it('skips a reader when there is nothing new, and says so', async () => {
+    const { result } = await sendBriefing('reader@example.com', 'ed-empty');
+    expect(result).toEqual({ status: 'skipped', reason: 'nothing new for this reader' });
+    expect(await listOutbox(t.db)).toEqual([]);
+  });
+});

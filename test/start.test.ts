@@ -1,0 +1,114 @@
+// The two commands a new user runs, as processes: `npm start` (here `tidings start`) and `tidings send-now`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { ensureRedis } from '../src/runtime/private-redis';
+import { redisAnswers } from '../src/runtime/redis';
+import { testEnv, type TestEnv } from './helpers';
+
+const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as { port: number }).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function tidings(args: string[], env: Record<string, string | undefined>): ChildProcess & { output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return Object.assign(child, { output: () => output, exited });
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let t: TestEnv | undefined;
+let child: ReturnType<typeof tidings> | undefined;
+afterEach(async () => {
+  if (child && child.exitCode === null) {
+    child.kill('SIGKILL');
+    await child.exited;
+  }
+  child = undefined;
+  await t?.cleanup();
+  t = undefined;
+});
+
+describe('starting Tidings', () => {
+  it('refuses to start in production with a localhost PUBLIC_BASE_URL, naming it', async () => {
+    child = tidings(['start'], { NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://localhost:8787' });
+    expect(await child.exited).not.toBe(0);
+    expect(child.output()).toMatch(/PUBLIC_BASE_URL: must use https/);
+    expect(child.output()).toMatch(/PUBLIC_BASE_URL: points at this machine/);
+  });
+
+  it('runs the edge app and workers, sends a briefing on request, and shuts down cleanly', async () => {
+    t = testEnv();
+    const port = await freePort();
+    const env = { ...t.env, NODE_ENV: 'development', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn' } as Record<string, string>;
+    child = tidings(['start'], env);
+    const health = await waitFor('health', async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      return response.status === 200 ? ((await response.json()) as { redis: string }) : undefined;
+    }, 30_000);
+    expect(health.redis).toBe('up');
+    await waitFor('the banner', async () => (child!.output().includes('npx tidings send-now') ? true : undefined), 30_000);
+
+    const send = tidings(['send-now', '--to', 'reader@example.com'], env);
+    expect(await send.exited).toBe(0);
+    expect(send.output()).toMatch(/Sent a briefing of 10 articles to reader@example.com/);
+
+    const { messages } = (await (await fetch(`http://127.0.0.1:${port}/dev/outbox.json`)).json()) as { messages: Array<{ to: string[]; html: string }> };
+    expect(messages[0]!.to).toEqual(['reader@example.com']);
+    const link = messages[0]!.html.match(/href="(http:\/\/127\.0\.0\.1:\d+\/c\/[^"]+)"/)![1]!;
+    const redirect = await fetch(link, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toMatch(/^https:\/\/[a-z]+\.tidings\.example\//);
+
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+  }, 60_000);
+
+  it('tells send-now users how to fix a bad address', async () => {
+    const send = tidings(['send-now', '--to', 'not-an-address'], { REDIS_URL: inject('redisUrl') });
+    expect(await send.exited).toBe(2);
+    expect(send.output()).toMatch(/--to must be an email address such as reader@example.com/);
+  });
+
+  it('starts a private Redis when nothing answers at the default URL, and stops it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidings-private-redis-'));
+    try {
+      const unused = `redis://127.0.0.1:${await freePort()}`;
+      const target = await ensureRedis({ url: unused, isDefault: true, mayStart: true, dataDir: dir, stateFile: join(dir, 'state.json') });
+      expect(target.url).not.toBe(unused);
+      expect(await redisAnswers(target.url)).toBe(true);
+      await target.stop!();
+      expect(await redisAnswers(target.url)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says what to do when an explicit REDIS_URL does not answer', async () => {
+    const unused = `redis://127.0.0.1:${await freePort()}`;
+    await expect(ensureRedis({ url: unused, isDefault: false, mayStart: true })).rejects.toThrow(/Nothing answers at REDIS_URL=redis:\/\/127\.0\.0\.1:\d+\. Start that Redis, or unset REDIS_URL/);
+  });
+});
