@@ -1,7 +1,7 @@
 // The Cloudflare Workers entry: the same edge app, with config from bindings and Redis over TCP per request.
 import { Redis } from 'ioredis';
 import { createApp } from './app';
-import { loadConfig, type Config, type EnvSource } from './env';
+import { ConfigError, loadConfig, type Config, type EnvSource } from './env';
 import { LinkSigner } from './core/links';
 import { consoleLogger } from './core/logger';
 import { createDirectRecorder } from './core/recorder';
@@ -17,10 +17,16 @@ let cached: { config: Config; signer: LinkSigner } | undefined;
 export default {
   async fetch(request: Request, bindings: EnvSource, ctx: ExecutionContext): Promise<Response> {
     // Config is validated once per isolate; a bad deployment fails every request loudly rather than serving wrong links.
-    cached ??= (() => {
-      const config = loadConfig(stringBindings(bindings));
-      return { config, signer: new LinkSigner(config.LINK_SIGNING_KEYS) };
-    })();
+    try {
+      cached ??= (() => {
+        const config = loadConfig(stringBindings(bindings));
+        return { config, signer: new LinkSigner(config.LINK_SIGNING_KEYS) };
+      })();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      consoleLogger.error({ problems: error.problems }, error.message);
+      return new Response('Tidings is not configured correctly; the operator can see why in the Worker logs.\n', { status: 503 });
+    }
     const { config, signer } = cached;
     // Workers may not share a socket between requests, so each request has its own connection.
     const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 2000, enableOfflineQueue: true });

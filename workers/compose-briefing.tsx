@@ -4,14 +4,12 @@ import { Briefing, type BriefingItem } from '../emails/briefing';
 import { renderEmail } from '../emails/render';
 import type { OutgoingEmail, Subscriber } from '../src/contracts';
 import type { Config } from '../src/env';
-import type { LinkKind, LinkSigner } from '../src/core/links';
-import { latestPost, rankByRecency } from '../src/core/ranking';
-import { recentArticles } from '../src/store/articles';
+import { trackedLink, type BriefingLinkContext } from '../src/core/briefing-links';
+import type { LinkSigner } from '../src/core/links';
+import { latestPost } from '../src/core/ranking';
 import type { Db } from '../src/store/keys';
 import { listSources } from '../src/store/sources';
-
-/** How many of the newest articles are considered for a briefing. */
-const CANDIDATE_POOL = 500;
+import { selectArticles } from './select-articles';
 
 export interface ComposeDeps {
   config: Config;
@@ -26,14 +24,16 @@ export interface ComposedBriefing {
 
 /** Compose a briefing, or null when there is nothing new for this reader. Deterministic for fixed inputs. */
 export async function composeBriefing(deps: ComposeDeps, subscriber: Subscriber, editionId: string, sentAt: Date): Promise<ComposedBriefing | null> {
-  const candidates = await recentArticles(deps.db, CANDIDATE_POOL);
-  const alreadySent = new Set(await deps.db.redis.smembers(deps.db.keys.sentArticles(subscriber.id)));
-  const ranked = rankByRecency(candidates, { limit: deps.config.BRIEFING_SIZE, alreadySent });
+  const { ranked, candidates } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE);
   if (ranked.length === 0) return null;
 
-  const sentAtSeconds = Math.floor(sentAt.getTime() / 1000);
-  const link = async (url: string, kind: LinkKind, article: string | null, position: number | null) =>
-    `${deps.config.PUBLIC_BASE_URL}/c/${await deps.signer.sign({ url, kind, article, position, subscriber: subscriber.id, edition: editionId, sent_at: sentAtSeconds })}`;
+  const links: BriefingLinkContext = {
+    baseUrl: deps.config.PUBLIC_BASE_URL,
+    signer: deps.signer,
+    subscriberId: subscriber.id,
+    editionId,
+    sentAt: Math.floor(sentAt.getTime() / 1000),
+  };
 
   const sourceTitles = new Map((await listSources(deps.db)).map((s) => [s.id, s.title || s.id]));
   const items: BriefingItem[] = await Promise.all(
@@ -41,7 +41,7 @@ export async function composeBriefing(deps: ComposeDeps, subscriber: Subscriber,
       title: article.title,
       summary: article.summary,
       source: sourceTitles.get(article.source) ?? article.source,
-      href: await link(article.url, 'article', article.id, position),
+      href: await trackedLink(links, article.url, 'article', article.id, position),
       reasons,
     })),
   );
@@ -50,7 +50,7 @@ export async function composeBriefing(deps: ComposeDeps, subscriber: Subscriber,
     createElement(Briefing, {
       editionLabel: editionLabel(sentAt, subscriber.timezone),
       items,
-      latestPost: post ? { title: post.title, href: await link(post.url, 'article', post.id, null) } : null,
+      latestPost: post ? { title: post.title, href: await trackedLink(links, post.url, 'article', post.id, null) } : null,
       footerLinks: [],
     }),
   );
