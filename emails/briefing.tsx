@@ -18,6 +18,8 @@ export interface BriefingProps {
   latestPost: { title: string; href: string } | null;
   /** Links for the footer (preferences, unsubscribe), each signed like every other link. */
   footerLinks: { label: string; href: string }[];
+  /** A link no person can see or reach by keyboard; only scanners follow it (see src/core/bots.ts). */
+  honeypotHref?: string;
 }
 
 const styles = {
@@ -28,9 +30,11 @@ const styles = {
   summary: { fontSize: '15px', lineHeight: '22px', margin: '8px 0 4px' },
   meta: { fontSize: '13px', color: '#5f6368', margin: '0' },
   footer: { fontSize: '13px', color: '#5f6368' },
+  // Hidden every way mail clients honour: not displayed, no size, no colour, nothing to select.
+  honeypot: { display: 'none', visibility: 'hidden', fontSize: '0px', lineHeight: '0px', maxHeight: '0px', overflow: 'hidden', opacity: 0, color: 'transparent', msoHide: 'all' },
 } as const;
 
-export function Briefing({ editionLabel, items, latestPost, footerLinks }: BriefingProps) {
+export function Briefing({ editionLabel, items, latestPost, footerLinks, honeypotHref }: BriefingProps) {
   return (
     <Html lang="en">
       <Head />
@@ -57,6 +61,12 @@ export function Briefing({ editionLabel, items, latestPost, footerLinks }: Brief
             <Text style={styles.footer}>
               Latest post: <Link href={latestPost.href}>{latestPost.title}</Link>
             </Text>
+          ) : null}
+          {honeypotHref ? (
+            // aria-hidden and tabIndex -1 keep it from screen readers and the keyboard; data-skip-in-text keeps it out of the text part.
+            <a href={honeypotHref} style={styles.honeypot} aria-hidden="true" tabIndex={-1} data-skip-in-text="true">
+              &#8203;
+            </a>
           ) : null}
           <Hr />
           <Text style={styles.footer}>

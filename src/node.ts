@@ -1,9 +1,12 @@
 // The Node entry: `npm start` runs the edge app and every worker in one process (the embedded default).
-import { serve, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:http';
+import { getRequestListener, type ServerType } from '@hono/node-server';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './env';
-import { createDirectRecorder } from './core/recorder';
-import { appendEvents } from './store/events';
+import type { LinkSigner } from './core/links';
+import type { EventRecorder } from './core/recorder';
+import { withClickFastPath } from './runtime/click-fast-path';
+import { createNodeRecorder } from './runtime/event-recorder';
 import { ensureRedis, RedisUnavailableError, type RedisTarget } from './runtime/private-redis';
 import { openServices, type Services } from './runtime/services';
 import { startWorkers, type RunningWorkers } from '../workers/index';
@@ -27,16 +30,13 @@ export async function run(options: RunOptions): Promise<Running> {
   const redis: RedisTarget = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: true });
   const services = openServices(config, redis.url);
   const { log } = services;
-  const recorder = createDirectRecorder(
-    (events) => appendEvents(services.db, events),
-    (error, lost) => log.error({ err: String(error), lost }, 'reader events could not be stored'),
-  );
+  const recorder = createNodeRecorder(services.db, config, log);
 
   let server: ServerType | undefined;
   let workers: RunningWorkers | undefined;
   if (options.server) {
     const app = createApp({ config, db: services.db, signer: services.signer, recorder, log, now: services.now });
-    server = await listen(app.fetch, config);
+    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now });
   }
   if (options.workers) {
     workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log, now: services.now });
@@ -52,16 +52,23 @@ export async function run(options: RunOptions): Promise<Running> {
       if (server) await closeServer(server);
       await workers?.close();
       await recorder.flush();
+      recorder.close();
       await services.close();
       await redis.stop?.();
     })());
   return { config, services, url: config.PUBLIC_BASE_URL, stop };
 }
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, config: Config): Promise<ServerType> {
+/** node:http with the /c/ fast path in front of Hono (one decision, two adapters: see runtime/click-fast-path.ts). */
+export function listen(
+  fetch: (request: Request) => Response | Promise<Response>,
+  config: Pick<Config, 'PORT' | 'HOST'>,
+  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date },
+): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: config.PORT, hostname: config.HOST }, () => resolve(server));
+    const server = createServer(withClickFastPath(getRequestListener(fetch), clicks));
     server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve(server));
   });
 }
 

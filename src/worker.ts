@@ -4,8 +4,8 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config, type EnvSource } from './env';
 import { LinkSigner } from './core/links';
 import { consoleLogger } from './core/logger';
-import { createDirectRecorder } from './core/recorder';
-import { appendEvents } from './store/events';
+import { createBufferedRecorder } from './core/event-buffer';
+import { storeReaderEvents } from './store/click-window';
 import { createKeys } from './store/keys';
 
 interface ExecutionContext {
@@ -32,10 +32,8 @@ export default {
     const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 2000, enableOfflineQueue: true });
     redis.on('error', () => {});
     const db = { redis, keys: createKeys(config.REDIS_PREFIX) };
-    const recorder = createDirectRecorder(
-      (events) => appendEvents(db, events),
-      (error, lost) => consoleLogger.error({ err: String(error), lost }, 'reader events could not be stored'),
-    );
+    // No disk on Workers: a failed write is retried with backoff after the response (waitUntil), then counted and logged.
+    const recorder = createBufferedRecorder({ store: (events) => storeReaderEvents(db, events), log: consoleLogger, retryDelaysMs: [100, 500, 2000] });
     const app = createApp({ config, db, signer, recorder, log: consoleLogger, now: () => new Date() });
     const response = await app.fetch(request);
     ctx.waitUntil(recorder.flush().finally(() => redis.quit().catch(() => redis.disconnect())));

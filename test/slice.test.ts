@@ -58,7 +58,9 @@ describe('the thin slice', () => {
     expect(message).toMatchObject({ to: ['reader@example.com'], from: t.config.MAIL_FROM, subject: expect.stringMatching(/^Your briefing: .+, and 9 more$/) });
     expect(message!.text).toMatch(/your tidings briefing/i);
 
-    const links = hrefs(message!.html).filter((h) => h.startsWith(`${t.config.PUBLIC_BASE_URL}/c/`));
+    const honeypot = hrefs(message!.html).filter((h) => message!.html.includes(`href="${h}" style="display:none`));
+    expect(honeypot).toHaveLength(1); // the hidden link only scanners follow (test/links.test.ts covers it)
+    const links = hrefs(message!.html).filter((h) => h.startsWith(`${t.config.PUBLIC_BASE_URL}/c/`) && h !== honeypot[0]);
     expect(links.length).toBe(11); // ten articles and the latest post
     const articles = await recentArticles(t.db, 100);
     const byUrl = new Map(articles.map((a) => [a.url, a]));

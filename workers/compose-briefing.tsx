@@ -4,7 +4,7 @@ import { Briefing, type BriefingItem } from '../emails/briefing';
 import { renderEmail } from '../emails/render';
 import type { OutgoingEmail, Subscriber } from '../src/contracts';
 import type { Config } from '../src/env';
-import { trackedLink, type BriefingLinkContext } from '../src/core/briefing-links';
+import { briefingExtras, trackedLink, type BriefingLinkContext } from '../src/core/briefing-links';
 import type { LinkSigner } from '../src/core/links';
 import { latestPost } from '../src/core/ranking';
 import type { Db } from '../src/store/keys';
@@ -46,18 +46,20 @@ export async function composeBriefing(deps: ComposeDeps, subscriber: Subscriber,
     })),
   );
   const post = latestPost(candidates);
+  const extras = await briefingExtras(links);
   const rendered = await renderEmail(
     createElement(Briefing, {
       editionLabel: editionLabel(sentAt, subscriber.timezone),
       items,
       latestPost: post ? { title: post.title, href: await trackedLink(links, post.url, 'article', post.id, null) } : null,
-      footerLinks: [],
+      footerLinks: extras.footerLinks,
+      honeypotHref: extras.honeypotHref,
     }),
   );
   const top = ranked[0]!.article.title;
   const subject = ranked.length === 1 ? `Your briefing: ${top}` : `Your briefing: ${top}, and ${ranked.length - 1} more`;
   return {
-    email: { from: deps.config.MAIL_FROM, to: [subscriber.email], subject, html: rendered.html, text: rendered.text, headers: {} },
+    email: { from: deps.config.MAIL_FROM, to: [subscriber.email], subject, html: rendered.html, text: rendered.text, headers: extras.headers },
     articleIds: ranked.map((r) => r.article.id),
   };
 }

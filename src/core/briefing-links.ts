@@ -1,4 +1,5 @@
-// Every link a briefing carries, signed: article links now; reader actions join them here.
+// Every link a briefing carries, signed: article links, reader actions, the footer, the honeypot, and
+// the RFC 8058 one-click unsubscribe headers.
 import type { LinkKind, LinkSigner } from './links';
 
 export interface BriefingLinkContext {
@@ -10,8 +11,53 @@ export interface BriefingLinkContext {
   sentAt: number;
 }
 
+/** The path each kind of link opens: /c/ redirects, /a/ reader actions, /preferences/ the preferences page. */
+export function linkPath(kind: LinkKind): string {
+  if (kind === 'article' || kind === 'honeypot') return '/c/';
+  if (kind === 'preferences') return '/preferences/';
+  return '/a/';
+}
+
+/** A signed link of any kind under the public base URL. */
+export async function signedLink(ctx: BriefingLinkContext, url: string, kind: LinkKind, article: string | null, position: number | null): Promise<string> {
+  const token = await ctx.signer.sign({ url, kind, article, position, subscriber: ctx.subscriberId, edition: ctx.editionId, sent_at: ctx.sentAt });
+  return `${ctx.baseUrl}${linkPath(kind)}${token}`;
+}
+
 /** A signed /c/ link under the public base URL. */
 export async function trackedLink(ctx: BriefingLinkContext, url: string, kind: LinkKind, article: string | null, position: number | null): Promise<string> {
-  const token = await ctx.signer.sign({ url, kind, article, position, subscriber: ctx.subscriberId, edition: ctx.editionId, sent_at: ctx.sentAt });
-  return `${ctx.baseUrl}/c/${token}`;
+  return signedLink(ctx, url, kind, article, position);
+}
+
+/** Vote and bookmark links for one article (each opens a page with one button). */
+export async function articleActionLinks(ctx: BriefingLinkContext, url: string, article: string, position: number | null) {
+  const [up, down, bookmark] = await Promise.all(
+    (['vote_up', 'vote_down', 'bookmark'] as const).map((kind) => signedLink(ctx, url, kind, article, position)),
+  );
+  return { voteUp: up!, voteDown: down!, bookmark: bookmark! };
+}
+
+export interface BriefingExtras {
+  footerLinks: { label: string; href: string }[];
+  /** A /c/ link hidden from people: any click on it is a scanner's. */
+  honeypotHref: string;
+  /** RFC 8058 one-click unsubscribe, for the message headers. */
+  headers: { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
+/** Everything a briefing needs besides its article links. */
+export async function briefingExtras(ctx: BriefingLinkContext): Promise<BriefingExtras> {
+  const [preferences, unsubscribe, honeypot] = await Promise.all([
+    signedLink(ctx, ctx.baseUrl, 'preferences', null, null),
+    signedLink(ctx, ctx.baseUrl, 'unsubscribe', null, null),
+    signedLink(ctx, ctx.baseUrl, 'honeypot', null, null),
+  ]);
+  return {
+    footerLinks: [
+      { label: 'Preferences', href: preferences },
+      { label: 'Unsubscribe', href: unsubscribe },
+    ],
+    honeypotHref: honeypot,
+    headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+  };
 }

@@ -14,6 +14,10 @@ export function createKeys(prefix: string) {
     sentArticles: (subscriberId: string) => `${prefix}sent:${subscriberId}`, // set of article ids
     delivery: (editionId: string) => `${prefix}delivery:${editionId}`, // hash: subscriber id → delivery JSON
     events: `${prefix}events`, // stream: reader events
+    // Bot detection per (subscriber, edition); hash-tagged so one script may touch both keys on a cluster.
+    clickWindow: (subscriberId: string, editionId: string) => `${prefix}clicks:{${subscriberId}:${editionId}}`, // zset: link|ms, score = click ms
+    botMarks: (subscriberId: string, editionId: string) => `${prefix}bot-marks:{${subscriberId}:${editionId}}`, // zset: b|ms or h|ms, score = ms
+    readerActions: (subscriberId: string) => `${prefix}actions:${subscriberId}`, // hash: vote:<article> → up|down, bookmark:<article> → 1
     outbox: `${prefix}outbox`, // list, newest first: dev outbox messages
     seeded: `${prefix}seeded`, // string: set once the demo content is in place
   };

@@ -1,0 +1,100 @@
+// /a/:token: reader actions from an email (vote, bookmark, unsubscribe). GET and HEAD show a page and
+// change nothing (mail scanners fetch every link); a POST from its button acts; RFC 8058 one-click
+// unsubscribe POSTs act at once without a page.
+import { Hono, type Context } from 'hono';
+import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
+import type { ReaderEventType } from '../../contracts';
+import type { AppDeps } from '../../deps';
+import type { LinkPayload } from '../../core/links';
+import { isActionKind, setAction, actionActive, type ActionKind } from '../../store/reader-actions';
+import { clientIp } from '../client-ip';
+import { BadLinkPage } from '../clicks';
+import { MessagePage } from '../layout';
+import { ActionPromptPage, ActionResultPage } from './pages';
+
+type ActionLink = LinkPayload & { kind: ActionKind };
+
+export function actionRoutes(deps: AppDeps) {
+  const publicOrigin = new URL(deps.config.PUBLIC_BASE_URL).origin;
+  // The form is served by this app, so its POST carries our Origin (or Sec-Fetch-Site: same-origin).
+  const checkCsrf = csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin });
+
+  const verify = async (c: Context): Promise<ActionLink | null> => {
+    const verified = await deps.signer.verify(c.req.param('token') ?? '');
+    if (!verified.ok || !isActionKind(verified.payload.kind)) return null;
+    return verified.payload as ActionLink;
+  };
+
+  const record = (c: Context, link: ActionLink, type: ReaderEventType) =>
+    deps.recorder.record({
+      type,
+      subscriber_id: link.subscriber,
+      edition_id: link.edition,
+      article_id: link.article,
+      kind: link.kind,
+      position: link.position,
+      url: link.url,
+      at: deps.now().toISOString(),
+      method: c.req.method,
+      user_agent: c.req.header('user-agent') ?? null,
+      ip: clientIp(c),
+      seconds_since_send: link.sent_at === null ? null : Math.max(0, deps.now().getTime() / 1000 - link.sent_at),
+      suspected_bot: false,
+      bot_reasons: [],
+    });
+
+  const badLink = (c: Context) => {
+    c.header('Cache-Control', 'no-store');
+    return c.html(<BadLinkPage />, 400);
+  };
+
+  return new Hono()
+    .get('/a/:token', async (c) => {
+      const link = await verify(c);
+      if (!link) return badLink(c);
+      c.header('Cache-Control', 'private, no-store');
+      return c.html(<ActionPromptPage kind={link.kind} action={c.req.path} subject={subjectOf(link)} active={await actionActive(deps.db, link)} />);
+    })
+    .post('/a/:token', async (c) => {
+      const link = await verify(c);
+      if (!link) return badLink(c);
+      c.header('Cache-Control', 'private, no-store');
+      const form = await readForm(c);
+      if (link.kind === 'unsubscribe' && form['List-Unsubscribe'] === 'One-Click') {
+        // RFC 8058: the mail client posts this without cookies or Origin; act at once, answer 200, no redirect.
+        const result = await setAction(deps.db, link, false);
+        if (result.event) record(c, link, result.event);
+        return c.text('You are unsubscribed from Tidings.\n', 200);
+      }
+      try {
+        await checkCsrf(c, async () => {});
+      } catch (error) {
+        if (!(error instanceof HTTPException)) throw error;
+        return c.html(
+          <MessagePage
+            title="This form came from somewhere else"
+            message="We only accept this button from our own page, so nothing was changed."
+            next={<a href={c.req.path}>Open the page again and press the button there</a>}
+          />,
+          403,
+        );
+      }
+      const undo = form.do === 'undo';
+      const result = await setAction(deps.db, link, undo);
+      if (result.event) record(c, link, result.event);
+      return c.html(<ActionResultPage kind={link.kind} action={c.req.path} subject={subjectOf(link)} active={result.active} />);
+    });
+}
+
+async function readForm(c: Context): Promise<Record<string, string>> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return {};
+  const body = await c.req.parseBody();
+  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/** What the reader acts on, in words: the article's address for votes and bookmarks. */
+function subjectOf(link: ActionLink): string | null {
+  return link.kind === 'unsubscribe' ? null : link.url;
+}

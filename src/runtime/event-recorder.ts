@@ -1,0 +1,17 @@
+// The Node recorder: the buffered recorder, storing to the events stream, spilling to a local file.
+import { join } from 'node:path';
+import type { Config } from '../env';
+import { createBufferedRecorder, type BufferedRecorder } from '../core/event-buffer';
+import type { Logger } from '../core/logger';
+import { storeReaderEvents } from '../store/click-window';
+import type { Db } from '../store/keys';
+import { createFileSpill } from './event-spill';
+import { stateDir } from './paths';
+
+export function createNodeRecorder(db: Db, config: Pick<Config, 'EVENT_SPILL_DIR'>, log: Logger): BufferedRecorder {
+  return createBufferedRecorder({
+    store: (events) => storeReaderEvents(db, events),
+    spill: createFileSpill(config.EVENT_SPILL_DIR ?? join(stateDir, 'spill'), log),
+    log,
+  });
+}

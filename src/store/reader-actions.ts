@@ -1,0 +1,74 @@
+// Reader actions from an email (vote, bookmark, unsubscribe): their current state, changed atomically,
+// so pressing the button twice changes nothing the second time.
+import type { ReaderEventType } from '../contracts';
+import type { LinkPayload } from '../core/links';
+import { getSubscriber, saveSubscriber } from './subscribers';
+import type { Db } from './keys';
+
+export const actionKinds = ['vote_up', 'vote_down', 'bookmark', 'unsubscribe'] as const;
+export type ActionKind = (typeof actionKinds)[number];
+
+export function isActionKind(kind: string): kind is ActionKind {
+  return (actionKinds as readonly string[]).includes(kind);
+}
+
+export interface ActionResult {
+  /** Whether the action is now in effect. */
+  active: boolean;
+  /** The event to record when this call changed something; null when it was already so. */
+  event: ReaderEventType | null;
+}
+
+/** Is the action of this link in effect? Reads only (GET pages use it). */
+export async function actionActive(db: Db, link: LinkPayload & { kind: ActionKind }): Promise<boolean> {
+  if (link.kind === 'unsubscribe') return (await getSubscriber(db, link.subscriber))?.status === 'unsubscribed';
+  const value = await db.redis.hget(db.keys.readerActions(link.subscriber), field(link));
+  return value === stateValue(link.kind);
+}
+
+/** Apply (or with `undo`, withdraw) the action of this link. Idempotent. */
+export async function setAction(db: Db, link: LinkPayload & { kind: ActionKind }, undo: boolean): Promise<ActionResult> {
+  if (link.kind === 'unsubscribe') return setSubscription(db, link.subscriber, undo);
+  const key = db.keys.readerActions(link.subscriber);
+  const name = field(link);
+  const wanted = stateValue(link.kind);
+  if (!undo) {
+    // HGET and HSET in one transaction: the old value tells whether this call changed anything.
+    const replies = await db.redis.multi().hget(key, name).hset(key, name, wanted).exec();
+    const previous = replies?.[0]?.[1] as string | null | undefined;
+    return { active: true, event: previous === wanted ? null : link.kind };
+  }
+  // Withdraw only this link's action: undoing an up-vote must not clear a later down-vote.
+  const removed = (await db.redis.eval(
+    "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",
+    1,
+    key,
+    name,
+    wanted,
+  )) as number;
+  return { active: false, event: removed === 1 ? (link.kind === 'bookmark' ? 'bookmark_removed' : 'vote_cleared') : null };
+}
+
+async function setSubscription(db: Db, subscriberId: string, undo: boolean): Promise<ActionResult> {
+  const subscriber = await getSubscriber(db, subscriberId);
+  // A reader we no longer know gets nothing from us either way; say it is done.
+  if (!subscriber) return { active: !undo, event: null };
+  if (!undo) {
+    if (subscriber.status === 'unsubscribed') return { active: true, event: null };
+    await saveSubscriber(db, { ...subscriber, status: 'unsubscribed' });
+    return { active: true, event: 'unsubscribe' };
+  }
+  // Undo restores only what unsubscribing changed; a suppressed (bouncing) address stays suppressed.
+  if (subscriber.status !== 'unsubscribed') return { active: false, event: null };
+  await saveSubscriber(db, { ...subscriber, status: 'active' });
+  return { active: false, event: 'resubscribed' };
+}
+
+function field(link: LinkPayload & { kind: ActionKind }): string {
+  const subject = link.article ?? link.url;
+  return link.kind === 'bookmark' ? `bookmark:${subject}` : `vote:${subject}`;
+}
+
+function stateValue(kind: Exclude<ActionKind, 'unsubscribe'>): string {
+  return kind === 'bookmark' ? '1' : kind === 'vote_up' ? 'up' : 'down';
+}
