@@ -16,8 +16,11 @@ export interface ClickRequest {
 
 export type ClickOutcome = { ok: true; location: string; event: ReaderEvent } | { ok: false; reason: LinkRejection | 'not_a_click_link' };
 
-/** Headers of every click redirect: never cached by a proxy, and the destination learns nothing of us. */
-export const clickRedirectHeaders = { 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'no-referrer' } as const;
+/**
+ * Headers of every click redirect: never cached by a proxy; the destination learns our origin but never
+ * the token (it names the reader). The same Referrer-Policy as the app's secureHeaders, so both adapters agree.
+ */
+export const clickRedirectHeaders = { 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'strict-origin' } as const;
 
 /** Verify a click token; for a good one, the destination and the event to record (flagged if automated). */
 export async function resolveClick(signer: LinkSigner, request: ClickRequest, now: Date, rules: BotRules = defaultBotRules): Promise<ClickOutcome> {

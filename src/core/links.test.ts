@@ -40,6 +40,11 @@ describe('link tokens', () => {
     expect(await signer.verify('')).toEqual({ ok: false, reason: 'malformed' });
   });
 
+  it('refuses to make a token longer than verification accepts', async () => {
+    const long = { ...payload, url: `https://news.example/${'x'.repeat(MAX_TOKEN_LENGTH)}` };
+    await expect(new LinkSigner([current]).sign(long)).rejects.toThrow(/over the 2048 limit/);
+  });
+
   it.each(['javascript:alert(1)', 'data:text/html,x', '/inbox', 'mailto:a@b.c'])('refuses to make a link to %s', async (url) => {
     await expect(new LinkSigner([current]).sign({ ...payload, url })).rejects.toThrow(LinkError);
   });

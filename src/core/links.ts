@@ -51,7 +51,10 @@ export class LinkSigner {
     const body = toBase64Url(utf8(JSON.stringify(compact(payload))));
     const head = `${VERSION}.${key.id}.${body}`;
     const tag = await this.tag(key, head);
-    return `${head}.${toBase64Url(tag)}`;
+    const token = `${head}.${toBase64Url(tag)}`;
+    // Verification refuses longer tokens unread, so making one would make a link that can never open.
+    if (token.length > MAX_TOKEN_LENGTH) throw new LinkError(`link token would be ${token.length} characters, over the ${MAX_TOKEN_LENGTH} limit: shorten the destination URL (${payload.url.length} characters)`);
+    return token;
   }
 
   async verify(token: string): Promise<VerifyResult> {
