@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerStart } from './commands/start';
 import { registerSendNow } from './commands/send-now';
 import { registerQuarantine } from './commands/quarantine';
+import { registerLink } from './commands/link';
 import { CliError } from './context';
 
 const program = new Command()
@@ -13,6 +14,7 @@ const program = new Command()
 registerStart(program);
 registerSendNow(program);
 registerQuarantine(program);
+registerLink(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,8 +7,8 @@ export interface BriefingLinkContext {
   signer: LinkSigner;
   subscriberId: string;
   editionId: string;
-  /** When the edition was sent (Unix seconds), carried in each link for bot timing. */
-  sentAt: number;
+  /** When the edition was sent (Unix seconds), carried in each link for bot timing; null if unknown. */
+  sentAt: number | null;
 }
 
 /** The path each kind of link opens: /c/ redirects, /a/ reader actions, /preferences/ the preferences page. */
