@@ -1,8 +1,8 @@
-// The one decision behind /c/:token: verify the link, decide where it goes, describe the click.
-// The Hono route and the Node fast path are thin adapters around resolveClick.
+// The one decision behind /c/:token: given a verified link, decide where it goes and describe the click.
+// The Hono route (any runtime) and the Node fast path are thin adapters around decideClick.
 import type { ReaderEvent } from '../contracts';
 import { requestBotReasons, type BotRules, defaultBotRules } from './bots';
-import type { LinkRejection, LinkSigner } from './links';
+import type { LinkRejection, LinkSigner, VerifyResult } from './links';
 
 /** Link kinds that /c/ redirects; action and preference links have their own pages. */
 const clickKinds = new Set(['article', 'honeypot']);
@@ -22,9 +22,13 @@ export type ClickOutcome = { ok: true; location: string; event: ReaderEvent } | 
  */
 export const clickRedirectHeaders = { 'Cache-Control': 'private, no-store', 'Referrer-Policy': 'strict-origin' } as const;
 
-/** Verify a click token; for a good one, the destination and the event to record (flagged if automated). */
+/** Verify a click token and decide (any runtime). */
 export async function resolveClick(signer: LinkSigner, request: ClickRequest, now: Date, rules: BotRules = defaultBotRules): Promise<ClickOutcome> {
-  const verified = await signer.verify(request.token);
+  return decideClick(await signer.verify(request.token), request, now, rules);
+}
+
+/** For a verified link: the destination and the event to record (flagged if automated), or why not. */
+export function decideClick(verified: VerifyResult, request: ClickRequest, now: Date, rules: BotRules = defaultBotRules): ClickOutcome {
   if (!verified.ok) return verified;
   const link = verified.payload;
   if (!clickKinds.has(link.kind)) return { ok: false, reason: 'not_a_click_link' };
@@ -33,8 +37,9 @@ export async function resolveClick(signer: LinkSigner, request: ClickRequest, no
   const reasons = requestBotReasons({ method: request.method, userAgent: request.userAgent, secondsSinceSend }, rules);
   return {
     ok: true,
-    // The URL's own serialisation: percent-encoded, so it is always a valid Location header.
-    location: new URL(link.url).href,
+    // Signing stores the URL's own serialisation (percent-encoded, a valid Location header); a link made
+    // before that with a raw character in it is serialised here.
+    location: /^[\x21-\x7e]+$/.test(link.url) ? link.url : new URL(link.url).href,
     event: {
       type: 'click',
       subscriber_id: link.subscriber,

@@ -24,8 +24,9 @@ export interface LinkKey {
 /** Tokens longer than this are refused before any work is done. */
 export const MAX_TOKEN_LENGTH = 2048;
 const VERSION = 't1';
-/** 128-bit tag: HMAC-SHA256 truncated to 16 bytes. */
+/** 128-bit tag: HMAC-SHA256 truncated to 16 bytes, 22 characters of base64url. */
 const TAG_BYTES = 16;
+const TAG_TEXT_LENGTH = 22;
 
 export type VerifyResult = { ok: true; payload: LinkPayload; keyId: string } | { ok: false; reason: LinkRejection };
 export type LinkRejection = 'too_long' | 'malformed' | 'unknown_version' | 'unknown_key' | 'bad_signature' | 'bad_payload';
@@ -37,27 +38,59 @@ export class LinkError extends Error {
   }
 }
 
+/**
+ * Computes HMAC-SHA256 of a message synchronously. Web Crypto (async) is the default on every runtime;
+ * Node supplies its createHmac, because a redirect spends more on Web Crypto's per-call overhead and
+ * promise hops than on the hash. Either way the decision (format, checks, comparison) stays here.
+ */
+export type HmacSha256 = (secret: Uint8Array, message: string) => Uint8Array;
+
+type Parsed = { key: LinkKey; head: string; body: string; tagText: string; keyId: string };
+
 /** Signs and verifies link tokens; the first key signs, every key verifies (rotation). */
 export class LinkSigner {
   private readonly cryptoKeys = new Map<string, Promise<CryptoKey>>();
+  private readonly secrets = new Map<string, Uint8Array>();
 
-  constructor(private readonly keys: readonly LinkKey[]) {
+  constructor(
+    private readonly keys: readonly LinkKey[],
+    private readonly hmac?: HmacSha256,
+  ) {
     if (keys.length === 0) throw new LinkError('LinkSigner needs at least one key');
+    for (const key of keys) this.secrets.set(key.id, utf8(key.secret));
   }
 
   async sign(payload: LinkPayload): Promise<string> {
-    assertPublicUrl(payload.url);
+    // The URL's own serialisation (percent-encoded) is what gets signed, so it is always a valid Location.
+    const url = normalizePublicUrl(payload.url);
     const key = this.keys[0]!;
-    const body = toBase64Url(utf8(JSON.stringify(compact(payload))));
+    const body = toBase64Url(utf8(asciiJson(compact({ ...payload, url }))));
     const head = `${VERSION}.${key.id}.${body}`;
-    const tag = await this.tag(key, head);
+    const tag = this.hmac ? this.syncTag(key, head) : await this.webTag(key, head);
     const token = `${head}.${toBase64Url(tag)}`;
     // Verification refuses longer tokens unread, so making one would make a link that can never open.
     if (token.length > MAX_TOKEN_LENGTH) throw new LinkError(`link token would be ${token.length} characters, over the ${MAX_TOKEN_LENGTH} limit: shorten the destination URL (${payload.url.length} characters)`);
     return token;
   }
 
+  /** Verify a token; never throws for any input. */
   async verify(token: string): Promise<VerifyResult> {
+    if (this.hmac) return this.verifySync(token);
+    const parsed = this.parse(token);
+    if (!('key' in parsed)) return parsed;
+    return this.conclude(parsed, await this.webTag(parsed.key, parsed.head));
+  }
+
+  /** The same verification without a promise, for a signer made with a synchronous HMAC (Node). */
+  verifySync(token: string): VerifyResult {
+    if (!this.hmac) throw new LinkError('verifySync needs a LinkSigner made with a synchronous HMAC');
+    const parsed = this.parse(token);
+    if (!('key' in parsed)) return parsed;
+    return this.conclude(parsed, this.syncTag(parsed.key, parsed.head));
+  }
+
+  /** Every check that needs no MAC: size, shape, version, key id, tag encoding. */
+  private parse(token: string): Parsed | { ok: false; reason: LinkRejection } {
     if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'too_long' };
     const parts = token.split('.');
     if (parts.length !== 4) return { ok: false, reason: 'malformed' };
@@ -65,16 +98,26 @@ export class LinkSigner {
     if (version !== VERSION) return { ok: false, reason: 'unknown_version' };
     const key = this.keys.find((k) => k.id === keyId);
     if (!key) return { ok: false, reason: 'unknown_key' };
-    const tag = fromBase64Url(tagText);
-    if (!tag || tag.length !== TAG_BYTES) return { ok: false, reason: 'malformed' };
-    const expected = await this.tag(key, `${version}.${keyId}.${body}`);
-    if (!constantTimeEqual(tag, expected)) return { ok: false, reason: 'bad_signature' };
-    const payload = decodePayload(body);
-    if (!payload) return { ok: false, reason: 'bad_payload' };
-    return { ok: true, payload, keyId };
+    if (tagText.length !== TAG_TEXT_LENGTH) return { ok: false, reason: 'malformed' };
+    return { key, keyId, body, tagText, head: token.slice(0, token.length - tagText.length - 1) };
   }
 
-  private async tag(key: LinkKey, message: string): Promise<Uint8Array> {
+  /**
+   * Compare the tag as text with the canonical encoding of the expected one, in constant time (equal text
+   * also means canonical base64url, so a token has one spelling); only a signed payload is decoded.
+   */
+  private conclude(parsed: Parsed, expected: Uint8Array): VerifyResult {
+    if (!constantTimeEqual(utf8(parsed.tagText), utf8(toBase64Url(expected)))) return { ok: false, reason: 'bad_signature' };
+    const payload = decodePayload(parsed.body);
+    if (!payload) return { ok: false, reason: 'bad_payload' };
+    return { ok: true, payload, keyId: parsed.keyId };
+  }
+
+  private syncTag(key: LinkKey, message: string): Uint8Array {
+    return this.hmac!(this.secrets.get(key.id)!, message).subarray(0, TAG_BYTES);
+  }
+
+  private async webTag(key: LinkKey, message: string): Promise<Uint8Array> {
     let cryptoKey = this.cryptoKeys.get(key.id);
     if (!cryptoKey) {
       cryptoKey = crypto.subtle.importKey('raw', utf8(key.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
@@ -83,6 +126,12 @@ export class LinkSigner {
     const mac = await crypto.subtle.sign('HMAC', await cryptoKey, utf8(message));
     return new Uint8Array(mac, 0, TAG_BYTES);
   }
+}
+
+/** Refuse anything but absolute http(s) destinations when a link is made; returns the URL's serialisation. */
+export function normalizePublicUrl(value: string): string {
+  assertPublicUrl(value);
+  return new URL(value).href;
 }
 
 /** Refuse anything but absolute http(s) destinations when a link is made. */
@@ -108,12 +157,18 @@ function compact(p: LinkPayload): CompactPayload {
   return out;
 }
 
+/** JSON with every non-ASCII character escaped, so a payload decodes without a UTF-8 pass. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function decodePayload(body: string): LinkPayload | null {
-  const bytes = fromBase64Url(body);
-  if (!bytes) return null;
   let raw: unknown;
   try {
-    raw = JSON.parse(fromUtf8(bytes));
+    // Only signed bodies get here, which signing wrote as canonical base64url of ASCII JSON.
+    const text = atob(body.replace(/-/g, '+').replace(/_/g, '/'));
+    // A body with bytes above ASCII (not made by this signer) is decoded as strict UTF-8.
+    raw = JSON.parse(/[\x80-\xff]/.test(text) ? fromUtf8(fromBase64Url(body) ?? new Uint8Array([0xff])) : text);
   } catch {
     return null;
   }
@@ -121,11 +176,8 @@ function decodePayload(body: string): LinkPayload | null {
   const c = raw as Partial<CompactPayload>;
   if (typeof c.u !== 'string' || typeof c.s !== 'string' || typeof c.e !== 'string') return null;
   if (typeof c.k !== 'string' || !(linkKinds as readonly string[]).includes(c.k)) return null;
-  try {
-    assertPublicUrl(c.u);
-  } catch {
-    return null;
-  }
+  // Only signed payloads get here, and signing refused anything else; checked again as a second lock.
+  if (!c.u.startsWith('https://') && !c.u.startsWith('http://')) return null;
   return {
     url: c.u,
     subscriber: c.s,

@@ -6,6 +6,7 @@ import type { Logger } from '../core/logger';
 import { createKeys, type Db } from '../store/keys';
 import { createNodeLogger } from './logger';
 import { appRedis, queueRedis } from './redis';
+import { nodeHmacSha256 } from './node-hmac';
 
 export interface Services {
   config: Config;
@@ -25,7 +26,7 @@ export function openServices(config: Config, redisUrl: string, log: Logger = cre
     config,
     db: { redis, keys: createKeys(config.REDIS_PREFIX) },
     queueConnection,
-    signer: new LinkSigner(config.LINK_SIGNING_KEYS),
+    signer: new LinkSigner(config.LINK_SIGNING_KEYS, nodeHmacSha256),
     log,
     now: () => new Date(),
     async close() {

@@ -15,8 +15,9 @@ export function createKeys(prefix: string) {
     delivery: (editionId: string) => `${prefix}delivery:${editionId}`, // hash: subscriber id → delivery JSON
     events: `${prefix}events`, // stream: reader events
     // Bot detection per (subscriber, edition); hash-tagged so one script may touch both keys on a cluster.
-    clickWindow: (subscriberId: string, editionId: string) => `${prefix}clicks:{${subscriberId}:${editionId}}`, // zset: link|ms, score = click ms
-    botMarks: (subscriberId: string, editionId: string) => `${prefix}bot-marks:{${subscriberId}:${editionId}}`, // zset: b|ms or h|ms, score = ms
+    clickWindow: (subscriberId: string, editionId: string) => `${prefix}clicks:{${subscriberId}:${editionId}}`, // zset: link id, score = its latest click ms
+    botBursts: (subscriberId: string, editionId: string) => `${prefix}bot-bursts:{${subscriberId}:${editionId}}`, // zset: clicks that completed a burst, score = ms
+    botHoneypots: (subscriberId: string, editionId: string) => `${prefix}bot-honeypots:{${subscriberId}:${editionId}}`, // zset: honeypot hits, score = ms
     readerActions: (subscriberId: string) => `${prefix}actions:${subscriberId}`, // hash: vote:<article> → up|down, bookmark:<article> → 1
     outbox: `${prefix}outbox`, // list, newest first: dev outbox messages
     seeded: `${prefix}seeded`, // string: set once the demo content is in place

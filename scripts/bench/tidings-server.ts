@@ -1,0 +1,31 @@
+// Benchmark subject: the Tidings edge app on Node as `npm start` runs it (fast path, buffered recorder,
+// real Redis), controlled over IPC by scripts/bench-redirect.ts.
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/env';
+import { listen } from '../../src/node';
+import { createNodeRecorder } from '../../src/runtime/event-recorder';
+import { createNodeLogger } from '../../src/runtime/logger';
+import { openServices } from '../../src/runtime/services';
+
+const config = loadConfig();
+const log = createNodeLogger(config.LOG_LEVEL);
+const services = openServices(config, config.REDIS_URL, log);
+const recorder = createNodeRecorder(services.db, config, log);
+const app = createApp({ config, db: services.db, signer: services.signer, recorder, log, now: services.now });
+const server = await listen(app.fetch, { PORT: 0, HOST: '127.0.0.1' }, { signer: services.signer, recorder, now: services.now });
+// Count redirects as the server finishes them, so requests still in flight when the load stops count too.
+let served = 0;
+server.on('request', (_req, res: import('node:http').ServerResponse) => res.once('close', () => res.headersSent && res.statusCode === 302 && served++));
+process.send?.({ port: (server.address() as { port: number }).port });
+
+process.on('message', (message: { cmd?: string }) => {
+  if (message.cmd === 'drain') {
+    void recorder.flush().then(() => process.send?.({ stats: recorder.stats(), served }));
+  } else if (message.cmd === 'stop') {
+    server.close(() => {
+      recorder.close();
+      // process.exit lets --cpu-prof write its profile.
+      void services.close().then(() => process.exit(0));
+    });
+  }
+});
