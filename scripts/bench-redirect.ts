@@ -96,11 +96,20 @@ function load(port: number, paths: string[], duration: number): Promise<LoadResu
   });
 }
 
+type Cpu = { user: number; system: number };
+
+/** Warm up, then measure; also the CPU time the server and this load generator spent per request. */
 async function measure(script: string, paths: string[], execArgv: string[] = []) {
   const { child, port } = await start(script, execArgv);
   const warm = await load(port, paths, warmupSeconds);
+  const before = (await ask<{ cpu: Cpu }>(child, 'cpu')).cpu;
+  const ownBefore = process.cpuUsage();
   const result = await load(port, paths, seconds);
-  return { child, warm, result, rps: result.requests.total / seconds };
+  const own = process.cpuUsage(ownBefore);
+  const after = (await ask<{ cpu: Cpu }>(child, 'cpu')).cpu;
+  const perRequest = (cpu: Cpu) => Math.round(((cpu.user + cpu.system) / result.requests.total) * 10) / 10;
+  const serverCpu = { user: after.user - before.user, system: after.system - before.system };
+  return { child, warm, result, rps: result.requests.total / seconds, serverUs: perRequest(serverCpu), loadUs: perRequest(own) };
 }
 
 async function deleteKeys(redis: Redis): Promise<void> {
@@ -119,7 +128,7 @@ try {
 
   const baseline = await measure('scripts/bench/baseline-server.ts', paths);
   await stop(baseline.child);
-  console.log(`baseline node:http 302: ${Math.round(baseline.rps)} req/s, p50 ${baseline.result.latency.p50} ms, p99 ${baseline.result.latency.p99} ms`);
+  console.log(`baseline node:http 302: ${Math.round(baseline.rps)} req/s, p50 ${baseline.result.latency.p50} ms, p99 ${baseline.result.latency.p99} ms, server CPU ${baseline.serverUs} µs/request, load generator ${baseline.loadUs} µs/request`);
 
   const profileDir = join(stateDir, 'profiles');
   if (profile) mkdirSync(profileDir, { recursive: true });
@@ -128,7 +137,7 @@ try {
   await stop(tidings.child);
   const recorded = await redis.xlen(createKeys(prefix).events);
   const problems = tidings.result.errors + tidings.result.timeouts + tidings.warm.errors + tidings.warm.timeouts;
-  console.log(`tidings edge app:       ${Math.round(tidings.rps)} req/s, p50 ${tidings.result.latency.p50} ms, p99 ${tidings.result.latency.p99} ms, errors+timeouts ${problems}`);
+  console.log(`tidings edge app:       ${Math.round(tidings.rps)} req/s, p50 ${tidings.result.latency.p50} ms, p99 ${tidings.result.latency.p99} ms, server CPU ${tidings.serverUs} µs/request, load generator ${tidings.loadUs} µs/request, errors+timeouts ${problems}`);
   console.log(`recorder after drain:   ${JSON.stringify(stats)}`);
   if (profile) console.log(`CPU profile of the Tidings server written to ${profileDir}`);
   console.log('Note: the load generator, Redis and the server share this machine\'s cores; figures vary between runs.');

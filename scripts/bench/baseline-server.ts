@@ -9,5 +9,6 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as { port: number }).port });
 });
 process.on('message', (message: { cmd?: string }) => {
+  if (message.cmd === 'cpu') process.send?.({ cpu: process.cpuUsage() });
   if (message.cmd === 'stop') server.close(() => process.exit(0));
 });

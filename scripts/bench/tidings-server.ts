@@ -19,7 +19,9 @@ server.on('request', (_req, res: import('node:http').ServerResponse) => res.once
 process.send?.({ port: (server.address() as { port: number }).port });
 
 process.on('message', (message: { cmd?: string }) => {
-  if (message.cmd === 'drain') {
+  if (message.cmd === 'cpu') {
+    process.send?.({ cpu: process.cpuUsage() });
+  } else if (message.cmd === 'drain') {
     void recorder.flush().then(() => process.send?.({ stats: recorder.stats(), served }));
   } else if (message.cmd === 'stop') {
     server.close(() => {

@@ -17,6 +17,20 @@ export const scannerAgents: readonly { name: string; pattern: RegExp }[] = [
   { name: 'generic-bot', pattern: /\b(bot|crawler|spider|scanner|preview|monitor|validator|checker)\b/i },
 ];
 
+// Readers share a few hundred distinct user agents, so each is matched against the list once.
+const agentVerdicts = new Map<string, string | null>();
+const AGENT_CACHE_SIZE = 1000;
+
+function scannerFor(agent: string): string | null {
+  let verdict = agentVerdicts.get(agent);
+  if (verdict === undefined) {
+    verdict = scannerAgents.find((s) => s.pattern.test(agent))?.name ?? null;
+    if (agentVerdicts.size >= AGENT_CACHE_SIZE) agentVerdicts.clear();
+    agentVerdicts.set(agent, verdict);
+  }
+  return verdict;
+}
+
 /** The rules' thresholds, kept here so every caller judges clicks the same way. */
 export interface BotRules {
   /** A click sooner than this after the email was sent is a scanner: people need longer to open and read. */
@@ -58,8 +72,8 @@ export function requestBotReasons(signals: RequestSignals, rules: BotRules = def
   const agent = signals.userAgent?.trim() ?? '';
   if (agent === '') reasons.push(botReasons.noUserAgent);
   else {
-    const scanner = scannerAgents.find((s) => s.pattern.test(agent));
-    if (scanner) reasons.push(botReasons.scanner(scanner.name));
+    const scanner = scannerFor(agent);
+    if (scanner) reasons.push(botReasons.scanner(scanner));
   }
   if (signals.secondsSinceSend !== null && signals.secondsSinceSend < rules.minSecondsAfterSend) reasons.push(botReasons.tooSoon);
   return reasons;

@@ -1,5 +1,5 @@
 // Signed link tokens: every link in an email carries its own destination, signed with HMAC-SHA256.
-import { constantTimeEqual, fromBase64Url, fromUtf8, toBase64Url, utf8 } from './encoding';
+import { constantTimeEqualText, fromBase64Url, fromUtf8, toBase64Url, utf8 } from './encoding';
 
 export const linkKinds = ['article', 'vote_up', 'vote_down', 'bookmark', 'unsubscribe', 'preferences', 'honeypot'] as const;
 export type LinkKind = (typeof linkKinds)[number];
@@ -107,7 +107,7 @@ export class LinkSigner {
    * also means canonical base64url, so a token has one spelling); only a signed payload is decoded.
    */
   private conclude(parsed: Parsed, expected: Uint8Array): VerifyResult {
-    if (!constantTimeEqual(utf8(parsed.tagText), utf8(toBase64Url(expected)))) return { ok: false, reason: 'bad_signature' };
+    if (!constantTimeEqualText(parsed.tagText, toBase64Url(expected))) return { ok: false, reason: 'bad_signature' };
     const payload = decodePayload(parsed.body);
     if (!payload) return { ok: false, reason: 'bad_payload' };
     return { ok: true, payload, keyId: parsed.keyId };
