@@ -9,6 +9,8 @@ export interface BriefingItem {
   /** The signed /c/ link that redirects to the article. */
   href: string;
   reasons: string[];
+  /** Vote and bookmark links (each opens a page with one button, so a scanner changes nothing). */
+  actions?: { voteUp: string; voteDown: string; bookmark: string };
 }
 
 export interface BriefingProps {
@@ -55,6 +57,15 @@ export function Briefing({ editionLabel, items, latestPost, footerLinks, honeypo
                 {item.source}
                 {item.reasons.length > 0 ? ` · ${item.reasons.join(' · ')}` : ''}
               </Text>
+              {item.actions ? (
+                <Text style={styles.meta}>
+                  <Link href={item.actions.voteUp}>More like this</Link>
+                  {' · '}
+                  <Link href={item.actions.voteDown}>Fewer like this</Link>
+                  {' · '}
+                  <Link href={item.actions.bookmark}>Save for later</Link>
+                </Text>
+              ) : null}
             </Section>
           ))}
           {latestPost ? (

@@ -36,6 +36,14 @@ describe('briefing links', () => {
     expect(footer('Preferences')?.href).toMatch(new RegExp(`^${base}/preferences/t1\\.`));
     expect((await t.signer.verify(footer('Preferences')!.href.split('/').pop()!)).ok).toBe(true);
 
+    const actions = ['More like this', 'Fewer like this', 'Save for later'].map((label) => links.find((l) => l.text === label)?.href);
+    const kinds = await Promise.all(actions.map(async (href) => {
+      expect(href).toMatch(new RegExp(`^${base}/a/t1\\.`));
+      const result = await t.signer.verify(href!.split('/').pop()!);
+      return result.ok ? [result.payload.kind, result.payload.article] : null;
+    }));
+    expect(kinds).toEqual([['vote_up', 'art_1'], ['vote_down', 'art_1'], ['bookmark', 'art_1']]);
+
     const honeypots = links.filter((l) => /display:none/.test(l.tag));
     expect(honeypots).toHaveLength(1);
     const trap = honeypots[0]!;

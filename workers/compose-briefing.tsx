@@ -4,7 +4,7 @@ import { Briefing, type BriefingItem } from '../emails/briefing';
 import { renderEmail } from '../emails/render';
 import type { OutgoingEmail, Subscriber } from '../src/contracts';
 import type { Config } from '../src/env';
-import { briefingExtras, trackedLink, type BriefingLinkContext } from '../src/core/briefing-links';
+import { articleActionLinks, briefingExtras, trackedLink, type BriefingLinkContext } from '../src/core/briefing-links';
 import type { LinkSigner } from '../src/core/links';
 import { latestPost } from '../src/core/ranking';
 import type { Db } from '../src/store/keys';
@@ -42,6 +42,7 @@ export async function composeBriefing(deps: ComposeDeps, subscriber: Subscriber,
       summary: article.summary,
       source: sourceTitles.get(article.source) ?? article.source,
       href: await trackedLink(links, article.url, 'article', article.id, position),
+      actions: await articleActionLinks(links, article.url, article.id, position),
       reasons,
     })),
   );
