@@ -13,9 +13,12 @@ const services = openServices(config, config.REDIS_URL, log);
 const recorder = createNodeRecorder(services.db, config, log);
 const app = createApp({ config, db: services.db, signer: services.signer, recorder, log, now: services.now });
 const server = await listen(app.fetch, { PORT: 0, HOST: '127.0.0.1' }, { signer: services.signer, recorder, now: services.now });
-// Count redirects as the server finishes them, so requests still in flight when the load stops count too.
+// Count redirects the server answered. This listener runs right after the app's own, and the /c/ fast
+// path answers synchronously, so a finished 302 is already visible here (no per-request listener needed).
 let served = 0;
-server.on('request', (_req, res: import('node:http').ServerResponse) => res.once('close', () => res.headersSent && res.statusCode === 302 && served++));
+server.on('request', (_req, res: import('node:http').ServerResponse) => {
+  if (res.statusCode === 302 && res.writableEnded) served++;
+});
 process.send?.({ port: (server.address() as { port: number }).port });
 
 process.on('message', (message: { cmd?: string }) => {

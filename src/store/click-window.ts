@@ -10,10 +10,10 @@ import type { Db } from './keys';
 const WINDOW_TTL_SECONDS = 24 * 3600;
 /** Marks are kept long enough for the learner to ask about any event it has not consumed yet. */
 const MARKS_TTL_SECONDS = 30 * 24 * 3600;
-const FIELDS_PER_EVENT = 6;
+const FIELDS_PER_EVENT = 2;
 
 // One call stores a whole batch (one command instead of one per event was the largest saving the
-// profiler found). For each event, in order, a click (group g > 0, keys 3g-1..3g+1):
+// profiler found). For each event, in order (two arguments: meta, JSON), a click (group g > 0, keys 3g-1..3g+1):
 //   note the link's latest click time; when `burstLinks` distinct links were clicked within burstMs up
 //   to it, mark a burst; mark a honeypot hit; then add the burst / honeypot reason when a mark lies
 //   within ±burstMs / ±honeypotMs — the same nearness test as windowBotReasons in core/bots.ts.
@@ -23,12 +23,12 @@ local burstMs, burstLinks, honeypotMs = tonumber(ARGV[1]), tonumber(ARGV[2]), to
 local burstReason, honeypotReason = ARGV[6], ARGV[7]
 local touched, trapped = {}, {}
 for i = 8, #ARGV, ${FIELDS_PER_EVENT} do
-  local g, reasons = tonumber(ARGV[i]), ARGV[i + 5]
+  local gText, atText, honeypot, reasons, link = string.match(ARGV[i], '^(%d+)\t(%d+)\t([01])\t([^\t]*)\t(.*)$')
+  local g = tonumber(gText)
   if g > 0 then
     local window, bursts, honeypots = KEYS[3 * g - 1], KEYS[3 * g], KEYS[3 * g + 1]
-    local atText = ARGV[i + 2]
     local at = tonumber(atText)
-    redis.call('ZADD', window, at, ARGV[i + 1])
+    redis.call('ZADD', window, at, link)
     local burst = redis.call('ZCOUNT', window, at - burstMs, at) >= burstLinks
     if burst then
       redis.call('ZADD', bursts, at, atText)
@@ -36,7 +36,7 @@ for i = 8, #ARGV, ${FIELDS_PER_EVENT} do
       burst = redis.call('ZRANGEBYSCORE', bursts, at - burstMs, at + burstMs, 'LIMIT', 0, 1)[1] ~= nil
     end
     if burst then reasons = (reasons == '' and '' or reasons .. ',') .. burstReason end
-    if ARGV[i + 3] == '1' then
+    if honeypot == '1' then
       redis.call('ZADD', honeypots, at, atText)
       trapped[g] = true
     end
@@ -48,7 +48,7 @@ for i = 8, #ARGV, ${FIELDS_PER_EVENT} do
     touched[g] = true
   end
   local flagged = reasons == '' and 'false' or 'true'
-  redis.call('XADD', KEYS[1], '*', 'event', ARGV[i + 4] .. '"suspected_bot":' .. flagged .. ',"bot_reasons":[' .. reasons .. ']}')
+  redis.call('XADD', KEYS[1], '*', 'event', ARGV[i + 1] .. '"suspected_bot":' .. flagged .. ',"bot_reasons":[' .. reasons .. ']}')
 end
 for g in pairs(touched) do
   redis.call('EXPIRE', KEYS[3 * g - 1], ARGV[4])
@@ -106,7 +106,10 @@ export async function storeReaderEvents(db: Db, events: readonly ReaderEvent[], 
     }
     const { suspected_bot: _flag, bot_reasons: reasons, ...rest } = event;
     const json = JSON.stringify(rest);
-    args.push(group, linkId(event), Date.parse(event.at), event.kind === 'honeypot' ? 1 : 0, `${json.slice(0, -1)},`, reasons.map((r) => JSON.stringify(r)).join(','));
+    // Per event: "group \t ms \t honeypot \t reasons as JSON strings \t link id" (the id last: it may hold a tab),
+    // then the event's JSON up to the bot fields. Two arguments per event keep the command cheap to encode.
+    const meta = `${group}\t${Date.parse(event.at)}\t${event.kind === 'honeypot' ? 1 : 0}\t${reasons.map((r) => JSON.stringify(r)).join(',')}\t${linkId(event)}`;
+    args.push(meta, `${json.slice(0, -1)},`);
   }
   await withScript(db.redis).tidingsStoreEvents(keys.length, ...keys, ...args);
 }
