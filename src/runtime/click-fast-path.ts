@@ -27,7 +27,7 @@ export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): N
     const token = url.slice(3, end === -1 ? undefined : end);
     // Tokens are plain base64url and dots; anything encoded or nested is Hono's to judge and explain.
     if (token.includes('/') || token.includes('%')) return fallback(req, res);
-    const request = { token, method, userAgent: req.headers['user-agent'] ?? null, ip: req.socket.remoteAddress ?? null };
+    const request = { token, method, userAgent: userAgentOf(req.rawHeaders), ip: req.socket.remoteAddress ?? null };
     const outcome = decideClick(deps.signer.verifySync(token), request, deps.now());
     // A refused token gets Hono's page (it verifies again; refusals are rare and not worth a second page).
     if (!outcome.ok) return fallback(req, res);
@@ -35,4 +35,13 @@ export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): N
     res.writeHead(302, { Location: outcome.location, ...clickRedirectHeaders, 'Content-Length': '0' });
     res.end();
   };
+}
+
+/** The User-Agent from the raw header list: reading req.headers would build the whole header object. */
+function userAgentOf(raw: string[]): string | null {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 10 && name.toLowerCase() === 'user-agent') return raw[i + 1] ?? null;
+  }
+  return null;
 }
