@@ -2,16 +2,14 @@
 // The Hono route (any runtime) and the Node fast path are thin adapters around decideClick.
 import type { ReaderEvent } from '../contracts';
 import { requestBotReasons, type BotRules, defaultBotRules } from './bots';
+import { linkEvent, secondsSinceSend, type LinkRequest } from './link-events';
 import type { LinkRejection, LinkSigner, VerifyResult } from './links';
 
 /** Link kinds that /c/ redirects; action and preference links have their own pages. */
 const clickKinds = new Set(['article', 'honeypot']);
 
-export interface ClickRequest {
+export interface ClickRequest extends LinkRequest {
   token: string;
-  method: string;
-  userAgent: string | null;
-  ip: string | null;
 }
 
 export type ClickOutcome = { ok: true; location: string; event: ReaderEvent } | { ok: false; reason: LinkRejection | 'not_a_click_link' };
@@ -32,29 +30,13 @@ export function decideClick(verified: VerifyResult, request: ClickRequest, now: 
   if (!verified.ok) return verified;
   const link = verified.payload;
   if (!clickKinds.has(link.kind)) return { ok: false, reason: 'not_a_click_link' };
-  const nowMs = now.getTime();
-  const secondsSinceSend = link.sent_at === null ? null : Math.max(0, Math.round(nowMs - link.sent_at * 1000) / 1000);
-  const reasons = requestBotReasons({ method: request.method, userAgent: request.userAgent, secondsSinceSend }, rules);
+  const since = secondsSinceSend(link, now);
+  const reasons = requestBotReasons({ method: request.method, userAgent: request.userAgent, secondsSinceSend: since }, rules);
   return {
     ok: true,
     // Signing stores the URL's own serialisation (percent-encoded, a valid Location header); a link made
     // before that with a raw character in it is serialised here.
     location: /^[\x21-\x7e]+$/.test(link.url) ? link.url : new URL(link.url).href,
-    event: {
-      type: 'click',
-      subscriber_id: link.subscriber,
-      edition_id: link.edition,
-      article_id: link.article,
-      kind: link.kind,
-      position: link.position,
-      url: link.url,
-      at: now.toISOString(),
-      method: request.method,
-      user_agent: request.userAgent,
-      ip: request.ip,
-      seconds_since_send: secondsSinceSend,
-      suspected_bot: reasons.length > 0,
-      bot_reasons: reasons,
-    },
+    event: linkEvent('click', link, request, now, reasons),
   };
 }

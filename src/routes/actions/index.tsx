@@ -7,6 +7,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ReaderEventType } from '../../contracts';
 import type { AppDeps } from '../../deps';
 import type { LinkPayload } from '../../core/links';
+import { linkEvent } from '../../core/link-events';
 import { isActionKind, setAction, actionActive, type ActionKind } from '../../store/reader-actions';
 import { clientIp } from '../client-ip';
 import { BadLinkPage } from '../clicks';
@@ -26,23 +27,9 @@ export function actionRoutes(deps: AppDeps) {
     return verified.payload as ActionLink;
   };
 
+  // A person pressed the button (a POST), so the event carries no bot flags.
   const record = (c: Context, link: ActionLink, type: ReaderEventType) =>
-    deps.recorder.record({
-      type,
-      subscriber_id: link.subscriber,
-      edition_id: link.edition,
-      article_id: link.article,
-      kind: link.kind,
-      position: link.position,
-      url: link.url,
-      at: deps.now().toISOString(),
-      method: c.req.method,
-      user_agent: c.req.header('user-agent') ?? null,
-      ip: clientIp(c),
-      seconds_since_send: link.sent_at === null ? null : Math.max(0, deps.now().getTime() / 1000 - link.sent_at),
-      suspected_bot: false,
-      bot_reasons: [],
-    });
+    deps.recorder.record(linkEvent(type, link, { method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c) }, deps.now(), []));
 
   const badLink = (c: Context) => {
     c.header('Cache-Control', 'no-store');
