@@ -52,6 +52,16 @@ describe('the buffered recorder', () => {
     expect(recorder.stats()).toMatchObject({ recorded: 1000, pending: 0, failed: 0 });
   });
 
+  it('with a linger, gathers events that arrive close together into one batch', async () => {
+    const s = switchableStore();
+    const recorder = createBufferedRecorder({ store: s.store, log: memoryLogger(), lingerMs: 30 });
+    recorder.record(click(0));
+    await new Promise((r) => setTimeout(r, 5));
+    for (let i = 1; i < 10; i++) recorder.record(click(i));
+    await recorder.flush();
+    expect(s.batches).toEqual([10]);
+  });
+
   it('spills to a file while storage is away and replays every event, in order, when it returns', async () => {
     const s = switchableStore();
     const dir = tempDir();
