@@ -60,6 +60,8 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM),
   BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   SEED_DEMO: z.stringbool().default(true),
+  /** Local state on Node (the private Redis, spilled events); default .tidings/ in the project. */
+  STATE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
