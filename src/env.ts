@@ -1,5 +1,6 @@
 // The environment, validated once at start-up: the only place that reads process.env or Worker bindings.
 import { z } from 'zod';
+import { authConfigProblems, authSchema } from './env-auth';
 
 /** Values shipped for local development only; production refuses every one of them. */
 export const devDefaults = {
@@ -61,9 +62,11 @@ const schema = z.object({
   BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   SEED_DEMO: z.stringbool().default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...authSchema,
 });
 
 type Parsed = z.infer<typeof schema>;
+
 
 export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL'> {
   PUBLIC_BASE_URL: string;
@@ -71,6 +74,8 @@ export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL'> {
   redisUrlIsDefault: boolean;
   /** True when mail goes to the dev outbox rather than a provider. */
   usesDevOutbox: boolean;
+  /** Signs access tokens (HS256): AUTH_JWT_SECRET, or derived from SESSION_SECRET. */
+  authJwtSecret: string;
 }
 
 export interface ConfigProblem {
@@ -108,7 +113,10 @@ export function loadConfig(source: EnvSource = globalThis.process?.env ?? {}): C
     PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     redisUrlIsDefault: input.REDIS_URL === undefined,
     usesDevOutbox: env.RESEND_API_KEY === undefined,
+    authJwtSecret: env.AUTH_JWT_SECRET ?? `auth-jwt:${env.SESSION_SECRET}`,
   };
+  const authProblems = authConfigProblems(config);
+  if (authProblems.length > 0) throw new ConfigError(authProblems);
   if (config.NODE_ENV === 'production') {
     const problems = productionProblems(config, input);
     if (problems.length > 0) throw new ConfigError(problems);
@@ -141,6 +149,7 @@ function productionProblems(config: Config, input: Record<string, string | undef
       problems.push(...secretProblems(`LINK_SIGNING_KEYS (key "${key.id}")`, key.secret));
     }
   }
+  if (input.AUTH_JWT_SECRET !== undefined) problems.push(...secretProblems('AUTH_JWT_SECRET', input.AUTH_JWT_SECRET));
   if (config.usesDevOutbox) {
     problems.push({ variable: 'RESEND_API_KEY', problem: 'is required in production; without it mail would only reach the dev outbox. Set your Resend API key (re_…)' });
   }
