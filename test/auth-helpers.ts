@@ -129,3 +129,31 @@ export function memoryStorage() {
  * one, but the constructor needs a class. `ws` is already installed (with wrangler and react-email).
  */
 export const realtimeTransport = createRequire(import.meta.url)('ws') as new (url: string) => WebSocket;
+
+/** A cookie-keeping HTTP client that behaves like one browser on the site (no JavaScript, no redirects followed). */
+export function agent(base: string, userAgent = 'Mozilla/5.0 (tidings-test)') {
+  const jar = new Map<string, string>();
+  const remember = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq).trim();
+      const value = pair!.slice(eq + 1).trim();
+      const expired = attrs.some((a) => /max-age=0/i.test(a) || /expires=Thu, 01 Jan 1970/i.test(a));
+      if (expired || value === '') jar.delete(name);
+      else jar.set(name, value);
+    }
+    return response;
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  return {
+    jar,
+    setCookies: [] as string[],
+    async get(path: string, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
+      return remember(await fetch(new URL(path, base), { method, headers: { cookie: cookie(), 'user-agent': userAgent }, redirect: 'manual' }));
+    },
+    async post(action: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+      return remember(await submit(base, action, fields, { cookie: cookie(), 'user-agent': userAgent, ...headers }));
+    },
+  };
+}
