@@ -28,7 +28,7 @@ export function MagicLink({ email, href, code, expiresInMinutes, isNew }: MagicL
   return (
     <Html lang="en">
       <Head />
-      <Preview>{`${action}. Your code is ${code}.`}</Preview>
+      <Preview>{`${action}. The link and code expire in ${expiresInMinutes} minutes.`}</Preview>
       <Body style={styles.body}>
         <Container style={styles.container}>
           <Heading as="h1" style={{ fontSize: '22px' }}>

@@ -31,11 +31,14 @@ export const authSchema = {
   AUTH_IP_HOURLY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
 };
 
-/** Rules that span variables: the Supabase provider needs its URL and key. */
-export function authConfigProblems(config: { AUTH_PROVIDER: string; SUPABASE_URL?: string; SUPABASE_ANON_KEY?: string; AUTH_REDIRECT_ALLOW_LIST: string[] }): ConfigProblem[] {
+/** Rules that span variables: the Supabase provider needs its URL (https in production) and key; patterns need a scheme and host. */
+export function authConfigProblems(config: { NODE_ENV: string; AUTH_PROVIDER: string; SUPABASE_URL?: string; SUPABASE_ANON_KEY?: string; AUTH_REDIRECT_ALLOW_LIST: string[] }): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (config.AUTH_PROVIDER === 'supabase') {
     if (!config.SUPABASE_URL) problems.push({ variable: 'SUPABASE_URL', problem: 'is required when AUTH_PROVIDER=supabase: your project URL, e.g. https://abcd.supabase.co' });
+    if (config.SUPABASE_URL && config.NODE_ENV === 'production' && !config.SUPABASE_URL.startsWith('https://')) {
+      problems.push({ variable: 'SUPABASE_URL', problem: `must use https in production (got ${config.SUPABASE_URL})` });
+    }
     if (!config.SUPABASE_ANON_KEY) problems.push({ variable: 'SUPABASE_ANON_KEY', problem: "is required when AUTH_PROVIDER=supabase: the project's anon (publishable) key" });
   }
   for (const pattern of config.AUTH_REDIRECT_ALLOW_LIST) {

@@ -26,6 +26,8 @@ export interface MagicLinkWorkerDeps {
   db: Db;
   log: Logger;
   transport: MailTransport;
+  /** How long a taken request may stay unfinished before it is tried again (default 30 s; tests shorten it). */
+  claimIdleMs?: number;
 }
 
 export interface RunningMagicLinkWorker {
@@ -42,7 +44,8 @@ export async function sendMagicLink(deps: MagicLinkWorkerDeps, mail: MagicLinkMa
   const { html, text } = await renderEmail(
     createElement(MagicLink, { email: mail.email, href, code: mail.code, expiresInMinutes: Math.round(config.AUTH_LINK_TTL_SECONDS / 60), isNew }),
   );
-  const subject = isNew ? `Confirm your email for Tidings (code ${mail.code})` : `Your Tidings sign-in link (code ${mail.code})`;
+  // The code stays out of the subject: subjects show on lock screens and in notification previews.
+  const subject = isNew ? 'Confirm your email for Tidings' : 'Your Tidings sign-in link';
   const sent = await deps.transport.send({ from: config.MAIL_FROM, to: [mail.email], subject, html, text, headers: {} }, `magic-link/${requestId}`);
   return sent.id;
 }
@@ -64,6 +67,7 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
 
   let running = true;
   let lastClaim = 0;
+  const claimIdleMs = deps.claimIdleMs ?? CLAIM_IDLE_MS;
 
   async function handle(entry: StreamEntry): Promise<void> {
     const [id, fields] = entry;
@@ -99,18 +103,18 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
   }
 
   async function claimStale(): Promise<StreamEntry[]> {
-    const result = (await reader.xautoclaim(stream, MAGIC_LINK_GROUP, consumer, CLAIM_IDLE_MS, '0', 'COUNT', 20)) as [string, StreamEntry[]];
+    const result = (await reader.xautoclaim(stream, MAGIC_LINK_GROUP, consumer, claimIdleMs, '0', 'COUNT', 20)) as [string, StreamEntry[]];
     return result[1].filter((e) => Array.isArray(e[1]));
   }
 
   const loop = (async () => {
     while (running) {
       try {
-        if (Date.now() - lastClaim > CLAIM_IDLE_MS / 2) {
+        if (Date.now() - lastClaim > claimIdleMs / 2) {
           lastClaim = Date.now();
           for (const entry of await claimStale()) await handle(entry);
         }
-        const result = (await reader.xreadgroup('GROUP', MAGIC_LINK_GROUP, consumer, 'COUNT', 20, 'BLOCK', BLOCK_MS, 'STREAMS', stream, '>')) as Array<[string, StreamEntry[]]> | null;
+        const result = (await reader.xreadgroup('GROUP', MAGIC_LINK_GROUP, consumer, 'COUNT', 20, 'BLOCK', Math.min(BLOCK_MS, claimIdleMs / 2), 'STREAMS', stream, '>')) as Array<[string, StreamEntry[]]> | null;
         for (const [, entries] of result ?? []) for (const entry of entries) await handle(entry);
       } catch (error) {
         if (!running) break;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRedirect, globToRegExp, safeNext } from './redirects';
+import { checkRedirect, globToRegExp, originAllowed, safeNext } from './redirects';
 
 const policy = { baseUrl: 'https://tidings.example.com', patterns: ['https://*.example.org/**', 'http://localhost:3000/auth/callback'] };
 
@@ -32,5 +32,15 @@ describe('next', () => {
     for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example', 'evil', '/\u0000x', '', undefined]) {
       expect(safeNext(bad, policy.baseUrl), String(bad)).toBeNull();
     }
+  });
+});
+
+describe('CORS origins', () => {
+  it('allows this site and origins the allow-list covers, nothing else', () => {
+    expect(originAllowed('https://tidings.example.com', policy)).toBe(true);
+    expect(originAllowed('https://app.example.org', policy)).toBe(true);
+    expect(originAllowed('http://localhost:3000', policy)).toBe(true);
+    expect(originAllowed('https://evil.example', policy)).toBe(false);
+    expect(originAllowed('null', policy)).toBe(false);
   });
 });

@@ -58,3 +58,10 @@ export function safeNext(value: string | undefined | null, baseUrl: string): str
   if (url.origin !== new URL(baseUrl).origin) return null;
   return `${url.pathname}${url.search}${url.hash}`;
 }
+
+/** May a page at this origin call /auth/v1 from a browser (CORS)? This site, or an origin an allow-list pattern covers. */
+export function originAllowed(origin: string, policy: RedirectPolicy): boolean {
+  if (!/^https?:\/\/[^/]+$/.test(origin)) return false;
+  if (origin === new URL(policy.baseUrl).origin) return true;
+  return policy.patterns.some((p) => globToRegExp(p).test(`${origin}/`) || p.startsWith(`${origin}/`));
+}

@@ -1,11 +1,12 @@
 // /auth/v1/*: Supabase Auth's magic-link protocol, so the official supabase-js client works against Tidings unchanged.
 import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
 import type { z } from 'zod';
 import { otpRequestSchema, pkceGrantSchema, refreshGrantSchema, verifyRequestSchema } from '../../contracts/auth';
 import { authFailures, type AuthFailure } from '../../core/auth/errors';
 import * as gotrue from '../../core/auth/gotrue';
 import { maskEmail } from '../../core/auth/mask';
-import { checkRedirect } from '../../core/auth/redirects';
+import { checkRedirect, originAllowed } from '../../core/auth/redirects';
 import { s256Challenge } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import type { OtpRecord } from '../../store/auth';
@@ -25,6 +26,18 @@ export function protocolRoutes(deps: AppDeps) {
     await next();
     c.header('Cache-Control', 'no-store');
   });
+  // supabase-js in a browser on an allowed site (this one, or a pattern of AUTH_REDIRECT_ALLOW_LIST) calls these cross-origin.
+  const policy = { baseUrl: deps.config.PUBLIC_BASE_URL, patterns: deps.config.AUTH_REDIRECT_ALLOW_LIST };
+  app.use(
+    '/auth/v1/*',
+    cors({
+      origin: (origin) => (originAllowed(origin, policy) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['apikey', 'authorization', 'content-type', 'x-client-info', 'x-supabase-api-version'],
+      exposeHeaders: ['x-supabase-api-version', 'retry-after'],
+      maxAge: 600,
+    }),
+  );
   app.post('/auth/v1/verify', csrfGuard(deps, refusedPage));
 
   app.post('/auth/v1/otp', async (c) => {
