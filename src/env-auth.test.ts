@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { productionEnv as production } from '../test/production-env';
 import { ConfigError, loadConfig, type EnvSource } from './env';
 
-const production: EnvSource = {
-  NODE_ENV: 'production',
-  PUBLIC_BASE_URL: 'https://tidings.example.com',
-  LINK_SIGNING_KEYS: 'k2026:Q3v8yJmZ1rN4pL7wT0bX5cF2hK9sD6gA',
-  SESSION_SECRET: 'mB7rT2wQ9zL4xN1vC8kP5jH3sF6dG0aY',
-  OPERATOR_TOKEN: 'Z8yX7wV6uT5sR4qP3oN2mL1kJ0iH9gFe',
-  RESEND_API_KEY: 're_live_abc123',
-  MAIL_FROM: 'Tidings <briefing@example.com>',
-};
 
 function problemsOf(env: EnvSource): string[] {
   try {

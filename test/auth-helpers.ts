@@ -157,3 +157,4 @@ export function agent(base: string, userAgent = 'Mozilla/5.0 (tidings-test)') {
     },
   };
 }
+
