@@ -124,6 +124,21 @@ describe('supabase-js against /auth/v1', () => {
     expect(await page.text()).toContain('expired or was already used');
   });
 
+  it('allows five wrong guesses at the 6-digit code per address, then answers 429 even to the right one', async () => {
+    const email = address('guess');
+    const { supabase } = client('implicit');
+    await supabase.auth.signInWithOtp({ email });
+    const { code } = await s.nextMail(email);
+    const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    for (let i = 0; i < 4; i++) expect((await supabase.auth.verifyOtp({ email, token: wrong, type: 'email' })).error?.code).toBe('otp_expired');
+    // A right code does not count against the person: after it, the fifth wrong guess is still allowed.
+    expect((await supabase.auth.verifyOtp({ email, token: code, type: 'email' })).error).toBeNull();
+    expect((await supabase.auth.verifyOtp({ email, token: wrong, type: 'email' })).error?.code).toBe('otp_expired');
+    const blocked = await supabase.auth.verifyOtp({ email, token: wrong, type: 'email' });
+    expect(blocked.error?.status).toBe(429);
+    expect(blocked.error?.code).toBe('over_request_rate_limit');
+  });
+
   it('refreshes with rotation, and treats a refresh token presented twice as stolen', async () => {
     const email = address('refresh');
     const { supabase } = client('implicit');

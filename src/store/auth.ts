@@ -243,6 +243,11 @@ export async function takeRateLimit(db: Db, rules: RateRule[]): Promise<number> 
   return Number(wait);
 }
 
+/** Give back one attempt (a correct code should not count against the person). */
+export async function returnRateLimit(db: Db, bucket: string): Promise<void> {
+  await db.redis.decr(db.keys.authRate(bucket));
+}
+
 // ── mail hand-off to the workers ─────────────────────────────────────────────
 
 /** Append a sealed mail request for the workers; the stream is capped so a flood cannot fill Redis. */

@@ -18,6 +18,7 @@ import {
   saveAuthUser,
   saveFlowCode,
   saveOtp,
+  returnRateLimit,
   takeRateLimit,
   type OtpRecord,
 } from '../../store/auth';
@@ -125,10 +126,13 @@ export async function consumeLink(deps: GoTrueDeps, token: string): Promise<Outc
 
 /** Use a link up through its 6-digit code, with a per-address limit on guesses. */
 export async function consumeCode(deps: GoTrueDeps, email: string, code: string): Promise<Outcome<OtpRecord>> {
-  const wait = await takeRateLimit(deps.db, [{ bucket: `code-attempts:${await sha256Hex(email.toLowerCase())}`, limit: CODE_ATTEMPTS, windowSeconds: deps.config.AUTH_LINK_TTL_SECONDS }]);
+  // Counted before the lookup (so parallel guesses cannot slip past the limit), given back when the code is right.
+  const bucket = `code-attempts:${await sha256Hex(email.toLowerCase())}`;
+  const wait = await takeRateLimit(deps.db, [{ bucket, limit: CODE_ATTEMPTS, windowSeconds: deps.config.AUTH_LINK_TTL_SECONDS }]);
   if (wait > 0) return fail(authFailures.requestRateLimit(Math.ceil(wait / 1000)));
   const record = await consumeOtpByCode(deps.db, await hashCode(email, code));
   if (!record || record.expires_at <= deps.now().getTime()) return fail(authFailures.otpExpired());
+  await returnRateLimit(deps.db, bucket);
   return ok(record);
 }
 
