@@ -112,10 +112,11 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
       try {
         if (Date.now() - lastClaim > claimIdleMs / 2) {
           lastClaim = Date.now();
-          for (const entry of await claimStale()) await handle(entry);
+          await Promise.all((await claimStale()).map(handle));
         }
         const result = (await reader.xreadgroup('GROUP', MAGIC_LINK_GROUP, consumer, 'COUNT', 20, 'BLOCK', Math.min(BLOCK_MS, claimIdleMs / 2), 'STREAMS', stream, '>')) as Array<[string, StreamEntry[]]> | null;
-        for (const [, entries] of result ?? []) for (const entry of entries) await handle(entry);
+        // A batch is sent concurrently: rendering is quick, the provider's round trip is not.
+        for (const [, entries] of result ?? []) await Promise.all(entries.map(handle));
       } catch (error) {
         if (!running) break;
         log.error({ err: String(error) }, 'sign-in mail worker could not read its stream; retrying');
