@@ -236,6 +236,16 @@ describe('CSRF', () => {
       expect(none.status, action).toBe(403);
     }
   });
+
+  it('takes /auth/v1 requests with bodies as JSON only, so a cross-site form cannot send mail or sign anyone in', async () => {
+    const email = address();
+    const forged = await fetch(`${s.url}/auth/v1/otp`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'https://evil.example' }, body: JSON.stringify({ email }) });
+    expect(forged.status).toBe(400);
+    expect(await forged.json()).toMatchObject({ error_code: 'validation_failed', msg: expect.stringContaining('application/json') });
+    for (const path of ['/auth/v1/token?grant_type=pkce', '/auth/v1/token?grant_type=refresh_token']) {
+      expect((await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status, path).toBe(400);
+    }
+  });
 });
 
 describe('open redirects', () => {

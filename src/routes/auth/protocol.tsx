@@ -217,6 +217,10 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; error: AuthFailure };
 
 /** Parse a JSON body with a contract; every problem is named by field. Never a 5xx for a client's mistake. */
 async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<Parsed<z.infer<S>>> {
+  // Only JSON: a cross-site HTML form can send text/plain without asking (no CORS preflight), never application/json.
+  if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) {
+    return { ok: false, error: authFailures.validation('Content-Type must be application/json, with a JSON object as the body.') };
+  }
   let raw: unknown;
   try {
     raw = await c.req.json();
