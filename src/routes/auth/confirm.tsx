@@ -34,18 +34,14 @@ const errorTitles: Record<string, { title: string; message: string }> = {
 export function confirmRoutes(deps: AppDeps) {
   const app = new Hono<{ Variables: { secureHeadersNonce?: string } }>();
   const provider = signInProvider(deps);
-  const refusedPage = (c: Context) =>
-    c.html(<MessagePage title="This request came from another site" message="For your safety, sign-in buttons only work on pages of this site." next={<a href="/sign-in">Start again from the sign-in page</a>} />, 403);
-  app.use('/auth/confirm', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
-  app.use('/auth/confirm/*', async (c, next) => {
-    await next();
-    c.header('Cache-Control', 'no-store');
-  });
-  app.post('/auth/confirm', csrfGuard(deps, refusedPage));
-  app.post('/auth/confirm/*', csrfGuard(deps, refusedPage));
+  for (const path of ['/auth/confirm', '/auth/confirm/*']) {
+    // Pages here carry tokens or set cookies: never cached.
+    app.use(path, async (c, next) => {
+      await next();
+      c.header('Cache-Control', 'no-store');
+    });
+    app.post(path, csrfGuard(deps));
+  }
 
   app.get('/auth/confirm', async (c) => {
     const q = c.req.query();

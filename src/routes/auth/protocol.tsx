@@ -11,16 +11,14 @@ import { s256Challenge } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import type { OtpRecord } from '../../store/auth';
 import { MessagePage } from '../layout';
-import { apiError, clientIp, csrfGuard, makeTicket, readForm, startSiteSession, verifierCookie } from './http';
 import { builtinProvider } from '../../core/auth/provider';
+import { apiError, clientIp, csrfGuard, makeTicket, readForm, startSiteSession, verifierCookie } from './http';
 import { ConfirmButtonPage, FailurePage } from './pages';
 
 const EXPIRED_DESCRIPTION = 'Email link is invalid or has expired';
 
 export function protocolRoutes(deps: AppDeps) {
   const app = new Hono();
-  const refusedPage = (c: Context) =>
-    c.html(<MessagePage title="This request came from another site" message="For your safety, sign-in buttons only work on pages of this site." next={<a href="/sign-in">Start again from the sign-in page</a>} />, 403);
 
   app.use('/auth/v1/*', async (c, next) => {
     await next();
@@ -38,7 +36,7 @@ export function protocolRoutes(deps: AppDeps) {
       maxAge: 600,
     }),
   );
-  app.post('/auth/v1/verify', csrfGuard(deps, refusedPage));
+  app.post('/auth/v1/verify', csrfGuard(deps));
 
   app.post('/auth/v1/otp', async (c) => {
     const body = await parseJson(c, otpRequestSchema);
@@ -53,7 +51,7 @@ export function protocolRoutes(deps: AppDeps) {
     const type = c.req.query('type') ?? 'magiclink';
     const redirectTo = c.req.query('redirect_to');
     if (redirectTo !== undefined) {
-      const check = checkRedirect(redirectTo, { baseUrl: deps.config.PUBLIC_BASE_URL, patterns: deps.config.AUTH_REDIRECT_ALLOW_LIST });
+      const check = checkRedirect(redirectTo, policy);
       if (!check.ok) return refusedRedirectPage(c, redirectTo, check.reason);
     }
     const record = token ? await gotrue.peekLink(deps, token) : null;

@@ -13,9 +13,7 @@ const emailField = z.string().trim().toLowerCase().pipe(z.email());
 export function signInRoutes(deps: AppDeps) {
   const app = new Hono();
   const provider = signInProvider(deps);
-  const refusedPage = (c: Context) =>
-    c.html(<MessagePage title="This request came from another site" message="For your safety, sign-in forms only work on pages of this site." next={<a href="/sign-in">Open the sign-in page</a>} />, 403);
-  for (const path of ['/sign-in', '/sign-in/resend', '/sign-out']) app.post(path, csrfGuard(deps, refusedPage));
+  for (const path of ['/sign-in', '/sign-in/resend', '/sign-out']) app.post(path, csrfGuard(deps));
 
   app.get('/sign-in', async (c) => {
     const next = c.req.query('next');

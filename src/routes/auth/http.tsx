@@ -12,6 +12,7 @@ import { supabaseProvider } from '../../core/auth/supabase-provider';
 import { randomToken } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import { deleteSiteSession, getSiteSession, saveSiteSession, type SiteSession } from '../../store/auth';
+import { MessagePage } from '../layout';
 
 export const SESSION_COOKIE = 'tidings_session';
 export const VERIFIER_COOKIE = 'tidings_pkce';
@@ -37,7 +38,7 @@ export function secureCookies(deps: AppDeps): boolean {
 }
 
 /** Form POSTs must come from this site: Origin (or Sec-Fetch-Site) checked by hono/csrf, refused with a page. */
-export function csrfGuard(deps: AppDeps, refused: (c: Context) => Response | Promise<Response>): MiddlewareHandler {
+export function csrfGuard(deps: AppDeps): MiddlewareHandler {
   const siteOrigin = new URL(deps.config.PUBLIC_BASE_URL).origin;
   const check = csrf({ origin: (origin, c) => origin === siteOrigin || origin === new URL(c.req.url).origin });
   return async (c, next) => {
@@ -45,7 +46,10 @@ export function csrfGuard(deps: AppDeps, refused: (c: Context) => Response | Pro
       await check(c, next);
     } catch (error) {
       if (error instanceof HTTPException && error.status === 403) {
-        c.res = await refused(c);
+        c.res = await c.html(
+          <MessagePage title="This request came from another site" message="For your safety, sign-in forms and buttons only work on pages of this site." next={<a href="/sign-in">Start again from the sign-in page</a>} />,
+          403,
+        );
         return;
       }
       throw error;
