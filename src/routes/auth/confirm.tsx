@@ -6,7 +6,7 @@ import type { AuthFailure } from '../../core/auth/errors';
 import { maskEmail } from '../../core/auth/mask';
 import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
-import { csrfGuard, makeTicket, nextPath, readForm, readTicket, signInProvider, startSiteSession, verifierCookie } from './http';
+import { csrfGuard, makeTicket, nextPath, refusedNext, readForm, readTicket, signInProvider, startSiteSession, verifierCookie } from './http';
 import { ConfirmButtonPage, FailurePage, ImplicitPage, RateLimitedPage } from './pages';
 
 const emailField = z.string().trim().toLowerCase().pipe(z.email());
@@ -46,8 +46,8 @@ export function confirmRoutes(deps: AppDeps) {
   app.get('/auth/confirm', async (c) => {
     const q = c.req.query();
     const next = nextPath(deps, q.next);
-    if (q.next !== undefined && q.next !== next) {
-      return c.html(<MessagePage title="This sign-in address points to another site" message={`It would send you to ${q.next.slice(0, 200)} afterwards, which is not part of this site. We stopped here.`} next={<a href="/sign-in">Sign in without it</a>} />, 400);
+    if (refusedNext(deps, q.next)) {
+      return c.html(<MessagePage title="This sign-in address points to another site" message={`It would send you to ${q.next!.slice(0, 200)} afterwards, which is not part of this site. We stopped here.`} next={<a href="/sign-in">Sign in without it</a>} />, 400);
     }
     if (q.error || q.error_code || q.error_description) return failure(c, { code: q.error_code ?? q.error ?? 'unknown', message: q.error_description ?? '' }, next, null);
 

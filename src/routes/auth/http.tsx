@@ -65,6 +65,11 @@ export async function readForm(c: Context): Promise<Record<string, string>> {
   return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
+/** A `next` that was given but would leave the site (refused loudly rather than replaced). */
+export function refusedNext(deps: AppDeps, value: string | undefined | null): boolean {
+  return value !== undefined && value !== null && value !== '' && safeNext(value, deps.config.PUBLIC_BASE_URL) === null;
+}
+
 /** Where to go after signing in: a same-origin path, default "/". */
 export function nextPath(deps: AppDeps, value: string | undefined | null): string {
   return safeNext(value, deps.config.PUBLIC_BASE_URL) ?? '/';

@@ -147,19 +147,17 @@ export function FailurePage(props: { title: string; message: string; ticket?: st
 export function RateLimitedPage(props: { retryAfter: number; at: Date; ticket?: string; masked?: string; next: string }) {
   const clock = props.at.toISOString().slice(11, 19);
   return (
-    <Layout title="Please wait a moment">
-      {raw(`<meta http-equiv="refresh" content="${props.retryAfter + 1}">`)}
-      <style>{formCss}</style>
-      <div class="card">
-        <h1>Please wait a moment</h1>
-        <p>
-          A sign-in link was sent very recently, so we are holding off to keep your inbox and your account safe. You can ask again in{' '}
-          <strong>{props.retryAfter} seconds</strong> (at {clock} UTC). This page reloads itself then.
-        </p>
-        <p>Meanwhile, the link or the 6-digit code in the email you already have still works.</p>
-        <CodeForm ticket={props.ticket} next={props.next} askEmail={!props.ticket} />
-      </div>
-    </Layout>
+    <Page title="Please wait a moment">
+      <h1>Please wait a moment</h1>
+      <p>
+        A sign-in link was sent very recently, so we are holding off to keep your inbox and your account safe. You can ask again in{' '}
+        <strong>{props.retryAfter} seconds</strong> (at {clock} UTC).
+      </p>
+      <p>Meanwhile, the link or the 6-digit code in the email you already have still works:</p>
+      <CodeForm ticket={props.ticket} next={props.next} askEmail={!props.ticket} />
+      <p class="muted">After {clock} UTC:</p>
+      <ResendForm ticket={props.ticket} masked={props.masked} next={props.next} />
+    </Page>
   );
 }
 

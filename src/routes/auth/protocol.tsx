@@ -6,7 +6,7 @@ import { otpRequestSchema, pkceGrantSchema, refreshGrantSchema, verifyRequestSch
 import { authFailures, type AuthFailure } from '../../core/auth/errors';
 import * as gotrue from '../../core/auth/gotrue';
 import { maskEmail } from '../../core/auth/mask';
-import { checkRedirect, originAllowed } from '../../core/auth/redirects';
+import { checkRedirect, originAllowed, safeNext } from '../../core/auth/redirects';
 import { s256Challenge } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import type { OtpRecord } from '../../store/auth';
@@ -156,8 +156,7 @@ export function protocolRoutes(deps: AppDeps) {
   }
 
   function nextOf(redirectTo: string): string {
-    const next = new URL(redirectTo).searchParams.get('next');
-    return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+    return safeNext(new URL(redirectTo).searchParams.get('next'), deps.config.PUBLIC_BASE_URL) ?? '/';
   }
 
   /**

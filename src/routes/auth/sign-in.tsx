@@ -5,7 +5,7 @@ import { maskEmail } from '../../core/auth/mask';
 import { PKCE_PATTERN, pkceVerifier, s256Challenge } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
-import { clientIp, csrfGuard, currentSiteSession, endSiteSession, makeTicket, nextPath, readForm, readTicket, setVerifierCookie, signInProvider, verifierCookie } from './http';
+import { clientIp, csrfGuard, currentSiteSession, endSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, setVerifierCookie, signInProvider, verifierCookie } from './http';
 import { AccountPage, CheckEmailPage, RateLimitedPage, SignInPage } from './pages';
 
 const emailField = z.string().trim().toLowerCase().pipe(z.email());
@@ -17,13 +17,13 @@ export function signInRoutes(deps: AppDeps) {
 
   app.get('/sign-in', async (c) => {
     const next = c.req.query('next');
-    if (next !== undefined && next !== nextPath(deps, next)) return refusedNext(c, next);
+    if (refusedNext(deps, next)) return refusedNextPage(c, next!);
     return c.html(<SignInPage next={nextPath(deps, next)} signedOut={c.req.query('signed_out') === '1'} />);
   });
 
   app.post('/sign-in', async (c) => {
     const form = await readForm(c);
-    if (form.next !== undefined && form.next !== nextPath(deps, form.next)) return refusedNext(c, form.next);
+    if (refusedNext(deps, form.next)) return refusedNextPage(c, form.next!);
     const next = nextPath(deps, form.next);
     const email = emailField.safeParse(form.email ?? '');
     if (!email.success) {
@@ -93,7 +93,7 @@ export function signInRoutes(deps: AppDeps) {
   return app;
 }
 
-function refusedNext(c: Context, next: string) {
+function refusedNextPage(c: Context, next: string) {
   return c.html(
     <MessagePage
       title="This sign-in address points to another site"
