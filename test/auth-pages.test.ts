@@ -71,6 +71,22 @@ describe('/sign-in to signed in (PKCE started server-side)', () => {
     expect(replay.status).toBe(303);
     expect(replay.headers.get('location')).toContain('/sign-in');
   });
+
+  it('revokes the provider session on sign-out even when its access token has expired', async () => {
+    const email = address();
+    const browser = agent(s.url);
+    const mail = await requestLink(browser, email);
+    expect((await browser.post('/auth/confirm/code', { email, code: mail.code, next: '/account' })).status).toBe(303);
+    const userId = (await s.t.db.redis.hget(s.t.db.keys.authUsersByEmail, email))!;
+    expect(await s.t.db.redis.scard(s.t.db.keys.authUserSessions(userId))).toBe(1);
+    s.advance(2 * 3600);
+    try {
+      await browser.post('/sign-out', {});
+    } finally {
+      s.advance(-2 * 3600);
+    }
+    expect(await s.t.db.redis.scard(s.t.db.keys.authUserSessions(userId))).toBe(0);
+  });
 });
 
 describe('scanner safety', () => {
@@ -184,6 +200,15 @@ describe('failures say what happened and offer a new link', () => {
     const html = await second.text();
     expect(html).toContain('expired or was already used');
     expect(html).toContain(`Send a new link to ${email[0]}•••@example.com`);
+  });
+
+  it('a link pressed many times at once signs in exactly once', async () => {
+    const email = address();
+    const browser = agent(s.url);
+    const mail = await requestLink(browser, email);
+    const form = formOf(await (await browser.get(mail.link)).text(), '/auth/v1/verify');
+    const presses = await Promise.all(Array.from({ length: 8 }, () => browser.post(form.action, form.fields)));
+    expect(presses.map((r) => r.status).sort()).toEqual([303, 400, 400, 400, 400, 400, 400, 400]);
   });
 
   it('a tampered link: says so, and its form sends a new link', async () => {

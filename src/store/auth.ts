@@ -129,6 +129,8 @@ export async function createSession(db: Db, session: SessionRecord, refreshHash:
     .multi()
     .set(db.keys.authSession(session.id), JSON.stringify(session), 'EX', ttlSeconds)
     .sadd(db.keys.authUserSessions(session.user_id), session.id)
+    // The index lives as long as the newest session, so ids of sessions that expired on their own do not pile up forever.
+    .expire(db.keys.authUserSessions(session.user_id), ttlSeconds)
     .set(db.keys.authRefresh(refreshHash), session.id, 'EX', ttlSeconds)
     .exec();
 }

@@ -248,3 +248,11 @@ export async function logout(deps: GoTrueDeps, who: Authenticated, scope: Logout
     await revokeUserSessions(deps.db, who.user.id, scope === 'others' ? sessionId : undefined);
   }
 }
+
+/** Revoke the session an access token names, even after the token expired (its signature must still be good). */
+export async function revokeByAccessToken(deps: GoTrueDeps, accessToken: string): Promise<void> {
+  const verified = await verifyJwt(accessToken, deps.config.authJwtSecret, Number.NEGATIVE_INFINITY);
+  if (!verified.ok) return;
+  const session = await getSession(deps.db, verified.claims.session_id);
+  if (session && session.user_id === verified.claims.sub) await revokeSession(deps.db, session);
+}

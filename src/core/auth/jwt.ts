@@ -41,7 +41,7 @@ export async function signJwt(claims: AccessClaims, secret: string): Promise<str
   return `${body}.${toBase64Url(await mac(secret, body))}`;
 }
 
-/** Check signature, algorithm and expiry; `nowSeconds` comes from the caller's clock. */
+/** Check signature, algorithm and expiry; `nowSeconds` comes from the caller's clock (-Infinity skips the expiry check). */
 export async function verifyJwt(token: string, secret: string, nowSeconds: number): Promise<JwtResult> {
   if (token.length > 8192) return { ok: false, reason: 'malformed' };
   const parts = token.split('.');
