@@ -63,6 +63,8 @@ describe('/sign-in to signed in (PKCE started server-side)', () => {
     expect(session).toMatch(/SameSite=Lax/);
     expect(session).toMatch(/Path=\//);
     await expectSignedIn(browser, email);
+    // Reloading the confirm address (its code is used by now) goes on to next rather than to an error.
+    expect((await browser.get(landing.pathname + landing.search)).headers.get('location')).toBe('/account');
 
     // Sign out revokes the session in Redis: the old cookie is worthless afterwards.
     const stolen = `tidings_session=${browser.jar.get('tidings_session')}`;

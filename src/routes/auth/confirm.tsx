@@ -6,7 +6,7 @@ import type { AuthFailure } from '../../core/auth/errors';
 import { maskEmail } from '../../core/auth/mask';
 import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
-import { csrfGuard, makeTicket, nextPath, refusedNext, readForm, readTicket, signInProvider, startSiteSession, verifierCookie } from './http';
+import { csrfGuard, currentSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, signInProvider, startSiteSession, verifierCookie } from './http';
 import { ConfirmButtonPage, FailurePage, ImplicitPage, RateLimitedPage } from './pages';
 
 const emailField = z.string().trim().toLowerCase().pipe(z.email());
@@ -53,9 +53,10 @@ export function confirmRoutes(deps: AppDeps) {
 
     if (q.code) {
       const verifier = verifierCookie(c);
-      if (!verifier) return crossDevicePage(c, next);
+      // Reloading this address after signing in (the code is used by then) simply goes on.
+      if (!verifier) return (await currentSiteSession(c, deps)) ? c.redirect(next, 303) : crossDevicePage(c, next);
       const session = await provider.exchangeCode(q.code, verifier);
-      if (!session.ok) return failure(c, session.error, next, null);
+      if (!session.ok) return (await currentSiteSession(c, deps)) ? c.redirect(next, 303) : failure(c, session.error, next, null);
       return signedIn(c, session.value, next);
     }
 

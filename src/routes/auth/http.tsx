@@ -109,6 +109,7 @@ export async function startSiteSession(c: Context, deps: AppDeps, provider: Sign
     created_at: deps.now().getTime(),
   };
   await saveSiteSession(deps.db, id, record, deps.config.AUTH_SESSION_TTL_SECONDS);
+  deps.log.info({ user: session.user.id, provider: provider.kind, path: c.req.path }, 'signed in');
   await setSignedCookie(c, SESSION_COOKIE, id, deps.config.SESSION_SECRET, {
     httpOnly: true,
     sameSite: 'Lax',
