@@ -1,6 +1,6 @@
 // createApp(deps): the edge app, the same on Node and Workers. Middleware order, errors, routes.
 import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps';
 import { MessagePage } from './routes/layout';
 import { healthRoutes } from './routes/health';
@@ -8,6 +8,7 @@ import { clickRoutes } from './routes/clicks';
 import { devRoutes } from './routes/dev';
 import { opsRoutes } from './routes/ops';
 import { homeRoutes } from './routes/home';
+import { authRoutes } from './routes/auth';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -18,6 +19,7 @@ export function createApp(deps: AppDeps) {
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", NONCE], // a per-response nonce: the implicit sign-in page's one inline script
         imgSrc: ["'self'", 'data:', 'https:'],
         frameAncestors: ["'self'"],
       },
@@ -30,6 +32,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', clickRoutes(deps));
   app.route('/', devRoutes(deps));
   app.route('/', opsRoutes(deps));
+  app.route('/', authRoutes(deps));
 
   app.notFound((c) =>
     c.html(<MessagePage title="Page not found" message="There is nothing at this address." next={<a href="/">Go to the start page</a>} />, 404),
