@@ -15,7 +15,7 @@ import { loadConfig } from '../src/env';
 import { randomId } from '../src/core/encoding';
 import { LinkSigner } from '../src/core/links';
 import { createKeys } from '../src/store/keys';
-import { projectRoot, stateDir } from '../src/runtime/paths';
+import { projectRoot, statePaths } from '../src/runtime/paths';
 
 interface LoadResult {
   requests: { total: number };
@@ -39,8 +39,8 @@ const userAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-${randomId('r').slice(2, 12)}:`;
-const spillDir = mkdtempSync(join(tmpdir(), 'tidings-bench-spill-'));
-const env = { ...process.env, NODE_ENV: 'development', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, EVENT_SPILL_DIR: spillDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
+const benchStateDir = mkdtempSync(join(tmpdir(), 'tidings-bench-state-'));
+const env = { ...process.env, NODE_ENV: 'development', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, STATE_DIR: benchStateDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
 const config = loadConfig(env);
 
 /** Distinct valid tokens: 1,000 readers × 10 articles of one edition, sent an hour ago. */
@@ -135,7 +135,7 @@ try {
   const paths = await makePaths();
   console.log(`bench:redirect: ${connections} connections, ${paths.length} distinct tokens, ${warmupSeconds} s warm-up, then ${rounds} rounds of ${seconds} s per server, Redis ${redisUrl} prefix ${prefix}`);
 
-  const profileDir = join(stateDir, 'profiles');
+  const profileDir = join(statePaths(undefined).dir, 'profiles');
   if (profile) mkdirSync(profileDir, { recursive: true });
   const baseline = await start('scripts/bench/baseline-server.ts');
   const tidings = await start('scripts/bench/tidings-server.ts', profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
@@ -173,5 +173,5 @@ try {
 } finally {
   await deleteKeys(redis);
   redis.disconnect();
-  rmSync(spillDir, { recursive: true, force: true });
+  rmSync(benchStateDir, { recursive: true, force: true });
 }

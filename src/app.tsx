@@ -1,6 +1,6 @@
 // createApp(deps): the edge app, the same on Node and Workers. Middleware order, errors, routes.
 import { Hono } from 'hono';
-import { secureHeaders } from 'hono/secure-headers';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps';
 import { MessagePage } from './routes/layout';
 import { healthRoutes } from './routes/health';
@@ -9,6 +9,7 @@ import { devRoutes } from './routes/dev';
 import { opsRoutes } from './routes/ops';
 import { homeRoutes } from './routes/home';
 import { actionRoutes } from './routes/actions';
+import { authRoutes } from './routes/auth';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -19,6 +20,7 @@ export function createApp(deps: AppDeps) {
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
+        scriptSrc: ["'self'", NONCE], // a per-response nonce: the implicit sign-in page's one inline script
         imgSrc: ["'self'", 'data:', 'https:'],
         frameAncestors: ["'self'"],
       },
@@ -32,6 +34,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', devRoutes(deps));
   app.route('/', opsRoutes(deps));
   app.route('/', actionRoutes(deps));
+  app.route('/', authRoutes(deps));
 
   app.notFound((c) =>
     c.html(<MessagePage title="Page not found" message="There is nothing at this address." next={<a href="/">Go to the start page</a>} />, 404),

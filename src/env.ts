@@ -1,5 +1,6 @@
 // The environment, validated once at start-up: the only place that reads process.env or Worker bindings.
 import { z } from 'zod';
+import { authConfigProblems, authSchema } from './env-auth';
 
 /** Values shipped for local development only; production refuses every one of them. */
 export const devDefaults = {
@@ -60,11 +61,14 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM),
   BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   SEED_DEMO: z.stringbool().default(true),
-  EVENT_SPILL_DIR: z.string().min(1).optional(),
+  /** Local state on Node (the private Redis, spilled events); default .tidings/ in the project. */
+  STATE_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...authSchema,
 });
 
 type Parsed = z.infer<typeof schema>;
+
 
 export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL'> {
   PUBLIC_BASE_URL: string;
@@ -72,6 +76,8 @@ export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL'> {
   redisUrlIsDefault: boolean;
   /** True when mail goes to the dev outbox rather than a provider. */
   usesDevOutbox: boolean;
+  /** Signs access tokens (HS256): AUTH_JWT_SECRET, or derived from SESSION_SECRET. */
+  authJwtSecret: string;
 }
 
 export interface ConfigProblem {
@@ -109,7 +115,10 @@ export function loadConfig(source: EnvSource = globalThis.process?.env ?? {}): C
     PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     redisUrlIsDefault: input.REDIS_URL === undefined,
     usesDevOutbox: env.RESEND_API_KEY === undefined,
+    authJwtSecret: env.AUTH_JWT_SECRET ?? `auth-jwt:${env.SESSION_SECRET}`,
   };
+  const authProblems = authConfigProblems(config);
+  if (authProblems.length > 0) throw new ConfigError(authProblems);
   if (config.NODE_ENV === 'production') {
     const problems = productionProblems(config, input);
     if (problems.length > 0) throw new ConfigError(problems);
@@ -142,6 +151,7 @@ function productionProblems(config: Config, input: Record<string, string | undef
       problems.push(...secretProblems(`LINK_SIGNING_KEYS (key "${key.id}")`, key.secret));
     }
   }
+  if (input.AUTH_JWT_SECRET !== undefined) problems.push(...secretProblems('AUTH_JWT_SECRET', input.AUTH_JWT_SECRET));
   if (config.usesDevOutbox) {
     problems.push({ variable: 'RESEND_API_KEY', problem: 'is required in production; without it mail would only reach the dev outbox. Set your Resend API key (re_…)' });
   }

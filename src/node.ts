@@ -27,7 +27,7 @@ export interface Running {
 /** Start what was asked for; every failure to start is reported in words and exits non-zero. */
 export async function run(options: RunOptions): Promise<Running> {
   const config = loadConfig();
-  const redis: RedisTarget = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: true });
+  const redis: RedisTarget = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: true, stateDir: config.STATE_DIR });
   const services = openServices(config, redis.url);
   const { log } = services;
   const recorder = createNodeRecorder(services.db, config, log);

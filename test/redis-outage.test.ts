@@ -20,7 +20,7 @@ let t: TestEnv;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tidings-outage-'));
   redis = await startPrivateRedis(join(dir, 'redis'), null);
-  t = testEnv({ REDIS_URL: redis.url, EVENT_SPILL_DIR: join(dir, 'spill') });
+  t = testEnv({ REDIS_URL: redis.url, STATE_DIR: join(dir, 'state') });
 });
 afterAll(async () => {
   await t.cleanup();
@@ -58,7 +58,7 @@ describe('when Redis goes away', () => {
       const during = await clickSome(150);
       await recorder.flush();
       expect(recorder.stats()).toMatchObject({ spilling: true, failed: 0 });
-      expect(readdirSync(join(dir, 'spill')).length).toBeGreaterThan(0);
+      expect(readdirSync(join(dir, 'state', 'spill')).length).toBeGreaterThan(0);
       // "Normal latency": the slowest redirect during the outage is in line with those before it.
       expect(during.at(-1)!).toBeLessThan(Math.max(50, before.at(-1)! * 5));
 
@@ -69,7 +69,7 @@ describe('when Redis goes away', () => {
       const positions = (await recentEvents(t.db, 1000)).map((e) => e.position).sort((a, b) => a! - b!);
       expect(positions).toEqual([...Array(220).keys()]);
       expect(recorder.stats()).toMatchObject({ spilling: false, failed: 0, spilled: 0 });
-      expect(readdirSync(join(dir, 'spill'))).toEqual([]);
+      expect(readdirSync(join(dir, 'state', 'spill'))).toEqual([]);
       expect(log.lines.some((l) => l.level === 'info' && /spilled reader events replayed/.test(l.msg ?? ''))).toBe(true);
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -1,6 +1,6 @@
 // The two commands a new user runs, as processes: `npm start` (here `tidings start`) and `tidings send-now`.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -93,15 +93,46 @@ describe('starting Tidings', () => {
     expect(send.output()).toMatch(/--to must be an email address such as reader@example.com/);
   });
 
+  it('runs with Redis only installed: starts a private one, the CLI finds it, and it stops on exit', async () => {
+    // A fresh network namespace has its own loopback with nothing on 6379: a machine with Redis installed but not running.
+    const probe = (path: string) => `node -e "fetch('http://127.0.0.1:8787${path}').then(r=>r.text()).then(t=>{console.log(t);process.exit(0)},()=>process.exit(1))"`;
+    const script = [
+      'set -u',
+      'ip link set lo up',
+      `node ${BIN} start > /dev/null 2>&1 & pid=$!`,
+      `for i in $(seq 1 150); do ${probe('/healthz')} > /dev/null && break; sleep 0.2; done`,
+      `${probe('/healthz')} || exit 11`,
+      `node ${BIN} send-now --to private@example.com || exit 12`,
+      `${probe('/dev/outbox.json')} | grep -q private@example.com || exit 13`,
+      'url=$(sed -E \'s/.*"url":"([^"]+)".*/\\1/\' "$STATE_DIR/redis.json") || exit 17',
+      'kill -TERM $pid; wait $pid || exit 14',
+      'test ! -e "$STATE_DIR/redis.json" || exit 15',
+      'case "$url" in redis://127.0.0.1:*) ;; *) exit 18;; esac',
+      'redis-cli -u "$url" ping > /dev/null 2>&1 && exit 16',
+      'exit 0',
+    ].join('\n');
+    const stateDir = mkdtempSync(join(tmpdir(), 'tidings-state-'));
+    const run = spawn('unshare', ['-n', 'bash', '-c', script], { env: { PATH: process.env.PATH, HOME: process.env.HOME, STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    run.stdout.on('data', (d) => (output += d));
+    run.stderr.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((resolve) => run.on('exit', resolve));
+    rmSync(stateDir, { recursive: true, force: true });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/Sent a briefing of 10 articles to private@example.com/);
+  }, 60_000);
+
   it('starts a private Redis when nothing answers at the default URL, and stops it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidings-private-redis-'));
     try {
       const unused = `redis://127.0.0.1:${await freePort()}`;
-      const target = await ensureRedis({ url: unused, isDefault: true, mayStart: true, dataDir: dir, stateFile: join(dir, 'state.json') });
+      const target = await ensureRedis({ url: unused, isDefault: true, mayStart: true, stateDir: dir });
+      expect(JSON.parse(readFileSync(join(dir, 'redis.json'), 'utf8'))).toEqual({ url: target.url, pid: expect.any(Number) });
       expect(target.url).not.toBe(unused);
       expect(await redisAnswers(target.url)).toBe(true);
       await target.stop!();
       expect(await redisAnswers(target.url)).toBe(false);
+      expect(existsSync(join(dir, 'redis.json'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

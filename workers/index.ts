@@ -8,6 +8,7 @@ import { ingestProcessor } from './ingest';
 import { createMailTransport, type MailTransport } from './mail-transport';
 import { openQueues, queueNames, type Queues } from './queues';
 import { sendBriefingProcessor } from './send-briefing';
+import { startMagicLinkWorker } from './send-magic-link';
 
 export interface WorkerDeps {
   config: Config;
@@ -40,6 +41,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const magicLink = await startMagicLinkWorker({ ...deps, transport }); // sign-in mail: a Redis Stream, not BullMQ (the edge app never imports BullMQ)
   return {
     queues,
     workers,
@@ -47,6 +49,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
       await Promise.all(workers.map((w) => w.close()));
       await queues.close();
+      await magicLink.close();
     },
   };
 }

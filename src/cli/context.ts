@@ -18,7 +18,7 @@ export async function withServices<T>(action: (services: Services) => Promise<T>
   let services: Services | undefined;
   try {
     const config = loadConfig();
-    const redis = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: false });
+    const redis = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: false, stateDir: config.STATE_DIR });
     // Commands print for people; only warnings and errors from the libraries go to the log.
     const log: Logger = createNodeLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
     services = openServices(config, redis.url, log);

@@ -5,3 +5,4 @@ export * from './source';
 export * from './events';
 export * from './jobs';
 export * from './outbox';
+export * from './auth';

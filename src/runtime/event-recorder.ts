@@ -6,12 +6,13 @@ import type { Logger } from '../core/logger';
 import { storeReaderEvents } from '../store/click-window';
 import type { Db } from '../store/keys';
 import { createFileSpill } from './event-spill';
-import { stateDir } from './paths';
+import { statePaths } from './paths';
 
-export function createNodeRecorder(db: Db, config: Pick<Config, 'EVENT_SPILL_DIR'>, log: Logger): BufferedRecorder {
+export function createNodeRecorder(db: Db, config: Pick<Config, 'STATE_DIR'>, log: Logger): BufferedRecorder {
   return createBufferedRecorder({
     store: (events) => storeReaderEvents(db, events),
-    spill: createFileSpill(config.EVENT_SPILL_DIR ?? join(stateDir, 'spill'), log),
+    // While Redis is away, events wait in STATE_DIR/spill (default .tidings/spill).
+    spill: createFileSpill(join(statePaths(config.STATE_DIR).dir, 'spill'), log),
     log,
     // Measured with npm run bench:redirect: a few milliseconds of batching cut the cost per event by half.
     lingerMs: 5,

@@ -1,8 +1,16 @@
-// Where the project lives on disk, and where it keeps local state (.tidings/).
+// Where the project lives on disk, and where it keeps local state (.tidings/ unless STATE_DIR says otherwise).
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const stateDir = join(projectRoot, '.tidings');
-export const privateRedisDir = join(stateDir, 'redis');
-export const privateRedisStateFile = join(stateDir, 'redis.json');
+
+export interface StatePaths {
+  dir: string;
+  privateRedisDir: string;
+  privateRedisStateFile: string;
+}
+
+export function statePaths(stateDir: string | undefined): StatePaths {
+  const dir = resolve(stateDir ?? join(projectRoot, '.tidings'));
+  return { dir, privateRedisDir: join(dir, 'redis'), privateRedisStateFile: join(dir, 'redis.json') };
+}

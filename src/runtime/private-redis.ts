@@ -3,7 +3,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { privateRedisDir, privateRedisStateFile } from './paths';
+import { statePaths } from './paths';
 import { redisAnswers } from './redis';
 
 export class RedisUnavailableError extends Error {
@@ -25,9 +25,8 @@ interface EnsureOptions {
   isDefault: boolean;
   /** Start a private server if needed (npm start, tests); the CLI only looks for a running one. */
   mayStart: boolean;
-  /** Where a private server keeps its data and where its address is written (defaults under .tidings/). */
-  dataDir?: string;
-  stateFile?: string;
+  /** Where a private server keeps its data and writes its address (STATE_DIR; default .tidings/). */
+  stateDir?: string;
 }
 
 /** Find a Redis to use, or start one; throws RedisUnavailableError saying what to do. */
@@ -36,8 +35,8 @@ export async function ensureRedis(options: EnsureOptions): Promise<RedisTarget> 
   if (!options.isDefault) {
     throw new RedisUnavailableError(`Nothing answers at REDIS_URL=${redactUrl(options.url)}. Start that Redis, or unset REDIS_URL to let Tidings run a private one.`);
   }
-  const stateFile = options.stateFile ?? privateRedisStateFile;
-  const running = readPrivateRedisState(stateFile);
+  const paths = statePaths(options.stateDir);
+  const running = readPrivateRedisState(paths.privateRedisStateFile);
   if (running && (await redisAnswers(running.url))) return { url: running.url };
   if (!options.mayStart) {
     throw new RedisUnavailableError(`Nothing answers at ${options.url} and no private Redis is running. Start Tidings first with \`npm start\` (it runs one), or set REDIS_URL.`);
@@ -49,7 +48,7 @@ export async function ensureRedis(options: EnsureOptions): Promise<RedisTarget> 
         '  or point REDIS_URL at a running Redis.',
     );
   }
-  return startPrivateRedis(options.dataDir ?? privateRedisDir, stateFile);
+  return startPrivateRedis(paths.privateRedisDir, paths.privateRedisStateFile);
 }
 
 export function redisServerInstalled(): boolean {

@@ -21,6 +21,19 @@ export function createKeys(prefix: string) {
     readerActions: (subscriberId: string) => `${prefix}actions:${subscriberId}`, // hash: vote:<article> → up|down, bookmark:<article> → 1
     outbox: `${prefix}outbox`, // list, newest first: dev outbox messages
     seeded: `${prefix}seeded`, // string: set once the demo content is in place
+    authUsers: `${prefix}auth:users`, // hash: user id → auth user JSON
+    authUsersByEmail: `${prefix}auth:users:by-email`, // hash: lower-cased email → user id
+    authOtp: (tokenHash: string) => `${prefix}auth:otp:${tokenHash}`, // string (TTL): one-time link record, keyed by the token's SHA-256
+    authOtpCode: (codeHash: string) => `${prefix}auth:otp-code:${codeHash}`, // string (TTL): SHA-256(email, 6-digit code) → link token hash
+    authOtpHint: (tokenHash: string) => `${prefix}auth:otp-hint:${tokenHash}`, // string (TTL 1 day): token hash → email, to offer a new link
+    authFlowCode: (codeHash: string) => `${prefix}auth:flow-code:${codeHash}`, // string (TTL): PKCE auth code record
+    authSession: (id: string) => `${prefix}auth:session:${id}`, // string (TTL): provider session JSON
+    authUserSessions: (userId: string) => `${prefix}auth:user-sessions:${userId}`, // set of session ids
+    authRefresh: (tokenHash: string) => `${prefix}auth:refresh:${tokenHash}`, // string (TTL): live refresh token → session id
+    authRefreshUsed: (tokenHash: string) => `${prefix}auth:refresh-used:${tokenHash}`, // string (TTL): rotated refresh token → session id
+    authSiteSession: (id: string) => `${prefix}auth:site-session:${id}`, // string (TTL): this site's cookie session JSON
+    authRate: (bucket: string) => `${prefix}auth:rate:${bucket}`, // string (TTL): rate-limit counter
+    authMail: `${prefix}auth:mail`, // stream: sign-in mail requests for the workers (sealed)
   };
 }
 

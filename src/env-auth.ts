@@ -1,0 +1,50 @@
+// The sign-in settings of the environment schema (merged into env.ts), with their cross-field rules.
+import { z } from 'zod';
+import type { ConfigProblem } from './env';
+
+const seconds = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+export const authSchema = {
+  /** builtin: Tidings' own /auth/v1; supabase: a Supabase project (SUPABASE_URL + SUPABASE_ANON_KEY). */
+  AUTH_PROVIDER: z.enum(['builtin', 'supabase']).default('builtin'),
+  SUPABASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SUPABASE_ANON_KEY: z.string().min(1).optional(),
+  /** HS256 secret for access tokens; derived from SESSION_SECRET when unset. */
+  AUTH_JWT_SECRET: z.string().min(1).optional(),
+  /** Lifetime of a magic link and its 6-digit code (default 15 minutes). */
+  AUTH_LINK_TTL_SECONDS: seconds(60, 86_400, 900),
+  /** Lifetime of a PKCE auth code between the button press and the exchange (default 5 minutes). */
+  AUTH_CODE_TTL_SECONDS: seconds(30, 3_600, 300),
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: seconds(60, 86_400, 3_600),
+  /** How long a session (and its refresh token chain) lives without use (default 30 days). */
+  AUTH_SESSION_TTL_SECONDS: seconds(300, 31_536_000, 2_592_000),
+  /** verify: links go through /auth/v1/verify (Supabase's default); token_hash: links go to /auth/confirm?token_hash=…&type=email. */
+  AUTH_LINK_STYLE: z.enum(['verify', 'token_hash']).default('verify'),
+  /** Extra redirect_to patterns, comma-separated globs (e.g. https://*.example.com/**); this site is always allowed. */
+  AUTH_REDIRECT_ALLOW_LIST: z
+    .string()
+    .default('')
+    .transform((raw) => raw.split(',').map((p) => p.trim()).filter(Boolean)),
+  /** Per address: one link per cooldown, and at most this many per hour. Per IP: at most this many per hour. */
+  AUTH_EMAIL_COOLDOWN_SECONDS: seconds(0, 3_600, 60),
+  AUTH_EMAIL_HOURLY_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+  AUTH_IP_HOURLY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+};
+
+/** Rules that span variables: the Supabase provider needs its URL (https in production) and key; patterns need a scheme and host. */
+export function authConfigProblems(config: { NODE_ENV: string; AUTH_PROVIDER: string; SUPABASE_URL?: string; SUPABASE_ANON_KEY?: string; AUTH_REDIRECT_ALLOW_LIST: string[] }): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (config.AUTH_PROVIDER === 'supabase') {
+    if (!config.SUPABASE_URL) problems.push({ variable: 'SUPABASE_URL', problem: 'is required when AUTH_PROVIDER=supabase: your project URL, e.g. https://abcd.supabase.co' });
+    if (config.SUPABASE_URL && config.NODE_ENV === 'production' && !config.SUPABASE_URL.startsWith('https://')) {
+      problems.push({ variable: 'SUPABASE_URL', problem: `must use https in production (got ${config.SUPABASE_URL})` });
+    }
+    if (!config.SUPABASE_ANON_KEY) problems.push({ variable: 'SUPABASE_ANON_KEY', problem: "is required when AUTH_PROVIDER=supabase: the project's anon (publishable) key" });
+  }
+  for (const pattern of config.AUTH_REDIRECT_ALLOW_LIST) {
+    if (!/^https?:\/\/[^/]+/.test(pattern)) {
+      problems.push({ variable: 'AUTH_REDIRECT_ALLOW_LIST', problem: `each pattern must start with http:// or https:// and a host (got ${JSON.stringify(pattern)})` });
+    }
+  }
+  return problems;
+}

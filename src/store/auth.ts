@@ -1,0 +1,258 @@
+// Sign-in state in Redis: users, one-time link records (hashes only), PKCE codes, sessions, refresh tokens,
+// rate-limit counters and the mail hand-off stream. Plain Redis commands and Lua, so Node and Workers share it.
+import { authUserSchema, type AuthUser } from '../contracts/auth';
+import type { Db } from './keys';
+
+export interface OtpRecord {
+  user_id: string;
+  email: string;
+  type: 'signup' | 'magiclink';
+  /** Present for PKCE requests: the verify step then yields an auth code rather than a session. */
+  code_challenge: string | null;
+  code_challenge_method: 's256' | 'plain' | null;
+  redirect_to: string;
+  code_hash: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface FlowCodeRecord {
+  user_id: string;
+  code_challenge: string;
+  code_challenge_method: 's256' | 'plain';
+  expires_at: number;
+}
+
+export interface SessionRecord {
+  id: string;
+  user_id: string;
+  created_at: number;
+}
+
+export interface SiteSession {
+  user_id: string;
+  email: string;
+  provider: 'builtin' | 'supabase';
+  access_token: string;
+  refresh_token: string;
+  expires_at: number;
+  created_at: number;
+}
+
+/** Hints outlive their link so an expired or used link can still offer "send a new link". */
+const HINT_TTL_SECONDS = 86_400;
+/** Records stay a little past their logical expiry so "expired" can be told apart from "never existed". */
+const GRACE_SECONDS = 600;
+
+// ── users ────────────────────────────────────────────────────────────────────
+
+export async function findUserByEmail(db: Db, email: string): Promise<AuthUser | null> {
+  const id = await db.redis.hget(db.keys.authUsersByEmail, email.toLowerCase());
+  return id ? getAuthUser(db, id) : null;
+}
+
+export async function getAuthUser(db: Db, id: string): Promise<AuthUser | null> {
+  const raw = await db.redis.hget(db.keys.authUsers, id);
+  return raw ? authUserSchema.parse(JSON.parse(raw)) : null;
+}
+
+/** Create the user unless the address already has one; either way return the stored user. */
+export async function createAuthUser(db: Db, user: AuthUser): Promise<AuthUser> {
+  const claimed = await db.redis.hsetnx(db.keys.authUsersByEmail, user.email, user.id);
+  if (claimed === 0) {
+    const existing = await findUserByEmail(db, user.email);
+    if (existing) return existing;
+  }
+  await db.redis.hset(db.keys.authUsers, user.id, JSON.stringify(user));
+  return user;
+}
+
+export async function saveAuthUser(db: Db, user: AuthUser): Promise<void> {
+  await db.redis.hset(db.keys.authUsers, user.id, JSON.stringify(user));
+}
+
+// ── one-time link records ────────────────────────────────────────────────────
+
+/** Store a link record under its token hash and its code hash. False when that code is already live for the address. */
+export async function saveOtp(db: Db, tokenHash: string, record: OtpRecord, ttlSeconds: number): Promise<boolean> {
+  const codeSet = await db.redis.set(db.keys.authOtpCode(record.code_hash), tokenHash, 'EX', ttlSeconds + GRACE_SECONDS, 'NX');
+  if (codeSet !== 'OK') return false;
+  await db.redis
+    .multi()
+    .set(db.keys.authOtp(tokenHash), JSON.stringify(record), 'EX', ttlSeconds + GRACE_SECONDS)
+    .set(db.keys.authOtpHint(tokenHash), record.email, 'EX', HINT_TTL_SECONDS)
+    .exec();
+  return true;
+}
+
+/** Read a link record without using it up: what a GET (or a mail scanner) may do. */
+export async function peekOtp(db: Db, tokenHash: string): Promise<OtpRecord | null> {
+  const raw = await db.redis.get(db.keys.authOtp(tokenHash));
+  return raw ? (JSON.parse(raw) as OtpRecord) : null;
+}
+
+/** Use a link record up: GETDEL is atomic, so of two concurrent presses exactly one gets the record. */
+export async function consumeOtp(db: Db, tokenHash: string): Promise<OtpRecord | null> {
+  const raw = await db.redis.getdel(db.keys.authOtp(tokenHash));
+  if (!raw) return null;
+  const record = JSON.parse(raw) as OtpRecord;
+  await db.redis.del(db.keys.authOtpCode(record.code_hash));
+  return record;
+}
+
+/** Use a link record up through its 6-digit code. */
+export async function consumeOtpByCode(db: Db, codeHash: string): Promise<OtpRecord | null> {
+  const tokenHash = await db.redis.getdel(db.keys.authOtpCode(codeHash));
+  return tokenHash ? consumeOtp(db, tokenHash) : null;
+}
+
+/** The address a link was sent to, kept for a day after the link itself is gone. */
+export async function otpHint(db: Db, tokenHash: string): Promise<string | null> {
+  return db.redis.get(db.keys.authOtpHint(tokenHash));
+}
+
+// ── PKCE auth codes ──────────────────────────────────────────────────────────
+
+export async function saveFlowCode(db: Db, codeHash: string, record: FlowCodeRecord, ttlSeconds: number): Promise<void> {
+  await db.redis.set(db.keys.authFlowCode(codeHash), JSON.stringify(record), 'EX', ttlSeconds + GRACE_SECONDS);
+}
+
+export async function consumeFlowCode(db: Db, codeHash: string): Promise<FlowCodeRecord | null> {
+  const raw = await db.redis.getdel(db.keys.authFlowCode(codeHash));
+  return raw ? (JSON.parse(raw) as FlowCodeRecord) : null;
+}
+
+// ── provider sessions and refresh tokens ─────────────────────────────────────
+
+export async function createSession(db: Db, session: SessionRecord, refreshHash: string, ttlSeconds: number): Promise<void> {
+  await db.redis
+    .multi()
+    .set(db.keys.authSession(session.id), JSON.stringify(session), 'EX', ttlSeconds)
+    .sadd(db.keys.authUserSessions(session.user_id), session.id)
+    // The index lives as long as the newest session, so ids of sessions that expired on their own do not pile up forever.
+    .expire(db.keys.authUserSessions(session.user_id), ttlSeconds)
+    .set(db.keys.authRefresh(refreshHash), session.id, 'EX', ttlSeconds)
+    .exec();
+}
+
+export async function getSession(db: Db, id: string): Promise<SessionRecord | null> {
+  const raw = await db.redis.get(db.keys.authSession(id));
+  return raw ? (JSON.parse(raw) as SessionRecord) : null;
+}
+
+// Rotation in one step: the old token is taken (GETDEL), remembered as used, the new one stored, the session extended.
+const ROTATE_REFRESH = `
+local sid = redis.call('GETDEL', KEYS[1])
+if not sid then
+  local used = redis.call('GET', KEYS[2])
+  if used then return {'reused', used} end
+  return {'missing', ''}
+end
+local sessionKey = ARGV[1] .. sid
+if redis.call('EXISTS', sessionKey) == 0 then return {'revoked', sid} end
+local ttl = tonumber(ARGV[2])
+redis.call('SET', KEYS[2], sid, 'EX', ttl)
+redis.call('SET', KEYS[3], sid, 'EX', ttl)
+redis.call('EXPIRE', sessionKey, ttl)
+return {'ok', sid}
+`;
+
+export type RotateResult = { status: 'ok' | 'reused' | 'revoked'; sessionId: string } | { status: 'missing' };
+
+export async function rotateRefreshToken(db: Db, oldHash: string, newHash: string, ttlSeconds: number): Promise<RotateResult> {
+  const sessionPrefix = db.keys.authSession('');
+  const [status, sessionId] = (await db.redis.eval(
+    ROTATE_REFRESH,
+    3,
+    db.keys.authRefresh(oldHash),
+    db.keys.authRefreshUsed(oldHash),
+    db.keys.authRefresh(newHash),
+    sessionPrefix,
+    String(ttlSeconds),
+  )) as [string, string];
+  if (status === 'missing') return { status: 'missing' };
+  return { status: status as 'ok' | 'reused' | 'revoked', sessionId };
+}
+
+export async function revokeSession(db: Db, session: SessionRecord): Promise<void> {
+  await db.redis.multi().del(db.keys.authSession(session.id)).srem(db.keys.authUserSessions(session.user_id), session.id).exec();
+}
+
+/** Revoke every session of a user, or every one but `keep` (logout scope "others"). */
+export async function revokeUserSessions(db: Db, userId: string, keep?: string): Promise<void> {
+  const ids = (await db.redis.smembers(db.keys.authUserSessions(userId))).filter((id) => id !== keep);
+  if (ids.length === 0) return;
+  await db.redis
+    .multi()
+    .del(...ids.map((id) => db.keys.authSession(id)))
+    .srem(db.keys.authUserSessions(userId), ...ids)
+    .exec();
+}
+
+// ── this site's cookie sessions ──────────────────────────────────────────────
+
+export async function saveSiteSession(db: Db, id: string, session: SiteSession, ttlSeconds: number): Promise<void> {
+  await db.redis.set(db.keys.authSiteSession(id), JSON.stringify(session), 'EX', ttlSeconds);
+}
+
+export async function getSiteSession(db: Db, id: string): Promise<SiteSession | null> {
+  const raw = await db.redis.get(db.keys.authSiteSession(id));
+  return raw ? (JSON.parse(raw) as SiteSession) : null;
+}
+
+export async function deleteSiteSession(db: Db, id: string): Promise<SiteSession | null> {
+  const raw = await db.redis.getdel(db.keys.authSiteSession(id));
+  return raw ? (JSON.parse(raw) as SiteSession) : null;
+}
+
+// ── rate limits ──────────────────────────────────────────────────────────────
+
+// Fixed windows, all checked before any is counted, in one script: a refused request does not use up a slot.
+const RATE_LIMIT = `
+local wait = 0
+for i, key in ipairs(KEYS) do
+  local limit = tonumber(ARGV[i * 2 - 1])
+  local count = tonumber(redis.call('GET', key) or '0')
+  if count >= limit then
+    local ttl = redis.call('PTTL', key)
+    if ttl < 0 then ttl = tonumber(ARGV[i * 2]) end
+    if ttl > wait then wait = ttl end
+  end
+end
+if wait > 0 then return wait end
+for i, key in ipairs(KEYS) do
+  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[i * 2]) end
+end
+return 0
+`;
+
+export interface RateRule {
+  bucket: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Count one attempt against every rule, or none if any rule is exhausted. Returns milliseconds to wait (0 = allowed). */
+export async function takeRateLimit(db: Db, rules: RateRule[]): Promise<number> {
+  const active = rules.filter((r) => r.windowSeconds > 0);
+  if (active.length === 0) return 0;
+  const wait = await db.redis.eval(
+    RATE_LIMIT,
+    active.length,
+    ...active.map((r) => db.keys.authRate(r.bucket)),
+    ...active.flatMap((r) => [String(r.limit), String(r.windowSeconds * 1000)]),
+  );
+  return Number(wait);
+}
+
+/** Give back one attempt (a correct code should not count against the person). */
+export async function returnRateLimit(db: Db, bucket: string): Promise<void> {
+  await db.redis.decr(db.keys.authRate(bucket));
+}
+
+// ── mail hand-off to the workers ─────────────────────────────────────────────
+
+/** Append a sealed mail request for the workers; the stream is capped so a flood cannot fill Redis. */
+export async function appendMailRequest(db: Db, sealed: string): Promise<string> {
+  return (await db.redis.xadd(db.keys.authMail, 'MAXLEN', '~', '100000', '*', 'kind', 'magic-link', 'sealed', sealed)) as string;
+}

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OutgoingEmail } from '../src/contracts';
+import { requestLink } from '../src/core/auth/gotrue';
+import { memoryLogger, testEnv, type TestEnv } from '../test/helpers';
+import type { MailTransport } from './mail-transport';
+import { startMagicLinkWorker, type RunningMagicLinkWorker } from './send-magic-link';
+
+let t: TestEnv;
+let worker: RunningMagicLinkWorker | undefined;
+afterEach(async () => {
+  await worker?.close();
+  worker = undefined;
+  await t.cleanup();
+});
+
+/** A transport that refuses the first `failures` sends, then keeps what it is given. */
+function flakyTransport(failures: number): MailTransport & { sent: Array<{ email: OutgoingEmail; key: string }>; attempts: number } {
+  const sent: Array<{ email: OutgoingEmail; key: string }> = [];
+  const transport = {
+    sent,
+    attempts: 0,
+    async send(email: OutgoingEmail, key: string) {
+      transport.attempts++;
+      if (transport.attempts <= failures) throw new Error('provider timed out');
+      sent.push({ email, key });
+      return { id: `m${sent.length}`, transport: 'dev-outbox' as const };
+    },
+  };
+  return transport;
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>) {
+  const deadline = Date.now() + 8000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the sign-in mail worker', () => {
+  it('sends requests made before it started, and retries a failed send until it goes out', async () => {
+    t = testEnv();
+    const deps = { db: t.db, config: t.config, now: t.now };
+    expect((await requestLink(deps, { email: 'early@example.com', create_user: true }, { redirectTo: null, ip: null })).ok).toBe(true);
+    const transport = flakyTransport(1);
+    const log = memoryLogger();
+    worker = await startMagicLinkWorker({ config: t.config, db: t.db, log, transport, claimIdleMs: 200 });
+    await until('the mail is sent', () => transport.sent.length === 1);
+    expect(transport.attempts).toBe(2);
+    const [{ email, key }] = transport.sent as [{ email: OutgoingEmail; key: string }];
+    expect(email.to).toEqual(['early@example.com']);
+    expect(email.subject).toBe('Confirm your email for Tidings');
+    expect(email.text).toContain('http://tidings.test/auth/v1/verify?token=');
+    expect(key).toMatch(/^magic-link\/\d+-\d+$/);
+    expect(log.lines.some((l) => l.msg === 'sign-in mail not sent yet; will retry')).toBe(true);
+    await until('the request leaves the stream', async () => (await t.db.redis.xlen(t.db.keys.authMail)) === 0);
+  });
+
+  it('drops a request it cannot open, and says so', async () => {
+    t = testEnv();
+    const transport = flakyTransport(0);
+    const log = memoryLogger();
+    worker = await startMagicLinkWorker({ config: t.config, db: t.db, log, transport });
+    await t.db.redis.xadd(t.db.keys.authMail, '*', 'kind', 'magic-link', 'sealed', 'not-a-sealed-request');
+    await until('the request is dropped', () => log.lines.some((l) => l.msg === 'sign-in mail request dropped'));
+    expect(transport.attempts).toBe(0);
+    expect(await t.db.redis.xlen(t.db.keys.authMail)).toBe(0);
+  });
+});
