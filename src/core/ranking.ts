@@ -96,6 +96,7 @@ export function ageReference(candidates: readonly Candidate[], nowMs: number): n
 }
 
 export type Exclusion = { ok: true } | { ok: false; reason: string };
+const INCLUDED: Exclusion = { ok: true };
 
 /** Why an article may not reach this reader at all, or ok. */
 export function exclusion(c: Candidate, reader: Pick<ReaderContext, 'alreadySent' | 'mutedSources' | 'mutedTopics'>, oldestMs: number): Exclusion {
@@ -104,8 +105,8 @@ export function exclusion(c: Candidate, reader: Pick<ReaderContext, 'alreadySent
   if (reader.alreadySent.has(a.id)) return { ok: false, reason: 'already sent to this reader' };
   if (!(c.publishedMs >= oldestMs)) return { ok: false, reason: 'older than the maximum age' };
   if (reader.mutedSources.has(a.source)) return { ok: false, reason: `the reader muted ${a.source}` };
-  for (const t of a.topics) if (reader.mutedTopics.has(t)) return { ok: false, reason: `the reader dropped the topic ${t}` };
-  return { ok: true };
+  if (reader.mutedTopics.size > 0) for (const t of a.topics) if (reader.mutedTopics.has(t)) return { ok: false, reason: `the reader dropped the topic ${t}` };
+  return INCLUDED;
 }
 
 interface Scored {
@@ -114,7 +115,6 @@ interface Scored {
   /** β · affinity: the part of the score the personal profile gives. */
   personal: number;
   topicMatch: string | null;
-  popularity: number;
   freshness: number;
 }
 
@@ -131,9 +131,15 @@ export function rankCandidates(candidates: readonly Candidate[], reader: ReaderC
   const w = settings.weights;
   const freshnessRate = Math.LN2 / (settings.freshnessHalfLifeHours * 3_600_000);
 
-  const scored: Scored[] = [];
-  for (const c of candidates) {
-    if (!exclusion(c, reader, oldest).ok) continue;
+  // Scores go into flat arrays and only the candidates the walk below reaches become objects:
+  // a briefing looks at a few dozen of 2,000, and the garbage collector stays idle.
+  const n = candidates.length;
+  const scores = new Float64Array(n);
+  const personalParts = new Float64Array(n);
+  const order: number[] = [];
+  for (let index = 0; index < n; index++) {
+    const c = candidates[index]!;
+    if (exclusion(c, reader, oldest) !== INCLUDED) continue;
     let dot = 0;
     if (trust > 0) {
       const keys = c.features.keys;
@@ -144,29 +150,41 @@ export function rankCandidates(candidates: readonly Candidate[], reader: ReaderC
       }
     }
     const personal = trust * Math.tanh((dot * decay) / AFFINITY_SCALE);
-    const topicMatch = chosen.size > 0 ? firstChosen(c.article.topics, chosen) : null;
-    const interest = personal + (1 - trust) * (topicMatch ? 1 : 0);
+    const chosenTopic = chosen.size > 0 && firstChosen(c.article.topics, chosen) !== null ? 1 : 0;
+    const interest = personal + (1 - trust) * chosenTopic;
     const popularity = popularityScore(reader.popularity.byArticle.get(c.article.id), reader.popularity.meanCtr);
     const freshness = Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate);
-    const score = w.interest * interest + w.popularity * popularity + w.freshness * freshness;
-    scored.push({ c, score, personal, topicMatch, popularity, freshness });
+    scores[index] = w.interest * interest + w.popularity * popularity + w.freshness * freshness;
+    personalParts[index] = personal;
+    order.push(index);
   }
-  scored.sort((x, y) => y.score - x.score || y.c.publishedMs - x.c.publishedMs || (x.c.article.id < y.c.article.id ? -1 : 1));
-  return diversify(scored, settings).map((s) => ({ article: s.c.article, score: round(s.score), reasons: reasonsFor(s, reader, weights) }));
+  order.sort((x, y) => scores[y]! - scores[x]! || candidates[y]!.publishedMs - candidates[x]!.publishedMs || (candidates[x]!.article.id < candidates[y]!.article.id ? -1 : 1));
+  const scored = (index: number): Scored => {
+    const c = candidates[index]!;
+    return {
+      c,
+      score: scores[index]!,
+      personal: personalParts[index]!,
+      topicMatch: chosen.size > 0 ? firstChosen(c.article.topics, chosen) : null,
+      freshness: Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate),
+    };
+  };
+  return diversify(order, scored, settings).map((s) => ({ article: s.c.article, score: round(s.score), reasons: reasonsFor(s, reader, weights) }));
 }
 
 /**
  * Walk the scored list best first: drop near-duplicates of anything kept, keep the first window
  * within the per-source and per-story caps, and move what breaks a cap just after the window.
  */
-function diversify(scored: readonly Scored[], settings: RankSettings): Scored[] {
+function diversify(order: readonly number[], scored: (index: number) => Scored, settings: RankSettings): Scored[] {
   const head: Scored[] = [];
   const deferred: Scored[] = [];
   const tail: Scored[] = [];
   const perSource = new Map<string, number>();
   const perStory = new Map<string, number>();
   const byToken = new Map<string, Scored[]>();
-  for (const s of scored) {
+  for (const index of order) {
+    const s = scored(index);
     if (isNearDuplicate(s, byToken, settings.nearDuplicateSimilarity)) continue;
     for (const token of s.c.titleTokens) {
       const list = byToken.get(token);

@@ -16,6 +16,13 @@ export function createKeys(prefix: string) {
     events: `${prefix}events`, // stream: reader events
     outbox: `${prefix}outbox`, // list, newest first: dev outbox messages
     seeded: `${prefix}seeded`, // string: set once the demo content is in place
+    profile: (subscriberId: string) => `${prefix}profile:${subscriberId}`, // string: interest profile JSON
+    readerPrefs: (subscriberId: string) => `${prefix}prefs:${subscriberId}`, // string: the reader's corrections JSON
+    popularity: `${prefix}popularity`, // hash: "c:<article>" / "d:<article>" → forward-decayed clicks / deliveries
+    sourceEngagement: `${prefix}engagement:sources`, // hash: source id → forward-decayed reader engagement
+    globalInterest: `${prefix}interest:global`, // hash: "<feature>:+" / "<feature>:-" → forward-decayed strength
+    sourceState: `${prefix}sources:state`, // hash: source id → fetch state JSON (validators, failures, backoff)
+    learnStats: `${prefix}learn:stats`, // hash: outcome → count of reader events the learner handled
   };
 }
 
