@@ -8,6 +8,9 @@ import { ingestProcessor } from './ingest';
 import { createMailTransport, type MailTransport } from './mail-transport';
 import { openQueues, queueNames, type Queues } from './queues';
 import { sendBriefingProcessor } from './send-briefing';
+import { createLearner, type Learner } from './learn-events';
+import { interestSettingsFrom } from '../src/core/interest-settings';
+import { syncPollSchedules } from './poll-schedules';
 
 export interface WorkerDeps {
   config: Config;
@@ -23,6 +26,7 @@ export interface WorkerDeps {
 export interface RunningWorkers {
   queues: Queues;
   workers: Worker[];
+  learner: Learner;
   close(): Promise<void>;
 }
 
@@ -32,7 +36,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const queues = openQueues(deps.connection, prefix);
   const common = { connection: deps.connection, prefix };
   const workers = [
-    new Worker(queueNames.ingest, ingestProcessor(deps), { ...common, concurrency: 4 }),
+    new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues }), { ...common, concurrency: 4 }),
     new Worker(queueNames.briefing, sendBriefingProcessor({ ...deps, transport }), { ...common, concurrency: 8 }),
   ];
   for (const worker of workers) {
@@ -40,12 +44,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
+  learner.start();
+  await syncPollSchedules(deps, queues);
   return {
     queues,
     workers,
+    learner,
     async close() {
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers.map((w) => w.close()), learner.close()]);
       await queues.close();
     },
   };

@@ -3,6 +3,7 @@
 import { extractFromJson, extractFromXml, type FeedEntry } from '@extractus/feed-extractor';
 import { articleSchema, describeIssues, type Article, type ContentType, type Source } from '../contracts';
 import { sha256Hex } from './encoding';
+import { htmlToText } from './safe-text';
 
 /** What a feed said about one item, before any checking. */
 export interface FeedItem {
@@ -55,11 +56,12 @@ export async function toArticle(item: FeedItem, source: Pick<Source, 'id' | 'def
   const parsed = articleSchema.safeParse({
     id: url ? await articleIdFor(url) : 'unknown',
     url,
-    title: item.title,
-    summary: item.summary ?? '',
+    // Feeds put markup (and worse) in text fields: readers get plain text, whatever the feed sent.
+    title: item.title === undefined ? undefined : htmlToText(item.title, 500),
+    summary: htmlToText(item.summary ?? '', 2000),
     source: source.id,
-    topics: item.topics,
-    author: item.author || null,
+    topics: item.topics.map((t) => htmlToText(t, 100)).filter(Boolean),
+    author: item.author ? htmlToText(item.author, 200) || null : null,
     published_at: item.published,
     content_type: item.content_type ?? source.default_content_type ?? undefined,
   });
@@ -72,9 +74,12 @@ export async function articleIdFor(url: string): Promise<string> {
   return `art_${(await sha256Hex(url)).slice(0, 24)}`;
 }
 
-const TRACKING_PARAMS = /^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref_src)$/i;
+const TRACKING_PARAMS = /^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid|ref_src|ref_url|_hsenc|_hsmi|mkt_tok|vero_id|oly_enc_id|oly_anon_id|__s|spm)$/i;
 
-/** Drop the fragment and tracking parameters; leave anything that is not an http(s) URL as it is. */
+/**
+ * Drop the fragment and tracking parameters and put the rest in a stable order, so one article
+ * linked with different tracking has one id; leave anything that is not an http(s) URL as it is.
+ */
 export function normaliseUrl(raw: string): string {
   let url: URL;
   try {
@@ -85,7 +90,8 @@ export function normaliseUrl(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return raw.trim();
   url.hash = '';
   for (const name of [...url.searchParams.keys()]) if (TRACKING_PARAMS.test(name)) url.searchParams.delete(name);
-  return url.toString();
+  url.searchParams.sort();
+  return url.toString().replace(/\?$/, '');
 }
 
 interface ExtraFields {

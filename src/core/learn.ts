@@ -19,19 +19,22 @@ export interface GlobalIncrements {
 
 export type LearnOutcome =
   | { applied: true; signal: LearnableSignal; profile: Profile; global: GlobalIncrements }
-  | { applied: false; reason: string };
+  | { applied: false; kind: SkipKind; reason: string };
+
+/** Why an event taught nothing, as a class operators can count. */
+export type SkipKind = 'suspected_bot' | 'not_a_signal' | 'unknown_article' | 'bad_time' | 'vote_outweighs';
 
 type LearnEvent = Pick<ReaderEvent, 'type' | 'kind' | 'article_id' | 'suspected_bot' | 'bot_reasons' | 'at'>;
 
 /** Learn from one event. `article` is null when the event names an article Tidings does not know. */
 export function learnEvent(profile: Profile | null, event: LearnEvent, article: Article | null, corpus: Corpus, settings: InterestSettings): LearnOutcome {
   const verdict = signalOf(event);
-  if (!verdict.ok) return { applied: false, reason: verdict.reason };
-  if (!article) return { applied: false, reason: `article ${event.article_id} is unknown (never ingested, or removed)` };
+  if (!verdict.ok) return { applied: false, kind: event.suspected_bot ? 'suspected_bot' : 'not_a_signal', reason: verdict.reason };
+  if (!article) return { applied: false, kind: 'unknown_article', reason: `article ${event.article_id} is unknown (never ingested, or removed)` };
   const atMs = Date.parse(event.at);
-  if (!Number.isFinite(atMs)) return { applied: false, reason: `event time ${JSON.stringify(event.at)} is not a date` };
+  if (!Number.isFinite(atMs)) return { applied: false, kind: 'bad_time', reason: `event time ${JSON.stringify(event.at)} is not a date` };
   const result = applySignal(profile ?? emptyProfile(atMs), article.id, articleFeatures(article, corpus), verdict.signal, atMs, settings);
-  if (!result.applied) return { applied: false, reason: result.reason };
+  if (!result.applied) return { applied: false, kind: 'vote_outweighs', reason: result.reason };
   return { applied: true, signal: verdict.signal, profile: result.profile, global: globalIncrements(article, verdict.signal, atMs) };
 }
 
