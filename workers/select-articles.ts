@@ -4,7 +4,7 @@ import type { Article, Subscriber } from '../src/contracts';
 import type { Config } from '../src/env';
 import { buildCorpus } from '../src/core/article-features';
 import { rankSettingsFrom } from '../src/core/interest-settings';
-import { prepareCandidates, rankCandidates, type RankedArticle, type ReaderContext } from '../src/core/ranking';
+import { prepareCandidates, rankCandidates, type RankedArticle, type RankSettings, type ReaderContext } from '../src/core/ranking';
 import { recentArticles } from '../src/store/articles';
 import { getPrefs, getProfile, loadPopularity } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
@@ -29,11 +29,13 @@ export interface SelectOptions {
 const defaults = { INTEREST_HALF_LIFE_DAYS: 21, INTEREST_MAX_FEATURES: 256, ARTICLE_MAX_AGE_HOURS: 168 };
 
 export async function selectArticles(db: Db, subscriber: Subscriber, limit: number, options: SelectOptions = {}): Promise<Selection> {
-  const config = options.config ?? defaults;
-  const nowMs = (options.now ?? new Date()).getTime();
+  return rankForSubscriber(db, subscriber, rankSettingsFrom(options.config ?? defaults, limit), options.now ?? new Date());
+}
+
+/** Rank the candidate pool for one reader with explicit settings (briefings, `tidings rank`). */
+export async function rankForSubscriber(db: Db, subscriber: Subscriber, settings: RankSettings, now: Date): Promise<Selection> {
   const candidates = await recentArticles(db, CANDIDATE_POOL);
-  const reader = await readerContext(db, subscriber, candidates, nowMs);
-  const settings = rankSettingsFrom(config, limit);
+  const reader = await readerContext(db, subscriber, candidates, now.getTime());
   const ranked = rankCandidates(prepareCandidates(candidates, buildCorpus(candidates)), reader, settings);
   return { ranked, candidates };
 }

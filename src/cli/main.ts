@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { registerStart } from './commands/start';
 import { registerSendNow } from './commands/send-now';
 import { registerQuarantine } from './commands/quarantine';
+import { registerSources } from './commands/sources';
+import { registerRank } from './commands/rank';
 import { CliError } from './context';
 
 const program = new Command()
@@ -13,6 +15,8 @@ const program = new Command()
 registerStart(program);
 registerSendNow(program);
 registerQuarantine(program);
+registerSources(program);
+registerRank(program);
 
 try {
   await program.parseAsync(process.argv);
