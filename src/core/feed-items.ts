@@ -41,7 +41,8 @@ export function parseFeedDocument(body: string): { title: string; items: FeedIte
     items: entries.map((e) => ({
       link: e.link,
       title: e.title,
-      summary: e.description,
+      // The entry's own markup, reduced by our sanitiser: the library's stripping keeps script text.
+      summary: e.raw_summary ?? e.description,
       published: e.published,
       author: e.author,
       topics: e.topics ?? [],
@@ -95,6 +96,7 @@ export function normaliseUrl(raw: string): string {
 }
 
 interface ExtraFields {
+  raw_summary: string | undefined;
   author: string | undefined;
   topics: string[];
   content_type: ContentType | string | undefined;
@@ -103,6 +105,7 @@ interface ExtraFields {
 /** Read author, topics and content type from a raw RSS, Atom or JSON Feed entry. */
 function extraFields(raw: Record<string, unknown>): Record<string, unknown> {
   const fields: ExtraFields = {
+    raw_summary: firstText(raw['description'] ?? raw['summary'] ?? raw['content_text'] ?? raw['content'] ?? raw['content_html']),
     author: firstText(raw['dc:creator'] ?? raw['author'] ?? (raw['authors'] as unknown[] | undefined)?.[0]),
     topics: [...new Set(toArray(raw['category'] ?? raw['tags']).map(firstText).filter((t): t is string => !!t).map((t) => t.trim().toLowerCase()))],
     content_type: firstText(raw['tidings:contentType'] ?? (raw['_tidings'] as Record<string, unknown> | undefined)?.['content_type']),
