@@ -2,6 +2,7 @@
 // source). The token is a signed link of kind `preferences`; every change is a CSRF-checked POST.
 import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import type { Subscriber } from '../../contracts';
 import { summariseProfile } from '../../core/profile-summary';
 import type { AppDeps } from '../../deps';
@@ -59,7 +60,19 @@ export function preferencesRoutes(deps: AppDeps) {
     c.header('Referrer-Policy', 'no-referrer');
     await next();
   });
-  app.use('/preferences/*', csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin }));
+  const csrfCheck = csrf({ origin: (origin, c) => origin === publicOrigin || origin === new URL(c.req.url).origin });
+  app.use('/preferences/*', async (c, next) => {
+    try {
+      return await csrfCheck(c, next);
+    } catch (error) {
+      // hono/csrf throws a 403 HTTPException; answer it with a page rather than letting onError make it a 500.
+      if (!(error instanceof HTTPException && error.status === 403)) throw error;
+      return c.html(
+        <MessagePage title="This change was not accepted" message="The form was not sent from your Tidings preferences page, so nothing was changed." next="Open your preferences page from your latest briefing and press the button there." />,
+        403,
+      );
+    }
+  });
 
   /** The reader this link belongs to, or the page that explains why not. */
   async function reader(c: Context): Promise<Subscriber | Response> {
