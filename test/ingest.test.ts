@@ -7,6 +7,7 @@ import type { Source } from '../src/contracts';
 import { getArticle, listQuarantine, recentArticles } from '../src/store/articles';
 import { getSourceState, saveSource } from '../src/store/sources';
 import { pollSource } from '../workers/ingest';
+import { forwardWeight } from '../src/core/popularity';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
 
 const item = (o: { link: string; title: string; type?: string; description?: string; date?: string }) => `
@@ -162,5 +163,12 @@ describe('ingest against real feeds', () => {
     expect(articles).toHaveLength(2);
     const shared = articles.find((a) => a.url === 'https://news.example/good?id=7')!;
     expect(await getArticle(t.db, shared.id)).toMatchObject({ source: 'good', title: 'A good article' });
+  });
+
+  it('does not store items from a source every reader votes down (the ingest filter), and logs why', async () => {
+    await t.db.redis.hset(t.db.keys.globalInterest, 's:good:-', String(40 * forwardWeight(Date.parse('2026-11-20T12:00:00Z'))));
+    const result = await pollSource(deps, await source('good', '/good.xml'));
+    expect(result).toMatchObject({ status: 'ingested', stored: 0, filtered: 1, quarantined: 2 });
+    expect(log.lines).toContainEqual(expect.objectContaining({ msg: 'feed item not kept by the ingest filter', obj: expect.objectContaining({ reason: 'readers have consistently voted down the source good' }) }));
   });
 });
