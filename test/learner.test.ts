@@ -122,6 +122,19 @@ describe('the learn worker', () => {
     expect((await learnStats(t.db)).applied).toBe(6);
   });
 
+  it('re-reads what it had read but not acknowledged when restarted under the same name, without waiting', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    await saveArticles(t.db, [article('a1', 'rust', 'field-notes'), article('a2', 'rust', 'field-notes')]);
+    await ensureLearnGroup(t.db);
+    await appendEvents(t.db, ['a1', 'a2'].map((id) => event(subscriber.id, id)));
+    // The process read both, then was killed before applying them.
+    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'learn-host', 'COUNT', 10, 'STREAMS', t.db.keys.events, '>');
+    const restarted = createLearner({ db: t.db, log, settings }, { consumer: 'learn-host' });
+    expect(await drain(restarted)).toEqual({ read: 2, applied: 2 });
+    await restarted.close();
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(2);
+  });
+
   it('runs inside the workers and learns from events as they arrive', async () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
     await saveArticles(t.db, [article('a1', 'rust', 'field-notes')]);

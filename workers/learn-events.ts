@@ -73,11 +73,15 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
 
   async function readEntries(blockMs: number | null): Promise<Entry[]> {
     // First what this consumer read before a restart and never acknowledged, then others' abandoned entries, then new ones.
-    if (!ownPendingDone) {
+    while (!ownPendingDone) {
       const own = (await redis.xreadgroup('GROUP', LEARN_GROUP, consumer, 'COUNT', BATCH, 'STREAMS', db.keys.events, '0')) as Array<[string, Entry[]]> | null;
-      const entries = own?.[0]?.[1]?.filter(([, fields]) => fields !== null) ?? [];
+      const all = own?.[0]?.[1] ?? [];
+      // Entries trimmed from the stream while pending come back without fields: nothing to learn, let them go.
+      const gone = all.filter(([, fields]) => fields === null).map(([id]) => id);
+      if (gone.length > 0) await redis.xack(db.keys.events, LEARN_GROUP, ...gone);
+      const entries = all.filter(([, fields]) => fields !== null);
       if (entries.length > 0) return entries;
-      ownPendingDone = true;
+      if (gone.length === 0) ownPendingDone = true;
     }
     const claimed = (await redis.xautoclaim(db.keys.events, LEARN_GROUP, consumer, claimIdleMs, '0', 'COUNT', BATCH)) as [string, Entry[], string[]?];
     const abandoned = (claimed[1] ?? []).filter((e) => e && e[1]);
@@ -173,6 +177,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
             await runBatch(options.blockMs === undefined ? 2000 : options.blockMs);
           } catch (error) {
             if (stopping) break;
+            ownPendingDone = false; // what the failed batch left unacknowledged is re-read first
             deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'learner batch failed; retrying in a second');
             await new Promise((resolve) => setTimeout(resolve, 1000));
           }
