@@ -60,16 +60,17 @@ describe('the learn worker', () => {
       event('sub_nobody', 'r1'),
       event(subscriber.id, 'r2', { type: 'unsubscribe', kind: null }),
     ]);
+    await t.db.redis.xadd(t.db.keys.events, '*', 'event', '{"type":"click","subscriber_id":');
     const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
-    expect(await drain(learner)).toEqual({ read: 7, applied: 4 });
+    expect(await drain(learner)).toEqual({ read: 8, applied: 4 });
     await learner.close();
 
     const profile = (await getProfile(t.db, subscriber.id))!;
     expect(profile.signals).toBe(4);
     expect(profile.weights['t:rust']).toBeGreaterThan(0);
-    expect(await learnStats(t.db)).toEqual({ applied: 4, unknown_article: 1, unknown_reader: 1, not_a_signal: 1 });
+    expect(await learnStats(t.db)).toEqual({ applied: 4, unknown_article: 1, unknown_reader: 1, not_a_signal: 1, invalid_event: 1 });
     const warned = log.lines.filter((l) => l.level === 'warn').map((l) => l.msg);
-    expect(warned).toEqual(expect.arrayContaining(['reader event for an unknown article: not learned', 'reader event for an unknown reader: not learned (the subscriber does not exist)']));
+    expect(warned).toEqual(expect.arrayContaining([expect.stringMatching(/^reader event refused: it does not match the event contract/), 'reader event for an unknown article: not learned', 'reader event for an unknown reader: not learned (the subscriber does not exist)']));
     expect((await sourceEngagement(t.db)).get('field-notes')).toBeGreaterThan(0);
 
     // The briefing now leads with what the reader read, though gardening is newer, and says why.
