@@ -136,6 +136,22 @@ describe('the learn worker', () => {
     expect((await getProfile(t.db, subscriber.id))!.signals).toBe(2);
   });
 
+  it('applies an entry once when two consumers hold it at the same time', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    const ids = Array.from({ length: 40 }, (_, i) => `a${i}`);
+    await saveArticles(t.db, ids.map((id) => article(id, 'rust', 'field-notes')));
+    await ensureLearnGroup(t.db);
+    await appendEvents(t.db, ids.map((id) => event(subscriber.id, id)));
+    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'slow', 'COUNT', 100, 'STREAMS', t.db.keys.events, '>');
+    // The slow consumer works through its entries while another claims them all at once.
+    const slow = createLearner({ db: t.db, log, settings }, { consumer: 'slow' });
+    const eager = createLearner({ db: t.db, log, settings }, { consumer: 'eager', claimIdleMs: 0 });
+    const [a, b] = await Promise.all([drain(slow), drain(eager)]);
+    await Promise.all([slow.close(), eager.close()]);
+    expect(a.applied + b.applied).toBe(40);
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(40);
+  });
+
   it('runs inside the workers and learns from events as they arrive', async () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
     await saveArticles(t.db, [article('a1', 'rust', 'field-notes')]);

@@ -21,6 +21,8 @@ const BATCH = 200;
 const CORPUS_TTL_MS = 60_000;
 /** A profile changed by someone else between read and write is re-read and the event re-applied. */
 const MAX_RETRIES = 10;
+/** Long enough to outlast any overlap between a slow consumer and one that claimed its entries. */
+const APPLIED_MARKER_TTL_MS = 30 * 60_000;
 
 export interface LearnerOptions {
   consumer?: string;
@@ -146,8 +148,16 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     }
     const corpus = await currentCorpus();
     const profileKey = db.keys.profile(event.subscriber_id);
+    const marker = db.keys.learnedEntry(entryId);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      await redis.watch(profileKey);
+      // Two consumers can hold one entry for a moment (a slow batch claimed by another); the marker,
+      // watched with the profile, lets only one of them apply it.
+      await redis.watch(profileKey, marker);
+      if ((await redis.exists(marker)) === 1) {
+        await redis.unwatch();
+        await redis.xack(db.keys.events, LEARN_GROUP, entryId);
+        return { kind: 'already_applied' };
+      }
       const outcome = learnEvent(parseProfile(await redis.get(profileKey)), event, article, corpus, deps.settings);
       if (!outcome.applied) {
         await redis.unwatch();
@@ -156,7 +166,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         else deps.log.debug(details, 'reader event not learned from');
         return { kind: outcome.kind };
       }
-      const tx = redis.multi().set(profileKey, JSON.stringify(outcome.profile));
+      const tx = redis.multi().set(profileKey, JSON.stringify(outcome.profile)).set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS);
       addGlobalIncrements(tx, db, outcome.global);
       tx.hincrby(db.keys.learnStats, 'applied', 1).xack(db.keys.events, LEARN_GROUP, entryId);
       if ((await tx.exec()) !== null) return 'applied';
