@@ -108,6 +108,11 @@ describe('ingest against real feeds', () => {
     const reasons = (await listQuarantine(t.db)).map((q) => q.reasons[0]);
     expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^content_type is missing/), expect.stringMatching(/^url must be an absolute http/)]));
     expect(warnings().filter((w) => w.msg === 'feed item quarantined')).toHaveLength(2);
+    // The next poll sees the same bad items: they are counted, not listed or warned about again.
+    await t.db.redis.hdel(t.db.keys.sourceState, 'good'); // forget the ETag so the feed is read again
+    expect(await pollSource(deps, (await source('good', '/good.xml')))).toMatchObject({ status: 'ingested', stored: 0, duplicates: 1, quarantined: 2 });
+    expect(await listQuarantine(t.db)).toHaveLength(2);
+    expect(warnings().filter((w) => w.msg === 'feed item quarantined')).toHaveLength(2);
   });
 
   it('asks again with the ETag it was given and treats 304 as nothing new', async () => {

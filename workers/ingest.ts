@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ingestJobSchema, type Article, type Source } from '../src/contracts';
 import type { Config } from '../src/env';
+import { sha256Hex } from '../src/core/encoding';
 import { FeedParseError, parseFeedDocument, toArticle } from '../src/core/feed-items';
 import { ingestFilterKeys, ingestVerdict } from '../src/core/ingest-filter';
 import type { Logger } from '../src/core/logger';
@@ -21,6 +22,8 @@ const SAMPLES_DIR = fileURLToPath(new URL('../samples/feeds/', import.meta.url))
 /** Backoff after the first failure, doubling per failure up to a day. */
 const BACKOFF_BASE_MS = 5 * 60_000;
 const BACKOFF_MAX_MS = 24 * 3600_000;
+/** How long a quarantined item is remembered, so the same bad item is not listed again on every poll. */
+const QUARANTINE_MEMORY_S = 30 * 86_400;
 
 export interface IngestDeps {
   db: Db;
@@ -119,8 +122,16 @@ export async function ingestSource(deps: IngestDeps, source: Source, body: strin
       else valid.set(verdict.article.id, verdict.article);
     } else {
       quarantined++;
-      await quarantineItem(deps.db, { source: source.id, reasons: verdict.reasons, item: verdict.item, at: now.toISOString() });
-      deps.log.warn({ source: source.id, link: verdict.item.link, reasons: verdict.reasons }, 'feed item quarantined');
+      // A feed repeats its items on every poll: quarantine (and warn about) each bad item once.
+      const fingerprint = await sha256Hex(JSON.stringify(verdict.item));
+      const seen = deps.db.keys.quarantineSeen(source.id);
+      const [[, added] = [null, 0]] = (await deps.db.redis.multi().sadd(seen, fingerprint).expire(seen, QUARANTINE_MEMORY_S).exec()) ?? [];
+      if (added === 1) {
+        await quarantineItem(deps.db, { source: source.id, reasons: verdict.reasons, item: verdict.item, at: now.toISOString() });
+        deps.log.warn({ source: source.id, link: verdict.item.link, reasons: verdict.reasons }, 'feed item quarantined');
+      } else {
+        deps.log.debug({ source: source.id, link: verdict.item.link }, 'feed item still fails the contract (already quarantined)');
+      }
     }
   }
 

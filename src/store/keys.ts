@@ -23,6 +23,7 @@ export function createKeys(prefix: string) {
     globalInterest: `${prefix}interest:global`, // hash: "<feature>:+" / "<feature>:-" → forward-decayed strength
     sourceState: `${prefix}sources:state`, // hash: source id → fetch state JSON (validators, failures, backoff)
     learnStats: `${prefix}learn:stats`, // hash: outcome → count of reader events the learner handled
+    quarantineSeen: (sourceId: string) => `${prefix}quarantine:seen:${sourceId}`, // set: fingerprints of items already quarantined
     learnedEntry: (entryId: string) => `${prefix}learned:${entryId}`, // string, short TTL: this stream entry was applied
   };
 }
