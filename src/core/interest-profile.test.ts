@@ -57,6 +57,20 @@ describe('learning an interest profile', () => {
     expect(apply(delivered, a, 'click').profile.weights['t:ranking']).toBeGreaterThan(0);
   });
 
+  it('takes back a cleared vote or a removed bookmark', () => {
+    const a = article('a', ['ranking']);
+    const voted = apply(emptyProfile(), a, 'vote_up').profile;
+    const cleared = apply(voted, a, 'vote_cleared');
+    expect(cleared.applied).toBe(true);
+    expect(cleared.profile.weights['t:ranking'] ?? 0).toBeCloseTo(0, 9);
+    expect(cleared.profile.votes).toEqual({});
+    // With the vote gone, a click counts again; clearing twice does nothing.
+    expect(apply(cleared.profile, a, 'click').applied).toBe(true);
+    expect(apply(cleared.profile, a, 'vote_cleared')).toMatchObject({ applied: false, reason: 'there is no counted vote to clear' });
+    const bookmarked = apply(emptyProfile(), a, 'bookmark').profile;
+    expect(apply(bookmarked, a, 'bookmark_removed').profile.weights['t:ranking'] ?? 0).toBeCloseTo(0, 9);
+  });
+
   it('halves what a reader did once per half-life', () => {
     const p = apply(emptyProfile(), article('a', ['ranking']), 'click', 0).profile;
     const later = apply(p, article('b', ['feeds']), 'click', 10 * DAY).profile;

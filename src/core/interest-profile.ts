@@ -3,8 +3,11 @@
 import type { ReaderEvent } from '../contracts';
 import type { FeatureVector } from './article-features';
 
+/** Signals a history (offline input) may hold. */
 export const learnableSignals = ['click', 'bookmark', 'vote_up', 'vote_down', 'delivered'] as const;
-export type LearnableSignal = (typeof learnableSignals)[number];
+/** A reader taking back a vote or a bookmark: the profile takes back what that counted for. */
+export const undoSignals = ['vote_cleared', 'bookmark_removed'] as const;
+export type LearnableSignal = (typeof learnableSignals)[number] | (typeof undoSignals)[number];
 
 /**
  * How much one signal moves the profile. Explicit votes outweigh implicit signals; a briefing that
@@ -16,6 +19,9 @@ export const signalWeights: Readonly<Record<LearnableSignal, number>> = {
   bookmark: 2,
   click: 1,
   delivered: -0.1,
+  // What a removed bookmark takes back; a cleared vote takes back that vote (see applySignal).
+  bookmark_removed: -2,
+  vote_cleared: 0,
 };
 
 export interface InterestSettings {
@@ -62,7 +68,8 @@ export function signalOf(event: Pick<ReaderEvent, 'type' | 'kind' | 'article_id'
   if (event.suspected_bot) {
     return { ok: false, reason: `suspected automated event (${event.bot_reasons.join(', ') || 'flagged by the edge'}): never learned from` };
   }
-  if (!(learnableSignals as readonly string[]).includes(event.type)) return { ok: false, reason: `a ${event.type} event says nothing about interests` };
+  const known: readonly string[] = [...learnableSignals, ...undoSignals];
+  if (!known.includes(event.type)) return { ok: false, reason: `a ${event.type} event says nothing about interests` };
   if (!event.article_id) return { ok: false, reason: `a ${event.type} event without an article` };
   // A click on a vote, bookmark or preferences link only opens a page; the press of its button is the signal.
   if (event.type === 'click' && event.kind !== null && event.kind !== 'article') return { ok: false, reason: `a click on a ${event.kind} link is not a read` };
@@ -78,12 +85,13 @@ export type ApplyResult = { applied: true; profile: Profile } | { applied: false
  */
 export function applySignal(profile: Profile, articleId: string, features: FeatureVector, signal: LearnableSignal, atMs: number, settings: InterestSettings): ApplyResult {
   const vote = profile.votes[articleId];
-  if (vote !== undefined && (signal === 'click' || signal === 'bookmark' || signal === 'delivered')) {
+  if (vote !== undefined && (signal === 'click' || signal === 'bookmark' || signal === 'bookmark_removed' || signal === 'delivered')) {
     return { applied: false, reason: `the reader voted on this article; an implicit ${signal} does not change that`, profile };
   }
   if (vote !== undefined && ((signal === 'vote_up' && vote === 1) || (signal === 'vote_down' && vote === -1))) {
     return { applied: false, reason: 'the same vote was already counted', profile };
   }
+  if (signal === 'vote_cleared' && vote === undefined) return { applied: false, reason: 'there is no counted vote to clear', profile };
   const now = Math.max(profile.updated_at, atMs);
   const age = decayFactor(profile.updated_at, now, settings.halfLifeDays);
   const weights: Record<string, number> = {};
@@ -95,7 +103,7 @@ export function applySignal(profile: Profile, articleId: string, features: Featu
 
   // Changing one's vote takes the old vote back before counting the new one.
   let strength = signalWeights[signal];
-  if (vote !== undefined) strength -= signalWeights[vote === 1 ? 'vote_up' : 'vote_down'];
+  if (vote !== undefined && signal !== 'bookmark_removed') strength -= signalWeights[vote === 1 ? 'vote_up' : 'vote_down'];
   const late = decayFactor(atMs, now, settings.halfLifeDays);
   strength *= late;
   for (let i = 0; i < features.keys.length; i++) {
@@ -106,14 +114,19 @@ export function applySignal(profile: Profile, articleId: string, features: Featu
   }
 
   let votes = profile.votes;
-  if (signal === 'vote_up' || signal === 'vote_down') {
+  if (signal === 'vote_cleared') {
+    votes = { ...profile.votes };
+    delete votes[articleId];
+  } else if (signal === 'vote_up' || signal === 'vote_down') {
     votes = { ...profile.votes };
     delete votes[articleId];
     votes[articleId] = signal === 'vote_up' ? 1 : -1;
     const ids = Object.keys(votes);
     for (let i = 0; i < ids.length - MAX_VOTES_REMEMBERED; i++) delete votes[ids[i]!];
   }
-  const evidence = profile.evidence * age + (signal === 'delivered' ? 0 : Math.abs(signalWeights[signal]) * late);
+  // Taking something back is not new evidence of interest; delivery never is.
+  const counts = signal !== 'delivered' && signal !== 'vote_cleared' && signal !== 'bookmark_removed';
+  const evidence = profile.evidence * age + (counts ? Math.abs(signalWeights[signal]) * late : 0);
   const next: Profile = { weights, evidence, signals: profile.signals + 1, votes, updated_at: now };
   return { applied: true, profile: size > settings.maxFeatures ? prune(next, settings.maxFeatures) : next };
 }

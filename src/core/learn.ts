@@ -2,7 +2,7 @@
 // engagement increments. The learn worker, `tidings rank --input` and the eval all go through here.
 import type { Article, ReaderEvent } from '../contracts';
 import { articleFeatures, featureKey, type Corpus } from './article-features';
-import { applySignal, emptyProfile, signalOf, signalWeights, type InterestSettings, type LearnableSignal, type Profile } from './interest-profile';
+import { applySignal, emptyProfile, signalOf, signalWeights, undoSignals, type InterestSettings, type LearnableSignal, type Profile } from './interest-profile';
 import { forwardWeight } from './popularity';
 
 /** Increments to global counters, already forward-decayed (add them to the stored sums). */
@@ -41,7 +41,8 @@ export function learnEvent(profile: Profile | null, event: LearnEvent, article: 
 /** What one signal adds to the global counters: clicks and deliveries per article, engagement per source. */
 export function globalIncrements(article: Pick<Article, 'id' | 'source' | 'topics'>, signal: LearnableSignal, atMs: number): GlobalIncrements {
   const fw = forwardWeight(atMs);
-  const strength = signalWeights[signal];
+  // Taking back a vote or bookmark changes this reader's profile only; the global counters stay as they were.
+  const strength = (undoSignals as readonly string[]).includes(signal) ? 0 : signalWeights[signal];
   const positive = strength > 0 ? strength * fw : 0;
   const negative = strength < 0 && signal !== 'delivered' ? -strength * fw : 0;
   const features: Array<[string, number, number]> = [];
