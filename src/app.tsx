@@ -4,11 +4,11 @@ import { secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps';
 import { MessagePage } from './routes/layout';
 import { healthRoutes } from './routes/health';
+import { preferencesRoutes } from './routes/preferences';
 import { clickRoutes } from './routes/clicks';
 import { devRoutes } from './routes/dev';
 import { opsRoutes } from './routes/ops';
 import { homeRoutes } from './routes/home';
-import { preferencesRoutes } from './routes/preferences';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -28,10 +28,10 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', homeRoutes(deps));
   app.route('/', healthRoutes(deps));
+  app.route('/', preferencesRoutes(deps));
   app.route('/', clickRoutes(deps));
   app.route('/', devRoutes(deps));
   app.route('/', opsRoutes(deps));
-  app.route('/', preferencesRoutes(deps));
 
   app.notFound((c) =>
     c.html(<MessagePage title="Page not found" message="There is nothing at this address." next={<a href="/">Go to the start page</a>} />, 404),

@@ -5,12 +5,12 @@ import type { LinkSigner } from '../src/core/links';
 import type { Logger } from '../src/core/logger';
 import type { Db } from '../src/store/keys';
 import { ingestProcessor } from './ingest';
-import { createMailTransport, type MailTransport } from './mail-transport';
-import { openQueues, queueNames, type Queues } from './queues';
-import { sendBriefingProcessor } from './send-briefing';
 import { createLearner, type Learner } from './learn-events';
 import { interestSettingsFrom } from '../src/core/interest-settings';
 import { syncPollSchedules } from './poll-schedules';
+import { createMailTransport, type MailTransport } from './mail-transport';
+import { openQueues, queueNames, type Queues } from './queues';
+import { sendBriefingProcessor } from './send-briefing';
 
 export interface WorkerDeps {
   config: Config;
@@ -39,14 +39,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues }), { ...common, concurrency: 4 }),
     new Worker(queueNames.briefing, sendBriefingProcessor({ ...deps, transport }), { ...common, concurrency: 8 }),
   ];
+  const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
+  learner.start();
+  await syncPollSchedules(deps, queues);
   for (const worker of workers) {
     worker.on('failed', (job, error) => deps.log.warn({ queue: worker.name, job: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
-  learner.start();
-  await syncPollSchedules(deps, queues);
   return {
     queues,
     workers,
