@@ -1,10 +1,10 @@
 // `npx tidings <command>`: the operator's commands. Each command lives in its own file.
 import { Command } from 'commander';
 import { registerStart } from './commands/start';
-import { registerSendNow } from './commands/send-now';
-import { registerQuarantine } from './commands/quarantine';
 import { registerSources } from './commands/sources';
 import { registerRank } from './commands/rank';
+import { registerSendNow } from './commands/send-now';
+import { registerQuarantine } from './commands/quarantine';
 import { CliError } from './context';
 
 const program = new Command()
@@ -13,10 +13,10 @@ const program = new Command()
   .showHelpAfterError();
 
 registerStart(program);
-registerSendNow(program);
-registerQuarantine(program);
 registerSources(program);
 registerRank(program);
+registerSendNow(program);
+registerQuarantine(program);
 
 try {
   await program.parseAsync(process.argv);
