@@ -4,6 +4,7 @@ import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps';
 import { MessagePage } from './routes/layout';
 import { healthRoutes } from './routes/health';
+import { preferencesRoutes } from './routes/preferences';
 import { clickRoutes } from './routes/clicks';
 import { devRoutes } from './routes/dev';
 import { opsRoutes } from './routes/ops';
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', homeRoutes(deps));
   app.route('/', healthRoutes(deps));
+  app.route('/', preferencesRoutes(deps));
   app.route('/', clickRoutes(deps));
   app.route('/', devRoutes(deps));
   app.route('/', opsRoutes(deps));

@@ -59,6 +59,12 @@ const schema = z.object({
   RESEND_API_KEY: z.string().min(1).optional(),
   RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM),
+  INTEREST_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(21),
+  INTEREST_MAX_FEATURES: z.coerce.number().int().min(16).max(10_000).default(256),
+  ARTICLE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 3650).default(168),
+  FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  FEED_MAX_BYTES: z.coerce.number().int().min(1024).max(1_000_000_000).default(5_000_000),
+  POLL_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
   BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   SEED_DEMO: z.stringbool().default(true),
   /** Local state on Node (the private Redis, spilled events); default .tidings/ in the project. */

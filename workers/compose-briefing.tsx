@@ -24,7 +24,7 @@ export interface ComposedBriefing {
 
 /** Compose a briefing, or null when there is nothing new for this reader. Deterministic for fixed inputs. */
 export async function composeBriefing(deps: ComposeDeps, subscriber: Subscriber, editionId: string, sentAt: Date): Promise<ComposedBriefing | null> {
-  const { ranked, candidates } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE);
+  const { ranked, candidates } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, { config: deps.config, now: sentAt });
   if (ranked.length === 0) return null;
 
   const links: BriefingLinkContext = {

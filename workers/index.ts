@@ -5,6 +5,9 @@ import type { LinkSigner } from '../src/core/links';
 import type { Logger } from '../src/core/logger';
 import type { Db } from '../src/store/keys';
 import { ingestProcessor } from './ingest';
+import { createLearner, type Learner } from './learn-events';
+import { interestSettingsFrom } from '../src/core/interest-settings';
+import { syncPollSchedules } from './poll-schedules';
 import { createMailTransport, type MailTransport } from './mail-transport';
 import { openQueues, queueNames, type Queues } from './queues';
 import { sendBriefingProcessor } from './send-briefing';
@@ -24,6 +27,7 @@ export interface WorkerDeps {
 export interface RunningWorkers {
   queues: Queues;
   workers: Worker[];
+  learner: Learner;
   close(): Promise<void>;
 }
 
@@ -33,9 +37,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const queues = openQueues(deps.connection, prefix);
   const common = { connection: deps.connection, prefix };
   const workers = [
-    new Worker(queueNames.ingest, ingestProcessor(deps), { ...common, concurrency: 4 }),
+    new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues }), { ...common, concurrency: 4 }),
     new Worker(queueNames.briefing, sendBriefingProcessor({ ...deps, transport }), { ...common, concurrency: 8 }),
   ];
+  const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
+  learner.start();
+  await syncPollSchedules(deps, queues);
   for (const worker of workers) {
     worker.on('failed', (job, error) => deps.log.warn({ queue: worker.name, job: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
@@ -45,9 +52,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   return {
     queues,
     workers,
+    learner,
     async close() {
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers.map((w) => w.close()), learner.close()]);
       await queues.close();
       await magicLink.close();
     },

@@ -1,6 +1,6 @@
 // The briefing job: compose one reader's briefing and send it, once per (edition, subscriber).
 import { UnrecoverableError, type Job } from 'bullmq';
-import { briefingJobSchema } from '../src/contracts';
+import { briefingJobSchema, type ReaderEvent } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import type { Db } from '../src/store/keys';
 import { getSubscriber } from '../src/store/subscribers';
@@ -40,14 +40,35 @@ export function sendBriefingProcessor(deps: SendBriefingDeps) {
 
     const sent = await deps.transport.send(briefing.email, `briefing/${edition_id}/${subscriber_id}`);
     const delivery: DeliveryRecord = { status: 'sent', message_id: sent.id, at: deps.now().toISOString() };
-    await deps.db.redis
+    const tx = deps.db.redis
       .multi()
       .sadd(deps.db.keys.sentArticles(subscriber_id), ...briefing.articleIds)
-      .hset(deps.db.keys.delivery(edition_id), subscriber_id, JSON.stringify(delivery))
-      .exec();
+      .hset(deps.db.keys.delivery(edition_id), subscriber_id, JSON.stringify(delivery));
+    // One `delivered` event per article, in the same transaction: the learner's weak "sent, not clicked" signal.
+    for (const event of deliveredEvents(subscriber_id, edition_id, briefing.articleIds, delivery.at)) tx.xadd(deps.db.keys.events, '*', 'event', JSON.stringify(event));
+    await tx.exec();
     deps.log.info({ edition: edition_id, subscriber: subscriber_id, message: sent.id, transport: sent.transport }, 'briefing sent');
     return { status: 'sent', message_id: sent.id, articles: briefing.articleIds.length };
   };
+}
+
+function deliveredEvents(subscriberId: string, editionId: string, articleIds: readonly string[], at: string): ReaderEvent[] {
+  return articleIds.map((articleId, position) => ({
+    type: 'delivered',
+    subscriber_id: subscriberId,
+    edition_id: editionId,
+    article_id: articleId,
+    kind: null,
+    position,
+    url: null,
+    at,
+    method: null,
+    user_agent: null,
+    ip: null,
+    seconds_since_send: null,
+    suspected_bot: false,
+    bot_reasons: [],
+  }));
 }
 
 export async function getDelivery(db: Db, editionId: string, subscriberId: string): Promise<DeliveryRecord | null> {

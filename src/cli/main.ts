@@ -1,6 +1,8 @@
 // `npx tidings <command>`: the operator's commands. Each command lives in its own file.
 import { Command } from 'commander';
 import { registerStart } from './commands/start';
+import { registerSources } from './commands/sources';
+import { registerRank } from './commands/rank';
 import { registerSendNow } from './commands/send-now';
 import { registerQuarantine } from './commands/quarantine';
 import { registerLink } from './commands/link';
@@ -12,6 +14,8 @@ const program = new Command()
   .showHelpAfterError();
 
 registerStart(program);
+registerSources(program);
+registerRank(program);
 registerSendNow(program);
 registerQuarantine(program);
 registerLink(program);

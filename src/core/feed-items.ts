@@ -3,6 +3,7 @@
 import { extractFromJson, extractFromXml, type FeedEntry } from '@extractus/feed-extractor';
 import { articleSchema, describeIssues, type Article, type ContentType, type Source } from '../contracts';
 import { sha256Hex } from './encoding';
+import { htmlToText } from './safe-text';
 
 /** What a feed said about one item, before any checking. */
 export interface FeedItem {
@@ -40,7 +41,8 @@ export function parseFeedDocument(body: string): { title: string; items: FeedIte
     items: entries.map((e) => ({
       link: e.link,
       title: e.title,
-      summary: e.description,
+      // The entry's own markup, reduced by our sanitiser: the library's stripping keeps script text.
+      summary: e.raw_summary ?? e.description,
       published: e.published,
       author: e.author,
       topics: e.topics ?? [],
@@ -55,11 +57,12 @@ export async function toArticle(item: FeedItem, source: Pick<Source, 'id' | 'def
   const parsed = articleSchema.safeParse({
     id: url ? await articleIdFor(url) : 'unknown',
     url,
-    title: item.title,
-    summary: item.summary ?? '',
+    // Feeds put markup (and worse) in text fields: readers get plain text, whatever the feed sent.
+    title: item.title === undefined ? undefined : htmlToText(item.title, 500),
+    summary: htmlToText(item.summary ?? '', 2000),
     source: source.id,
-    topics: item.topics,
-    author: item.author || null,
+    topics: item.topics.map((t) => htmlToText(t, 100)).filter(Boolean),
+    author: item.author ? htmlToText(item.author, 200) || null : null,
     published_at: item.published,
     content_type: item.content_type ?? source.default_content_type ?? undefined,
   });
@@ -72,9 +75,12 @@ export async function articleIdFor(url: string): Promise<string> {
   return `art_${(await sha256Hex(url)).slice(0, 24)}`;
 }
 
-const TRACKING_PARAMS = /^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ref_src)$/i;
+const TRACKING_PARAMS = /^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid|ref_src|ref_url|_hsenc|_hsmi|mkt_tok|vero_id|oly_enc_id|oly_anon_id|__s|spm)$/i;
 
-/** Drop the fragment and tracking parameters; leave anything that is not an http(s) URL as it is. */
+/**
+ * Drop the fragment and tracking parameters and put the rest in a stable order, so one article
+ * linked with different tracking has one id; leave anything that is not an http(s) URL as it is.
+ */
 export function normaliseUrl(raw: string): string {
   let url: URL;
   try {
@@ -85,10 +91,12 @@ export function normaliseUrl(raw: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return raw.trim();
   url.hash = '';
   for (const name of [...url.searchParams.keys()]) if (TRACKING_PARAMS.test(name)) url.searchParams.delete(name);
-  return url.toString();
+  url.searchParams.sort();
+  return url.toString().replace(/\?$/, '');
 }
 
 interface ExtraFields {
+  raw_summary: string | undefined;
   author: string | undefined;
   topics: string[];
   content_type: ContentType | string | undefined;
@@ -97,6 +105,7 @@ interface ExtraFields {
 /** Read author, topics and content type from a raw RSS, Atom or JSON Feed entry. */
 function extraFields(raw: Record<string, unknown>): Record<string, unknown> {
   const fields: ExtraFields = {
+    raw_summary: firstText(raw['description'] ?? raw['summary'] ?? raw['content_text'] ?? raw['content'] ?? raw['content_html']),
     author: firstText(raw['dc:creator'] ?? raw['author'] ?? (raw['authors'] as unknown[] | undefined)?.[0]),
     topics: [...new Set(toArray(raw['category'] ?? raw['tags']).map(firstText).filter((t): t is string => !!t).map((t) => t.trim().toLowerCase()))],
     content_type: firstText(raw['tidings:contentType'] ?? (raw['_tidings'] as Record<string, unknown> | undefined)?.['content_type']),

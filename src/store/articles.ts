@@ -68,3 +68,19 @@ export async function listQuarantine(db: Db, count = 100): Promise<QuarantinedIt
     return { id, source: f.source ?? '', reasons: JSON.parse(f.reasons ?? '[]'), item: JSON.parse(f.item ?? 'null'), at: f.at ?? '' };
   });
 }
+
+/**
+ * Store only articles not already known (the id is the hash of the normalised URL, so the same
+ * article from two sources is one article, kept with the source that brought it first).
+ * Returns the articles that were new.
+ */
+export async function saveNewArticles(db: Db, articles: readonly Article[]): Promise<Article[]> {
+  if (articles.length === 0) return [];
+  const tx = db.redis.multi();
+  for (const a of articles) {
+    tx.hsetnx(db.keys.articles, a.id, JSON.stringify(a));
+    tx.zadd(db.keys.articlesByPublished, 'NX', Date.parse(a.published_at), a.id);
+  }
+  const results = (await tx.exec()) ?? [];
+  return articles.filter((_, i) => results[i * 2]?.[1] === 1);
+}

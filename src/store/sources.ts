@@ -17,3 +17,38 @@ export async function listSources(db: Db): Promise<Source[]> {
     .map((raw) => sourceSchema.parse(JSON.parse(raw)))
     .sort((a, b) => a.id.localeCompare(b.id));
 }
+
+/** Remove a source; its articles stay (readers may have them in briefings). Returns false if there was none. */
+export async function removeSource(db: Db, id: string): Promise<boolean> {
+  const [[, removed] = [null, 0]] = (await db.redis.multi().hdel(db.keys.sources, id).hdel(db.keys.sourceState, id).exec()) ?? [];
+  return removed === 1;
+}
+
+/** What the poller remembers about a source between fetches. */
+export interface SourceState {
+  etag: string | null;
+  last_modified: string | null;
+  /** Consecutive failures; reset by a success. */
+  failures: number;
+  /** No fetch before this instant (backoff after failures). */
+  next_attempt_at: string | null;
+  last_error: string | null;
+  last_success_at: string | null;
+  last_attempt_at: string | null;
+}
+
+export const freshSourceState: SourceState = { etag: null, last_modified: null, failures: 0, next_attempt_at: null, last_error: null, last_success_at: null, last_attempt_at: null };
+
+export async function getSourceState(db: Db, id: string): Promise<SourceState> {
+  const raw = await db.redis.hget(db.keys.sourceState, id);
+  if (!raw) return freshSourceState;
+  try {
+    return { ...freshSourceState, ...(JSON.parse(raw) as Partial<SourceState>) };
+  } catch {
+    return freshSourceState;
+  }
+}
+
+export async function saveSourceState(db: Db, id: string, state: SourceState): Promise<void> {
+  await db.redis.hset(db.keys.sourceState, id, JSON.stringify(state));
+}

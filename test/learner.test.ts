@@ -1,0 +1,167 @@
+// The learn worker on real Redis: each event applied once (across restarts and crashes), bots and
+// unknown articles or readers skipped with a logged reason, and what it learns reaches the briefing.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Article, ReaderEvent, ReaderEventInput } from '../src/contracts';
+import { readerEventSchema } from '../src/contracts';
+import { saveArticles } from '../src/store/articles';
+import { appendEvents } from '../src/store/events';
+import { getProfile, learnStats, loadPopularity, sourceEngagement } from '../src/store/interest';
+import { ensureSubscriber } from '../src/store/subscribers';
+import { createLearner, ensureLearnGroup, LEARN_GROUP } from '../workers/learn-events';
+import { selectArticles } from '../workers/select-articles';
+import { memoryLogger, testEnv, type TestEnv } from './helpers';
+
+let t: TestEnv;
+let log: ReturnType<typeof memoryLogger>;
+const settings = { halfLifeDays: 21, maxFeatures: 256 };
+
+const article = (id: string, topic: string, source: string, published = '2026-11-20T08:00:00Z'): Article => ({
+  id,
+  url: `https://${source}.example/${id}`,
+  title: `${topic} article ${id}`,
+  summary: `All about ${topic}.`,
+  source,
+  topics: [topic],
+  author: null,
+  published_at: published,
+  content_type: 'post',
+});
+
+const event = (subscriber: string, articleId: string | null, overrides: Partial<ReaderEventInput> = {}): ReaderEvent =>
+  readerEventSchema.parse({ type: 'click', subscriber_id: subscriber, edition_id: 'ed-1', article_id: articleId, kind: 'article', at: '2026-11-20T09:00:00Z', ...overrides });
+
+beforeEach(() => {
+  t = testEnv();
+  log = memoryLogger();
+});
+afterEach(() => t.cleanup());
+
+async function drain(learner: ReturnType<typeof createLearner>) {
+  const totals = { read: 0, applied: 0 };
+  for (;;) {
+    const r = await learner.runBatch(null);
+    totals.read += r.read;
+    totals.applied += r.applied;
+    if (r.read === 0) return totals;
+  }
+}
+
+describe('the learn worker', () => {
+  it('learns from clicks, skips unknown articles and readers with a logged reason, and the next briefing follows', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date('2026-11-20T00:00:00Z'));
+    const rust = ['r1', 'r2', 'r3', 'r4', 'r5'].map((id) => article(id, 'rust', 'field-notes'));
+    const gardening = ['g1', 'g2', 'g3', 'g4', 'g5'].map((id) => article(id, 'gardening', 'the-wire', '2026-11-20T10:00:00Z'));
+    await saveArticles(t.db, [...rust, ...gardening]);
+    await ensureLearnGroup(t.db);
+    await appendEvents(t.db, [
+      ...['r1', 'r2', 'r3'].map((id) => event(subscriber.id, id)),
+      event(subscriber.id, 'r1', { type: 'vote_up', kind: 'vote_up' }),
+      event(subscriber.id, 'art_gone'),
+      event('sub_nobody', 'r1'),
+      event(subscriber.id, 'r2', { type: 'unsubscribe', kind: null }),
+    ]);
+    await t.db.redis.xadd(t.db.keys.events, '*', 'event', '{"type":"click","subscriber_id":');
+    const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
+    expect(await drain(learner)).toEqual({ read: 8, applied: 4 });
+    await learner.close();
+
+    const profile = (await getProfile(t.db, subscriber.id))!;
+    expect(profile.signals).toBe(4);
+    expect(profile.weights['t:rust']).toBeGreaterThan(0);
+    expect(await learnStats(t.db)).toEqual({ applied: 4, unknown_article: 1, unknown_reader: 1, not_a_signal: 1, invalid_event: 1 });
+    const warned = log.lines.filter((l) => l.level === 'warn').map((l) => l.msg);
+    expect(warned).toEqual(expect.arrayContaining([expect.stringMatching(/^reader event refused: it does not match the event contract/), 'reader event for an unknown article: not learned', 'reader event for an unknown reader: not learned (the subscriber does not exist)']));
+    expect((await sourceEngagement(t.db)).get('field-notes')).toBeGreaterThan(0);
+
+    // The briefing now leads with what the reader read, though gardening is newer, and says why.
+    const { ranked } = await selectArticles(t.db, subscriber, 4, { now: new Date('2026-11-20T12:00:00Z') });
+    expect(ranked[0]!.article.topics).toEqual(['rust']);
+    expect(ranked[0]!.reasons[0]).toMatch(/^because you (read about rust|often read field-notes)/);
+  });
+
+  it('survives a flood of bot events: none is learned, each is counted, real signals still count', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    await saveArticles(t.db, [article('a1', 'rust', 'field-notes')]);
+    await ensureLearnGroup(t.db);
+    const flood = Array.from({ length: 3000 }, () => event(subscriber.id, 'a1', { suspected_bot: true, bot_reasons: ['all_links_clicked'] }));
+    await appendEvents(t.db, [...flood.slice(0, 1500), event(subscriber.id, 'a1'), ...flood.slice(1500)]);
+    const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
+    expect(await drain(learner)).toEqual({ read: 3001, applied: 1 });
+    await learner.close();
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(1);
+    expect(await learnStats(t.db)).toEqual({ applied: 1, suspected_bot: 3000 });
+    const popularity = await loadPopularity(t.db, ['a1'], Date.parse('2026-11-20T09:00:00Z'));
+    expect(popularity.byArticle.get('a1')!.clicks).toBeCloseTo(1, 6);
+    // Nothing stays pending.
+    expect(((await t.db.redis.xpending(t.db.keys.events, LEARN_GROUP)) as [number])[0]).toBe(0);
+    expect(log.lines.some((l) => l.msg === 'reader events not learned from, by reason' && (l.obj as { skipped: Record<string, number> }).skipped.suspected_bot! > 0)).toBe(true);
+  });
+
+  it('applies every event once across a restart and claims what a crashed consumer left pending', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    await saveArticles(t.db, ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((id) => article(id, 'rust', 'field-notes')));
+    await ensureLearnGroup(t.db);
+    await appendEvents(t.db, ['a1', 'a2'].map((id) => event(subscriber.id, id)));
+
+    const first = createLearner({ db: t.db, log, settings }, { consumer: 'first' });
+    expect(await drain(first)).toMatchObject({ applied: 2 });
+    await first.close();
+
+    // A consumer reads two events and dies before acknowledging them.
+    await appendEvents(t.db, ['a3', 'a4'].map((id) => event(subscriber.id, id)));
+    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'crashed', 'COUNT', 2, 'STREAMS', t.db.keys.events, '>');
+    await appendEvents(t.db, ['a5', 'a6'].map((id) => event(subscriber.id, id)));
+
+    // After a restart the new consumer learns the new events and, once they idle long enough, the abandoned ones.
+    const second = createLearner({ db: t.db, log, settings }, { consumer: 'second', claimIdleMs: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await drain(second)).toMatchObject({ applied: 4 });
+    // A third run finds nothing left to do.
+    expect(await drain(second)).toEqual({ read: 0, applied: 0 });
+    await second.close();
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(6);
+    expect((await learnStats(t.db)).applied).toBe(6);
+  });
+
+  it('re-reads what it had read but not acknowledged when restarted under the same name, without waiting', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    await saveArticles(t.db, [article('a1', 'rust', 'field-notes'), article('a2', 'rust', 'field-notes')]);
+    await ensureLearnGroup(t.db);
+    await appendEvents(t.db, ['a1', 'a2'].map((id) => event(subscriber.id, id)));
+    // The process read both, then was killed before applying them.
+    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'learn-host', 'COUNT', 10, 'STREAMS', t.db.keys.events, '>');
+    const restarted = createLearner({ db: t.db, log, settings }, { consumer: 'learn-host' });
+    expect(await drain(restarted)).toEqual({ read: 2, applied: 2 });
+    await restarted.close();
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(2);
+  });
+
+  it('applies an entry once when two consumers hold it at the same time', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    const ids = Array.from({ length: 40 }, (_, i) => `a${i}`);
+    await saveArticles(t.db, ids.map((id) => article(id, 'rust', 'field-notes')));
+    await ensureLearnGroup(t.db);
+    await appendEvents(t.db, ids.map((id) => event(subscriber.id, id)));
+    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'slow', 'COUNT', 100, 'STREAMS', t.db.keys.events, '>');
+    // The slow consumer works through its entries while another claims them all at once.
+    const slow = createLearner({ db: t.db, log, settings }, { consumer: 'slow' });
+    const eager = createLearner({ db: t.db, log, settings }, { consumer: 'eager', claimIdleMs: 0 });
+    const [a, b] = await Promise.all([drain(slow), drain(eager)]);
+    await Promise.all([slow.close(), eager.close()]);
+    expect(a.applied + b.applied).toBe(40);
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(40);
+  });
+
+  it('runs inside the workers and learns from events as they arrive', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    await saveArticles(t.db, [article('a1', 'rust', 'field-notes')]);
+    const learner = createLearner({ db: t.db, log, settings }, { consumer: 'live', blockMs: 200 });
+    learner.start();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await appendEvents(t.db, [event(subscriber.id, 'a1', { type: 'bookmark', kind: 'bookmark' })]);
+    const deadline = Date.now() + 5000;
+    while (!(await getProfile(t.db, subscriber.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await learner.close();
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(1);
+  });
+});

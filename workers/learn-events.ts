@@ -1,0 +1,209 @@
+// The learn worker: reads the reader-event stream through a consumer group and teaches each
+// reader's profile, once per event even across restarts (the profile write and the XACK commit
+// together; entries a crashed consumer left pending are claimed after a while).
+import type { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import { readerEventSchema, type Article, type ReaderEvent } from '../src/contracts';
+import { buildCorpus, type Corpus } from '../src/core/article-features';
+import { parseProfile, type InterestSettings } from '../src/core/interest-profile';
+import { learnEvent } from '../src/core/learn';
+import type { Logger } from '../src/core/logger';
+import { getArticle, recentArticles } from '../src/store/articles';
+import { addGlobalIncrements } from '../src/store/interest';
+import type { Db } from '../src/store/keys';
+import { CANDIDATE_POOL } from './select-articles';
+
+export const LEARN_GROUP = 'learn';
+/** An entry pending this long on another consumer is taken to be abandoned by a crashed process. */
+const DEFAULT_CLAIM_IDLE_MS = 60_000;
+const BATCH = 200;
+/** How long the TF-IDF corpus (the recent pool) is reused before it is read again. */
+const CORPUS_TTL_MS = 60_000;
+/** A profile changed by someone else between read and write is re-read and the event re-applied. */
+const MAX_RETRIES = 10;
+/** Long enough to outlast any overlap between a slow consumer and one that claimed its entries. */
+const APPLIED_MARKER_TTL_MS = 30 * 60_000;
+
+export interface LearnerOptions {
+  consumer?: string;
+  /** XREADGROUP BLOCK in ms; null reads without blocking (tests, one-shot runs). */
+  blockMs?: number | null;
+  claimIdleMs?: number;
+}
+
+export interface LearnerDeps {
+  db: Db;
+  log: Logger;
+  settings: InterestSettings;
+}
+
+export interface BatchResult {
+  read: number;
+  applied: number;
+  /** Reason class → count, for events that taught nothing (bots, unknown articles, …). */
+  skipped: Record<string, number>;
+}
+
+type Entry = [id: string, fields: string[]];
+
+/** Create the consumer group if it is missing, starting from the beginning of the stream. */
+export async function ensureLearnGroup(db: Db): Promise<void> {
+  try {
+    await db.redis.xgroup('CREATE', db.keys.events, LEARN_GROUP, '0', 'MKSTREAM');
+  } catch (error) {
+    if (!(error instanceof Error && error.message.includes('BUSYGROUP'))) throw error;
+  }
+}
+
+/** One learner: `runBatch` handles what is available; `start` loops until `close`. */
+export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
+  const consumer = options.consumer ?? `learn-${hostname()}`;
+  const claimIdleMs = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
+  // WATCH belongs to a connection, and XREADGROUP BLOCK holds one: the learner has its own.
+  const redis: Redis = deps.db.redis.duplicate();
+  const db: Db = { redis, keys: deps.db.keys };
+  let corpus: { value: Corpus; at: number } | null = null;
+  let ownPendingDone = false;
+  let stopping = false;
+  let blocking = false;
+  let loop: Promise<void> | null = null;
+
+  async function currentCorpus(): Promise<Corpus> {
+    if (!corpus || Date.now() - corpus.at > CORPUS_TTL_MS) corpus = { value: buildCorpus(await recentArticles(db, CANDIDATE_POOL)), at: Date.now() };
+    return corpus.value;
+  }
+
+  async function readEntries(blockMs: number | null): Promise<Entry[]> {
+    // First what this consumer read before a restart and never acknowledged, then others' abandoned entries, then new ones.
+    while (!ownPendingDone) {
+      const own = (await redis.xreadgroup('GROUP', LEARN_GROUP, consumer, 'COUNT', BATCH, 'STREAMS', db.keys.events, '0')) as Array<[string, Entry[]]> | null;
+      const all = own?.[0]?.[1] ?? [];
+      // Entries trimmed from the stream while pending come back without fields: nothing to learn, let them go.
+      const gone = all.filter(([, fields]) => fields === null).map(([id]) => id);
+      if (gone.length > 0) await redis.xack(db.keys.events, LEARN_GROUP, ...gone);
+      const entries = all.filter(([, fields]) => fields !== null);
+      if (entries.length > 0) return entries;
+      if (gone.length === 0) ownPendingDone = true;
+    }
+    const claimed = (await redis.xautoclaim(db.keys.events, LEARN_GROUP, consumer, claimIdleMs, '0', 'COUNT', BATCH)) as [string, Entry[], string[]?];
+    const abandoned = (claimed[1] ?? []).filter((e) => e && e[1]);
+    if (abandoned.length > 0) return abandoned;
+    const args: Array<string | number> = ['GROUP', LEARN_GROUP, consumer, 'COUNT', BATCH];
+    if (blockMs !== null) args.push('BLOCK', blockMs);
+    args.push('STREAMS', db.keys.events, '>');
+    blocking = blockMs !== null;
+    const fresh = (await (redis.xreadgroup as (...a: Array<string | number>) => Promise<unknown>)(...args).finally(() => (blocking = false))) as Array<[string, Entry[]]> | null;
+    return fresh?.[0]?.[1] ?? [];
+  }
+
+  /** Handle one batch of entries; resolves with what happened to them. */
+  async function runBatch(blockMs: number | null = null): Promise<BatchResult> {
+    const entries = await readEntries(blockMs);
+    const result: BatchResult = { read: entries.length, applied: 0, skipped: {} };
+    const articles = new Map<string, Article | null>();
+    const knownReaders = new Map<string, boolean>();
+    const toAck: string[] = [];
+    for (const [entryId, fields] of entries) {
+      const outcome = await handle(entryId, fields, articles, knownReaders);
+      if (outcome === 'applied') result.applied++;
+      else {
+        result.skipped[outcome.kind] = (result.skipped[outcome.kind] ?? 0) + 1;
+        toAck.push(entryId);
+      }
+    }
+    if (toAck.length > 0) {
+      const tx = redis.multi().xack(db.keys.events, LEARN_GROUP, ...toAck);
+      for (const [kind, count] of Object.entries(result.skipped)) tx.hincrby(db.keys.learnStats, kind, count);
+      await tx.exec();
+    }
+    if (Object.keys(result.skipped).length > 0) deps.log.info({ read: result.read, applied: result.applied, skipped: result.skipped }, 'reader events not learned from, by reason');
+    return result;
+  }
+
+  type Skip = { kind: string };
+
+  async function handle(entryId: string, fields: string[], articles: Map<string, Article | null>, knownReaders: Map<string, boolean>): Promise<'applied' | Skip> {
+    const raw = fields[fields.indexOf('event') + 1];
+    let event: ReaderEvent;
+    try {
+      event = readerEventSchema.parse(JSON.parse(raw ?? ''));
+    } catch (error) {
+      deps.log.warn({ entry: entryId, err: error instanceof Error ? error.message.slice(0, 300) : String(error) }, 'reader event refused: it does not match the event contract (kept in the stream, not learned)');
+      return { kind: 'invalid_event' };
+    }
+    if (event.suspected_bot) {
+      deps.log.debug({ entry: entryId, subscriber: event.subscriber_id, reasons: event.bot_reasons }, 'suspected automated event: never learned from');
+      return { kind: 'suspected_bot' };
+    }
+    let known = knownReaders.get(event.subscriber_id);
+    if (known === undefined) knownReaders.set(event.subscriber_id, (known = (await redis.hexists(db.keys.subscribers, event.subscriber_id)) === 1));
+    if (!known) {
+      deps.log.warn({ entry: entryId, subscriber: event.subscriber_id, type: event.type }, 'reader event for an unknown reader: not learned (the subscriber does not exist)');
+      return { kind: 'unknown_reader' };
+    }
+    let article: Article | null = null;
+    if (event.article_id) {
+      if (!articles.has(event.article_id)) articles.set(event.article_id, await getArticle(db, event.article_id));
+      article = articles.get(event.article_id) ?? null;
+    }
+    const corpus = await currentCorpus();
+    const profileKey = db.keys.profile(event.subscriber_id);
+    const marker = db.keys.learnedEntry(entryId);
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      // Two consumers can hold one entry for a moment (a slow batch claimed by another); the marker,
+      // watched with the profile, lets only one of them apply it.
+      await redis.watch(profileKey, marker);
+      if ((await redis.exists(marker)) === 1) {
+        await redis.unwatch();
+        await redis.xack(db.keys.events, LEARN_GROUP, entryId);
+        return { kind: 'already_applied' };
+      }
+      const outcome = learnEvent(parseProfile(await redis.get(profileKey)), event, article, corpus, deps.settings);
+      if (!outcome.applied) {
+        await redis.unwatch();
+        const details = { entry: entryId, subscriber: event.subscriber_id, type: event.type, article: event.article_id, reason: outcome.reason };
+        if (outcome.kind === 'unknown_article') deps.log.warn(details, 'reader event for an unknown article: not learned');
+        else deps.log.debug(details, 'reader event not learned from');
+        return { kind: outcome.kind };
+      }
+      const tx = redis.multi().set(profileKey, JSON.stringify(outcome.profile)).set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS);
+      addGlobalIncrements(tx, db, outcome.global);
+      tx.hincrby(db.keys.learnStats, 'applied', 1).xack(db.keys.events, LEARN_GROUP, entryId);
+      if ((await tx.exec()) !== null) return 'applied';
+    }
+    throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);
+  }
+
+  return {
+    consumer,
+    runBatch,
+    /** Loop until close(): block for new events, back off a little after an error. */
+    start(): void {
+      if (loop) return;
+      loop = (async () => {
+        await ensureLearnGroup(db);
+        while (!stopping) {
+          try {
+            await runBatch(options.blockMs === undefined ? 2000 : options.blockMs);
+          } catch (error) {
+            if (stopping) break;
+            ownPendingDone = false; // what the failed batch left unacknowledged is re-read first
+            deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'learner batch failed; retrying in a second');
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
+        }
+      })();
+    },
+    /** Stop after the current batch; what was read but not acknowledged stays pending and is learned later. */
+    async close(): Promise<void> {
+      stopping = true;
+      // A batch being applied finishes; a read blocked waiting for new events is cut short (nothing was read).
+      if (blocking) redis.disconnect();
+      await loop?.catch(() => {});
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
+    },
+  };
+}
+
+export type Learner = ReturnType<typeof createLearner>;
