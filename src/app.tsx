@@ -1,5 +1,6 @@
 // createApp(deps): the edge app, the same on Node and Workers. Middleware order, errors, routes.
 import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps';
 import { MessagePage } from './routes/layout';
@@ -43,6 +44,14 @@ export function createApp(deps: AppDeps) {
   );
 
   app.onError((error, c) => {
+    // Errors a middleware raised on purpose (401 from bearer auth, 403 from CSRF) keep their status and headers.
+    if (error instanceof HTTPException && error.status < 500) {
+      const response = error.getResponse();
+      const headers = new Headers(response.headers);
+      headers.set('content-type', 'text/html; charset=UTF-8');
+      const page = <ClientErrorPage status={error.status} />;
+      return new Response(`<!DOCTYPE html>${page}`, { status: error.status, headers });
+    }
     deps.log.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path: c.req.path }, 'unhandled error');
     return c.html(
       <MessagePage title="Something went wrong on our side" message="We could not finish this request. Nothing you did caused it." next="Please try again in a minute." />,
@@ -52,3 +61,11 @@ export function createApp(deps: AppDeps) {
 
   return app;
 }
+
+/** The page for a refusal raised by middleware: what happened and what to do next. */
+function ClientErrorPage({ status }: { status: number }) {
+  if (status === 401) return <MessagePage title="Sign-in needed" message="This page is for operators and needs the operator token." next="Send it as an Authorization: Bearer header, or ask whoever runs this Tidings." />;
+  if (status === 403) return <MessagePage title="This form could not be accepted" message="The request did not come from a page of this site, so it was refused to protect your account." next="Go back, reload the page and press the button again." />;
+  return <MessagePage title="This request could not be handled" message={`The server refused it (status ${status}).`} next={<a href="/">Go to the start page</a>} />;
+}
+

@@ -68,3 +68,16 @@ describe('health', () => {
     expect(await response.json()).toMatchObject({ status: 'degraded', redis: 'down' });
   });
 });
+
+describe('refusals raised by middleware', () => {
+  it('answers the operator API without a token with 401 and a page, never a 500', async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    const response = await app.request('/ops/api/quarantine');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/Bearer/);
+    expect(await response.text()).toContain('operator token');
+    const authorised = await app.request('/ops/api/quarantine', { headers: { Authorization: `Bearer ${t.config.OPERATOR_TOKEN}` } });
+    expect(authorised.status).toBe(200);
+  });
+});
