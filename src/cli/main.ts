@@ -3,6 +3,10 @@ import { Command } from 'commander';
 import { registerStart } from './commands/start';
 import { registerSendNow } from './commands/send-now';
 import { registerQuarantine } from './commands/quarantine';
+import { registerServe } from './commands/serve';
+import { registerSchedule } from './commands/schedule';
+import { registerSubscribers } from './commands/subscribers';
+import { registerStatus } from './commands/status';
 import { CliError } from './context';
 
 const program = new Command()
@@ -13,6 +17,10 @@ const program = new Command()
 registerStart(program);
 registerSendNow(program);
 registerQuarantine(program);
+registerServe(program);
+registerSchedule(program);
+registerSubscribers(program);
+registerStatus(program);
 
 try {
   await program.parseAsync(process.argv);

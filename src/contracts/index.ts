@@ -5,3 +5,5 @@ export * from './source';
 export * from './events';
 export * from './jobs';
 export * from './outbox';
+export * from './schedule';
+export * from './delivery';

@@ -16,6 +16,16 @@ export function createKeys(prefix: string) {
     events: `${prefix}events`, // stream: reader events
     outbox: `${prefix}outbox`, // list, newest first: dev outbox messages
     seeded: `${prefix}seeded`, // string: set once the demo content is in place
+    schedules: `${prefix}schedules`, // hash: schedule name → schedule JSON (written by CLI and edge, applied by workers)
+    schedulesVersion: `${prefix}schedules:version`, // counter: bumped on every schedule change, polled by the reconciler
+    editions: `${prefix}editions`, // zset: edition id, score = first planned ms
+    edition: (editionId: string) => `${prefix}edition:${editionId}`, // hash: counters (planned, queued, sent, …) and meta
+    planCursor: (runKey: string) => `${prefix}plan:${runKey}`, // string: how far a planning run has walked the subscribers
+    pendingBatch: (batchId: string) => `${prefix}pending:${batchId}`, // string: the exact request of a batch whose outcome is unknown
+    providerMessages: `${prefix}provider-messages`, // hash: provider message id → "edition subscriber" (for webhooks)
+    webhookEvents: `${prefix}webhook-events`, // stream: provider webhook events as received
+    outboxBatch: (idempotencyKey: string) => `${prefix}outbox:batch:${idempotencyKey}`, // string: results of a batch the dev outbox took
+    webhookSeen: (id: string) => `${prefix}webhook-seen:${id}`, // string: a webhook id already handled (retries are ignored)
   };
 }
 
