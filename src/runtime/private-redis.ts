@@ -56,10 +56,13 @@ export function redisServerInstalled(): boolean {
   return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Start redis-server on a free loopback port; `stateFile` (if given) tells other processes where it is. */
-export async function startPrivateRedis(dataDir: string, stateFile: string | null): Promise<RedisTarget> {
+/**
+ * Start redis-server on a free loopback port (or the given one, to restart a server where it was);
+ * `stateFile` (if given) tells other processes where it is.
+ */
+export async function startPrivateRedis(dataDir: string, stateFile: string | null, fixedPort?: number): Promise<RedisTarget> {
   mkdirSync(dataDir, { recursive: true });
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
   const child: ChildProcess = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--loglevel', 'warning', '--maxmemory-policy', 'noeviction'],
