@@ -8,6 +8,7 @@ import { clickRoutes } from './routes/clicks';
 import { devRoutes } from './routes/dev';
 import { opsRoutes } from './routes/ops';
 import { homeRoutes } from './routes/home';
+import { webhookRoutes } from './routes/webhooks';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -30,6 +31,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', clickRoutes(deps));
   app.route('/', devRoutes(deps));
   app.route('/', opsRoutes(deps));
+  app.route('/', webhookRoutes(deps));
 
   app.notFound((c) =>
     c.html(<MessagePage title="Page not found" message="There is nothing at this address." next={<a href="/">Go to the start page</a>} />, 404),

@@ -7,3 +7,4 @@ export * from './jobs';
 export * from './outbox';
 export * from './schedule';
 export * from './delivery';
+export * from './webhook';
