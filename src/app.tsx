@@ -1,6 +1,7 @@
 // createApp(deps): the edge app, the same on Node and Workers. Middleware order, errors, routes.
 import { Hono } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { HTTPException } from 'hono/http-exception';
 import type { AppDeps } from './deps';
 import { MessagePage } from './routes/layout';
 import { healthRoutes } from './routes/health';
@@ -38,6 +39,8 @@ export function createApp(deps: AppDeps) {
   );
 
   app.onError((error, c) => {
+    // Middleware refusals (bearer auth's 401) carry their own response; they are not server errors.
+    if (error instanceof HTTPException) return error.getResponse();
     deps.log.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path: c.req.path }, 'unhandled error');
     return c.html(
       <MessagePage title="Something went wrong on our side" message="We could not finish this request. Nothing you did caused it." next="Please try again in a minute." />,
