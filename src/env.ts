@@ -62,7 +62,7 @@ const schema = z.object({
   SEED_DEMO: z.stringbool().default(true),
   RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret Resend shows for the webhook, "whsec_…"').optional(),
   SEND_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(2),
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   SEND_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),

@@ -105,6 +105,13 @@ function previewLine(articles: readonly Article[]): string {
   return rest.length > 0 ? `Also: ${rest.join(' · ')}` : `${articles.length} article picked for you`;
 }
 
+const labelFormats = new Map<string, Intl.DateTimeFormat>();
+
 function editionLabel(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(at);
+  let format = labelFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone });
+    labelFormats.set(timeZone, format);
+  }
+  return format.format(at);
 }

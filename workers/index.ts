@@ -13,7 +13,7 @@ import { createBatchTransport, type BatchTransport } from './batch-transport';
 import { planProcessor } from './plan-edition';
 import { startScheduleReconciler } from './schedule-reconciler';
 import { sendBatchProcessor } from './send-batch';
-import { adaptLimiter, giveUpBatch } from './send-limiter';
+import { adaptLimiter, backOff, createSendPacer, giveUpBatch, takeUpLimit } from './send-limiter';
 
 export interface WorkerDeps {
   config: Config;
@@ -40,14 +40,22 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const queues = openQueues(deps.connection, prefix, { attempts: config.SEND_ATTEMPTS, backoffMs: config.SEND_BACKOFF_MS });
   const common = { connection: deps.connection, prefix };
   const batchTransport = deps.batchTransport ?? createBatchTransport(config, deps.db, deps.now, { timeoutMs: config.SEND_TIMEOUT_MS });
-  // The limiter starts from configuration and follows the provider's ratelimit-* headers (send-limiter.ts).
+  // The limiter and the pacer start from configuration and follow the provider's ratelimit-* headers (send-limiter.ts).
+  const pacer = createSendPacer(deps.db, config.SEND_RATE_LIMIT);
   const sendWorker: Worker = new Worker(
     queueNames.send,
-    sendBatchProcessor({ ...deps, transport: batchTransport, renderer: createFastBriefingRenderer(), queue: queues.send, onRateLimit: (info) => adaptLimiter(sendWorker, queues.send, info) }),
+    sendBatchProcessor({
+      ...deps,
+      transport: batchTransport,
+      renderer: createFastBriefingRenderer(),
+      pacer: batchTransport.name === 'resend' ? pacer : undefined,
+      onRateLimit: (info) => adaptLimiter(sendWorker, pacer, info),
+      onTooManyRequests: (ms) => backOff(queues.send, pacer, ms),
+    }),
     {
       ...common,
       concurrency: config.SEND_CONCURRENCY,
-      limiter: { max: config.SEND_RATE_LIMIT, duration: 1000 },
+      limiter: { max: takeUpLimit(config.SEND_RATE_LIMIT), duration: 1000 },
       // A worker killed mid-batch loses its lock; another takes the batch over, as often as it takes.
       lockDuration: config.SEND_LOCK_MS,
       stalledInterval: Math.max(500, Math.floor(config.SEND_LOCK_MS / 2)),

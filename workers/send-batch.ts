@@ -1,7 +1,8 @@
 // The send job: compose and send one batch of ≤100 briefings of an edition through the provider's batch API,
 // exactly once per reader. The exact request is stored before it goes out, so a retry after a crash or a
 // timeout sends the same bytes under the same idempotency key and the provider de-duplicates it.
-import { Worker, type Job, type Queue } from 'bullmq';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { BriefingRenderer } from '../emails/fast-briefing';
 import { sendBatchJobSchema, type SendBatchJob } from '../src/contracts';
@@ -12,6 +13,7 @@ import type { Db } from '../src/store/keys';
 import { getSubscribers } from '../src/store/subscribers';
 import type { BatchEmail, BatchTransport, RateLimitInfo } from './batch-transport';
 import { composeBriefing, loadSourceTitles, type ComposeDeps } from './compose-briefing';
+import type { SendPacer } from './send-limiter';
 
 /** How long a stored request is kept: Resend remembers an idempotency key for 24 hours. */
 const PENDING_TTL_SECONDS = 24 * 3600;
@@ -28,10 +30,12 @@ export interface SendBatchDeps extends ComposeDeps {
   renderer: BriefingRenderer;
   log: Logger;
   now: () => Date;
-  /** The send queue, for `rateLimit` when the provider answers 429. */
-  queue: Queue;
+  /** Spaces requests at the provider's rate; absent, requests go as soon as a batch is taken up. */
+  pacer?: SendPacer;
   /** Called with the provider's rate-limit headers after every answer (the limiter adapts). */
-  onRateLimit?: (info: RateLimitInfo) => Promise<void> | void;
+  onRateLimit?: (info: RateLimitInfo) => void;
+  /** Called on a 429 before the batch is handed back: pause taking up batches and sending for this long. */
+  onTooManyRequests: (ms: number) => Promise<void>;
 }
 
 export interface SendBatchResult {
@@ -46,20 +50,21 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
   return async (job: Job): Promise<SendBatchResult> => {
     const data = sendBatchJobSchema.parse(job.data);
     const pendingKey = deps.db.keys.pendingBatch(data.batch_id);
-    const stored = await deps.db.redis.get(pendingKey);
-    let pending: PendingBatch | null = stored ? pendingSchema.parse(JSON.parse(stored)) : null;
+    const stored = await deps.db.redis.getBuffer(pendingKey);
+    let pending: PendingBatch | null = stored ? unpack(stored) : null;
     let skipped = 0;
     if (!pending) {
       const prepared = await prepare(deps, data);
       skipped = prepared.skipped;
       if (prepared.pending.recipients.length === 0) return { sent: 0, failed: 0, skipped };
       // NX: if another run stored its request first, that one is the request this batch stands by.
-      const won = await deps.db.redis.set(pendingKey, JSON.stringify(prepared.pending), 'EX', PENDING_TTL_SECONDS, 'NX');
-      pending = won === 'OK' ? prepared.pending : pendingSchema.parse(JSON.parse((await deps.db.redis.get(pendingKey))!));
+      const won = await deps.db.redis.set(pendingKey, pack(prepared.pending), 'EX', PENDING_TTL_SECONDS, 'NX');
+      pending = won === 'OK' ? prepared.pending : unpack((await deps.db.redis.getBuffer(pendingKey))!);
     }
 
+    await deps.pacer?.wait();
     const answer = await deps.transport.send(pending.emails, pending.key);
-    if (answer.rateLimit) await deps.onRateLimit?.(answer.rateLimit);
+    if (answer.rateLimit) deps.onRateLimit?.(answer.rateLimit);
     switch (answer.kind) {
       case 'accepted': {
         const outcomes: DeliveryOutcome[] = answer.results.map((r, i) =>
@@ -83,7 +88,7 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
       case 'rate_limited':
         // Not processed by the provider, so the batch may be composed afresh next time (a reader may have left meanwhile).
         await deps.db.redis.del(pendingKey);
-        await deps.queue.rateLimit(answer.retryAfterMs);
+        await deps.onTooManyRequests(answer.retryAfterMs);
         throw Worker.RateLimitError();
       case 'retry':
         if (!answer.mayHaveBeenProcessed) await deps.db.redis.del(pendingKey);
@@ -96,6 +101,15 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
       }
     }
   };
+}
+
+// A batch's emails are ~100 near-identical HTML documents: compressed, the stored request is ~20× smaller.
+function pack(pending: PendingBatch): Buffer {
+  return deflateRawSync(JSON.stringify(pending), { level: 1 });
+}
+
+function unpack(stored: Buffer): PendingBatch {
+  return pendingSchema.parse(JSON.parse(inflateRawSync(stored).toString('utf8')));
 }
 
 /** Decide who is in the request and compose each email; readers who left or have nothing new are settled here. */

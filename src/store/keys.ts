@@ -24,6 +24,7 @@ export function createKeys(prefix: string) {
     pendingBatch: (batchId: string) => `${prefix}pending:${batchId}`, // string: the exact request of a batch whose outcome is unknown
     providerMessages: `${prefix}provider-messages`, // hash: provider message id → "edition subscriber" (for webhooks)
     webhookEvents: `${prefix}webhook-events`, // stream: provider webhook events as received
+    sendPacer: `${prefix}send:pacer`, // string: ms time of the next free provider request slot (shared by all workers)
     outboxBatch: (idempotencyKey: string) => `${prefix}outbox:batch:${idempotencyKey}`, // string: results of a batch the dev outbox took
     webhookSeen: (id: string) => `${prefix}webhook-seen:${id}`, // string: a webhook id already handled (retries are ignored)
   };
