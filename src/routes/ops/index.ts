@@ -5,6 +5,8 @@ import type { AppDeps } from '../../deps';
 import { countArticles, listQuarantine } from '../../store/articles';
 import { listSources } from '../../store/sources';
 import { scheduleApiRoutes } from './schedules';
+import { operatorLoginRoutes } from './auth';
+import { dashboardRoutes } from './dashboard';
 
 export function opsRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -18,6 +20,8 @@ export function opsRoutes(deps: AppDeps) {
   app.get('/ops/api/sources', async (c) => c.json({ sources: await listSources(deps.db), articles: await countArticles(deps.db) }));
 
   app.route('/', scheduleApiRoutes(deps));
+  app.route('/', operatorLoginRoutes(deps));
+  app.route('/', dashboardRoutes(deps));
 
   return app;
 }
