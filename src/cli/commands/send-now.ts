@@ -5,6 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { emailAddress, type EditionSummary } from '../../contracts';
 import { claimDeliveries, editionSummary, getDelivery, markPlanningDone, registerEdition } from '../../store/deliveries';
 import { getSchedule, listSchedules } from '../../store/schedules';
+import { editionId, localTime } from '../../core/schedule-time';
 import { ensureSubscriber } from '../../store/subscribers';
 import type { Services } from '../../runtime/services';
 import { openQueues, type Queues } from '../../../workers/queues';
@@ -80,7 +81,7 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
     throw new CliError(`There is no schedule named "${name}". ${names.length ? `Schedules: ${names.join(', ')}.` : 'Add one first: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin'}`, 1);
   }
   const at = Math.floor(now().getTime() / 60_000) * 60_000;
-  const job = await queues.plan.add('plan', { schedule: name, at, now: true }, { jobId: `plan__${name}__now-${at}` });
+  const job = await queues.plan.add('plan', { schedule: name, at, now: true }, { jobId: `plan__${name}__now-${at}-${Math.random().toString(36).slice(2, 8)}` });
   console.log(`Planning the ${name} edition now${schedule.paused ? ' (the schedule is paused; this send goes out anyway)' : ''}…`);
 
   const bar = new SingleBar({ format: '{bar} {value}/{total} done | planned {planned} | sent {sent} | failed {failed} | skipped {skipped}', hideCursor: true, clearOnComplete: false }, undefined);
@@ -106,7 +107,14 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
     bar.stop();
   }
   if (summaries.length === 0) {
-    console.log(`Nothing to send: no active reader is due in the ${name} edition.`);
+    // A fixed zone has one edition a day: if it was planned already, say how it went instead.
+    const today = schedule.tz === 'subscriber' ? null : await editionSummary(db, editionId(name, localTime(new Date(at), schedule.tz).date));
+    if (today) {
+      console.log(`The ${today.id} edition was planned already, so no reader gets it twice:`);
+      console.log(summaryLine(today));
+    } else {
+      console.log(`Nothing to send: no active reader is due in the ${name} edition.`);
+    }
     return;
   }
   console.log('Done.');
