@@ -78,6 +78,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     worker.on('failed', (job, error) => deps.log.warn({ queue: worker.name, job: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
+  // Queues report lost connections as 'error' events; without a listener they are printed raw (e.g. while Redis restarts).
+  for (const queue of [queues.ingest, queues.briefing, queues.plan, queues.send]) {
+    queue.on('error', (error) => deps.log.warn({ queue: queue.name, err: error.message }, 'queue connection error'));
+  }
   sendWorker.on('failed', (job, error) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void giveUpBatch(deps, job.data, error.message);
   });

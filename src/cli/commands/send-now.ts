@@ -60,7 +60,12 @@ async function sendToOne({ config, db, now }: Services, queues: Queues, email: s
     const delivery = await getDelivery(db, edition, subscriber.id);
     if (delivery && delivery.status !== 'queued') {
       if (delivery.status === 'sent') {
-        const result = (await queues.send.getJob(job.id!))?.returnvalue as { articles?: number } | undefined;
+        // The record turns 'sent' a moment before the job stores its result; wait for that result briefly.
+        let result: { articles?: number } | undefined;
+        for (let i = 0; i < 40 && result === undefined; i++) {
+          result = (await queues.send.getJob(job.id!))?.returnvalue as { articles?: number } | undefined;
+          if (result === undefined) await sleep(50);
+        }
         const where = config.usesDevOutbox ? `the dev outbox: ${config.PUBLIC_BASE_URL}/dev/outbox` : 'Resend';
         console.log(`Sent a briefing of ${result?.articles ?? 'its'} articles to ${subscriber.email} through ${where}`);
       } else {
