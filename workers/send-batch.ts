@@ -14,6 +14,7 @@ import { getSubscribers } from '../src/store/subscribers';
 import type { BatchEmail, BatchTransport, RateLimitInfo } from './batch-transport';
 import { composeBriefing, loadSourceTitles, type ComposeDeps } from './compose-briefing';
 import type { SendPacer } from './send-limiter';
+import { withBatchReadCache } from './batch-read-cache';
 
 /** How long a stored request is kept: Resend remembers an idempotency key for 24 hours. */
 const PENDING_TTL_SECONDS = 24 * 3600;
@@ -117,6 +118,7 @@ async function prepare(deps: SendBatchDeps, data: SendBatchJob): Promise<{ pendi
   const ids = data.subscriber_ids;
   const [records, subscribers, sourceTitles] = await Promise.all([getDeliveries(deps.db, data.edition_id, ids), getSubscribers(deps.db, ids), loadSourceTitles(deps.db)]);
   const sentAt = new Date(data.sent_at);
+  const cached = withBatchReadCache(deps.db);
   const settled: DeliveryOutcome[] = [];
   const composed = await Promise.all(
     ids.map(async (id, i) => {
@@ -131,7 +133,7 @@ async function prepare(deps: SendBatchDeps, data: SendBatchJob): Promise<{ pendi
         settled.push({ subscriberId: id, status: 'skipped', reason: `the subscriber is ${subscriber.status}` });
         return null;
       }
-      const briefing = await composeBriefing(deps, subscriber, data.edition_id, sentAt, deps.renderer, sourceTitles);
+      const briefing = await composeBriefing({ ...deps, db: cached }, subscriber, data.edition_id, sentAt, deps.renderer, sourceTitles);
       if (!briefing) {
         settled.push({ subscriberId: id, status: 'skipped', reason: 'nothing new for this reader' });
         return null;
