@@ -5,7 +5,9 @@ import { seedDemo } from '../workers/seed-demo';
 import { planSchedule } from '../workers/plan-edition';
 import { editionSummary, getDelivery, getDeliveries } from '../src/store/deliveries';
 import { putSchedule } from '../src/store/schedules';
-import { setSubscriberStatus } from '../src/store/subscribers';
+import { getSubscribers, setSubscriberStatus } from '../src/store/subscribers';
+import { composeBriefing } from '../workers/compose-briefing';
+import { createFastBriefingRenderer } from '../emails/fast-briefing';
 import type { Schedule } from '../src/contracts';
 import { FakeResend } from './fixtures/resend-server';
 import { createSubscribers } from './fixtures/subscribers';
@@ -41,6 +43,23 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
 
 const morning = (tz = 'Europe/Berlin'): Schedule => ({ name: 'morning', cron: '0 7 * * 1-5', tz, paused: false, updated_at: '2026-11-20T00:00:00.000Z' });
 const at = new Date('2026-11-23T06:00:00Z'); // Monday 07:00 in Berlin
+
+describe('composing for real readers', () => {
+  it('is deterministic, and the fast renderer equals the whole template for randomly picked readers', async () => {
+    const { t } = await setup();
+    const ids = await createSubscribers(t.db, 40, { timezone: (i) => ['UTC', 'Asia/Tokyo', 'America/New_York'][i % 3]! });
+    const subscribers = await getSubscribers(t.db, ids);
+    const deps = { config: t.config, db: t.db, signer: t.signer };
+    const fast = createFastBriefingRenderer();
+    const sentAt = new Date('2026-11-23T06:00:00Z');
+    for (let n = 0; n < 8; n++) {
+      const reader = subscribers[Math.floor(Math.random() * subscribers.length)]!;
+      const naive = await composeBriefing(deps, reader, 'morning-2026-11-23', sentAt);
+      expect(await composeBriefing(deps, reader, 'morning-2026-11-23', sentAt)).toEqual(naive);
+      expect(await composeBriefing(deps, reader, 'morning-2026-11-23', sentAt, fast), reader.id).toEqual(naive);
+    }
+  });
+});
 
 describe('sending an edition', () => {
   it('sends every active reader exactly one briefing in batches of at most 100, and skips the ones who left', async () => {
