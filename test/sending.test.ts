@@ -24,8 +24,8 @@ afterEach(async () => {
   workers = resend = t = undefined;
 });
 
-async function setup(options: { faultRate?: number; rateLimit?: number; invalidDomain?: string } = {}) {
-  resend = new FakeResend({ rateLimit: options.rateLimit ?? 50, faultRate: options.faultRate ?? 0, invalidDomain: options.invalidDomain });
+async function setup(options: { faultRate?: number; firstFaults?: number; rateLimit?: number; invalidDomain?: string } = {}) {
+  resend = new FakeResend({ rateLimit: options.rateLimit ?? 50, faultRate: options.faultRate ?? 0, firstFaults: options.firstFaults, invalidDomain: options.invalidDomain });
   const url = await resend.start();
   t = testEnv({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: url, SEND_BACKOFF_MS: '20', SEND_ATTEMPTS: '30', SEND_TIMEOUT_MS: '500', SEND_RATE_LIMIT: String(options.rateLimit ?? 50), SEND_CONCURRENCY: '4' });
   workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
@@ -92,14 +92,16 @@ describe('sending an edition', () => {
   });
 
   it('delivers every reader exactly once while the provider answers 30% with 429, 500 or silence', async () => {
-    const { t, workers, resend } = await setup({ faultRate: 0.3 });
+    const { t, workers, resend } = await setup({ faultRate: 0.3, firstFaults: 3 });
     await createSubscribers(t.db, 600);
     await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.send }, morning(), at, { now: false });
     await until('the edition to finish', async () => (await editionSummary(t.db, 'morning-2026-11-23'))!.queued === 0, 60_000);
     expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({ planned: 600, sent: 600, failed: 0 });
     expect(resend.duplicates()).toEqual([]);
     expect(resend.perRecipient.size).toBe(600);
-    expect(resend.stats.injected429 + resend.stats.injected500 + resend.stats.hung).toBeGreaterThan(0);
+    expect(resend.stats.injected429).toBeGreaterThan(0);
+    expect(resend.stats.injected500).toBeGreaterThan(0);
+    expect(resend.stats.hung).toBeGreaterThan(0);
   }, 90_000);
 
   it('plans a per-reader time zone schedule into each reader\'s local 07:00, one edition per local date', async () => {

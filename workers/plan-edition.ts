@@ -8,7 +8,7 @@ import { dueDateInWindow, editionId, localTime, parseCron } from '../src/core/sc
 import { claimDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSchedule } from '../src/store/schedules';
-import { subscribersPage } from '../src/store/subscribers';
+import { planningPage } from '../src/store/subscribers';
 
 const CURSOR_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -70,10 +70,10 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
   let planned = 0;
   let batches = 0;
   for (;;) {
-    const page = await subscribersPage(deps.db, start, MAX_BATCH);
+    const page = await planningPage(deps.db, start, MAX_BATCH);
     if (page.ids.length === 0) break;
     const groups = new Map<string, string[]>();
-    page.subscribers.forEach((s) => {
+    page.entries.forEach((s) => {
       if (!s || s.status !== 'active') return;
       const edition = resolve(s.timezone);
       if (edition === null) return;

@@ -78,3 +78,27 @@ export async function setSubscriberStatus(db: Db, id: string, status: Subscriber
   await db.redis.hset(db.keys.subscribers, id, JSON.stringify(updated));
   return updated;
 }
+
+export interface PlanningEntry {
+  id: string;
+  status: Subscriber['status'];
+  timezone: string;
+}
+
+/**
+ * One page of what planning needs (id, status, zone), read without the full contract check: the planner
+ * walks every subscriber, and each one it keeps is read and checked in full again when its batch is composed.
+ */
+export async function planningPage(db: Db, start: number, count: number): Promise<{ ids: string[]; entries: Array<PlanningEntry | null> }> {
+  const ids = await db.redis.zrange(db.keys.subscribersByCreated, String(start), String(start + count - 1));
+  if (ids.length === 0) return { ids, entries: [] };
+  const rows = await db.redis.hmget(db.keys.subscribers, ...ids);
+  return {
+    ids,
+    entries: rows.map((raw) => {
+      if (!raw) return null;
+      const s = JSON.parse(raw) as Partial<PlanningEntry>;
+      return typeof s.id === 'string' ? { id: s.id, status: s.status ?? 'active', timezone: s.timezone ?? 'UTC' } : null;
+    }),
+  };
+}
