@@ -117,6 +117,7 @@ export function startBanner({ config }: Running): string {
     `Tidings is running at ${config.PUBLIC_BASE_URL}  (edge app and workers, ${config.NODE_ENV})`,
     `  health:          ${config.PUBLIC_BASE_URL}/healthz`,
     `  get a briefing:  npx tidings send-now --to you@example.com`,
+    `  operators:       ${config.PUBLIC_BASE_URL}/ops  (sign in with OPERATOR_TOKEN; queues at /ops/queues)`,
     `  mail goes to:    ${mail}`,
     '  stop:            Ctrl-C',
     '',

@@ -76,7 +76,6 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
           if (!r.ok) return;
           const recipient = pending.recipients[i]!;
           if (recipient.article_ids.length > 0) tx.sadd(deps.db.keys.sentArticles(recipient.subscriber_id), ...recipient.article_ids);
-          tx.hset(deps.db.keys.providerMessages, r.id, `${data.edition_id} ${recipient.subscriber_id}`);
         });
         await tx.exec();
         await finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now());

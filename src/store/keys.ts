@@ -22,7 +22,6 @@ export function createKeys(prefix: string) {
     edition: (editionId: string) => `${prefix}edition:${editionId}`, // hash: counters (planned, queued, sent, …) and meta
     planCursor: (runKey: string) => `${prefix}plan:${runKey}`, // string: how far a planning run has walked the subscribers
     pendingBatch: (batchId: string) => `${prefix}pending:${batchId}`, // string: the exact request of a batch whose outcome is unknown
-    providerMessages: `${prefix}provider-messages`, // hash: provider message id → "edition subscriber" (for webhooks)
     webhookEvents: `${prefix}webhook-events`, // stream: provider webhook events as received
     sendPacer: `${prefix}send:pacer`, // string: ms time of the next free provider request slot (shared by all workers)
     outboxBatch: (idempotencyKey: string) => `${prefix}outbox:batch:${idempotencyKey}`, // string: results of a batch the dev outbox took

@@ -12,18 +12,14 @@ export interface WebhookTarget {
   subscriberId: string | null;
 }
 
-/** Which edition and reader an event is about: the tags sent with the email, else the provider id, else the address. */
+/**
+ * Which edition and reader an event is about: the tags each email carries (Resend echoes them in every event),
+ * else the reader by address (then no edition is counted).
+ */
 export async function resolveWebhookTarget(db: Db, event: ResendWebhook): Promise<WebhookTarget> {
   const raw = event.data.tags;
   const tags: Record<string, string> = Array.isArray(raw) ? Object.fromEntries(raw.map((t) => [t.name, t.value])) : (raw ?? {});
   if (tags.edition && tags.subscriber) return { editionId: tags.edition, subscriberId: tags.subscriber };
-  if (event.data.email_id) {
-    const known = await db.redis.hget(db.keys.providerMessages, event.data.email_id);
-    if (known) {
-      const [editionId, subscriberId] = known.split(' ');
-      return { editionId: editionId ?? null, subscriberId: subscriberId ?? null };
-    }
-  }
   const address = event.data.to?.[0];
   const subscriber = address ? await findSubscriberByEmail(db, address) : null;
   return { editionId: null, subscriberId: subscriber?.id ?? null };
