@@ -15,6 +15,8 @@ export interface BriefingItem {
 
 export interface BriefingProps {
   editionLabel: string;
+  /** The inbox preview line; the subject and the preview say what is inside. */
+  preview: string;
   items: BriefingItem[];
   /** The newest article of content type `post`, or null when there is none. */
   latestPost: { title: string; href: string } | null;
@@ -36,11 +38,36 @@ const styles = {
   honeypot: { display: 'none', visibility: 'hidden', fontSize: '0px', lineHeight: '0px', maxHeight: '0px', overflow: 'hidden', opacity: 0, color: 'transparent', msoHide: 'all' },
 } as const;
 
-export function Briefing({ editionLabel, items, latestPost, footerLinks, honeypotHref }: BriefingProps) {
+/** One article's card. Rendered once per edition by the fast path and reused for every reader. */
+export function BriefingCard({ item }: { item: BriefingItem }) {
+  return (
+    <Section style={styles.item}>
+      <Link href={item.href} style={styles.title}>
+        {item.title}
+      </Link>
+      {item.summary ? <Text style={styles.summary}>{item.summary}</Text> : null}
+      <Text style={styles.meta}>
+        {item.source}
+        {item.reasons.length > 0 ? ` · ${item.reasons.join(' · ')}` : ''}
+      </Text>
+      {item.actions ? (
+        <Text style={styles.meta}>
+          <Link href={item.actions.voteUp}>More like this</Link>
+          {' · '}
+          <Link href={item.actions.voteDown}>Fewer like this</Link>
+          {' · '}
+          <Link href={item.actions.bookmark}>Save for later</Link>
+        </Text>
+      ) : null}
+    </Section>
+  );
+}
+
+export function Briefing({ editionLabel, preview, items, latestPost, footerLinks, honeypotHref }: BriefingProps) {
   return (
     <Html lang="en">
       <Head />
-      <Preview>{`${items.length} articles picked for you: ${items[0]?.title ?? ''}`}</Preview>
+      <Preview>{preview}</Preview>
       <Body style={styles.body}>
         <Container style={styles.container}>
           <Heading as="h1" style={{ fontSize: '22px' }}>
@@ -48,25 +75,7 @@ export function Briefing({ editionLabel, items, latestPost, footerLinks, honeypo
           </Heading>
           <Text style={styles.meta}>{editionLabel}</Text>
           {items.map((item, index) => (
-            <Section key={index} style={styles.item}>
-              <Link href={item.href} style={styles.title}>
-                {item.title}
-              </Link>
-              {item.summary ? <Text style={styles.summary}>{item.summary}</Text> : null}
-              <Text style={styles.meta}>
-                {item.source}
-                {item.reasons.length > 0 ? ` · ${item.reasons.join(' · ')}` : ''}
-              </Text>
-              {item.actions ? (
-                <Text style={styles.meta}>
-                  <Link href={item.actions.voteUp}>More like this</Link>
-                  {' · '}
-                  <Link href={item.actions.voteDown}>Fewer like this</Link>
-                  {' · '}
-                  <Link href={item.actions.bookmark}>Save for later</Link>
-                </Text>
-              ) : null}
-            </Section>
+            <BriefingCard key={index} item={item} />
           ))}
           {latestPost ? (
             <Text style={styles.footer}>
@@ -97,6 +106,7 @@ export function Briefing({ editionLabel, items, latestPost, footerLinks, honeypo
 
 Briefing.PreviewProps = {
   editionLabel: 'Friday, 20 November 2026',
+  preview: '2 articles picked for you: Why idempotency keys belong to the batch, not the message',
   items: [
     {
       title: 'Why idempotency keys belong to the batch, not the message',

@@ -12,6 +12,7 @@ import { opsRoutes } from './routes/ops';
 import { homeRoutes } from './routes/home';
 import { actionRoutes } from './routes/actions';
 import { authRoutes } from './routes/auth';
+import { webhookRoutes } from './routes/webhooks';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -38,6 +39,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', opsRoutes(deps));
   app.route('/', actionRoutes(deps));
   app.route('/', authRoutes(deps));
+  app.route('/', webhookRoutes(deps));
 
   app.notFound((c) =>
     c.html(<MessagePage title="Page not found" message="There is nothing at this address." next={<a href="/">Go to the start page</a>} />, 404),

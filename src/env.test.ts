@@ -8,6 +8,7 @@ const goodProduction: EnvSource = {
   SESSION_SECRET: 'mB7rT2wQ9zL4xN1vC8kP5jH3sF6dG0aY',
   OPERATOR_TOKEN: 'Z8yX7wV6uT5sR4qP3oN2mL1kJ0iH9gFe',
   RESEND_API_KEY: 're_live_abc123',
+  RESEND_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   MAIL_FROM: 'Tidings <briefing@example.com>',
 };
 
@@ -78,6 +79,11 @@ describe('configuration', () => {
   it('refuses malformed link signing keys in any environment', () => {
     expect(problemsOf({ LINK_SIGNING_KEYS: 'no-colon-here' })[0]).toMatch(/^LINK_SIGNING_KEYS: each key is "id:secret"/);
     expect(problemsOf({ LINK_SIGNING_KEYS: 'a:x,a:y' })[0]).toMatch(/unique/);
+  });
+
+  it('refuses production with Resend but without a valid webhook signing secret', () => {
+    expect(problemsOf({ ...goodProduction, RESEND_WEBHOOK_SECRET: undefined })).toEqual([expect.stringMatching(/^RESEND_WEBHOOK_SECRET: is required in production with Resend/)]);
+    expect(problemsOf({ ...goodProduction, RESEND_WEBHOOK_SECRET: 'not-a-secret' })).toEqual([expect.stringMatching(/^RESEND_WEBHOOK_SECRET: must be the signing secret/)]);
   });
 
   it('refuses to send production mail to the dev outbox', () => {

@@ -69,6 +69,13 @@ const schema = z.object({
   SEED_DEMO: z.stringbool().default(true),
   /** Local state on Node (the private Redis, spilled events); default .tidings/ in the project. */
   STATE_DIR: z.string().min(1).optional(),
+  RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret Resend shows for the webhook, "whsec_…"').optional(),
+  SEND_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(2),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SEND_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
+  SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  SEND_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...authSchema,
 });
@@ -160,6 +167,9 @@ function productionProblems(config: Config, input: Record<string, string | undef
   if (input.AUTH_JWT_SECRET !== undefined) problems.push(...secretProblems('AUTH_JWT_SECRET', input.AUTH_JWT_SECRET));
   if (config.usesDevOutbox) {
     problems.push({ variable: 'RESEND_API_KEY', problem: 'is required in production; without it mail would only reach the dev outbox. Set your Resend API key (re_…)' });
+  }
+  if (!config.usesDevOutbox && !input.RESEND_WEBHOOK_SECRET) {
+    problems.push({ variable: 'RESEND_WEBHOOK_SECRET', problem: 'is required in production with Resend: without it bounces and complaints cannot be verified, so they would be refused. Copy the webhook signing secret (whsec_…) from Resend' });
   }
   if (!input.MAIL_FROM || input.MAIL_FROM === devDefaults.MAIL_FROM) {
     problems.push({ variable: 'MAIL_FROM', problem: 'is required in production: a sender on your verified domain, e.g. "Tidings <briefing@example.com>"' });

@@ -11,6 +11,8 @@ import { ensureRedis, RedisUnavailableError, type RedisTarget } from './runtime/
 import { openServices, type Services } from './runtime/services';
 import { startWorkers, type RunningWorkers } from '../workers/index';
 import { seedDemo } from '../workers/seed-demo';
+import { openQueues, type Queues } from '../workers/queues';
+import { mountNodeOps } from './runtime/ops-node';
 
 export interface RunOptions {
   server: boolean;
@@ -34,8 +36,13 @@ export async function run(options: RunOptions): Promise<Running> {
 
   let server: ServerType | undefined;
   let workers: RunningWorkers | undefined;
+  let opsQueues: Queues | undefined;
   if (options.server) {
-    const app = createApp({ config, db: services.db, signer: services.signer, recorder, log, now: services.now });
+    const deps = { config, db: services.db, signer: services.signer, recorder, log, now: services.now };
+    const app = createApp(deps);
+    // Node-only operator tools (BullMQ board, metrics, preview, test send) are mounted here, never in createApp.
+    opsQueues = openQueues(services.queueConnection, config.QUEUE_PREFIX);
+    mountNodeOps(app, deps, opsQueues);
     server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now });
   }
   if (options.workers) {
@@ -51,6 +58,7 @@ export async function run(options: RunOptions): Promise<Running> {
       // Stop accepting first, then let running jobs finish, then store what was recorded, then disconnect.
       if (server) await closeServer(server);
       await workers?.close();
+      await opsQueues?.close();
       await recorder.flush();
       recorder.close();
       await services.close();
@@ -116,6 +124,7 @@ export function startBanner({ config }: Running): string {
     `Tidings is running at ${config.PUBLIC_BASE_URL}  (edge app and workers, ${config.NODE_ENV})`,
     `  health:          ${config.PUBLIC_BASE_URL}/healthz`,
     `  get a briefing:  npx tidings send-now --to you@example.com`,
+    `  operators:       ${config.PUBLIC_BASE_URL}/ops  (sign in with OPERATOR_TOKEN; queues at /ops/queues)`,
     `  mail goes to:    ${mail}`,
     '  stop:            Ctrl-C',
     '',

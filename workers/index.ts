@@ -12,6 +12,12 @@ import { createMailTransport, type MailTransport } from './mail-transport';
 import { openQueues, queueNames, type Queues } from './queues';
 import { sendBriefingProcessor } from './send-briefing';
 import { startMagicLinkWorker } from './send-magic-link';
+import { createFastBriefingRenderer } from '../emails/fast-briefing';
+import { createBatchTransport, type BatchTransport } from './batch-transport';
+import { planProcessor } from './plan-edition';
+import { startScheduleReconciler } from './schedule-reconciler';
+import { sendBatchProcessor } from './send-batch';
+import { adaptLimiter, backOff, createSendPacer, giveUpBatch, takeUpLimit } from './send-limiter';
 
 export interface WorkerDeps {
   config: Config;
@@ -22,6 +28,7 @@ export interface WorkerDeps {
   log: Logger;
   now: () => Date;
   transport?: MailTransport;
+  batchTransport?: BatchTransport;
 }
 
 export interface RunningWorkers {
@@ -34,11 +41,43 @@ export interface RunningWorkers {
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const prefix = deps.config.QUEUE_PREFIX;
   const transport = deps.transport ?? createMailTransport(deps.config, deps.db, deps.now);
-  const queues = openQueues(deps.connection, prefix);
+  const { config } = deps;
+  const queues = openQueues(deps.connection, prefix, { attempts: config.SEND_ATTEMPTS, backoffMs: config.SEND_BACKOFF_MS });
   const common = { connection: deps.connection, prefix };
+  const batchTransport = deps.batchTransport ?? createBatchTransport(config, deps.db, deps.now, { timeoutMs: config.SEND_TIMEOUT_MS });
+  // The limiter and the pacer start from configuration and follow the provider's ratelimit-* headers (send-limiter.ts).
+  const pacer = createSendPacer(deps.db, config.SEND_RATE_LIMIT);
+  const sendWorker: Worker = new Worker(
+    queueNames.send,
+    sendBatchProcessor({
+      ...deps,
+      transport: batchTransport,
+      renderer: createFastBriefingRenderer(),
+      pacer: batchTransport.name === 'resend' ? pacer : undefined,
+      onRateLimit: (info) => adaptLimiter(sendWorker, pacer, info),
+      onTooManyRequests: (ms) => backOff(queues.send, pacer, ms),
+    }),
+    {
+      ...common,
+      concurrency: config.SEND_CONCURRENCY,
+      limiter: { max: takeUpLimit(config.SEND_RATE_LIMIT), duration: 1000 },
+      // A worker killed mid-batch loses its lock; another takes the batch over, as often as it takes.
+      lockDuration: config.SEND_LOCK_MS,
+      stalledInterval: Math.max(500, Math.floor(config.SEND_LOCK_MS / 2)),
+      maxStalledCount: 1000,
+    },
+  );
   const workers = [
     new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues }), { ...common, concurrency: 4 }),
     new Worker(queueNames.briefing, sendBriefingProcessor({ ...deps, transport }), { ...common, concurrency: 8 }),
+    new Worker(queueNames.plan, planProcessor({ ...deps, sendQueue: queues.send }), {
+      ...common,
+      concurrency: 2,
+      lockDuration: config.SEND_LOCK_MS,
+      stalledInterval: Math.max(500, Math.floor(config.SEND_LOCK_MS / 2)),
+      maxStalledCount: 1000,
+    }),
+    sendWorker,
   ];
   const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
   learner.start();
@@ -47,13 +86,22 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     worker.on('failed', (job, error) => deps.log.warn({ queue: worker.name, job: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
+  // Queues report lost connections as 'error' events; without a listener they are printed raw (e.g. while Redis restarts).
+  for (const queue of [queues.ingest, queues.briefing, queues.plan, queues.send]) {
+    queue.on('error', (error) => deps.log.warn({ queue: queue.name, err: error.message }, 'queue connection error'));
+  }
+  sendWorker.on('failed', (job, error) => {
+    if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void giveUpBatch(deps, job.data, error.message);
+  });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const magicLink = await startMagicLinkWorker({ ...deps, transport }); // sign-in mail: a Redis Stream, not BullMQ (the edge app never imports BullMQ)
+  const reconciler = await startScheduleReconciler(deps.db, queues.plan, deps.log);
   return {
     queues,
     workers,
     learner,
     async close() {
+      await reconciler.close();
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
       await Promise.all([...workers.map((w) => w.close()), learner.close()]);
       await queues.close();

@@ -6,6 +6,10 @@ import { registerRank } from './commands/rank';
 import { registerSendNow } from './commands/send-now';
 import { registerQuarantine } from './commands/quarantine';
 import { registerLink } from './commands/link';
+import { registerServe } from './commands/serve';
+import { registerSchedule } from './commands/schedule';
+import { registerSubscribers } from './commands/subscribers';
+import { registerStatus } from './commands/status';
 import { CliError } from './context';
 
 const program = new Command()
@@ -19,6 +23,10 @@ registerRank(program);
 registerSendNow(program);
 registerQuarantine(program);
 registerLink(program);
+registerServe(program);
+registerSchedule(program);
+registerSubscribers(program);
+registerStatus(program);
 
 try {
   await program.parseAsync(process.argv);

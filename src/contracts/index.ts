@@ -6,3 +6,6 @@ export * from './events';
 export * from './jobs';
 export * from './outbox';
 export * from './auth';
+export * from './schedule';
+export * from './delivery';
+export * from './webhook';

@@ -43,6 +43,16 @@ export function createKeys(prefix: string) {
     authSiteSession: (id: string) => `${prefix}auth:site-session:${id}`, // string (TTL): this site's cookie session JSON
     authRate: (bucket: string) => `${prefix}auth:rate:${bucket}`, // string (TTL): rate-limit counter
     authMail: `${prefix}auth:mail`, // stream: sign-in mail requests for the workers (sealed)
+    schedules: `${prefix}schedules`, // hash: schedule name → schedule JSON (written by CLI and edge, applied by workers)
+    schedulesVersion: `${prefix}schedules:version`, // counter: bumped on every schedule change, polled by the reconciler
+    editions: `${prefix}editions`, // zset: edition id, score = first planned ms
+    edition: (editionId: string) => `${prefix}edition:${editionId}`, // hash: counters (planned, queued, sent, …) and meta
+    planCursor: (runKey: string) => `${prefix}plan:${runKey}`, // string: how far a planning run has walked the subscribers
+    pendingBatch: (batchId: string) => `${prefix}pending:${batchId}`, // string: the exact request of a batch whose outcome is unknown
+    webhookEvents: `${prefix}webhook-events`, // stream: provider webhook events as received
+    sendPacer: `${prefix}send:pacer`, // string: ms time of the next free provider request slot (shared by all workers)
+    outboxBatch: (idempotencyKey: string) => `${prefix}outbox:batch:${idempotencyKey}`, // string: results of a batch the dev outbox took
+    webhookSeen: (id: string) => `${prefix}webhook-seen:${id}`, // string: a webhook id already handled (retries are ignored)
   };
 }
 

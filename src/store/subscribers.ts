@@ -51,3 +51,54 @@ export async function saveSubscriber(db: Db, subscriber: Subscriber): Promise<vo
     .zadd(db.keys.subscribersByCreated, Date.parse(subscriber.created_at), subscriber.id)
     .exec();
 }
+
+/** One page of subscribers in creation order: walk with `start` = previous start + page size. */
+export async function subscribersPage(db: Db, start: number, count: number): Promise<{ ids: string[]; subscribers: Array<Subscriber | null> }> {
+  const ids = await db.redis.zrange(db.keys.subscribersByCreated, String(start), String(start + count - 1));
+  if (ids.length === 0) return { ids, subscribers: [] };
+  const rows = await db.redis.hmget(db.keys.subscribers, ...ids);
+  return { ids, subscribers: rows.map((raw) => (raw ? subscriberSchema.parse(JSON.parse(raw)) : null)) };
+}
+
+export async function getSubscribers(db: Db, ids: readonly string[]): Promise<Array<Subscriber | null>> {
+  if (ids.length === 0) return [];
+  const rows = await db.redis.hmget(db.keys.subscribers, ...ids);
+  return rows.map((raw) => (raw ? subscriberSchema.parse(JSON.parse(raw)) : null));
+}
+
+export async function countSubscribers(db: Db): Promise<number> {
+  return db.redis.zcard(db.keys.subscribersByCreated);
+}
+
+/** Change a subscriber's status (unsubscribe, suppress); null when there is no such subscriber. */
+export async function setSubscriberStatus(db: Db, id: string, status: Subscriber['status']): Promise<Subscriber | null> {
+  const existing = await getSubscriber(db, id);
+  if (!existing) return null;
+  const updated = { ...existing, status };
+  await db.redis.hset(db.keys.subscribers, id, JSON.stringify(updated));
+  return updated;
+}
+
+export interface PlanningEntry {
+  id: string;
+  status: Subscriber['status'];
+  timezone: string;
+}
+
+/**
+ * One page of what planning needs (id, status, zone), read without the full contract check: the planner
+ * walks every subscriber, and each one it keeps is read and checked in full again when its batch is composed.
+ */
+export async function planningPage(db: Db, start: number, count: number): Promise<{ ids: string[]; entries: Array<PlanningEntry | null> }> {
+  const ids = await db.redis.zrange(db.keys.subscribersByCreated, String(start), String(start + count - 1));
+  if (ids.length === 0) return { ids, entries: [] };
+  const rows = await db.redis.hmget(db.keys.subscribers, ...ids);
+  return {
+    ids,
+    entries: rows.map((raw) => {
+      if (!raw) return null;
+      const s = JSON.parse(raw) as Partial<PlanningEntry>;
+      return typeof s.id === 'string' ? { id: s.id, status: s.status ?? 'active', timezone: s.timezone ?? 'UTC' } : null;
+    }),
+  };
+}

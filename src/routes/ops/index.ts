@@ -4,6 +4,9 @@ import { bearerAuth } from 'hono/bearer-auth';
 import type { AppDeps } from '../../deps';
 import { countArticles, listQuarantine } from '../../store/articles';
 import { listSources } from '../../store/sources';
+import { scheduleApiRoutes } from './schedules';
+import { operatorLoginRoutes } from './auth';
+import { dashboardRoutes } from './dashboard';
 
 export function opsRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -15,6 +18,10 @@ export function opsRoutes(deps: AppDeps) {
   });
 
   app.get('/ops/api/sources', async (c) => c.json({ sources: await listSources(deps.db), articles: await countArticles(deps.db) }));
+
+  app.route('/', scheduleApiRoutes(deps));
+  app.route('/', operatorLoginRoutes(deps));
+  app.route('/', dashboardRoutes(deps));
 
   return app;
 }

@@ -1,0 +1,73 @@
+// Five-field cron patterns (minute hour day-of-month month day-of-week): checked and matched against a local time.
+// BullMQ runs the fixed-zone schedules; this is for validating input at the edge (no BullMQ there) and for
+// "each reader at 07:00 in their own zone", where the planner asks whether a reader's local minute matches.
+
+const FIELDS = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12 },
+  { name: 'day of week', min: 0, max: 7 },
+] as const;
+
+export interface CronFields {
+  sets: Array<Set<number>>;
+  /** Day of month and day of week both restricted: cron matches either (classic Vixie semantics). */
+  eitherDay: boolean;
+}
+
+/** A description of what is wrong with the pattern, or null when it is valid. */
+export function cronProblem(pattern: string): string | null {
+  try {
+    parseCron(pattern);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export function parseCron(pattern: string): CronFields {
+  const parts = pattern.trim().split(/\s+/);
+  if (parts.length !== 5) throw new Error(`must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 7 * * 1-5" (got ${parts.length})`);
+  const sets = parts.map((part, i) => parseField(part, FIELDS[i]!));
+  const dow = sets[4]!;
+  if (dow.has(7)) dow.add(0);
+  return { sets, eitherDay: parts[2] !== '*' && parts[4] !== '*' };
+}
+
+function parseField(text: string, field: (typeof FIELDS)[number]): Set<number> {
+  const out = new Set<number>();
+  for (const item of text.split(',')) {
+    const match = /^(\*|\d+(?:-\d+)?)(?:\/(\d+))?$/.exec(item);
+    if (!match) throw new Error(`${field.name} "${item}" is not a number, range (1-5), list (1,3) or step (*/15)`);
+    const [, range, stepText] = match;
+    const step = stepText ? Number(stepText) : 1;
+    let from: number = field.min;
+    let to: number = field.max;
+    if (range !== '*') {
+      const [a, b] = range!.split('-').map(Number) as [number, number | undefined];
+      from = a;
+      to = b ?? (stepText ? field.max : a);
+    }
+    if (from < field.min || to > field.max || from > to || step < 1) {
+      throw new Error(`${field.name} "${item}" is out of range ${field.min}-${field.max}`);
+    }
+    for (let v = from; v <= to; v += step) out.add(v);
+  }
+  return out;
+}
+
+export interface LocalMinute {
+  minute: number;
+  hour: number;
+  day: number;
+  month: number;
+  /** 0 = Sunday. */
+  weekday: number;
+}
+
+export function cronMatches(cron: CronFields, t: LocalMinute): boolean {
+  const [m, h, dom, mon, dow] = cron.sets as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  if (!m.has(t.minute) || !h.has(t.hour) || !mon.has(t.month)) return false;
+  return cron.eitherDay ? dom.has(t.day) || dow.has(t.weekday) : dom.has(t.day) && dow.has(t.weekday);
+}

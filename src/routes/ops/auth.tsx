@@ -1,0 +1,72 @@
+// Operator access for pages and tools under /ops (and /metrics): the bearer OPERATOR_TOKEN, or a signed
+// cookie set by signing in with that token at /ops/login. Changing the token invalidates every cookie.
+import type { Context, MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
+import { getSignedCookie, setSignedCookie } from 'hono/cookie';
+import type { AppDeps } from '../../deps';
+import type { Config } from '../../env';
+import { constantTimeEqual, utf8 } from '../../core/encoding';
+import { Layout } from '../layout';
+
+const COOKIE = 'tidings_ops';
+
+const cookieSecret = (config: Config) => `${config.SESSION_SECRET}\n${config.OPERATOR_TOKEN}`;
+
+function tokenMatches(config: Config, given: string): boolean {
+  return constantTimeEqual(utf8(given), utf8(config.OPERATOR_TOKEN));
+}
+
+export async function isOperator(c: Context, config: Config): Promise<boolean> {
+  const header = c.req.header('authorization');
+  if (header?.startsWith('Bearer ') && tokenMatches(config, header.slice('Bearer '.length))) return true;
+  return (await getSignedCookie(c, cookieSecret(config), COOKIE)) === 'operator';
+}
+
+/** Pages send a person to the sign-in form; everything else gets a 401 saying what to send. */
+export function operatorOnly(config: Config, kind: 'page' | 'api'): MiddlewareHandler {
+  return async (c, next) => {
+    if (await isOperator(c, config)) return next();
+    if (kind === 'page') return c.redirect(`/ops/login?next=${encodeURIComponent(c.req.path)}`, 303);
+    return c.json({ error: 'unauthorized', message: 'Send the operator token as "Authorization: Bearer <OPERATOR_TOKEN>".' }, 401);
+  };
+}
+
+function safeNext(value: string | undefined): string {
+  return value && value.startsWith('/ops') && !value.startsWith('//') ? value : '/ops';
+}
+
+export function operatorLoginRoutes(deps: AppDeps) {
+  const app = new Hono();
+  const form = (next: string, problem?: string) => (
+    <Layout title="Operator sign-in">
+      <div class="card">
+        <h1>Operator sign-in</h1>
+        {problem ? <p style="color:#b3261e">{problem}</p> : <p class="muted">Paste the operator token (OPERATOR_TOKEN) to open the dashboard.</p>}
+        <form method="post" action="/ops/login">
+          <input type="hidden" name="next" value={next} />
+          <p>
+            <input type="password" name="token" autocomplete="current-password" required style="width:100%;padding:.5rem;font:inherit" />
+          </p>
+          <button type="submit">Sign in</button>
+        </form>
+      </div>
+    </Layout>
+  );
+  app.get('/ops/login', (c) => c.html(form(safeNext(c.req.query('next')))));
+  app.post('/ops/login', async (c) => {
+    const body = await c.req.parseBody();
+    const next = safeNext(typeof body.next === 'string' ? body.next : undefined);
+    if (typeof body.token !== 'string' || !tokenMatches(deps.config, body.token)) {
+      return c.html(form(next, 'That is not the operator token. Check OPERATOR_TOKEN in the server configuration and try again.'), 401);
+    }
+    await setSignedCookie(c, COOKIE, 'operator', cookieSecret(deps.config), {
+      httpOnly: true,
+      secure: deps.config.PUBLIC_BASE_URL.startsWith('https:'),
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: 12 * 3600,
+    });
+    return c.redirect(next, 303);
+  });
+  return app;
+}

@@ -1,0 +1,129 @@
+// Delivery records and edition counters: each (edition, subscriber) moves queued → sent | failed | skipped once.
+import { deliverySchema, type Delivery, type DeliveryStatus, type EditionSummary } from '../contracts';
+import type { Db } from './keys';
+
+// Claim readers for a batch in one round trip. A reader already claimed by this same batch counts as claimed
+// again (a planner re-run after a crash rebuilds the same batch); one claimed by another batch is left alone.
+const CLAIM = `
+local claimed = {}
+for i = 3, #ARGV do
+  local id = ARGV[i]
+  if redis.call('HSETNX', KEYS[1], id, ARGV[1]) == 1 then
+    redis.call('HINCRBY', KEYS[2], 'planned', 1)
+    redis.call('HINCRBY', KEYS[2], 'queued', 1)
+    claimed[#claimed + 1] = id
+  else
+    local current = cjson.decode(redis.call('HGET', KEYS[1], id))
+    if current.batch == ARGV[2] then claimed[#claimed + 1] = id end
+  end
+end
+return claimed`;
+
+// Finish deliveries: only a queued record moves, so a retry or a second worker never counts twice.
+const FINISH = `
+local moved = 0
+for i = 1, #ARGV, 3 do
+  local raw = redis.call('HGET', KEYS[1], ARGV[i])
+  if raw and cjson.decode(raw).status == 'queued' then
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+    redis.call('HINCRBY', KEYS[2], 'queued', -1)
+    redis.call('HINCRBY', KEYS[2], ARGV[i + 2], 1)
+    moved = moved + 1
+  end
+end
+return moved`;
+
+/** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims). */
+export async function claimDeliveries(db: Db, editionId: string, batchId: string, subscriberIds: readonly string[], now: Date): Promise<string[]> {
+  if (subscriberIds.length === 0) return [];
+  const record: Delivery = { status: 'queued', batch: batchId, at: now.toISOString() };
+  return (await db.redis.eval(CLAIM, 2, db.keys.delivery(editionId), db.keys.edition(editionId), JSON.stringify(record), batchId, ...subscriberIds)) as string[];
+}
+
+export interface DeliveryOutcome {
+  subscriberId: string;
+  status: Exclude<DeliveryStatus, 'queued'>;
+  messageId?: string;
+  reason?: string;
+}
+
+/** Move queued deliveries to their outcome; returns how many moved. */
+export async function finishDeliveries(db: Db, editionId: string, batchId: string, outcomes: readonly DeliveryOutcome[], now: Date): Promise<number> {
+  if (outcomes.length === 0) return 0;
+  const args: string[] = [];
+  for (const o of outcomes) {
+    const record: Delivery = { status: o.status, batch: batchId, at: now.toISOString(), ...(o.messageId ? { message_id: o.messageId } : {}), ...(o.reason ? { reason: o.reason } : {}) };
+    args.push(o.subscriberId, JSON.stringify(record), o.status);
+  }
+  return (await db.redis.eval(FINISH, 2, db.keys.delivery(editionId), db.keys.edition(editionId), ...args)) as number;
+}
+
+export async function getDeliveries(db: Db, editionId: string, subscriberIds: readonly string[]): Promise<Array<Delivery | null>> {
+  if (subscriberIds.length === 0) return [];
+  const rows = await db.redis.hmget(db.keys.delivery(editionId), ...subscriberIds);
+  return rows.map((raw) => (raw ? deliverySchema.parse(JSON.parse(raw)) : null));
+}
+
+export async function getDelivery(db: Db, editionId: string, subscriberId: string): Promise<Delivery | null> {
+  return (await getDeliveries(db, editionId, [subscriberId]))[0] ?? null;
+}
+
+/** Register an edition (first plan wins the meta fields). */
+export async function registerEdition(db: Db, editionId: string, schedule: string | null, now: Date): Promise<void> {
+  await db.redis
+    .multi()
+    .zadd(db.keys.editions, 'NX', now.getTime(), editionId)
+    .hsetnx(db.keys.edition(editionId), 'created_at', now.toISOString())
+    .hsetnx(db.keys.edition(editionId), 'schedule', schedule ?? '')
+    .exec();
+}
+
+export async function markPlanningDone(db: Db, editionId: string): Promise<void> {
+  await db.redis.hset(db.keys.edition(editionId), 'planning_done', '1');
+}
+
+/** Count a provider event against an edition (bounced, complained, delivered, …). */
+export async function countEditionEvent(db: Db, editionId: string, field: string): Promise<void> {
+  await db.redis.hincrby(db.keys.edition(editionId), field, 1);
+}
+
+export async function editionSummary(db: Db, editionId: string): Promise<EditionSummary | null> {
+  const h = await db.redis.hgetall(db.keys.edition(editionId));
+  if (Object.keys(h).length === 0) return null;
+  const n = (k: string) => Number(h[k] ?? 0);
+  return {
+    id: editionId,
+    schedule: h.schedule || null,
+    created_at: h.created_at ?? null,
+    planned: n('planned'),
+    queued: n('queued'),
+    sent: n('sent'),
+    failed: n('failed'),
+    skipped: n('skipped'),
+    bounced: n('bounced'),
+    complained: n('complained'),
+    planning_done: h.planning_done === '1',
+  };
+}
+
+/** The newest editions, newest first. */
+export async function listEditions(db: Db, limit = 20): Promise<EditionSummary[]> {
+  const ids = await db.redis.zrevrange(db.keys.editions, 0, limit - 1);
+  const all = await Promise.all(ids.map((id) => editionSummary(db, id)));
+  return all.filter((e): e is EditionSummary => e !== null);
+}
+
+/** Failed deliveries of an edition with their reasons (paged through the hash, never all at once). */
+export async function failedDeliveries(db: Db, editionId: string, limit = 50): Promise<Array<{ subscriberId: string; reason: string }>> {
+  const out: Array<{ subscriberId: string; reason: string }> = [];
+  let cursor = '0';
+  do {
+    const [next, flat] = await db.redis.hscan(db.keys.delivery(editionId), cursor, 'COUNT', 500);
+    cursor = next;
+    for (let i = 0; i < flat.length && out.length < limit; i += 2) {
+      const d = deliverySchema.parse(JSON.parse(flat[i + 1]!));
+      if (d.status === 'failed') out.push({ subscriberId: flat[i]!, reason: d.reason ?? '' });
+    }
+  } while (cursor !== '0' && out.length < limit);
+  return out;
+}

@@ -1,0 +1,57 @@
+// The operator API for schedules: Redis only at the edge, applied to BullMQ job schedulers by the workers.
+import { Queue } from 'bullmq';
+import { afterEach, describe, expect, it } from 'vitest';
+import { queueNames } from '../workers/queues';
+import { reconcileSchedules, schedulerId } from '../workers/schedule-reconciler';
+import { testApp, testEnv, type TestEnv } from './helpers';
+
+let t: TestEnv | undefined;
+let queue: Queue | undefined;
+afterEach(async () => {
+  await queue?.close();
+  await t?.cleanup();
+  t = queue = undefined;
+});
+
+describe('the schedules API', () => {
+  it('creates, pauses, resumes and removes schedules, and the reconciler mirrors them into BullMQ', async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    const auth = { authorization: `Bearer ${t.config.OPERATOR_TOKEN}`, 'content-type': 'application/json' };
+    queue = new Queue(queueNames.plan, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+
+    expect((await app.request('/ops/api/schedules')).status).toBe(401);
+    const created = await app.request('/ops/api/schedules', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }) });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ name: 'morning', paused: false, next_run: expect.stringMatching(/T0[56]:00:00/) });
+    await app.request('/ops/api/schedules/local', { method: 'PUT', headers: auth, body: JSON.stringify({ cron: '30 6 * * *', tz: 'subscriber' }) });
+
+    await reconcileSchedules(t.db, queue);
+    const applied = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
+    expect(applied.get(schedulerId('morning'))).toMatchObject({ pattern: '0 7 * * 1-5', tz: 'Europe/Berlin' });
+    expect(applied.get(schedulerId('local'))).toMatchObject({ pattern: '*/15 * * * *', tz: 'UTC' });
+
+    expect((await app.request('/ops/api/schedules/morning/pause', { method: 'POST', headers: auth })).status).toBe(200);
+    await reconcileSchedules(t.db, queue);
+    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([schedulerId('local')]);
+    await app.request('/ops/api/schedules/morning/resume', { method: 'POST', headers: auth });
+    expect((await app.request('/ops/api/schedules/local', { method: 'DELETE', headers: auth })).status).toBe(204);
+    await reconcileSchedules(t.db, queue);
+    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([schedulerId('morning')]);
+  });
+
+  it('refuses a bad schedule naming each field and why', async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    const response = await app.request('/ops/api/schedules', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.config.OPERATOR_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Morning!', cron: '0 25 * * *', tz: 'Mars/Olympus' }),
+    });
+    expect(response.status).toBe(400);
+    const { problems } = (await response.json()) as { problems: Array<{ field: string; problem: string }> };
+    expect(problems.map((p) => p.field).sort()).toEqual(['cron', 'name', 'tz']);
+    expect(problems.find((p) => p.field === 'cron')!.problem).toMatch(/hour "25" is out of range 0-23/);
+    expect((await app.request('/ops/api/schedules/nope/pause', { method: 'POST', headers: { authorization: `Bearer ${t.config.OPERATOR_TOKEN}` } })).status).toBe(404);
+  });
+});

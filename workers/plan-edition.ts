@@ -1,0 +1,100 @@
+// The plan job: turn a schedule and a moment into editions, walk the subscribers a page at a time, claim one
+// delivery record per (edition, reader) and enqueue send batches of ≤100 with deterministic job ids.
+// It checkpoints its place, so a planner that dies resumes where it stopped; planning twice plans nothing new.
+import type { Job, Queue } from 'bullmq';
+import { MAX_BATCH, planJobSchema, type Schedule, type SendBatchJob } from '../src/contracts';
+import type { Logger } from '../src/core/logger';
+import { dueDateInWindow, editionId, localTime, parseCron } from '../src/core/schedule-time';
+import { claimDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
+import type { Db } from '../src/store/keys';
+import { getSchedule } from '../src/store/schedules';
+import { planningPage } from '../src/store/subscribers';
+
+const CURSOR_TTL_SECONDS = 7 * 24 * 3600;
+
+export interface PlanDeps {
+  db: Db;
+  log: Logger;
+  now: () => Date;
+  sendQueue: Queue<SendBatchJob>;
+}
+
+export interface PlanResult {
+  schedule: string;
+  editions: string[];
+  /** Readers newly put into a batch by this run. */
+  planned: number;
+  batches: number;
+  skipped?: string;
+}
+
+export function planProcessor(deps: PlanDeps) {
+  return async (job: Job): Promise<PlanResult> => {
+    const data = planJobSchema.parse(job.data);
+    const schedule = await getSchedule(deps.db, data.schedule);
+    if (!schedule) return { schedule: data.schedule, editions: [], planned: 0, batches: 0, skipped: 'the schedule was removed' };
+    if (schedule.paused && !data.now) return { schedule: schedule.name, editions: [], planned: 0, batches: 0, skipped: 'the schedule is paused' };
+    // A scheduler's job carries its fire time as timestamp + delay; a retried job keeps it, so it plans the same editions.
+    const at = new Date(data.at ?? job.timestamp + (job.delay ?? 0));
+    return planSchedule(deps, schedule, at, { now: data.now });
+  };
+}
+
+/** Which edition a reader in this zone belongs to at `at`, or null when it is not their time. */
+function editionResolver(schedule: Schedule, at: Date, now: boolean): (timeZone: string) => string | null {
+  if (schedule.tz !== 'subscriber') {
+    const edition = editionId(schedule.name, localTime(at, schedule.tz).date);
+    return () => edition;
+  }
+  const cron = parseCron(schedule.cron);
+  const byZone = new Map<string, string | null>();
+  return (timeZone) => {
+    if (!byZone.has(timeZone)) {
+      const date = now ? localTime(at, timeZone).date : dueDateInWindow(cron, at, timeZone);
+      byZone.set(timeZone, date === null ? null : editionId(schedule.name, date));
+    }
+    return byZone.get(timeZone)!;
+  };
+}
+
+/** Plan one run of a schedule; safe to run again (it resumes, and claims nobody twice). */
+export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date, options: { now: boolean }): Promise<PlanResult> {
+  const resolve = editionResolver(schedule, at, options.now);
+  const minute = Math.floor(at.getTime() / 60_000) * 60_000;
+  // A fixed zone has one run per edition; a per-reader zone has one run per tick, each feeding the editions due then.
+  const runTag = schedule.tz === 'subscriber' ? `t${new Date(minute).toISOString().replace(/[-:]/g, '').slice(0, 13)}-` : '';
+  const runKey = schedule.tz === 'subscriber' ? `${schedule.name}@${runTag}` : resolve('UTC')!;
+  const cursorKey = deps.db.keys.planCursor(runKey);
+  let start = Number((await deps.db.redis.get(cursorKey)) ?? 0);
+  const editions = new Set<string>();
+  let planned = 0;
+  let batches = 0;
+  for (;;) {
+    const page = await planningPage(deps.db, start, MAX_BATCH);
+    if (page.ids.length === 0) break;
+    const groups = new Map<string, string[]>();
+    page.entries.forEach((s) => {
+      if (!s || s.status !== 'active') return;
+      const edition = resolve(s.timezone);
+      if (edition === null) return;
+      groups.set(edition, [...(groups.get(edition) ?? []), s.id]);
+    });
+    for (const [edition, ids] of groups) {
+      if (!editions.has(edition)) {
+        await registerEdition(deps.db, edition, schedule.name, deps.now());
+        editions.add(edition);
+      }
+      const batchId = `${edition}__${runTag}p${start}`;
+      const claimed = await claimDeliveries(deps.db, edition, batchId, ids, deps.now());
+      if (claimed.length === 0) continue;
+      await deps.sendQueue.add('send', { edition_id: edition, batch_id: batchId, subscriber_ids: claimed, sent_at: minute }, { jobId: `send__${batchId}` });
+      planned += claimed.length;
+      batches++;
+    }
+    start += page.ids.length;
+    await deps.db.redis.set(cursorKey, String(start), 'EX', CURSOR_TTL_SECONDS);
+  }
+  for (const edition of editions) await markPlanningDone(deps.db, edition);
+  deps.log.info({ schedule: schedule.name, editions: [...editions], planned, batches }, 'editions planned');
+  return { schedule: schedule.name, editions: [...editions], planned, batches };
+}

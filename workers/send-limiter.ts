@@ -1,0 +1,79 @@
+// The send rate. Two parts: BullMQ's limiter decides how fast batches are taken up (a little faster than the
+// provider allows, so the next batches are composed while earlier ones wait), and a pacer shared through
+// Redis spaces the actual requests exactly at the provider's rate. Both start from SEND_RATE_LIMIT and follow
+// the provider's ratelimit-* headers; a 429 pushes both back by its retry-after.
+import type { Queue, Worker } from 'bullmq';
+import type { SendBatchJob } from '../src/contracts';
+import { finishDeliveries, getDeliveries } from '../src/store/deliveries';
+import type { Db } from '../src/store/keys';
+import type { RateLimitInfo } from './batch-transport';
+
+/** Batches taken up per second, relative to the provider's request rate: the look-ahead that hides compose time. */
+export const TAKE_UP_FACTOR = 1.5;
+
+export function takeUpLimit(requestsPerSecond: number): number {
+  return Math.max(1, Math.ceil(requestsPerSecond * TAKE_UP_FACTOR));
+}
+
+// Reserve the next request slot: slots are 1000/rate ms apart, on Redis's clock so every worker process agrees.
+const RESERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now then slot = now end
+redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 60000)
+return slot - now`;
+
+// Move the next free slot to at least now + ms (after a 429).
+const PUSH_BACK = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+if slot < now + tonumber(ARGV[1]) then redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[1])), 'PX', 60000) end
+return 0`;
+
+export interface SendPacer {
+  /** Wait until this request may go. */
+  wait(): Promise<void>;
+  /** The provider's current request rate (per second), as configured or as its headers say. */
+  rate(): number;
+  follow(info: RateLimitInfo): void;
+  pushBack(ms: number): Promise<void>;
+}
+
+export function createSendPacer(db: Db, configuredRate: number): SendPacer {
+  let rate = configuredRate;
+  return {
+    async wait() {
+      const ms = Number(await db.redis.eval(RESERVE, 1, db.keys.sendPacer, String(1000 / rate)));
+      if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    },
+    rate: () => rate,
+    follow(info) {
+      if (info.limit !== null && info.limit > 0) rate = info.limit;
+    },
+    async pushBack(ms) {
+      await db.redis.eval(PUSH_BACK, 1, db.keys.sendPacer, String(Math.ceil(ms)));
+    },
+  };
+}
+
+/** Follow the provider's headers: its stated limit becomes ours (BullMQ reads the worker's limiter on every fetch). */
+export function adaptLimiter(worker: Worker, pacer: SendPacer, info: RateLimitInfo): void {
+  pacer.follow(info);
+  const limiter = worker.opts.limiter;
+  const wanted = takeUpLimit(pacer.rate());
+  if (limiter && limiter.max !== wanted) limiter.max = wanted;
+}
+
+/** A 429: no batch is taken up and no request goes until the provider's retry-after has passed. */
+export async function backOff(queue: Queue, pacer: SendPacer, ms: number): Promise<void> {
+  await Promise.all([queue.rateLimit(ms), pacer.pushBack(ms)]);
+}
+
+/** A batch out of attempts: its readers still queued are marked failed with the last error, so nothing waits forever. */
+export async function giveUpBatch(deps: { db: Db; now: () => Date }, data: SendBatchJob, reason: string): Promise<void> {
+  const records = await getDeliveries(deps.db, data.edition_id, data.subscriber_ids);
+  const stuck = data.subscriber_ids.filter((_, i) => records[i]?.status === 'queued' && records[i]?.batch === data.batch_id);
+  await finishDeliveries(deps.db, data.edition_id, data.batch_id, stuck.map((subscriberId) => ({ subscriberId, status: 'failed', reason: `gave up after every attempt: ${reason}` })), deps.now());
+}
