@@ -21,7 +21,8 @@ const DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" 
 const slot = (name: string) => `https://slot.tidings.invalid/${name}`;
 const CARD_SLOT = slot('card');
 // A card's reader-specific links (its article link and its vote and bookmark links) are stand-ins too.
-const ACTION_SLOTS = { voteUp: slot('card-vote-up'), voteDown: slot('card-vote-down'), bookmark: slot('card-bookmark') };
+// Names that are not prefixes of one another, so replacing one never touches another.
+const ACTION_SLOTS = { voteUp: slot('more-like-this'), voteDown: slot('fewer-like-this'), bookmark: slot('save-for-later') };
 const HONEYPOT_SLOT = slot('honeypot');
 const MARKER_ITEM: BriefingItem = { title: 'tidings-card-marker', summary: 'tidings-card-marker', source: 'tidings-card-marker', href: CARD_SLOT, reasons: [] };
 

@@ -8,5 +8,6 @@ export const productionEnv: EnvSource = {
   SESSION_SECRET: 'mB7rT2wQ9zL4xN1vC8kP5jH3sF6dG0aY',
   OPERATOR_TOKEN: 'Z8yX7wV6uT5sR4qP3oN2mL1kJ0iH9gFe',
   RESEND_API_KEY: 're_test_key',
+  RESEND_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   MAIL_FROM: 'Tidings <briefing@example.com>',
 };
