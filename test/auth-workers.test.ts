@@ -2,7 +2,6 @@
 import { createClient } from '@supabase/supabase-js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,17 +9,10 @@ import { startWorkers, type RunningWorkers } from '../workers/index';
 import { agent, codeOf, formOf, linkOf, memoryStorage, realtimeTransport, submit } from './auth-helpers';
 import { testEnv, type TestEnv } from './helpers';
 import { listOutbox } from '../src/store/outbox';
+import { freePort } from '../src/runtime/free-port';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 let dir: string;
 let wrangler: ChildProcess;

@@ -1,7 +1,6 @@
 // The two commands a new user runs, as processes: `npm start` (here `tidings start`) and `tidings send-now`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -9,17 +8,10 @@ import { inject } from 'vitest';
 import { ensureRedis } from '../src/runtime/private-redis';
 import { redisAnswers } from '../src/runtime/redis';
 import { testEnv, type TestEnv } from './helpers';
+import { freePort } from '../src/runtime/free-port';
 
 const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function tidings(args: string[], env: Record<string, string | undefined>): ChildProcess & { output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

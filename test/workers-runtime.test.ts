@@ -2,7 +2,6 @@
 // and the action pages, with settings passed as --var flags and a throwaway config outside the repo.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { recentEvents } from '../src/store/events';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
 import { testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload } from './links-helpers';
+import { freePort } from '../src/runtime/free-port';
 
 const READY_TIMEOUT_MS = 45_000;
 
@@ -88,13 +88,3 @@ describe('the edge app on workerd', () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -2,9 +2,9 @@
 // (loopback, its own port, data in .tidings/redis, AOF on) and stop it on exit.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { statePaths } from './paths';
 import { redisAnswers } from './redis';
+import { freePort } from './free-port';
 
 export class RedisUnavailableError extends Error {
   constructor(message: string) {
@@ -98,17 +98,6 @@ function readPrivateRedisState(stateFile: string): { url: string } | null {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
