@@ -1,13 +1,17 @@
 // `npm run bench:redirect`: a bare node:http fixed 302 versus the Tidings edge app on Node (real Redis,
 // recording on) under the same load, then drain and compare what was served with what was recorded.
-// Prints one JSON line last: {"baseline_rps","tidings_rps","ratio","p50_ms","p99_ms","served","recorded"}.
-// Both servers run side by side and are loaded in turn, BENCH_ROUNDS times (default 2), each run
-// BENCH_SECONDS long; rates are over all runs, latencies the worst run's.
-// Settings: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (50), BENCH_TOKENS (10000), BENCH_PROFILE=1
-// (writes a --cpu-prof profile of the Tidings server to .tidings/profiles/), REDIS_URL (default local).
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// A third server, the floor (scripts/bench/floor-server.ts), verifies tokens the same way but records only
+// a minimal entry: it shows how far the machine itself lets any recording redirect get.
+// Prints one JSON line last:
+//   {"baseline_rps","tidings_rps","ratio","p50_ms","p99_ms","served","recorded","floor_rps","floor_ratio"}.
+// The servers run side by side and are loaded in turn, BENCH_ROUNDS times (default 2), each run BENCH_SECONDS
+// long; rates are over all runs, latencies the worst run's.
+// Settings: BENCH_SECONDS (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50), BENCH_TOKENS (10000),
+// BENCH_LOAD (wrk or autocannon; default wrk when installed), BENCH_PIN=0 (do not pin wrk to the last core and
+// the servers' main threads to the others), BENCH_PROFILE=1 (writes a --cpu-prof profile of the Tidings
+// server to .tidings/profiles/), REDIS_URL (default local).
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -16,18 +20,7 @@ import { randomId } from '../src/core/encoding';
 import { LinkSigner } from '../src/core/links';
 import { createKeys } from '../src/store/keys';
 import { projectRoot, statePaths } from '../src/runtime/paths';
-
-interface LoadResult {
-  requests: { total: number };
-  latency: { p50: number; p99: number; p97_5: number };
-  duration: number;
-  errors: number;
-  timeouts: number;
-  non2xx: number;
-  '3xx': number;
-}
-type Autocannon = (options: object, done: (error: Error | null, result: LoadResult) => void) => unknown;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+import { chooseLoadGenerator, type LoadResult } from './bench/load';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -36,10 +29,12 @@ const warmupSeconds = 2;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const profile = process.env.BENCH_PROFILE === '1';
 const userAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
+const generator = chooseLoadGenerator(process.env.BENCH_LOAD, process.env.BENCH_PIN !== '0');
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-${randomId('r').slice(2, 12)}:`;
 const benchStateDir = mkdtempSync(join(tmpdir(), 'tidings-bench-state-'));
+const pathsFile = join(benchStateDir, 'paths.txt');
 const env = { ...process.env, NODE_ENV: 'development', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, STATE_DIR: benchStateDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
 const config = loadConfig(env);
 
@@ -55,10 +50,18 @@ async function makePaths(): Promise<string[]> {
   );
 }
 
-function start(script: string, execArgv: string[] = []): Promise<{ child: ChildProcess; port: number }> {
+interface Server {
+  name: string;
+  child: ChildProcess;
+  port: number;
+}
+
+function start(name: string, script: string, execArgv: string[] = []): Promise<Server> {
   const child = fork(join(projectRoot, script), [], { env, execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // The load generator has its own core; the servers' main threads share the others, all alike.
+  if (generator.pinnedCore !== null) execFileSync('taskset', ['-p', '-c', `0-${Math.max(0, generator.pinnedCore - 1)}`, String(child.pid)], { stdio: 'ignore' });
   return new Promise((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve({ child, port: m.port }));
+    child.once('message', (m: { port: number }) => resolve({ name, child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
   });
 }
@@ -77,49 +80,26 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Drive the server: each connection cycles through its own slice of the tokens. */
-function load(port: number, paths: string[], duration: number): Promise<LoadResult> {
-  const per = Math.ceil(paths.length / connections);
-  let next = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `http://127.0.0.1:${port}`,
-        connections,
-        duration,
-        headers: { 'user-agent': userAgent },
-        setupClient(client: { setRequests(r: object[]): void }) {
-          const slice = paths.slice(next * per, (next + 1) * per);
-          next = (next + 1) % connections;
-          client.setRequests(slice.map((path) => ({ method: 'GET', path })));
-        },
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
-}
+const load = (server: Server, duration: number, paths: string[]) => generator.run({ port: server.port, seconds: duration, connections, paths, pathsFile, userAgent });
 
 type Cpu = { user: number; system: number };
 interface Run {
   result: LoadResult;
   serverUs: number;
-  loadUs: number;
 }
 
-/** One measured run; also the CPU time the server and this load generator spent per request. */
-async function measure(server: { child: ChildProcess; port: number }, paths: string[]): Promise<Run> {
+/** One measured run, and the CPU time the server spent per request. */
+async function measure(server: Server, paths: string[]): Promise<Run> {
   const before = (await ask<{ cpu: Cpu }>(server.child, 'cpu')).cpu;
-  const ownBefore = process.cpuUsage();
-  const result = await load(server.port, paths, seconds);
-  const own = process.cpuUsage(ownBefore);
+  const result = await load(server, seconds, paths);
   const after = (await ask<{ cpu: Cpu }>(server.child, 'cpu')).cpu;
-  const perRequest = (micros: number) => Math.round((micros / result.requests.total) * 10) / 10;
-  return { result, serverUs: perRequest(after.user + after.system - before.user - before.system), loadUs: perRequest(own.user + own.system) };
+  const serverUs = Math.round(((after.user + after.system - before.user - before.system) / result.requests) * 10) / 10;
+  return { result, serverUs };
 }
 
-const rps = (runs: Run[]) => runs.reduce((sum, r) => sum + r.result.requests.total, 0) / (runs.length * seconds);
-const describe = (runs: Run[]) =>
-  runs.map((r) => `${Math.round(r.result.requests.total / seconds)} req/s (p50 ${r.result.latency.p50} ms, p99 ${r.result.latency.p99} ms, server ${r.serverUs} µs/req, load generator ${r.loadUs} µs/req)`).join('; ');
+const rps = (runs: Run[]) => runs.reduce((sum, r) => sum + r.result.requests, 0) / (runs.length * seconds);
+const describe = (runs: Run[]) => runs.map((r) => `${Math.round(r.result.requests / seconds)} req/s (p50 ${r.result.p50Ms} ms, p99 ${r.result.p99Ms} ms, server ${r.serverUs} µs/req)`).join('; ');
+const problems = (runs: Run[]) => runs.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0);
 
 async function deleteKeys(redis: Redis): Promise<void> {
   let cursor = '0';
@@ -133,41 +113,46 @@ async function deleteKeys(redis: Redis): Promise<void> {
 const redis = new Redis(redisUrl);
 try {
   const paths = await makePaths();
-  console.log(`bench:redirect: ${connections} connections, ${paths.length} distinct tokens, ${warmupSeconds} s warm-up, then ${rounds} rounds of ${seconds} s per server, Redis ${redisUrl} prefix ${prefix}`);
+  writeFileSync(pathsFile, `${paths.join('\n')}\n`);
+  console.log(`bench:redirect: ${connections} connections from ${generator.name}, ${paths.length} distinct tokens, ${warmupSeconds} s warm-up, then ${rounds} rounds of ${seconds} s per server, Redis ${redisUrl} prefix ${prefix}`);
 
   const profileDir = join(statePaths(undefined).dir, 'profiles');
   if (profile) mkdirSync(profileDir, { recursive: true });
-  const baseline = await start('scripts/bench/baseline-server.ts');
-  const tidings = await start('scripts/bench/tidings-server.ts', profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
-  // Warm both, then alternate: other work on a shared machine then falls on both sides alike.
-  const warm = [await load(baseline.port, paths, warmupSeconds), await load(tidings.port, paths, warmupSeconds)];
-  const baselineRuns: Run[] = [];
-  const tidingsRuns: Run[] = [];
-  for (let round = 0; round < rounds; round++) {
-    baselineRuns.push(await measure(baseline, paths));
-    tidingsRuns.push(await measure(tidings, paths));
-  }
+  const servers = [
+    await start('baseline', 'scripts/bench/baseline-server.ts'),
+    await start('tidings', 'scripts/bench/tidings-server.ts', profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
+    await start('floor', 'scripts/bench/floor-server.ts'),
+  ];
+  // Warm every server, then alternate: other work on a shared machine then falls on all of them alike.
+  for (const server of servers) await load(server, warmupSeconds, paths);
+  const runs = new Map<string, Run[]>(servers.map((s) => [s.name, []]));
+  for (let round = 0; round < rounds; round++) for (const server of servers) runs.get(server.name)!.push(await measure(server, paths));
+  const [baseline, tidings, floor] = servers as [Server, Server, Server];
   await stop(baseline.child);
   const { stats, served } = await ask<{ stats: object; served: number }>(tidings.child, 'drain');
-  await stop(tidings.child);
+  const floorDrain = await ask<{ stats: { recorded: number }; served: number }>(floor.child, 'drain');
+  await Promise.all([stop(tidings.child), stop(floor.child)]);
   const recorded = await redis.xlen(createKeys(prefix).events);
-  const problems = [...warm, ...tidingsRuns.map((r) => r.result)].reduce((n, r) => n + r.errors + r.timeouts, 0);
+  const [baselineRuns, tidingsRuns, floorRuns] = [runs.get('baseline')!, runs.get('tidings')!, runs.get('floor')!];
   console.log(`baseline node:http 302: ${describe(baselineRuns)}`);
-  console.log(`tidings edge app:       ${describe(tidingsRuns)}; errors+timeouts ${problems}`);
+  console.log(`tidings edge app:       ${describe(tidingsRuns)}; errors+timeouts ${problems(tidingsRuns)}`);
+  console.log(`floor (verify + minimal record): ${describe(floorRuns)}; served ${floorDrain.served}, recorded ${floorDrain.stats.recorded}`);
   console.log(`recorder after drain:   ${JSON.stringify(stats)}`);
   if (profile) console.log(`CPU profile of the Tidings server written to ${profileDir}`);
-  console.log("Note: the load generator, Redis and both servers share this machine's cores (and other work on it); figures vary between runs.");
-  const latencies = tidingsRuns.map((r) => r.result.latency);
+  console.log("Note: the load generator, Redis and the servers share this machine's cores (and other work on it); figures vary between runs.");
+  const latencies = tidingsRuns.map((r) => r.result);
   console.log(
     JSON.stringify({
       baseline_rps: Math.round(rps(baselineRuns)),
       tidings_rps: Math.round(rps(tidingsRuns)),
       ratio: Math.round((rps(tidingsRuns) / rps(baselineRuns)) * 1000) / 1000,
       // The worst run's percentiles, not a flattering average.
-      p50_ms: Math.max(...latencies.map((l) => l.p50)),
-      p99_ms: Math.max(...latencies.map((l) => l.p99)),
+      p50_ms: Math.max(...latencies.map((l) => l.p50Ms)),
+      p99_ms: Math.max(...latencies.map((l) => l.p99Ms)),
       served,
       recorded,
+      floor_rps: Math.round(rps(floorRuns)),
+      floor_ratio: Math.round((rps(floorRuns) / rps(baselineRuns)) * 1000) / 1000,
     }),
   );
 } finally {

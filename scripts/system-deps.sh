@@ -8,6 +8,7 @@ SUDO=""
 need=()
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 [ -x /usr/bin/chromium ] || need+=(chromium) # browser tests (playwright-core drives Debian's chromium)
+command -v wrk >/dev/null 2>&1 || need+=(wrk) # npm run bench:redirect drives its servers with wrk (autocannon when it is missing)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing: ${need[*]}"
   $SUDO apt-get update -qq

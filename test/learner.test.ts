@@ -4,10 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article, ReaderEvent, ReaderEventInput } from '../src/contracts';
 import { readerEventSchema } from '../src/contracts';
 import { saveArticles } from '../src/store/articles';
+import { storeReaderEvents } from '../src/store/click-window';
 import { appendEvents } from '../src/store/events';
 import { getProfile, learnStats, loadPopularity, sourceEngagement } from '../src/store/interest';
 import { ensureSubscriber } from '../src/store/subscribers';
-import { createLearner, ensureLearnGroup, LEARN_GROUP } from '../workers/learn-events';
+import { CLICK_SETTLE_MS, createLearner, ensureLearnGroup, LEARN_GROUP } from '../workers/learn-events';
 import { selectArticles } from '../workers/select-articles';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
 
@@ -163,5 +164,54 @@ describe('the learn worker', () => {
     while (!(await getProfile(t.db, subscriber.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     await learner.close();
     expect((await getProfile(t.db, subscriber.id))!.signals).toBe(1);
+  });
+});
+
+describe('clicks are judged once nothing can flag them any more', () => {
+  const at = Date.parse('2026-11-20T09:00:00Z');
+  const click = (subscriber: string, n: number, ms: number, kind: 'article' | 'honeypot' = 'article') =>
+    event(subscriber, kind === 'honeypot' ? null : `a${n}`, { kind, position: n, at: new Date(at + ms).toISOString() });
+
+  async function setUp() {
+    const scanned = (await ensureSubscriber(t.db, { email: 'scanned@example.com' }, new Date(at))).subscriber;
+    const person = (await ensureSubscriber(t.db, { email: 'person@example.com' }, new Date(at))).subscriber;
+    await saveArticles(t.db, ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'].map((id) => article(id, 'rust', 'field-notes')));
+    await ensureLearnGroup(t.db);
+    return { scanned: scanned.id, person: person.id };
+  }
+
+  it('waits until a fresh click settles, then learns from it', async () => {
+    const { person } = await setUp();
+    await appendEvents(t.db, [click(person, 1, 0)]);
+    let now = at + 1000;
+    const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one', now: () => now });
+    const early = await learner.runBatch(null);
+    expect(early).toMatchObject({ read: 1, applied: 0, unsettled: 1, settlesInMs: CLICK_SETTLE_MS - 1000 });
+    expect(await getProfile(t.db, person)).toBeNull();
+    now = at + CLICK_SETTLE_MS;
+    expect(await learner.runBatch(null)).toMatchObject({ read: 1, applied: 1, unsettled: 0 });
+    expect(await learner.runBatch(null)).toMatchObject({ read: 0 });
+    await learner.close();
+    expect((await getProfile(t.db, person))!.signals).toBe(1);
+  });
+
+  it("never learns from a burst's first clicks, stored before the burst showed, nor from clicks a later honeypot hit gives away", async () => {
+    const { scanned, person } = await setUp();
+    // A scanner opens five links within a second, each stored in its own batch: the first three look human when stored.
+    for (let n = 0; n < 5; n++) await storeReaderEvents(t.db, [click(scanned, n, n * 200)]);
+    // Another edition: one click, then the honeypot five minutes later.
+    await storeReaderEvents(t.db, [{ ...click(scanned, 5, 0), edition_id: 'ed-2' }]);
+    await storeReaderEvents(t.db, [{ ...click(scanned, 9, 5 * 60_000, 'honeypot'), edition_id: 'ed-2' }]);
+    // A person clicks one link at the same moment.
+    await storeReaderEvents(t.db, [click(person, 1, 0)]);
+    const stored = (await t.db.redis.xrange(t.db.keys.events, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as ReaderEvent);
+    expect(stored.filter((e) => e.subscriber_id === scanned && !e.suspected_bot)).toHaveLength(4);
+
+    const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one', now: () => at + 5 * 60_000 + CLICK_SETTLE_MS });
+    expect(await drain(learner)).toEqual({ read: 8, applied: 1 });
+    await learner.close();
+    expect(await getProfile(t.db, scanned)).toBeNull();
+    expect((await getProfile(t.db, person))!.signals).toBe(1);
+    expect(await learnStats(t.db)).toEqual({ applied: 1, suspected_bot: 7 });
   });
 });

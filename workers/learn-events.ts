@@ -8,7 +8,9 @@ import { buildCorpus, type Corpus } from '../src/core/article-features';
 import { parseProfile, type InterestSettings } from '../src/core/interest-profile';
 import { learnEvent } from '../src/core/learn';
 import type { Logger } from '../src/core/logger';
+import { defaultBotRules } from '../src/core/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
+import { automatedReasons } from '../src/store/click-window';
 import { addGlobalIncrements } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
 import { CANDIDATE_POOL } from './select-articles';
@@ -23,12 +25,20 @@ const CORPUS_TTL_MS = 60_000;
 const MAX_RETRIES = 10;
 /** Long enough to outlast any overlap between a slow consumer and one that claimed its entries. */
 const APPLIED_MARKER_TTL_MS = 30 * 60_000;
+/**
+ * A click is learned from only once nothing can flag it any more: a burst or a honeypot hit of the same
+ * email may come up to this long after it (core/bots.ts). Briefings are daily; ten minutes cost nothing.
+ */
+export const CLICK_SETTLE_MS = Math.max(defaultBotRules.burstSeconds, defaultBotRules.honeypotWindowSeconds) * 1000;
 
 export interface LearnerOptions {
   consumer?: string;
   /** XREADGROUP BLOCK in ms; null reads without blocking (tests, one-shot runs). */
   blockMs?: number | null;
   claimIdleMs?: number;
+  /** How long after a click before it is judged and learned from (default CLICK_SETTLE_MS). */
+  settleMs?: number;
+  now?: () => number;
 }
 
 export interface LearnerDeps {
@@ -42,6 +52,9 @@ export interface BatchResult {
   applied: number;
   /** Reason class → count, for events that taught nothing (bots, unknown articles, …). */
   skipped: Record<string, number>;
+  /** Entries left pending because a click among them is too recent to judge; retried after `settlesInMs`. */
+  unsettled: number;
+  settlesInMs: number | null;
 }
 
 type Entry = [id: string, fields: string[]];
@@ -59,6 +72,8 @@ export async function ensureLearnGroup(db: Db): Promise<void> {
 export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   const consumer = options.consumer ?? `learn-${hostname()}`;
   const claimIdleMs = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
+  const settleMs = options.settleMs ?? CLICK_SETTLE_MS;
+  const now = options.now ?? Date.now;
   // WATCH belongs to a connection, and XREADGROUP BLOCK holds one: the learner has its own.
   const redis: Redis = deps.db.redis.duplicate();
   const db: Db = { redis, keys: deps.db.keys };
@@ -96,15 +111,25 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     return fresh?.[0]?.[1] ?? [];
   }
 
-  /** Handle one batch of entries; resolves with what happened to them. */
+  /** Handle one batch of entries, in order, up to the first click too recent to judge; resolves with what happened. */
   async function runBatch(blockMs: number | null = null): Promise<BatchResult> {
     const entries = await readEntries(blockMs);
-    const result: BatchResult = { read: entries.length, applied: 0, skipped: {} };
+    const result: BatchResult = { read: entries.length, applied: 0, skipped: {}, unsettled: 0, settlesInMs: null };
     const articles = new Map<string, Article | null>();
     const knownReaders = new Map<string, boolean>();
     const toAck: string[] = [];
-    for (const [entryId, fields] of entries) {
-      const outcome = await handle(entryId, fields, articles, knownReaders);
+    for (let i = 0; i < entries.length; i++) {
+      const [entryId, fields] = entries[i]!;
+      const event = parseEntry(entryId, fields);
+      const settlesInMs = event && event.type === 'click' ? Date.parse(event.at) + settleMs - now() : 0;
+      if (settlesInMs > 0) {
+        // This entry and the ones after it stay pending; they are read again (own pending first) once it settles.
+        result.unsettled = entries.length - i;
+        result.settlesInMs = settlesInMs;
+        ownPendingDone = false;
+        break;
+      }
+      const outcome = event ? await handle(entryId, event, articles, knownReaders) : { kind: 'invalid_event' };
       if (outcome === 'applied') result.applied++;
       else {
         result.skipped[outcome.kind] = (result.skipped[outcome.kind] ?? 0) + 1;
@@ -120,19 +145,22 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     return result;
   }
 
-  type Skip = { kind: string };
-
-  async function handle(entryId: string, fields: string[], articles: Map<string, Article | null>, knownReaders: Map<string, boolean>): Promise<'applied' | Skip> {
-    const raw = fields[fields.indexOf('event') + 1];
-    let event: ReaderEvent;
+  function parseEntry(entryId: string, fields: string[]): ReaderEvent | null {
     try {
-      event = readerEventSchema.parse(JSON.parse(raw ?? ''));
+      return readerEventSchema.parse(JSON.parse(fields[fields.indexOf('event') + 1] ?? ''));
     } catch (error) {
       deps.log.warn({ entry: entryId, err: error instanceof Error ? error.message.slice(0, 300) : String(error) }, 'reader event refused: it does not match the event contract (kept in the stream, not learned)');
-      return { kind: 'invalid_event' };
+      return null;
     }
-    if (event.suspected_bot) {
-      deps.log.debug({ entry: entryId, subscriber: event.subscriber_id, reasons: event.bot_reasons }, 'suspected automated event: never learned from');
+  }
+
+  type Skip = { kind: string };
+
+  async function handle(entryId: string, event: ReaderEvent, articles: Map<string, Article | null>, knownReaders: Map<string, boolean>): Promise<'applied' | Skip> {
+    // Its own flags, and what the other clicks of its email showed after it was stored (burst, honeypot).
+    const automated = event.suspected_bot ? { automated: true, reasons: event.bot_reasons } : await automatedReasons(db, event);
+    if (automated.automated) {
+      deps.log.debug({ entry: entryId, subscriber: event.subscriber_id, reasons: automated.reasons }, 'suspected automated event: never learned from');
       return { kind: 'suspected_bot' };
     }
     let known = knownReaders.get(event.subscriber_id);
@@ -174,6 +202,10 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);
   }
 
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
   return {
     consumer,
     runBatch,
@@ -184,7 +216,9 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         await ensureLearnGroup(db);
         while (!stopping) {
           try {
-            await runBatch(options.blockMs === undefined ? 2000 : options.blockMs);
+            const result = await runBatch(options.blockMs === undefined ? 2000 : options.blockMs);
+            // Nothing could be judged yet: wait for the oldest click to settle (a second at a time, so close() is prompt).
+            if (result.settlesInMs !== null && result.applied === 0 && Object.keys(result.skipped).length === 0) await pause(Math.min(result.settlesInMs, 1000));
           } catch (error) {
             if (stopping) break;
             ownPendingDone = false; // what the failed batch left unacknowledged is re-read first

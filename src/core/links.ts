@@ -1,5 +1,5 @@
 // Signed link tokens: every link in an email carries its own destination, signed with HMAC-SHA256.
-import { constantTimeEqualText, fromBase64Url, fromUtf8, toBase64Url, utf8 } from './encoding';
+import { fromBase64Url, fromUtf8, toBase64Url, utf8 } from './encoding';
 
 export const linkKinds = ['article', 'vote_up', 'vote_down', 'bookmark', 'unsubscribe', 'preferences', 'honeypot'] as const;
 export type LinkKind = (typeof linkKinds)[number];
@@ -45,19 +45,24 @@ export class LinkError extends Error {
  */
 export type HmacSha256 = (secret: Uint8Array, message: string) => Uint8Array;
 
-type Parsed = { key: LinkKey; head: string; body: string; tagText: string; keyId: string };
+type Parsed = { key: LinkKey; head: string; body: string; token: string; tagStart: number; keyId: string };
 
 /** Signs and verifies link tokens; the first key signs, every key verifies (rotation). */
 export class LinkSigner {
   private readonly cryptoKeys = new Map<string, Promise<CryptoKey>>();
   private readonly secrets = new Map<string, Uint8Array>();
+  private readonly keysById = new Map<string, LinkKey>();
 
   constructor(
     private readonly keys: readonly LinkKey[],
     private readonly hmac?: HmacSha256,
   ) {
     if (keys.length === 0) throw new LinkError('LinkSigner needs at least one key');
-    for (const key of keys) this.secrets.set(key.id, utf8(key.secret));
+    for (const key of keys) {
+      this.secrets.set(key.id, utf8(key.secret));
+      // The first key with an id wins, as find() over the list did.
+      if (!this.keysById.has(key.id)) this.keysById.set(key.id, key);
+    }
   }
 
   async sign(payload: LinkPayload): Promise<string> {
@@ -67,7 +72,7 @@ export class LinkSigner {
     const body = toBase64Url(utf8(asciiJson(compact({ ...payload, url }))));
     const head = `${VERSION}.${key.id}.${body}`;
     const tag = this.hmac ? this.syncTag(key, head) : await this.webTag(key, head);
-    const token = `${head}.${toBase64Url(tag)}`;
+    const token = `${head}.${toBase64Url(tag.subarray(0, TAG_BYTES))}`;
     // Verification refuses longer tokens unread, so making one would make a link that can never open.
     if (token.length > MAX_TOKEN_LENGTH) throw new LinkError(`link token would be ${token.length} characters, over the ${MAX_TOKEN_LENGTH} limit: shorten the destination URL (${payload.url.length} characters)`);
     return token;
@@ -92,29 +97,32 @@ export class LinkSigner {
   /** Every check that needs no MAC: size, shape, version, key id, tag encoding. */
   private parse(token: string): Parsed | { ok: false; reason: LinkRejection } {
     if (token.length > MAX_TOKEN_LENGTH) return { ok: false, reason: 'too_long' };
-    const parts = token.split('.');
-    if (parts.length !== 4) return { ok: false, reason: 'malformed' };
-    const [version, keyId, body, tagText] = parts as [string, string, string, string];
-    if (version !== VERSION) return { ok: false, reason: 'unknown_version' };
-    const key = this.keys.find((k) => k.id === keyId);
+    // Four dot-separated parts, found by index: a redirect should not allocate what it can avoid.
+    const afterVersion = token.indexOf('.');
+    const afterKey = token.indexOf('.', afterVersion + 1);
+    const afterBody = token.indexOf('.', afterKey + 1);
+    if (afterVersion === -1 || afterKey === -1 || afterBody === -1 || token.indexOf('.', afterBody + 1) !== -1) return { ok: false, reason: 'malformed' };
+    if (afterVersion !== VERSION.length || !token.startsWith(VERSION)) return { ok: false, reason: 'unknown_version' };
+    const keyId = token.slice(afterVersion + 1, afterKey);
+    const key = this.keysById.get(keyId);
     if (!key) return { ok: false, reason: 'unknown_key' };
-    if (tagText.length !== TAG_TEXT_LENGTH) return { ok: false, reason: 'malformed' };
-    return { key, keyId, body, tagText, head: token.slice(0, token.length - tagText.length - 1) };
+    if (token.length - afterBody - 1 !== TAG_TEXT_LENGTH) return { ok: false, reason: 'malformed' };
+    return { key, keyId, body: token.slice(afterKey + 1, afterBody), tagStart: afterBody + 1, token, head: token.slice(0, afterBody) };
   }
 
   /**
-   * Compare the tag as text with the canonical encoding of the expected one, in constant time (equal text
-   * also means canonical base64url, so a token has one spelling); only a signed payload is decoded.
+   * Compare the tag with the expected one in constant time, decoding the tag's text in place (strict,
+   * canonical base64url, so a token has one spelling); only a signed payload is decoded.
    */
   private conclude(parsed: Parsed, expected: Uint8Array): VerifyResult {
-    if (!constantTimeEqualText(parsed.tagText, toBase64Url(expected))) return { ok: false, reason: 'bad_signature' };
+    if (!tagMatches(parsed.token, parsed.tagStart, expected)) return { ok: false, reason: 'bad_signature' };
     const payload = decodePayload(parsed.body);
     if (!payload) return { ok: false, reason: 'bad_payload' };
     return { ok: true, payload, keyId: parsed.keyId };
   }
 
   private syncTag(key: LinkKey, message: string): Uint8Array {
-    return this.hmac!(this.secrets.get(key.id)!, message).subarray(0, TAG_BYTES);
+    return this.hmac!(this.secrets.get(key.id)!, message);
   }
 
   private async webTag(key: LinkKey, message: string): Promise<Uint8Array> {
@@ -126,6 +134,39 @@ export class LinkSigner {
     const mac = await crypto.subtle.sign('HMAC', await cryptoKey, utf8(message));
     return new Uint8Array(mac, 0, TAG_BYTES);
   }
+}
+
+const base64UrlValues = (() => {
+  const values = new Int8Array(128).fill(-1);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  for (let i = 0; i < alphabet.length; i++) values[alphabet.charCodeAt(i)] = i;
+  return values;
+})();
+
+/**
+ * Does the 22-character tag at `start` spell exactly the first TAG_BYTES bytes of `expected`? Decodes six
+ * bits a character and compares every byte whatever the differences (constant time for a well-formed tag);
+ * the four bits left over must be zero, the one canonical spelling.
+ */
+function tagMatches(token: string, start: number, expected: Uint8Array): boolean {
+  let diff = 0;
+  let malformed = 0;
+  let bits = 0;
+  let pending = 0;
+  let byte = 0;
+  for (let i = start; i < start + TAG_TEXT_LENGTH; i++) {
+    const code = token.charCodeAt(i);
+    const value = code < 128 ? base64UrlValues[code]! : -1;
+    malformed |= value >>> 31;
+    pending = (pending << 6) | (value & 63);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      diff |= ((pending >> bits) & 0xff) ^ expected[byte++]!;
+      pending &= (1 << bits) - 1;
+    }
+  }
+  return (diff | malformed | pending) === 0 && byte === TAG_BYTES;
 }
 
 /** Refuse anything but absolute http(s) destinations when a link is made; returns the URL's serialisation. */
