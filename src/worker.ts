@@ -5,7 +5,7 @@ import { ConfigError, loadConfig, type Config, type EnvSource } from './env';
 import { LinkSigner } from './core/links';
 import { consoleLogger } from './core/logger';
 import { createBufferedRecorder } from './core/event-buffer';
-import { storeReaderEvents } from './store/click-window';
+import { appendEvents } from './store/events';
 import { createKeys } from './store/keys';
 
 interface ExecutionContext {
@@ -33,7 +33,7 @@ export default {
     redis.on('error', () => {});
     const db = { redis, keys: createKeys(config.REDIS_PREFIX) };
     // No disk on Workers: a failed write is retried with backoff after the response (waitUntil), then counted and logged.
-    const recorder = createBufferedRecorder({ store: (events) => storeReaderEvents(db, events), log: consoleLogger, retryDelaysMs: [100, 500, 2000] });
+    const recorder = createBufferedRecorder({ store: (events) => appendEvents(db, events), log: consoleLogger, retryDelaysMs: [100, 500, 2000] });
     const app = createApp({ config, db, signer, recorder, log: consoleLogger, now: () => new Date() });
     const response = await app.fetch(request);
     ctx.waitUntil(recorder.flush().finally(() => redis.quit().catch(() => redis.disconnect())));

@@ -4,10 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article, ReaderEvent, ReaderEventInput } from '../src/contracts';
 import { readerEventSchema } from '../src/contracts';
 import { saveArticles } from '../src/store/articles';
-import { storeReaderEvents } from '../src/store/click-window';
 import { appendEvents } from '../src/store/events';
 import { getProfile, learnStats, loadPopularity, sourceEngagement } from '../src/store/interest';
 import { ensureSubscriber } from '../src/store/subscribers';
+import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import { CLICK_SETTLE_MS, createLearner, ensureLearnGroup, LEARN_GROUP } from '../workers/learn-events';
 import { selectArticles } from '../workers/select-articles';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
@@ -195,19 +195,23 @@ describe('clicks are judged once nothing can flag them any more', () => {
     expect((await getProfile(t.db, person))!.signals).toBe(1);
   });
 
-  it("never learns from a burst's first clicks, stored before the burst showed, nor from clicks a later honeypot hit gives away", async () => {
+  it("never learns from a burst's first clicks, nor from clicks a later honeypot hit gives away, and waits for the judge", async () => {
     const { scanned, person } = await setUp();
-    // A scanner opens five links within a second, each stored in its own batch: the first three look human when stored.
-    for (let n = 0; n < 5; n++) await storeReaderEvents(t.db, [click(scanned, n, n * 200)]);
+    await ensureJudgeGroup(t.db);
+    // A scanner opens five links within a second.
+    await appendEvents(t.db, [0, 1, 2, 3, 4].map((n) => click(scanned, n, n * 200)));
     // Another edition: one click, then the honeypot five minutes later.
-    await storeReaderEvents(t.db, [{ ...click(scanned, 5, 0), edition_id: 'ed-2' }]);
-    await storeReaderEvents(t.db, [{ ...click(scanned, 9, 5 * 60_000, 'honeypot'), edition_id: 'ed-2' }]);
+    await appendEvents(t.db, [{ ...click(scanned, 5, 0), edition_id: 'ed-2' }, { ...click(scanned, 9, 5 * 60_000, 'honeypot'), edition_id: 'ed-2' }]);
     // A person clicks one link at the same moment.
-    await storeReaderEvents(t.db, [click(person, 1, 0)]);
-    const stored = (await t.db.redis.xrange(t.db.keys.events, '-', '+')).map(([, fields]) => JSON.parse(fields[1]!) as ReaderEvent);
-    expect(stored.filter((e) => e.subscriber_id === scanned && !e.suspected_bot)).toHaveLength(4);
+    await appendEvents(t.db, [click(person, 1, 0)]);
 
     const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one', now: () => at + 5 * 60_000 + CLICK_SETTLE_MS });
+    // The clicks have settled, but the judge has not looked at them yet: nothing is learned.
+    expect(await learner.runBatch(null)).toMatchObject({ read: 8, applied: 0, unsettled: 8 });
+    const judge = createClickJudge({ db: t.db, log }, { consumer: 'judge-1' });
+    expect(await judge.runBatch(null)).toEqual({ read: 8, clicks: 8 });
+    await judge.close();
+
     expect(await drain(learner)).toEqual({ read: 8, applied: 1 });
     await learner.close();
     expect(await getProfile(t.db, scanned)).toBeNull();

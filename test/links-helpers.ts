@@ -2,14 +2,14 @@
 import { createApp } from '../src/app';
 import { createBufferedRecorder } from '../src/core/event-buffer';
 import type { LinkPayload } from '../src/core/links';
-import { storeReaderEvents } from '../src/store/click-window';
+import { appendEvents } from '../src/store/events';
 import type { Services } from '../src/runtime/services';
 
 export const browserAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
 
-/** The edge app as deployed: buffered recorder storing through the bot window into the stream. */
+/** The edge app as deployed: the buffered recorder appending to the events stream. */
 export function linksApp(t: Services) {
-  const recorder = createBufferedRecorder({ store: (events) => storeReaderEvents(t.db, events), log: t.log });
+  const recorder = createBufferedRecorder({ store: (events) => appendEvents(t.db, events), log: t.log });
   const app = createApp({ config: t.config, db: t.db, signer: t.signer, recorder, log: t.log, now: t.now });
   return { app, recorder };
 }

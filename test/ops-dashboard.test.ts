@@ -7,6 +7,7 @@ import { appendEvents } from '../src/store/events';
 import { claimDeliveries, finishDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import { listOutbox } from '../src/store/outbox';
 import { openQueues, type Queues } from '../workers/queues';
+import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import type { ReaderEventInput } from '../src/contracts';
 import { readerEventSchema } from '../src/contracts';
 import { seedArticles } from './fixtures/articles';
@@ -45,7 +46,14 @@ describe('the operator dashboard', () => {
       { subscriberId: ids[2]!, status: 'sent', messageId: 'm2' },
       { subscriberId: ids[3]!, status: 'failed', reason: 'Invalid `to` field' },
     ], t.now());
+    await ensureJudgeGroup(t.db);
     await appendEvents(t.db, [click(ids[0]!, 'art-1'), click(ids[0]!, 'art-1'), click(ids[1]!, 'art-2'), click(ids[2]!, 'art-1', true)].map((e) => readerEventSchema.parse(e)));
+    // A scanner at the third reader's gateway opens four more stories in the same second: a burst, which
+    // no single entry shows but the click judge marks.
+    await appendEvents(t.db, ['art-3', 'art-4', 'art-5', 'art-6'].map((a) => readerEventSchema.parse(click(ids[2]!, a))));
+    const judge = createClickJudge({ db: t.db, log: t.log }, { consumer: 'judge-test' });
+    await judge.runBatch(null);
+    await judge.close();
 
     const anonymous = await app.request('/ops');
     expect(anonymous.status).toBe(303);
@@ -57,8 +65,8 @@ describe('the operator dashboard', () => {
     const cookie = await signIn(app, t.config.OPERATOR_TOKEN);
     const page = await (await app.request('/ops', { headers: { cookie } })).text();
     const row = page.slice(page.indexOf('morning-2026-11-23'));
-    // sent 3, failed 1, bounced 0, human clicks 3, unique clickers 2, click-through 2/3, automated 1
-    expect(row).toMatch(/<td>done<\/td><td>3<\/td><td>1<\/td><td>0<\/td><td>3<\/td><td>2<\/td><td>66\.7%<\/td><td class="muted">1<\/td><td>art-1 \(2\) · art-2 \(1\)<\/td>/);
+    // sent 3, failed 1, bounced 0, human clicks 3, unique clickers 2, click-through 2/3, automated 1 + the burst's 4
+    expect(row).toMatch(/<td>done<\/td><td>3<\/td><td>1<\/td><td>0<\/td><td>3<\/td><td>2<\/td><td>66\.7%<\/td><td class="muted">5<\/td><td>art-1 \(2\) · art-2 \(1\)<\/td>/);
     const detail = await (await app.request('/ops/editions/morning-2026-11-23', { headers: { cookie } })).text();
     expect(detail).toContain('Invalid `to` field');
   });

@@ -6,6 +6,7 @@ import type { Logger } from '../src/core/logger';
 import type { Db } from '../src/store/keys';
 import { ingestProcessor } from './ingest';
 import { createLearner, type Learner } from './learn-events';
+import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-clicks';
 import { interestSettingsFrom } from '../src/core/interest-settings';
 import { syncPollSchedules } from './poll-schedules';
 import { createMailTransport, type MailTransport } from './mail-transport';
@@ -35,6 +36,7 @@ export interface RunningWorkers {
   queues: Queues;
   workers: Worker[];
   learner: Learner;
+  judge: ClickJudge;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     }),
     sendWorker,
   ];
+  // The judge's group exists before the learner starts, so the learner waits for it to pass each click.
+  await ensureJudgeGroup(deps.db);
+  const judge = createClickJudge({ db: deps.db, log: deps.log });
+  judge.start();
   const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
   learner.start();
   await syncPollSchedules(deps, queues);
@@ -100,10 +106,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     queues,
     workers,
     learner,
+    judge,
     async close() {
       await reconciler.close();
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
-      await Promise.all([...workers.map((w) => w.close()), learner.close()]);
+      await Promise.all([...workers.map((w) => w.close()), learner.close(), judge.close()]);
       await queues.close();
       await magicLink.close();
     },

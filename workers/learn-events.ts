@@ -11,6 +11,8 @@ import type { Logger } from '../src/core/logger';
 import { defaultBotRules } from '../src/core/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
 import { automatedReasons } from '../src/store/click-window';
+import { judgedUpTo } from './judge-clicks';
+import { createGroupReader, ensureGroup } from './stream-group';
 import { addGlobalIncrements } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
 import { CANDIDATE_POOL } from './select-articles';
@@ -57,15 +59,9 @@ export interface BatchResult {
   settlesInMs: number | null;
 }
 
-type Entry = [id: string, fields: string[]];
-
 /** Create the consumer group if it is missing, starting from the beginning of the stream. */
-export async function ensureLearnGroup(db: Db): Promise<void> {
-  try {
-    await db.redis.xgroup('CREATE', db.keys.events, LEARN_GROUP, '0', 'MKSTREAM');
-  } catch (error) {
-    if (!(error instanceof Error && error.message.includes('BUSYGROUP'))) throw error;
-  }
+export function ensureLearnGroup(db: Db): Promise<void> {
+  return ensureGroup(db.redis, db.keys.events, LEARN_GROUP);
 }
 
 /** One learner: `runBatch` handles what is available; `start` loops until `close`. */
@@ -78,42 +74,19 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   const redis: Redis = deps.db.redis.duplicate();
   const db: Db = { redis, keys: deps.db.keys };
   let corpus: { value: Corpus; at: number } | null = null;
-  let ownPendingDone = false;
   let stopping = false;
-  let blocking = false;
   let loop: Promise<void> | null = null;
+  const reader = createGroupReader({ redis, stream: db.keys.events, group: LEARN_GROUP, consumer, batch: BATCH, claimIdleMs });
 
   async function currentCorpus(): Promise<Corpus> {
     if (!corpus || Date.now() - corpus.at > CORPUS_TTL_MS) corpus = { value: buildCorpus(await recentArticles(db, CANDIDATE_POOL)), at: Date.now() };
     return corpus.value;
   }
 
-  async function readEntries(blockMs: number | null): Promise<Entry[]> {
-    // First what this consumer read before a restart and never acknowledged, then others' abandoned entries, then new ones.
-    while (!ownPendingDone) {
-      const own = (await redis.xreadgroup('GROUP', LEARN_GROUP, consumer, 'COUNT', BATCH, 'STREAMS', db.keys.events, '0')) as Array<[string, Entry[]]> | null;
-      const all = own?.[0]?.[1] ?? [];
-      // Entries trimmed from the stream while pending come back without fields: nothing to learn, let them go.
-      const gone = all.filter(([, fields]) => fields === null).map(([id]) => id);
-      if (gone.length > 0) await redis.xack(db.keys.events, LEARN_GROUP, ...gone);
-      const entries = all.filter(([, fields]) => fields !== null);
-      if (entries.length > 0) return entries;
-      if (gone.length === 0) ownPendingDone = true;
-    }
-    const claimed = (await redis.xautoclaim(db.keys.events, LEARN_GROUP, consumer, claimIdleMs, '0', 'COUNT', BATCH)) as [string, Entry[], string[]?];
-    const abandoned = (claimed[1] ?? []).filter((e) => e && e[1]);
-    if (abandoned.length > 0) return abandoned;
-    const args: Array<string | number> = ['GROUP', LEARN_GROUP, consumer, 'COUNT', BATCH];
-    if (blockMs !== null) args.push('BLOCK', blockMs);
-    args.push('STREAMS', db.keys.events, '>');
-    blocking = blockMs !== null;
-    const fresh = (await (redis.xreadgroup as (...a: Array<string | number>) => Promise<unknown>)(...args).finally(() => (blocking = false))) as Array<[string, Entry[]]> | null;
-    return fresh?.[0]?.[1] ?? [];
-  }
-
   /** Handle one batch of entries, in order, up to the first click too recent to judge; resolves with what happened. */
   async function runBatch(blockMs: number | null = null): Promise<BatchResult> {
-    const entries = await readEntries(blockMs);
+    const entries = await reader.read(blockMs);
+    const judged = entries.length > 0 ? await judgedUpTo(db) : () => true;
     const result: BatchResult = { read: entries.length, applied: 0, skipped: {}, unsettled: 0, settlesInMs: null };
     const articles = new Map<string, Article | null>();
     const knownReaders = new Map<string, boolean>();
@@ -121,12 +94,14 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     for (let i = 0; i < entries.length; i++) {
       const [entryId, fields] = entries[i]!;
       const event = parseEntry(entryId, fields);
-      const settlesInMs = event && event.type === 'click' ? Date.parse(event.at) + settleMs - now() : 0;
+      let settlesInMs = event && event.type === 'click' ? Date.parse(event.at) + settleMs - now() : 0;
+      // The click judge has not yet looked at the clicks around this one (it lags, or is catching up).
+      if (event?.type === 'click' && !judged(entryId)) settlesInMs = Math.max(settlesInMs, 1000);
       if (settlesInMs > 0) {
         // This entry and the ones after it stay pending; they are read again (own pending first) once it settles.
         result.unsettled = entries.length - i;
         result.settlesInMs = settlesInMs;
-        ownPendingDone = false;
+        reader.rereadOwnPending();
         break;
       }
       const outcome = event ? await handle(entryId, event, articles, knownReaders) : { kind: 'invalid_event' };
@@ -221,7 +196,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
             if (result.settlesInMs !== null && result.applied === 0 && Object.keys(result.skipped).length === 0) await pause(Math.min(result.settlesInMs, 1000));
           } catch (error) {
             if (stopping) break;
-            ownPendingDone = false; // what the failed batch left unacknowledged is re-read first
+            reader.rereadOwnPending(); // what the failed batch left unacknowledged is re-read first
             deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'learner batch failed; retrying in a second');
             await new Promise((resolve) => setTimeout(resolve, 1000));
           }
@@ -232,7 +207,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     async close(): Promise<void> {
       stopping = true;
       // A batch being applied finishes; a read blocked waiting for new events is cut short (nothing was read).
-      if (blocking) redis.disconnect();
+      if (reader.isBlocking()) redis.disconnect();
       await loop?.catch(() => {});
       if (redis.status === 'ready') await redis.quit();
       else redis.disconnect();

@@ -63,6 +63,8 @@ export interface RequestSignals {
   method: string;
   userAgent: string | null;
   secondsSinceSend: number | null;
+  /** The link was the hidden honeypot: no person can see it, so the click flags itself at once. */
+  honeypot?: boolean;
 }
 
 /** The signals one request carries by itself (decided when the click is answered, with no lookup). */
@@ -76,6 +78,7 @@ export function requestBotReasons(signals: RequestSignals, rules: BotRules = def
     if (scanner) reasons.push(botReasons.scanner(scanner));
   }
   if (signals.secondsSinceSend !== null && signals.secondsSinceSend < rules.minSecondsAfterSend) reasons.push(botReasons.tooSoon);
+  if (signals.honeypot) reasons.push(botReasons.honeypot);
   return reasons;
 }
 

@@ -31,7 +31,7 @@ export function decideClick(verified: VerifyResult, request: ClickRequest, now: 
   const link = verified.payload;
   if (!clickKinds.has(link.kind)) return { ok: false, reason: 'not_a_click_link' };
   const since = secondsSinceSend(link, now);
-  const reasons = requestBotReasons({ method: request.method, userAgent: request.userAgent, secondsSinceSend: since }, rules);
+  const reasons = requestBotReasons({ method: request.method, userAgent: request.userAgent, secondsSinceSend: since, honeypot: link.kind === 'honeypot' }, rules);
   return {
     ok: true,
     // Signing stores the URL's own serialisation (percent-encoded, a valid Location header); a link made

@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import type { Config } from '../env';
 import { createBufferedRecorder, type BufferedRecorder } from '../core/event-buffer';
 import type { Logger } from '../core/logger';
-import { storeReaderEvents } from '../store/click-window';
+import { appendEvents } from '../store/events';
 import type { Db } from '../store/keys';
 import { createFileSpill } from './event-spill';
 import { statePaths } from './paths';
 
 export function createNodeRecorder(db: Db, config: Pick<Config, 'STATE_DIR'>, log: Logger): BufferedRecorder {
   return createBufferedRecorder({
-    store: (events) => storeReaderEvents(db, events),
+    store: (events) => appendEvents(db, events),
     // While Redis is away, events wait in STATE_DIR/spill (default .tidings/spill).
     spill: createFileSpill(join(statePaths(config.STATE_DIR).dir, 'spill'), log),
     log,

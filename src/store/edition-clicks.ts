@@ -1,6 +1,8 @@
 // Click figures for the dashboard, read from the events stream newest first, a page at a time, up to a cap.
-import { readerEventSchema } from '../contracts';
+import { readerEventSchema, type ReaderEvent } from '../contracts';
+import { automatedVerdict, type EditionMarks } from '../core/bots';
 import { clickAccumulator, type EditionClicks } from '../core/edition-stats';
+import { editionMarks } from './click-window';
 import type { Db } from './keys';
 
 /** The dashboard reads at most this many recent events; older editions show what falls inside the window. */
@@ -8,16 +10,25 @@ export const DASHBOARD_EVENT_WINDOW = 100_000;
 const PAGE = 2000;
 
 export async function editionClicks(db: Db, editionIds: readonly string[], maxEvents = DASHBOARD_EVENT_WINDOW): Promise<Map<string, EditionClicks>> {
-  const acc = clickAccumulator(new Set(editionIds));
+  const wanted = new Set(editionIds);
+  const acc = clickAccumulator(wanted);
+  // Bursts and honeypot hits are marked by the click judge, not in the entries: each reader's marks, read once.
+  const marks = new Map<string, Promise<EditionMarks>>();
+  const judged = async (event: ReaderEvent): Promise<ReaderEvent> => {
+    if (event.type !== 'click' || !wanted.has(event.edition_id)) return event;
+    const pair = `${event.subscriber_id}\n${event.edition_id}`;
+    let found = marks.get(pair);
+    if (!found) marks.set(pair, (found = editionMarks(db, event.subscriber_id, event.edition_id)));
+    const verdict = automatedVerdict(event, await found);
+    return { ...event, suspected_bot: verdict.automated, bot_reasons: verdict.reasons };
+  };
   let end = '+';
   let read = 0;
   while (read < maxEvents) {
     const rows = await db.redis.xrevrange(db.keys.events, end, '-', 'COUNT', PAGE);
     if (rows.length === 0) break;
-    for (const [, fields] of rows) {
-      const parsed = readerEventSchema.safeParse(JSON.parse(fields[1] ?? 'null'));
-      if (parsed.success) acc.add(parsed.data);
-    }
+    const events = rows.map(([, fields]) => readerEventSchema.safeParse(JSON.parse(fields[1] ?? 'null'))).filter((p) => p.success).map((p) => p.data);
+    for (const event of await Promise.all(events.map(judged))) acc.add(event);
     read += rows.length;
     if (rows.length < PAGE) break;
     end = `(${rows[rows.length - 1]![0]}`;

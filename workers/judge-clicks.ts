@@ -1,0 +1,110 @@
+// The click judge: reads the events stream through its own consumer group and passes every click through
+// its edition's window (store/click-window.ts), marking bursts and honeypot hits. It used to run inside the
+// edge's write, once per click; here it runs in batches, off the redirect's path (README, "Tracked links").
+// The learner judges a click only after this group has passed it (judgedUpTo).
+import type { Redis } from 'ioredis';
+import { hostname } from 'node:os';
+import { readerEventSchema, type ReaderEvent } from '../src/contracts';
+import type { Logger } from '../src/core/logger';
+import { judgeClicks } from '../src/store/click-window';
+import type { Db } from '../src/store/keys';
+import { compareStreamIds, createGroupReader, ensureGroup } from './stream-group';
+
+export const JUDGE_GROUP = 'judge';
+const BATCH = 1000;
+
+export interface JudgeOptions {
+  consumer?: string;
+  /** XREADGROUP BLOCK in ms; null reads without blocking (tests, one-shot runs). */
+  blockMs?: number | null;
+  claimIdleMs?: number;
+}
+
+export function ensureJudgeGroup(db: Db): Promise<void> {
+  return ensureGroup(db.redis, db.keys.events, JUDGE_GROUP);
+}
+
+/** One judge: `runBatch` judges what is available; `start` loops until `close`. */
+export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOptions = {}) {
+  // XREADGROUP BLOCK holds a connection: the judge has its own.
+  const redis: Redis = deps.db.redis.duplicate();
+  const db: Db = { redis, keys: deps.db.keys };
+  const reader = createGroupReader({ redis, stream: db.keys.events, group: JUDGE_GROUP, consumer: options.consumer ?? `judge-${hostname()}`, batch: BATCH, claimIdleMs: options.claimIdleMs ?? 60_000 });
+  let stopping = false;
+  let loop: Promise<void> | null = null;
+
+  /** Judge one batch; entries are acknowledged only after their clicks are in the window. */
+  async function runBatch(blockMs: number | null = null): Promise<{ read: number; clicks: number }> {
+    const entries = await reader.read(blockMs);
+    if (entries.length === 0) return { read: 0, clicks: 0 };
+    const events: ReaderEvent[] = [];
+    for (const [, fields] of entries) {
+      // Entries that break the event contract are the learner's to report; here they are simply not clicks.
+      const parsed = readerEventSchema.safeParse(safeJson(fields[fields.indexOf('event') + 1]));
+      if (parsed.success) events.push(parsed.data);
+    }
+    const clicks = await judgeClicks(db, events);
+    await redis.xack(db.keys.events, JUDGE_GROUP, ...entries.map(([id]) => id));
+    return { read: entries.length, clicks };
+  }
+
+  return {
+    runBatch,
+    start(): void {
+      if (loop) return;
+      loop = (async () => {
+        await ensureJudgeGroup(db);
+        while (!stopping) {
+          try {
+            await runBatch(options.blockMs === undefined ? 2000 : options.blockMs);
+          } catch (error) {
+            if (stopping) break;
+            reader.rereadOwnPending();
+            deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'click judge batch failed; retrying in a second');
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+          }
+        }
+      })();
+    },
+    async close(): Promise<void> {
+      stopping = true;
+      if (reader.isBlocking()) redis.disconnect();
+      await loop?.catch(() => {});
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
+    },
+  };
+}
+
+export type ClickJudge = ReturnType<typeof createClickJudge>;
+
+/**
+ * Which stream entries has the judge finished with? Those up to its last delivered entry, except any it
+ * still holds pending. Without a judge group (a learner run on its own) nothing is held back.
+ */
+export async function judgedUpTo(db: Db): Promise<(entryId: string) => boolean> {
+  const groups = (await db.redis.xinfo('GROUPS', db.keys.events)) as Array<Array<string | number>>;
+  const info = groups.map((fields) => Object.fromEntries(pairs(fields))).find((g) => g.name === JUDGE_GROUP);
+  if (!info) return () => true;
+  const lastDelivered = String(info['last-delivered-id']);
+  let oldestPending: string | null = null;
+  if (Number(info.pending) > 0) {
+    const summary = (await db.redis.xpending(db.keys.events, JUDGE_GROUP)) as [number, string | null, string | null, unknown];
+    oldestPending = summary[1];
+  }
+  return (entryId) => compareStreamIds(entryId, lastDelivered) <= 0 && (oldestPending === null || compareStreamIds(entryId, oldestPending) < 0);
+}
+
+function pairs(fields: Array<string | number>): Array<[string, string | number]> {
+  const out: Array<[string, string | number]> = [];
+  for (let i = 0; i + 1 < fields.length; i += 2) out.push([String(fields[i]), fields[i + 1]!]);
+  return out;
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    return null;
+  }
+}

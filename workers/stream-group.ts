@@ -1,0 +1,69 @@
+// Reading the reader-event stream through a consumer group, as the learner and the click judge do:
+// first what this consumer read before a restart and never acknowledged, then entries a crashed consumer
+// left pending (claimed after they idle long enough), then new ones.
+import type { Redis } from 'ioredis';
+
+export type StreamEntry = [id: string, fields: string[]];
+
+export interface GroupReaderOptions {
+  redis: Redis;
+  stream: string;
+  group: string;
+  consumer: string;
+  batch: number;
+  /** An entry pending this long on another consumer is taken to be abandoned by a crashed process. */
+  claimIdleMs: number;
+}
+
+/** Create the consumer group if it is missing, starting from the beginning of the stream. */
+export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+  try {
+    await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+  } catch (error) {
+    if (!(error instanceof Error && error.message.includes('BUSYGROUP'))) throw error;
+  }
+}
+
+export function createGroupReader(o: GroupReaderOptions) {
+  let ownPendingDone = false;
+  let blocking = false;
+
+  async function read(blockMs: number | null): Promise<StreamEntry[]> {
+    while (!ownPendingDone) {
+      const own = (await o.redis.xreadgroup('GROUP', o.group, o.consumer, 'COUNT', o.batch, 'STREAMS', o.stream, '0')) as Array<[string, StreamEntry[]]> | null;
+      const all = own?.[0]?.[1] ?? [];
+      // Entries trimmed from the stream while pending come back without fields: nothing to do, let them go.
+      const gone = all.filter(([, fields]) => fields === null).map(([id]) => id);
+      if (gone.length > 0) await o.redis.xack(o.stream, o.group, ...gone);
+      const entries = all.filter(([, fields]) => fields !== null);
+      if (entries.length > 0) return entries;
+      if (gone.length === 0) ownPendingDone = true;
+    }
+    const claimed = (await o.redis.xautoclaim(o.stream, o.group, o.consumer, o.claimIdleMs, '0', 'COUNT', o.batch)) as [string, StreamEntry[], string[]?];
+    const abandoned = (claimed[1] ?? []).filter((e) => e && e[1]);
+    if (abandoned.length > 0) return abandoned;
+    const args: Array<string | number> = ['GROUP', o.group, o.consumer, 'COUNT', o.batch];
+    if (blockMs !== null) args.push('BLOCK', blockMs);
+    args.push('STREAMS', o.stream, '>');
+    blocking = blockMs !== null;
+    const fresh = (await (o.redis.xreadgroup as (...a: Array<string | number>) => Promise<unknown>)(...args).finally(() => (blocking = false))) as Array<[string, StreamEntry[]]> | null;
+    return fresh?.[0]?.[1] ?? [];
+  }
+
+  return {
+    read,
+    /** Read this consumer's own pending entries again first (after a failed or unfinished batch). */
+    rereadOwnPending(): void {
+      ownPendingDone = false;
+    },
+    /** True while a read is blocked waiting for new entries (a close may cut it short: nothing was read). */
+    isBlocking: () => blocking,
+  };
+}
+
+/** Compare two stream ids ("ms-seq") in stream order. */
+export function compareStreamIds(a: string, b: string): number {
+  const [aMs, aSeq] = a.split('-').map(Number) as [number, number];
+  const [bMs, bSeq] = b.split('-').map(Number) as [number, number];
+  return aMs - bMs || (aSeq ?? 0) - (bSeq ?? 0);
+}
