@@ -8,8 +8,8 @@
 // long; rates are over all runs, latencies the worst run's.
 // Settings: BENCH_SECONDS (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50), BENCH_TOKENS (10000),
 // BENCH_LOAD (wrk or autocannon; default wrk when installed), BENCH_PIN=0 (do not pin wrk to the last core and
-// the servers' main threads to the others), BENCH_PROFILE=1 (writes a --cpu-prof profile of the Tidings
-// server to .tidings/profiles/), REDIS_URL (default local).
+// the servers' main threads to the others), BENCH_PROFILE=1 (writes --cpu-prof profiles of the Tidings
+// server to .tidings/profiles/ and of the floor to .tidings/profiles/floor/), REDIS_URL (default local).
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,7 +121,7 @@ try {
   const servers = [
     await start('baseline', 'scripts/bench/baseline-server.ts'),
     await start('tidings', 'scripts/bench/tidings-server.ts', profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-    await start('floor', 'scripts/bench/floor-server.ts'),
+    await start('floor', 'scripts/bench/floor-server.ts', profile ? ['--cpu-prof', '--cpu-prof-dir', join(profileDir, 'floor')] : []),
   ];
   // Warm every server, then alternate: other work on a shared machine then falls on all of them alike.
   for (const server of servers) await load(server, warmupSeconds, paths);
@@ -138,7 +138,7 @@ try {
   console.log(`tidings edge app:       ${describe(tidingsRuns)}; errors+timeouts ${problems(tidingsRuns)}`);
   console.log(`floor (verify + minimal record): ${describe(floorRuns)}; served ${floorDrain.served}, recorded ${floorDrain.stats.recorded}`);
   console.log(`recorder after drain:   ${JSON.stringify(stats)}`);
-  if (profile) console.log(`CPU profile of the Tidings server written to ${profileDir}`);
+  if (profile) console.log(`CPU profiles of the Tidings server and the floor written to ${profileDir} and ${join(profileDir, 'floor')}`);
   console.log("Note: the load generator, Redis and the servers share this machine's cores (and other work on it); figures vary between runs.");
   const latencies = tidingsRuns.map((r) => r.result);
   console.log(
