@@ -61,6 +61,8 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM),
   INTEREST_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(21),
   INTEREST_MAX_FEATURES: z.coerce.number().int().min(16).max(10_000).default(256),
+  /** Reader events older than this are trimmed from the stream once every consumer group is past them; 0 keeps all. */
+  EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   ARTICLE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 3650).default(168),
   FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   FEED_MAX_BYTES: z.coerce.number().int().min(1024).max(1_000_000_000).default(5_000_000),

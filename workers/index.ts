@@ -7,6 +7,7 @@ import type { Db } from '../src/store/keys';
 import { ingestProcessor } from './ingest';
 import { createLearner, type Learner } from './learn-events';
 import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-clicks';
+import { startEventTrimmer } from './trim-events';
 import { interestSettingsFrom } from '../src/core/interest-settings';
 import { syncPollSchedules } from './poll-schedules';
 import { createMailTransport, type MailTransport } from './mail-transport';
@@ -87,6 +88,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   judge.start();
   const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
   learner.start();
+  const trimmer = startEventTrimmer({ db: deps.db, log: deps.log, now: deps.now, retentionDays: config.EVENTS_RETENTION_DAYS });
   await syncPollSchedules(deps, queues);
   for (const worker of workers) {
     worker.on('failed', (job, error) => deps.log.warn({ queue: worker.name, job: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
@@ -108,6 +110,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     learner,
     judge,
     async close() {
+      trimmer.close();
       await reconciler.close();
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
       await Promise.all([...workers.map((w) => w.close()), learner.close(), judge.close()]);

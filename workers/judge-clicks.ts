@@ -8,7 +8,8 @@ import { readerEventSchema, type ReaderEvent } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import { judgeClicks } from '../src/store/click-window';
 import type { Db } from '../src/store/keys';
-import { compareStreamIds, createGroupReader, ensureGroup } from './stream-group';
+import { groupIsPast, groupPositions } from '../src/store/streams';
+import { createGroupReader, ensureGroup } from './stream-group';
 
 export const JUDGE_GROUP = 'judge';
 const BATCH = 1000;
@@ -83,22 +84,8 @@ export type ClickJudge = ReturnType<typeof createClickJudge>;
  * still holds pending. Without a judge group (a learner run on its own) nothing is held back.
  */
 export async function judgedUpTo(db: Db): Promise<(entryId: string) => boolean> {
-  const groups = (await db.redis.xinfo('GROUPS', db.keys.events)) as Array<Array<string | number>>;
-  const info = groups.map((fields) => Object.fromEntries(pairs(fields))).find((g) => g.name === JUDGE_GROUP);
-  if (!info) return () => true;
-  const lastDelivered = String(info['last-delivered-id']);
-  let oldestPending: string | null = null;
-  if (Number(info.pending) > 0) {
-    const summary = (await db.redis.xpending(db.keys.events, JUDGE_GROUP)) as [number, string | null, string | null, unknown];
-    oldestPending = summary[1];
-  }
-  return (entryId) => compareStreamIds(entryId, lastDelivered) <= 0 && (oldestPending === null || compareStreamIds(entryId, oldestPending) < 0);
-}
-
-function pairs(fields: Array<string | number>): Array<[string, string | number]> {
-  const out: Array<[string, string | number]> = [];
-  for (let i = 0; i + 1 < fields.length; i += 2) out.push([String(fields[i]), fields[i + 1]!]);
-  return out;
+  const judge = (await groupPositions(db.redis, db.keys.events)).find((g) => g.name === JUDGE_GROUP);
+  return judge ? (entryId) => groupIsPast(judge, entryId) : () => true;
 }
 
 function safeJson(text: string | undefined): unknown {

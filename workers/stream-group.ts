@@ -60,10 +60,3 @@ export function createGroupReader(o: GroupReaderOptions) {
     isBlocking: () => blocking,
   };
 }
-
-/** Compare two stream ids ("ms-seq") in stream order. */
-export function compareStreamIds(a: string, b: string): number {
-  const [aMs, aSeq] = a.split('-').map(Number) as [number, number];
-  const [bMs, bSeq] = b.split('-').map(Number) as [number, number];
-  return aMs - bMs || (aSeq ?? 0) - (bSeq ?? 0);
-}

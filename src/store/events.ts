@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { ReaderEvent } from '../contracts';
 import type { Db } from './keys';
+import { compareStreamIds, groupPositions } from './streams';
 
 // One command appends a whole batch, and the batch travels as one argument, one event's JSON a line
 // (JSON never holds a raw newline): measured with npm run bench:redirect, one argument per event cost the
@@ -35,4 +36,20 @@ export async function appendEvents(db: Db, events: readonly ReaderEvent[]): Prom
 export async function recentEvents(db: Db, count = 100): Promise<ReaderEvent[]> {
   const rows = await db.redis.xrevrange(db.keys.events, '+', '-', 'COUNT', count);
   return rows.map(([, fields]) => JSON.parse(fields[1]!) as ReaderEvent);
+}
+
+/**
+ * Trim the stream of entries older than `olderThanMs`, never past what any consumer group still needs
+ * (its pending entries and what it has not read yet). Resolves with how many entries went.
+ * `exact` trims to the entry; otherwise Redis trims whole internal nodes, much cheaper (production).
+ */
+export async function trimEvents(db: Db, olderThanMs: number, now: number, options: { exact?: boolean } = {}): Promise<number> {
+  if ((await db.redis.exists(db.keys.events)) === 0) return 0;
+  let keepFrom = `${Math.max(0, now - olderThanMs)}-0`;
+  const earlier = (id: string) => (compareStreamIds(id, keepFrom) < 0 ? (keepFrom = id) : keepFrom);
+  for (const group of await groupPositions(db.redis, db.keys.events)) {
+    earlier(group.lastDeliveredId);
+    if (group.oldestPendingId) earlier(group.oldestPendingId);
+  }
+  return options.exact ? db.redis.xtrim(db.keys.events, 'MINID', keepFrom) : db.redis.xtrim(db.keys.events, 'MINID', '~', keepFrom);
 }
