@@ -29,6 +29,8 @@ export function ensureJudgeGroup(db: Db): Promise<void> {
 export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOptions = {}) {
   // XREADGROUP BLOCK holds a connection: the judge has its own.
   const redis: Redis = deps.db.redis.duplicate();
+  // A duplicate has none of the original's listeners; a failed batch is logged by the loop, not per retry.
+  redis.on('error', () => {});
   const db: Db = { redis, keys: deps.db.keys };
   const reader = createGroupReader({ redis, stream: db.keys.events, group: JUDGE_GROUP, consumer: options.consumer ?? `judge-${hostname()}`, batch: BATCH, claimIdleMs: options.claimIdleMs ?? 60_000 });
   let stopping = false;

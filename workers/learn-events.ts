@@ -72,6 +72,8 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   const now = options.now ?? Date.now;
   // WATCH belongs to a connection, and XREADGROUP BLOCK holds one: the learner has its own.
   const redis: Redis = deps.db.redis.duplicate();
+  // A duplicate has none of the original's listeners; a failed batch is logged by the loop, not per retry.
+  redis.on('error', () => {});
   const db: Db = { redis, keys: deps.db.keys };
   let corpus: { value: Corpus; at: number } | null = null;
   let stopping = false;
