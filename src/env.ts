@@ -61,6 +61,8 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM),
   INTEREST_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(21),
   INTEREST_MAX_FEATURES: z.coerce.number().int().min(16).max(10_000).default(256),
+  /** Reverse proxies in front of the Node app that append to X-Forwarded-For (0: the socket peer is the client). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Reader events older than this are trimmed from the stream once every consumer group is past them; 0 keeps all. */
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   ARTICLE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 3650).default(168),

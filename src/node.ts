@@ -43,7 +43,7 @@ export async function run(options: RunOptions): Promise<Running> {
     // Node-only operator tools (BullMQ board, metrics, preview, test send) are mounted here, never in createApp.
     opsQueues = openQueues(services.queueConnection, config.QUEUE_PREFIX);
     mountNodeOps(app, deps, opsQueues);
-    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now });
+    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS });
   }
   if (options.workers) {
     workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log, now: services.now });
@@ -71,7 +71,7 @@ export async function run(options: RunOptions): Promise<Running> {
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   config: Pick<Config, 'PORT' | 'HOST'>,
-  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date },
+  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date; trustProxyHops?: number },
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = createServer(withClickFastPath(getRequestListener(fetch), clicks));

@@ -326,6 +326,22 @@ describe('limits and enumeration', () => {
     }
   });
 
+  it('behind a trusted proxy, limits each visitor by the address the proxy saw, not by the proxy', async () => {
+    const limited = await startAuthServer({ AUTH_IP_HOURLY_LIMIT: '2', TRUST_PROXY_HOPS: '1' }, { workers: false });
+    try {
+      const via = (client: string) => ({ 'x-forwarded-for': client });
+      const browser = agent(limited.url);
+      for (const client of ['198.51.100.1', '198.51.100.2']) {
+        expect((await browser.post('/sign-in', { email: address() }, via(client))).status).toBe(303);
+        expect((await browser.post('/sign-in', { email: address() }, via(client))).status).toBe(303);
+      }
+      // The first visitor is at the limit, and a forged entry on the left does not make them someone else.
+      expect((await browser.post('/sign-in', { email: address() }, via('6.6.6.6, 198.51.100.1'))).status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('answers the same for a new and a known address', async () => {
     const known = address();
     const browser = agent(s.url);

@@ -57,6 +57,20 @@ describe('GET /c/:token', () => {
     expect(events.map((e) => e.ip)).toContain('127.0.0.1'); // the Node adapter knows the socket
   });
 
+  it('records the address a trusted proxy saw on the Node fast path, and the peer when none is trusted', async () => {
+    const proxied = await listen(app.fetch, { PORT: 0, HOST: '127.0.0.1' }, { signer: t.signer, recorder, now: t.now, trustProxyHops: 1 });
+    try {
+      const token = await t.signer.sign(linkPayload(t));
+      const headers = { 'user-agent': browserAgent, 'x-forwarded-for': '6.6.6.6, 198.51.100.7' };
+      await (await fetch(`http://127.0.0.1:${(proxied.address() as AddressInfo).port}/c/${token}`, { headers, redirect: 'manual' })).text();
+      await (await fetch(`${base}/c/${token}`, { headers, redirect: 'manual' })).text();
+      await recorder.flush();
+      expect((await recentEvents(t.db)).map((e) => e.ip)).toEqual(['127.0.0.1', '198.51.100.7']);
+    } finally {
+      await new Promise((resolve) => proxied.close(resolve));
+    }
+  });
+
   it('answers 400 with a page and no Location for every single-byte change of a token', async () => {
     const token = await t.signer.sign(linkPayload(t));
     for (let i = 0; i < token.length; i++) {

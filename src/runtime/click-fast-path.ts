@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clickRedirectHeaders, decideClick } from '../core/clicks';
 import type { LinkSigner } from '../core/links';
 import type { EventRecorder } from '../core/recorder';
+import { clientAddress } from '../core/client-address';
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -12,6 +13,8 @@ export interface FastPathDeps {
   signer: LinkSigner;
   recorder: EventRecorder;
   now: () => Date;
+  /** TRUST_PROXY_HOPS: reverse proxies whose X-Forwarded-For entries are believed (default 0). */
+  trustProxyHops?: number;
 }
 
 /**
@@ -27,7 +30,10 @@ export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): N
     const token = url.slice(3, end === -1 ? undefined : end);
     // Tokens are plain base64url and dots; anything encoded or nested is Hono's to judge and explain.
     if (token.includes('/') || token.includes('%')) return fallback(req, res);
-    const request = { token, method, userAgent: userAgentOf(req.rawHeaders), ip: req.socket.remoteAddress ?? null };
+    const hops = deps.trustProxyHops ?? 0;
+    const peer = req.socket.remoteAddress ?? null;
+    const ip = hops === 0 ? peer : clientAddress(peer, headerOf(req.rawHeaders, 'x-forwarded-for'), hops);
+    const request = { token, method, userAgent: headerOf(req.rawHeaders, 'user-agent'), ip };
     const outcome = decideClick(deps.signer.verifySync(token), request, deps.now());
     // A refused token gets Hono's page (it verifies again; refusals are rare and not worth a second page).
     if (!outcome.ok) return fallback(req, res);
@@ -37,11 +43,11 @@ export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): N
   };
 }
 
-/** The User-Agent from the raw header list: reading req.headers would build the whole header object. */
-function userAgentOf(raw: string[]): string | null {
+/** One header (lower-case name) from the raw header list: reading req.headers would build the whole header object. */
+function headerOf(raw: string[], lowerName: string): string | null {
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length === 10 && name.toLowerCase() === 'user-agent') return raw[i + 1] ?? null;
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return raw[i + 1] ?? null;
   }
   return null;
 }

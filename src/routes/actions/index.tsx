@@ -29,7 +29,7 @@ export function actionRoutes(deps: AppDeps) {
 
   // A person pressed the button (a POST), so the event carries no bot flags.
   const record = (c: Context, link: ActionLink, type: ReaderEventType) =>
-    deps.recorder.record(linkEvent(type, link, { method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c) }, deps.now(), []));
+    deps.recorder.record(linkEvent(type, link, { method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, deps.config) }, deps.now(), []));
 
   const badLink = (c: Context) => {
     c.header('Cache-Control', 'no-store');

@@ -23,16 +23,6 @@ export function signInProvider(deps: AppDeps): SignInProvider {
   return deps.config.AUTH_PROVIDER === 'supabase' ? supabaseProvider(deps.config, deps.db, deps.now) : builtinProvider(deps);
 }
 
-/**
- * The visitor's address for per-IP limits: the socket's peer on Node (headers there can be forged),
- * Cloudflare's CF-Connecting-IP on Workers. Null when neither is known (in-process tests).
- */
-export function clientIp(c: Context): string | null {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  if (incoming) return incoming.socket?.remoteAddress ?? null;
-  return c.req.header('cf-connecting-ip') ?? null;
-}
-
 export function secureCookies(deps: AppDeps): boolean {
   return deps.config.NODE_ENV === 'production' || deps.config.PUBLIC_BASE_URL.startsWith('https:');
 }

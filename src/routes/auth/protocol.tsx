@@ -12,7 +12,8 @@ import type { AppDeps } from '../../deps';
 import type { OtpRecord } from '../../store/auth';
 import { MessagePage } from '../layout';
 import { builtinProvider } from '../../core/auth/provider';
-import { apiError, clientIp, csrfGuard, makeTicket, readForm, startSiteSession, verifierCookie } from './http';
+import { apiError, csrfGuard, makeTicket, readForm, startSiteSession, verifierCookie } from './http';
+import { clientIp } from '../client-ip';
 import { ConfirmButtonPage, FailurePage } from './pages';
 
 const EXPIRED_DESCRIPTION = 'Email link is invalid or has expired';
@@ -41,7 +42,7 @@ export function protocolRoutes(deps: AppDeps) {
   app.post('/auth/v1/otp', async (c) => {
     const body = await parseJson(c, otpRequestSchema);
     if (!body.ok) return apiError(c, body.error);
-    const sent = await gotrue.requestLink(deps, body.value, { redirectTo: c.req.query('redirect_to') ?? null, ip: clientIp(c) });
+    const sent = await gotrue.requestLink(deps, body.value, { redirectTo: c.req.query('redirect_to') ?? null, ip: clientIp(c, deps.config) });
     return sent.ok ? c.json({}) : apiError(c, sent.error);
   });
 

@@ -5,7 +5,8 @@ import { maskEmail } from '../../core/auth/mask';
 import { PKCE_PATTERN, pkceVerifier, s256Challenge } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
-import { clientIp, csrfGuard, currentSiteSession, endSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, setVerifierCookie, signInProvider, verifierCookie } from './http';
+import { csrfGuard, currentSiteSession, endSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, setVerifierCookie, signInProvider, verifierCookie } from './http';
+import { clientIp } from '../client-ip';
 import { AccountPage, CheckEmailPage, RateLimitedPage, SignInPage } from './pages';
 
 const emailField = z.string().trim().toLowerCase().pipe(z.email());
@@ -61,7 +62,7 @@ export function signInRoutes(deps: AppDeps) {
     const existing = verifierCookie(c);
     const verifier = existing && PKCE_PATTERN.test(existing) ? existing : pkceVerifier();
     const redirectTo = `${deps.config.PUBLIC_BASE_URL}/auth/confirm?${new URLSearchParams({ next })}`;
-    const sent = await provider.sendLink({ email, redirectTo, codeChallenge: await s256Challenge(verifier), ip: clientIp(c) });
+    const sent = await provider.sendLink({ email, redirectTo, codeChallenge: await s256Challenge(verifier), ip: clientIp(c, deps.config) });
     const ticket = await makeTicket(deps, { email, next, sent_at: deps.now().getTime() });
     if (!sent.ok) {
       if (sent.error.status === 429) {

@@ -10,7 +10,7 @@ export function clickRoutes(deps: AppDeps) {
   return new Hono().get('/c/:token', async (c) => {
     const outcome = await resolveClick(
       deps.signer,
-      { token: c.req.param('token'), method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c) },
+      { token: c.req.param('token'), method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, deps.config) },
       deps.now(),
     );
     if (!outcome.ok) {
