@@ -12,29 +12,24 @@ const WINDOW_TTL_SECONDS = 24 * 3600;
 /** Marks are kept long enough for anyone to ask about any click still in the stream's recent past. */
 const MARKS_TTL_SECONDS = 30 * 24 * 3600;
 
-// One call judges a batch. ARGV[1..3]: burstMs, burstLinks, TTLs; then per click (group g, keys 3g-2..3g)
-// "g \t ms \t honeypot(0|1) \t link id". For each click, in order: note the link's latest click time; when
-// `burstLinks` distinct links were clicked within burstMs up to it, mark a burst; mark a honeypot hit.
-// Marking is idempotent (the same click judged twice after a crash adds nothing new). Each step is O(log n).
+// One call judges one reader's clicks of one edition (KEYS: window, bursts, honeypots, which share the
+// {subscriber:edition} hash tag, so it is safe on Redis Cluster whatever the prefix). ARGV[1..4]: burstMs,
+// burstLinks, TTLs; then per click "ms \t honeypot(0|1) \t link id". For each click, in order: note the link's
+// latest click time; when `burstLinks` distinct links were clicked within burstMs up to it, mark a burst;
+// mark a honeypot hit. Marking is idempotent (a click judged twice after a crash adds nothing new).
 const judgeClicksScript = `
 local burstMs, burstLinks = tonumber(ARGV[1]), tonumber(ARGV[2])
-local touched = {}
 for i = 5, #ARGV do
-  local gText, atText, honeypot, link = string.match(ARGV[i], '^(%d+)\\t(%d+)\\t([01])\\t(.*)$')
-  local g = tonumber(gText)
-  local window, bursts, honeypots = KEYS[3 * g - 2], KEYS[3 * g - 1], KEYS[3 * g]
+  local atText, honeypot, link = string.match(ARGV[i], '^(%d+)\\t([01])\\t(.*)$')
   local at = tonumber(atText)
   -- GT keeps each link's latest click even when clicks are judged out of order (a replayed spill).
-  redis.call('ZADD', window, 'GT', at, link)
-  if redis.call('ZCOUNT', window, at - burstMs, at) >= burstLinks then redis.call('ZADD', bursts, at, atText) end
-  if honeypot == '1' then redis.call('ZADD', honeypots, at, atText) end
-  touched[g] = true
+  redis.call('ZADD', KEYS[1], 'GT', at, link)
+  if redis.call('ZCOUNT', KEYS[1], at - burstMs, at) >= burstLinks then redis.call('ZADD', KEYS[2], at, atText) end
+  if honeypot == '1' then redis.call('ZADD', KEYS[3], at, atText) end
 end
-for g in pairs(touched) do
-  redis.call('EXPIRE', KEYS[3 * g - 2], ARGV[3])
-  redis.call('EXPIRE', KEYS[3 * g - 1], ARGV[4])
-  redis.call('EXPIRE', KEYS[3 * g], ARGV[4])
-end
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
 return #ARGV - 4
 `;
 
@@ -52,25 +47,27 @@ function withScript(redis: Redis): WithScript {
 
 /**
  * Pass clicks through their edition's window, marking bursts and honeypot hits; other events are ignored.
- * Keys of one call must share a Redis Cluster slot: on a cluster, give REDIS_PREFIX a hash tag.
+ * One call per (subscriber, edition), all sent at once (ioredis pipelines them). Resolves with the clicks judged.
  */
 export async function judgeClicks(db: Db, events: readonly ReaderEvent[], rules: BotRules = defaultBotRules): Promise<number> {
-  const keys: string[] = [];
-  const groups = new Map<string, number>();
-  const args: (string | number)[] = [rules.burstSeconds * 1000, rules.burstLinks, WINDOW_TTL_SECONDS, MARKS_TTL_SECONDS];
+  const byPair = new Map<string, ReaderEvent[]>();
   for (const event of events) {
     if (event.type !== 'click') continue;
     const pair = `${event.subscriber_id}\n${event.edition_id}`;
-    let group = groups.get(pair);
-    if (group === undefined) {
-      group = groups.size + 1;
-      groups.set(pair, group);
-      keys.push(db.keys.clickWindow(event.subscriber_id, event.edition_id), db.keys.botBursts(event.subscriber_id, event.edition_id), db.keys.botHoneypots(event.subscriber_id, event.edition_id));
-    }
-    args.push(`${group}\t${Date.parse(event.at)}\t${event.kind === 'honeypot' ? 1 : 0}\t${linkId(event)}`);
+    const clicks = byPair.get(pair);
+    if (clicks) clicks.push(event);
+    else byPair.set(pair, [event]);
   }
-  if (keys.length === 0) return 0;
-  return withScript(db.redis).tidingsJudgeClicks(keys.length, ...keys, ...args);
+  const redis = withScript(db.redis);
+  const settings = [rules.burstSeconds * 1000, rules.burstLinks, WINDOW_TTL_SECONDS, MARKS_TTL_SECONDS];
+  const judged = await Promise.all(
+    [...byPair.values()].map((clicks) => {
+      const { subscriber_id: subscriber, edition_id: edition } = clicks[0]!;
+      const keys = [db.keys.clickWindow(subscriber, edition), db.keys.botBursts(subscriber, edition), db.keys.botHoneypots(subscriber, edition)];
+      return redis.tidingsJudgeClicks(3, ...keys, ...settings, ...clicks.map((e) => `${Date.parse(e.at)}\t${e.kind === 'honeypot' ? 1 : 0}\t${linkId(e)}`));
+    }),
+  );
+  return judged.reduce((sum, n) => sum + n, 0);
 }
 
 /**
