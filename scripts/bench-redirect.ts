@@ -3,7 +3,8 @@
 // A third server, the floor (scripts/bench/floor-server.ts), verifies tokens the same way but records only
 // a minimal entry: it shows how far the machine itself lets any recording redirect get.
 // Prints one JSON line last:
-//   {"baseline_rps","tidings_rps","ratio","p50_ms","p99_ms","served","recorded","floor_rps","floor_ratio"}.
+//   {"baseline_rps","tidings_rps","ratio","p50_ms","p99_ms","served","recorded","floor_rps","floor_ratio","judge_clicks_per_s"}
+// (the last: the workers' click judge, run over everything recorded once the load is over).
 // The servers run side by side and are loaded in turn, BENCH_ROUNDS times (default 2), each run BENCH_SECONDS
 // long; rates are over all runs, latencies the worst run's.
 // Settings: BENCH_SECONDS (default 10), BENCH_ROUNDS (2), BENCH_CONNECTIONS (50), BENCH_TOKENS (10000),
@@ -21,6 +22,7 @@ import { LinkSigner } from '../src/core/links';
 import { createKeys } from '../src/store/keys';
 import { projectRoot, statePaths } from '../src/runtime/paths';
 import { chooseLoadGenerator, type LoadResult } from './bench/load';
+import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -110,6 +112,20 @@ async function deleteKeys(redis: Redis): Promise<void> {
   } while (cursor !== '0');
 }
 
+/** The bursts and honeypot window, off the redirect's path: run the workers' click judge over everything recorded. */
+async function judgeAll(): Promise<{ clicks: number; seconds: number }> {
+  const db = { redis, keys: createKeys(prefix) };
+  const quiet = { debug() {}, info() {}, warn() {}, error() {} };
+  await ensureJudgeGroup(db);
+  const judge = createClickJudge({ db, log: quiet }, { consumer: 'bench' });
+  const started = performance.now();
+  let clicks = 0;
+  for (let batch = await judge.runBatch(null); batch.read > 0; batch = await judge.runBatch(null)) clicks += batch.clicks;
+  const seconds = (performance.now() - started) / 1000;
+  await judge.close();
+  return { clicks, seconds };
+}
+
 const redis = new Redis(redisUrl);
 try {
   const paths = await makePaths();
@@ -133,11 +149,13 @@ try {
   const floorDrain = await ask<{ stats: { recorded: number }; served: number }>(floor.child, 'drain');
   await Promise.all([stop(tidings.child), stop(floor.child)]);
   const recorded = await redis.xlen(createKeys(prefix).events);
+  const judge = await judgeAll();
   const [baselineRuns, tidingsRuns, floorRuns] = [runs.get('baseline')!, runs.get('tidings')!, runs.get('floor')!];
   console.log(`baseline node:http 302: ${describe(baselineRuns)}`);
   console.log(`tidings edge app:       ${describe(tidingsRuns)}; errors+timeouts ${problems(tidingsRuns)}`);
   console.log(`floor (verify + minimal record): ${describe(floorRuns)}; served ${floorDrain.served}, recorded ${floorDrain.stats.recorded}`);
   console.log(`recorder after drain:   ${JSON.stringify(stats)}`);
+  console.log(`click judge (a worker's job, after the run): ${judge.clicks} clicks in ${judge.seconds.toFixed(1)} s = ${Math.round(judge.clicks / judge.seconds)} clicks/s`);
   if (profile) console.log(`CPU profiles of the Tidings server and the floor written to ${profileDir} and ${join(profileDir, 'floor')}`);
   console.log("Note: the load generator, Redis and the servers share this machine's cores (and other work on it); figures vary between runs.");
   const latencies = tidingsRuns.map((r) => r.result);
@@ -153,6 +171,7 @@ try {
       recorded,
       floor_rps: Math.round(rps(floorRuns)),
       floor_ratio: Math.round((rps(floorRuns) / rps(baselineRuns)) * 1000) / 1000,
+      judge_clicks_per_s: Math.round(judge.clicks / judge.seconds),
     }),
   );
 } finally {
