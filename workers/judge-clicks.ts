@@ -2,14 +2,13 @@
 // its edition's window (store/click-window.ts), marking bursts and honeypot hits. It used to run inside the
 // edge's write, once per click; here it runs in batches, off the redirect's path (README, "Tracked links").
 // The learner judges a click only after this group has passed it (judgedUpTo).
-import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { readerEventSchema, type ReaderEvent } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import { judgeClicks } from '../src/store/click-window';
 import type { Db } from '../src/store/keys';
 import { groupIsPast, groupPositions } from '../src/store/streams';
-import { createGroupReader, ensureGroup } from './stream-group';
+import { consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
 
 export const JUDGE_GROUP = 'judge';
 const BATCH = 1000;
@@ -27,14 +26,9 @@ export function ensureJudgeGroup(db: Db): Promise<void> {
 
 /** One judge: `runBatch` judges what is available; `start` loops until `close`. */
 export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOptions = {}) {
-  // XREADGROUP BLOCK holds a connection: the judge has its own.
-  const redis: Redis = deps.db.redis.duplicate();
-  // A duplicate has none of the original's listeners; a failed batch is logged by the loop, not per retry.
-  redis.on('error', () => {});
+  const redis = consumerConnection(deps.db.redis);
   const db: Db = { redis, keys: deps.db.keys };
   const reader = createGroupReader({ redis, stream: db.keys.events, group: JUDGE_GROUP, consumer: options.consumer ?? `judge-${hostname()}`, batch: BATCH, claimIdleMs: options.claimIdleMs ?? 60_000 });
-  let stopping = false;
-  let loop: Promise<void> | null = null;
 
   /** Judge one batch; entries are acknowledged only after their clicks are in the window. */
   async function runBatch(blockMs: number | null = null): Promise<{ read: number; clicks: number }> {
@@ -51,32 +45,19 @@ export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOp
     return { read: entries.length, clicks };
   }
 
-  return {
-    runBatch,
-    start(): void {
-      if (loop) return;
-      loop = (async () => {
-        await ensureJudgeGroup(db);
-        while (!stopping) {
-          try {
-            await runBatch(options.blockMs === undefined ? 2000 : options.blockMs);
-          } catch (error) {
-            if (stopping) break;
-            reader.rereadOwnPending();
-            deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'click judge batch failed; retrying in a second');
-            await new Promise((resolve) => setTimeout(resolve, 1000));
-          }
-        }
-      })();
+  const blockMs = options.blockMs === undefined ? 2000 : options.blockMs;
+  const loop = groupLoop({
+    redis,
+    reader,
+    ensure: () => ensureJudgeGroup(db),
+    batch: async () => {
+      await runBatch(blockMs);
+      return 0;
     },
-    async close(): Promise<void> {
-      stopping = true;
-      if (reader.isBlocking()) redis.disconnect();
-      await loop?.catch(() => {});
-      if (redis.status === 'ready') await redis.quit();
-      else redis.disconnect();
-    },
-  };
+    log: deps.log,
+    name: 'click judge',
+  });
+  return { runBatch, start: loop.start, close: loop.close };
 }
 
 export type ClickJudge = ReturnType<typeof createClickJudge>;

@@ -1,7 +1,6 @@
 // The learn worker: reads the reader-event stream through a consumer group and teaches each
 // reader's profile, once per event even across restarts (the profile write and the XACK commit
 // together; entries a crashed consumer left pending are claimed after a while).
-import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { readerEventSchema, type Article, type ReaderEvent } from '../src/contracts';
 import { buildCorpus, type Corpus } from '../src/core/article-features';
@@ -12,7 +11,7 @@ import { defaultBotRules } from '../src/core/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
 import { automatedReasons } from '../src/store/click-window';
 import { judgedUpTo } from './judge-clicks';
-import { createGroupReader, ensureGroup } from './stream-group';
+import { consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
 import { addGlobalIncrements } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
 import { CANDIDATE_POOL } from './select-articles';
@@ -70,14 +69,9 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   const claimIdleMs = options.claimIdleMs ?? DEFAULT_CLAIM_IDLE_MS;
   const settleMs = options.settleMs ?? CLICK_SETTLE_MS;
   const now = options.now ?? Date.now;
-  // WATCH belongs to a connection, and XREADGROUP BLOCK holds one: the learner has its own.
-  const redis: Redis = deps.db.redis.duplicate();
-  // A duplicate has none of the original's listeners; a failed batch is logged by the loop, not per retry.
-  redis.on('error', () => {});
+  const redis = consumerConnection(deps.db.redis);
   const db: Db = { redis, keys: deps.db.keys };
   let corpus: { value: Corpus; at: number } | null = null;
-  let stopping = false;
-  let loop: Promise<void> | null = null;
   const reader = createGroupReader({ redis, stream: db.keys.events, group: LEARN_GROUP, consumer, batch: BATCH, claimIdleMs });
 
   async function currentCorpus(): Promise<Corpus> {
@@ -179,41 +173,27 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);
   }
 
-  function pause(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-  }
+  const blockMs = options.blockMs === undefined ? 2000 : options.blockMs;
+  const loop = groupLoop({
+    redis,
+    reader,
+    ensure: () => ensureLearnGroup(db),
+    // Nothing could be judged yet: wait for the oldest click to settle.
+    batch: async () => {
+      const result = await runBatch(blockMs);
+      return result.settlesInMs !== null && result.applied === 0 && Object.keys(result.skipped).length === 0 ? result.settlesInMs : 0;
+    },
+    log: deps.log,
+    name: 'learner',
+  });
 
   return {
     consumer,
     runBatch,
     /** Loop until close(): block for new events, back off a little after an error. */
-    start(): void {
-      if (loop) return;
-      loop = (async () => {
-        await ensureLearnGroup(db);
-        while (!stopping) {
-          try {
-            const result = await runBatch(options.blockMs === undefined ? 2000 : options.blockMs);
-            // Nothing could be judged yet: wait for the oldest click to settle (a second at a time, so close() is prompt).
-            if (result.settlesInMs !== null && result.applied === 0 && Object.keys(result.skipped).length === 0) await pause(Math.min(result.settlesInMs, 1000));
-          } catch (error) {
-            if (stopping) break;
-            reader.rereadOwnPending(); // what the failed batch left unacknowledged is re-read first
-            deps.log.error({ err: error instanceof Error ? error.message : String(error) }, 'learner batch failed; retrying in a second');
-            await new Promise((resolve) => setTimeout(resolve, 1000));
-          }
-        }
-      })();
-    },
+    start: loop.start,
     /** Stop after the current batch; what was read but not acknowledged stays pending and is learned later. */
-    async close(): Promise<void> {
-      stopping = true;
-      // A batch being applied finishes; a read blocked waiting for new events is cut short (nothing was read).
-      if (reader.isBlocking()) redis.disconnect();
-      await loop?.catch(() => {});
-      if (redis.status === 'ready') await redis.quit();
-      else redis.disconnect();
-    },
+    close: loop.close,
   };
 }
 

@@ -60,3 +60,61 @@ export function createGroupReader(o: GroupReaderOptions) {
     isBlocking: () => blocking,
   };
 }
+
+/**
+ * A consumer's own connection: XREADGROUP BLOCK holds one (and the learner's WATCH belongs to one). A
+ * duplicate has none of the original's listeners; a failed batch is logged by the loop, not per retry.
+ */
+export function consumerConnection(shared: Redis): Redis {
+  const redis = shared.duplicate();
+  redis.on('error', () => {});
+  return redis;
+}
+
+export interface GroupLoopOptions {
+  /** The consumer's own connection (consumerConnection), closed with the loop. */
+  redis: Redis;
+  reader: ReturnType<typeof createGroupReader>;
+  ensure: () => Promise<void>;
+  /** Handle one batch; resolves with how long to wait before the next (0: at once). */
+  batch: () => Promise<number>;
+  log: { error(obj: object, msg?: string): void };
+  /** Names the loop in its log lines ("learner", "click judge"). */
+  name: string;
+}
+
+/**
+ * Run batches until close(). A failed batch is logged and its unacknowledged entries re-read first, after a
+ * second. close() lets a batch being handled finish and cuts short a read blocked waiting (nothing was read).
+ */
+export function groupLoop(o: GroupLoopOptions): { start(): void; close(): Promise<void> } {
+  let stopping = false;
+  let loop: Promise<void> | null = null;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  return {
+    start() {
+      loop ??= (async () => {
+        await o.ensure();
+        while (!stopping) {
+          try {
+            const wait = await o.batch();
+            // A second at a time at most, so close() stays prompt.
+            if (wait > 0) await pause(Math.min(wait, 1000));
+          } catch (error) {
+            if (stopping) break;
+            o.reader.rereadOwnPending();
+            o.log.error({ err: error instanceof Error ? error.message : String(error) }, `${o.name} batch failed; retrying in a second`);
+            await pause(1000);
+          }
+        }
+      })();
+    },
+    async close() {
+      stopping = true;
+      if (o.reader.isBlocking()) o.redis.disconnect();
+      await loop?.catch(() => {});
+      if (o.redis.status === 'ready') await o.redis.quit();
+      else o.redis.disconnect();
+    },
+  };
+}

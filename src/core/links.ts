@@ -50,19 +50,15 @@ type Parsed = { key: LinkKey; head: string; body: string; token: string; tagStar
 /** Signs and verifies link tokens; the first key signs, every key verifies (rotation). */
 export class LinkSigner {
   private readonly cryptoKeys = new Map<string, Promise<CryptoKey>>();
-  private readonly secrets = new Map<string, Uint8Array>();
-  private readonly keysById = new Map<string, LinkKey>();
+  /** Each key by id, with its secret's bytes; the first key with an id wins, as a find() over the list would. */
+  private readonly keysById = new Map<string, { key: LinkKey; secret: Uint8Array }>();
 
   constructor(
     private readonly keys: readonly LinkKey[],
     private readonly hmac?: HmacSha256,
   ) {
     if (keys.length === 0) throw new LinkError('LinkSigner needs at least one key');
-    for (const key of keys) {
-      this.secrets.set(key.id, utf8(key.secret));
-      // The first key with an id wins, as find() over the list did.
-      if (!this.keysById.has(key.id)) this.keysById.set(key.id, key);
-    }
+    for (const key of keys) if (!this.keysById.has(key.id)) this.keysById.set(key.id, { key, secret: utf8(key.secret) });
   }
 
   async sign(payload: LinkPayload): Promise<string> {
@@ -104,7 +100,7 @@ export class LinkSigner {
     if (afterVersion === -1 || afterKey === -1 || afterBody === -1 || token.indexOf('.', afterBody + 1) !== -1) return { ok: false, reason: 'malformed' };
     if (afterVersion !== VERSION.length || !token.startsWith(VERSION)) return { ok: false, reason: 'unknown_version' };
     const keyId = token.slice(afterVersion + 1, afterKey);
-    const key = this.keysById.get(keyId);
+    const key = this.keysById.get(keyId)?.key;
     if (!key) return { ok: false, reason: 'unknown_key' };
     if (token.length - afterBody - 1 !== TAG_TEXT_LENGTH) return { ok: false, reason: 'malformed' };
     return { key, keyId, body: token.slice(afterKey + 1, afterBody), tagStart: afterBody + 1, token, head: token.slice(0, afterBody) };
@@ -122,7 +118,7 @@ export class LinkSigner {
   }
 
   private syncTag(key: LinkKey, message: string): Uint8Array {
-    return this.hmac!(this.secrets.get(key.id)!, message);
+    return this.hmac!(this.keysById.get(key.id)!.secret, message);
   }
 
   private async webTag(key: LinkKey, message: string): Promise<Uint8Array> {

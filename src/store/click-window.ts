@@ -2,10 +2,10 @@
 // (subscriber, edition) and the moments that looked automated (bursts, honeypot hits). The click judge
 // (workers/judge-clicks.ts) feeds it from the events stream, off the redirect's path; whatever learns from
 // or counts clicks asks automatedReasons, which joins a click's own flags with these marks.
-import type { Redis } from 'ioredis';
 import type { ReaderEvent } from '../contracts';
 import { automatedVerdict, defaultBotRules, type BotRules, type EditionMarks } from '../core/bots';
 import type { Db } from './keys';
+import { scriptCommand } from './script-command';
 
 /** Click windows only matter for minutes; a day leaves room for judging a spill replayed after an outage. */
 const WINDOW_TTL_SECONDS = 24 * 3600;
@@ -33,17 +33,7 @@ redis.call('EXPIRE', KEYS[3], ARGV[4])
 return #ARGV - 4
 `;
 
-type WithScript = Redis & { tidingsJudgeClicks(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number> };
-const prepared = new WeakSet<Redis>();
-
-/** ioredis sends the script once and then calls it by its SHA. */
-function withScript(redis: Redis): WithScript {
-  if (!prepared.has(redis)) {
-    redis.defineCommand('tidingsJudgeClicks', { lua: judgeClicksScript });
-    prepared.add(redis);
-  }
-  return redis as WithScript;
-}
+const judgeClicksCommand = scriptCommand<number>('tidingsJudgeClicks', judgeClicksScript);
 
 /**
  * Pass clicks through their edition's window, marking bursts and honeypot hits; other events are ignored.
@@ -58,13 +48,12 @@ export async function judgeClicks(db: Db, events: readonly ReaderEvent[], rules:
     if (clicks) clicks.push(event);
     else byPair.set(pair, [event]);
   }
-  const redis = withScript(db.redis);
   const settings = [rules.burstSeconds * 1000, rules.burstLinks, WINDOW_TTL_SECONDS, MARKS_TTL_SECONDS];
   const judged = await Promise.all(
     [...byPair.values()].map((clicks) => {
       const { subscriber_id: subscriber, edition_id: edition } = clicks[0]!;
       const keys = [db.keys.clickWindow(subscriber, edition), db.keys.botBursts(subscriber, edition), db.keys.botHoneypots(subscriber, edition)];
-      return redis.tidingsJudgeClicks(3, ...keys, ...settings, ...clicks.map((e) => `${Date.parse(e.at)}\t${e.kind === 'honeypot' ? 1 : 0}\t${linkId(e)}`));
+      return judgeClicksCommand(db.redis, 3, ...keys, ...settings, ...clicks.map((e) => `${Date.parse(e.at)}\t${e.kind === 'honeypot' ? 1 : 0}\t${linkId(e)}`));
     }),
   );
   return judged.reduce((sum, n) => sum + n, 0);

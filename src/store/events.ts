@@ -1,7 +1,7 @@
 // The reader-event stream: clicks and actions appended by the edge app, consumed by the workers.
-import type { Redis } from 'ioredis';
 import type { ReaderEvent } from '../contracts';
 import type { Db } from './keys';
+import { scriptCommand } from './script-command';
 import { compareStreamIds, groupPositions } from './streams';
 
 // One command appends a whole batch, and the batch travels as one argument, one event's JSON a line
@@ -11,25 +11,16 @@ const appendScript = `
 for json in string.gmatch(ARGV[1], '[^\\n]+') do redis.call('XADD', KEYS[1], '*', 'event', json) end
 `;
 
-type WithScript = Redis & { tidingsAppendEvents(stream: string, lines: string): Promise<null> };
-const prepared = new WeakSet<Redis>();
+const appendEventsCommand = scriptCommand<null>('tidingsAppendEvents', appendScript);
 /** States in which a command would only wait in ioredis' offline queue ('wait' is a lazy first connect). */
 const disconnected = new Set(['reconnecting', 'close', 'end']);
-
-function withScript(redis: Redis): WithScript {
-  if (!prepared.has(redis)) {
-    redis.defineCommand('tidingsAppendEvents', { numberOfKeys: 1, lua: appendScript });
-    prepared.add(redis);
-  }
-  return redis as WithScript;
-}
 
 /** Append events to the stream, in order, in one round trip; fails at once while Redis is disconnected. */
 export async function appendEvents(db: Db, events: readonly ReaderEvent[]): Promise<void> {
   if (events.length === 0) return;
   // Fail rather than queue while disconnected, so a recorder can spill without waiting.
   if (disconnected.has(db.redis.status)) throw new Error(`Redis is not connected (${db.redis.status})`);
-  await withScript(db.redis).tidingsAppendEvents(db.keys.events, events.map((event) => JSON.stringify(event)).join('\n'));
+  await appendEventsCommand(db.redis, 1, db.keys.events, events.map((event) => JSON.stringify(event)).join('\n'));
 }
 
 /** The newest events, newest first (for operators and tests). */
@@ -45,11 +36,8 @@ export async function recentEvents(db: Db, count = 100): Promise<ReaderEvent[]> 
  */
 export async function trimEvents(db: Db, olderThanMs: number, now: number, options: { exact?: boolean } = {}): Promise<number> {
   if ((await db.redis.exists(db.keys.events)) === 0) return 0;
-  let keepFrom = `${Math.max(0, now - olderThanMs)}-0`;
-  const earlier = (id: string) => (compareStreamIds(id, keepFrom) < 0 ? (keepFrom = id) : keepFrom);
-  for (const group of await groupPositions(db.redis, db.keys.events)) {
-    earlier(group.lastDeliveredId);
-    if (group.oldestPendingId) earlier(group.oldestPendingId);
-  }
+  // The oldest of: the retention cut-off, and where each group still needs entries.
+  const needed = (await groupPositions(db.redis, db.keys.events)).flatMap((g) => (g.oldestPendingId ? [g.lastDeliveredId, g.oldestPendingId] : [g.lastDeliveredId]));
+  const keepFrom = [`${Math.max(0, now - olderThanMs)}-0`, ...needed].sort(compareStreamIds)[0]!;
   return options.exact ? db.redis.xtrim(db.keys.events, 'MINID', keepFrom) : db.redis.xtrim(db.keys.events, 'MINID', '~', keepFrom);
 }
