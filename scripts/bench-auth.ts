@@ -6,9 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
 import { randomId } from '../src/core/encoding';
-import { createDirectRecorder } from '../src/core/recorder';
+import { createDirectRecorder } from '../src/recording/recorder';
 import { loadConfig } from '../src/env';
-import { openServices } from '../src/runtime/services';
+import { openServices } from '../node/services';
 import { startWorkers } from '../workers/index';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '20' } } });

@@ -1,10 +1,10 @@
 // `npm run bench:rank`: how fast the production ranker ranks 2,000 candidates for each of 10,000
 // readers with learned profiles. The last line is JSON. Set BENCH_READERS / BENCH_CANDIDATES to vary.
 import type { Article, ContentType } from '../src/contracts';
-import { articleFeatures, buildCorpus } from '../src/core/article-features';
-import { applySignal, defaultInterestSettings, emptyProfile, type LearnableSignal, type Profile } from '../src/core/interest-profile';
-import { forwardWeight, popularitySnapshot, type Engagement } from '../src/core/popularity';
-import { defaultRankSettings, prepareCandidates, rankCandidates, type ReaderContext } from '../src/core/ranking';
+import { articleFeatures, buildCorpus } from '../src/core/interest/article-features';
+import { applySignal, defaultInterestSettings, emptyProfile, type LearnableSignal, type Profile } from '../src/core/interest/interest-profile';
+import { forwardWeight, popularitySnapshot, type Engagement } from '../src/core/interest/popularity';
+import { defaultRankSettings, prepareCandidates, rankCandidates, type ReaderContext } from '../src/core/interest/ranking';
 
 const READERS = Number(process.env.BENCH_READERS ?? 10_000);
 const CANDIDATES = Number(process.env.BENCH_CANDIDATES ?? 2_000);

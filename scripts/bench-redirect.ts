@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../src/env';
 import { randomId } from '../src/core/encoding';
-import { LinkSigner } from '../src/core/links';
+import { LinkSigner } from '../src/core/links/links';
 import { createKeys } from '../src/store/keys';
-import { projectRoot, statePaths } from '../src/runtime/paths';
+import { projectRoot, statePaths } from '../node/paths';
 import { chooseLoadGenerator, type LoadResult } from './bench/load';
 import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 

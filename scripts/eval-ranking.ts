@@ -2,11 +2,11 @@
 // receives a briefing a day for DAYS days; Tidings' ranker and learner (the production code) against
 // recency-only and popularity-only baselines. The last line is one JSON object with the figures.
 import type { Article, ContentType, ReaderEvent } from '../src/contracts';
-import { buildCorpus, type Corpus } from '../src/core/article-features';
-import { defaultInterestSettings, type Profile } from '../src/core/interest-profile';
-import { learnEvent } from '../src/core/learn';
-import { popularityScore, popularitySnapshot, type Engagement } from '../src/core/popularity';
-import { ageReference, defaultRankSettings, exclusion, prepareCandidates, rankByRecency, rankCandidates, type Candidate, type RankedArticle, type ReaderContext, type RankSettings } from '../src/core/ranking';
+import { buildCorpus, type Corpus } from '../src/core/interest/article-features';
+import { defaultInterestSettings, type Profile } from '../src/core/interest/interest-profile';
+import { learnEvent } from '../src/core/interest/learn';
+import { popularityScore, popularitySnapshot, type Engagement } from '../src/core/interest/popularity';
+import { ageReference, defaultRankSettings, exclusion, prepareCandidates, rankByRecency, rankCandidates, type Candidate, type RankedArticle, type ReaderContext, type RankSettings } from '../src/core/interest/ranking';
 
 const arg = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const DAYS = arg('EVAL_DAYS', 40);

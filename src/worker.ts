@@ -2,9 +2,9 @@
 import { Redis } from 'ioredis';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config, type EnvSource } from './env';
-import { LinkSigner } from './core/links';
+import { LinkSigner } from './core/links/links';
 import { consoleLogger } from './core/logger';
-import { createBufferedRecorder } from './core/event-buffer';
+import { createBufferedRecorder } from './recording/buffered-recorder';
 import { appendEvents } from './store/events';
 import { createKeys } from './store/keys';
 

@@ -1,7 +1,7 @@
 // Reader actions from an email: GET shows one button and changes nothing; the POST acts once, with
 // undo; RFC 8058 one-click unsubscribe acts at once with a 200 and no redirect.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LinkKind } from '../src/core/links';
+import type { LinkKind } from '../src/core/links/links';
 import { recentEvents } from '../src/store/events';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
 import { actionKinds } from '../src/store/reader-actions';

@@ -3,7 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app';
-import { createDirectRecorder } from '../src/core/recorder';
+import { createDirectRecorder } from '../src/recording/recorder';
 import type { EnvSource } from '../src/env';
 import { listOutbox } from '../src/store/outbox';
 import type { OutboxMessage } from '../src/contracts';

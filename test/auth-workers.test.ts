@@ -9,7 +9,7 @@ import { startWorkers, type RunningWorkers } from '../workers/index';
 import { agent, codeOf, formOf, linkOf, memoryStorage, realtimeTransport, submit } from './auth-helpers';
 import { testEnv, type TestEnv } from './helpers';
 import { listOutbox } from '../src/store/outbox';
-import { freePort } from '../src/runtime/free-port';
+import { freePort } from '../node/free-port';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { articleSchema } from '../src/contracts';
 import { saveArticles } from '../src/store/articles';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
-import { composeBriefing } from '../workers/compose-briefing';
+import { composeBriefing } from '../workers/briefing/compose-briefing';
 import { testEnv, type TestEnv } from './helpers';
 import { linksApp } from './links-helpers';
 

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/env';
-import { LinkSigner } from '../src/core/links';
+import { LinkSigner } from '../src/core/links/links';
 
 const env = { ...process.env, NODE_ENV: 'test', PUBLIC_BASE_URL: 'https://tidings.example', LINK_SIGNING_KEYS: 'k9:cli-test-secret-cli-test-secret-cli-test', LOG_LEVEL: 'silent' };
 const tidings = (...args: string[]) => spawnSync(process.execPath, ['bin/tidings.js', 'link', ...args], { env, encoding: 'utf8' });

@@ -2,9 +2,9 @@
 import type { AddressInfo } from 'node:net';
 import type { ServerType } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LinkSigner, MAX_TOKEN_LENGTH } from '../src/core/links';
-import { botReasons } from '../src/core/bots';
-import { listen } from '../src/node';
+import { LinkSigner, MAX_TOKEN_LENGTH } from '../src/core/links/links';
+import { botReasons } from '../src/core/links/bots';
+import { listen } from '../node/main';
 import { recentEvents } from '../src/store/events';
 import { automatedReasons } from '../src/store/click-window';
 import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';

@@ -2,10 +2,10 @@
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadConfig, type Config, type EnvSource } from '../src/env';
-import { createDirectRecorder } from '../src/core/recorder';
+import { createDirectRecorder } from '../src/recording/recorder';
 import { createApp } from '../src/app';
 import { appendEvents } from '../src/store/events';
-import { openServices, type Services } from '../src/runtime/services';
+import { openServices, type Services } from '../node/services';
 import { consoleLogger, type Logger } from '../src/core/logger';
 import { randomId } from '../src/core/encoding';
 

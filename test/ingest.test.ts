@@ -7,7 +7,7 @@ import type { Source } from '../src/contracts';
 import { getArticle, listQuarantine, recentArticles } from '../src/store/articles';
 import { getSourceState, saveSource } from '../src/store/sources';
 import { pollSource } from '../workers/ingest';
-import { forwardWeight } from '../src/core/popularity';
+import { forwardWeight } from '../src/core/interest/popularity';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
 
 const item = (o: { link: string; title: string; type?: string; description?: string; date?: string }) => `

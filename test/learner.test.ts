@@ -9,7 +9,7 @@ import { getProfile, learnStats, loadPopularity, sourceEngagement } from '../src
 import { ensureSubscriber } from '../src/store/subscribers';
 import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import { CLICK_SETTLE_MS, createLearner, ensureLearnGroup, LEARN_GROUP } from '../workers/learn-events';
-import { selectArticles } from '../workers/select-articles';
+import { selectArticles } from '../workers/briefing/select-articles';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
 
 let t: TestEnv;

@@ -1,9 +1,9 @@
 // Helpers for the link tests: the edge app with the real buffered recorder, and tokens made to order.
 import { createApp } from '../src/app';
-import { createBufferedRecorder } from '../src/core/event-buffer';
-import type { LinkPayload } from '../src/core/links';
+import { createBufferedRecorder } from '../src/recording/buffered-recorder';
+import type { LinkPayload } from '../src/core/links/links';
 import { appendEvents } from '../src/store/events';
-import type { Services } from '../src/runtime/services';
+import type { Services } from '../node/services';
 
 export const browserAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
 

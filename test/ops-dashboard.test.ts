@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mountNodeOps } from '../src/runtime/ops-node';
+import { mountNodeOps } from '../node/ops-routes';
 import { appendEvents } from '../src/store/events';
 import { claimDeliveries, finishDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import { listOutbox } from '../src/store/outbox';

@@ -1,6 +1,6 @@
 // Source polling on BullMQ job schedulers, prioritised by reader engagement.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { forwardWeight } from '../src/core/popularity';
+import { forwardWeight } from '../src/core/interest/popularity';
 import { saveSource } from '../src/store/sources';
 import { openQueues, type Queues } from '../workers/queues';
 import { PLAN_POLLING, pollSchedulerId, syncPollSchedules } from '../workers/poll-schedules';

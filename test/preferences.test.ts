@@ -2,14 +2,14 @@
 // apply at the next briefing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article, Subscriber } from '../src/contracts';
-import { articleFeatures, buildCorpus } from '../src/core/article-features';
-import { applySignal, emptyProfile } from '../src/core/interest-profile';
-import type { LinkKind } from '../src/core/links';
+import { articleFeatures, buildCorpus } from '../src/core/interest/article-features';
+import { applySignal, emptyProfile } from '../src/core/interest/interest-profile';
+import type { LinkKind } from '../src/core/links/links';
 import { saveArticles } from '../src/store/articles';
 import { getPrefs } from '../src/store/interest';
 import { saveSource } from '../src/store/sources';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
-import { selectArticles } from '../workers/select-articles';
+import { selectArticles } from '../workers/briefing/select-articles';
 import { testApp, testEnv, type TestEnv } from './helpers';
 
 let t: TestEnv;

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
-import { listen } from '../src/node';
-import { startPrivateRedis, type RedisTarget } from '../src/runtime/private-redis';
-import { createNodeRecorder } from '../src/runtime/event-recorder';
+import { listen } from '../node/main';
+import { startPrivateRedis, type RedisTarget } from '../node/private-redis';
+import { createNodeRecorder } from '../src/recording/node-recorder';
+import { statePaths } from '../node/paths';
 import { recentEvents } from '../src/store/events';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload } from './links-helpers';
@@ -31,7 +32,7 @@ afterAll(async () => {
 describe('when Redis goes away', () => {
   it('keeps redirecting at normal speed and stores every event once Redis returns', async () => {
     const log = memoryLogger();
-    const recorder = createNodeRecorder(t.db, t.config, log);
+    const recorder = createNodeRecorder(t.db, statePaths(t.config.STATE_DIR).spillDir, log);
     const app = createApp({ config: t.config, db: t.db, signer: t.signer, recorder, log, now: t.now });
     const server = await listen(app.fetch, { PORT: 0, HOST: '127.0.0.1' }, { signer: t.signer, recorder, now: t.now });
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

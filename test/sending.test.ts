@@ -6,7 +6,7 @@ import { planSchedule } from '../workers/plan-edition';
 import { editionSummary, getDelivery, getDeliveries } from '../src/store/deliveries';
 import { putSchedule } from '../src/store/schedules';
 import { getSubscribers, setSubscriberStatus } from '../src/store/subscribers';
-import { composeBriefing } from '../workers/compose-briefing';
+import { composeBriefing } from '../workers/briefing/compose-briefing';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
 import type { Schedule } from '../src/contracts';
 import { FakeResend } from './fixtures/resend-server';

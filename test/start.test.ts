@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { ensureRedis } from '../src/runtime/private-redis';
-import { redisAnswers } from '../src/runtime/redis';
+import { ensureRedis } from '../node/private-redis';
+import { redisAnswers } from '../node/redis';
 import { testEnv, type TestEnv } from './helpers';
-import { freePort } from '../src/runtime/free-port';
+import { freePort } from '../node/free-port';
 
 const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
 

@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { Resend } from 'resend';
 import { afterEach, describe, expect, it } from 'vitest';
-import { verifyWebhook } from '../src/core/webhook-signature';
+import { verifyWebhook } from '../src/core/delivery/webhook-signature';
 import { claimDeliveries, editionSummary, registerEdition } from '../src/store/deliveries';
 import { getSubscriber } from '../src/store/subscribers';
 import { createSubscribers } from './fixtures/subscribers';

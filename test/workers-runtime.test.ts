@@ -5,12 +5,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../src/runtime/paths';
+import { projectRoot } from '../node/paths';
 import { recentEvents } from '../src/store/events';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
 import { testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload } from './links-helpers';
-import { freePort } from '../src/runtime/free-port';
+import { freePort } from '../node/free-port';
 
 const READY_TIMEOUT_MS = 45_000;
 

@@ -1,14 +1,14 @@
 // Start every worker; close() stops them taking jobs, lets running jobs finish, then closes queues.
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Config } from '../src/env';
-import type { LinkSigner } from '../src/core/links';
+import type { LinkSigner } from '../src/core/links/links';
 import type { Logger } from '../src/core/logger';
 import type { Db } from '../src/store/keys';
 import { ingestProcessor } from './ingest';
 import { createLearner, type Learner } from './learn-events';
 import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-clicks';
 import { startEventTrimmer } from './trim-events';
-import { interestSettingsFrom } from '../src/core/interest-settings';
+import { interestSettingsFrom } from '../src/core/interest/interest-settings';
 import { syncPollSchedules } from './poll-schedules';
 import { createMailTransport, type MailTransport } from './mail-transport';
 import { openQueues, queueNames, type Queues } from './queues';

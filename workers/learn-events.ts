@@ -3,18 +3,18 @@
 // together; entries a crashed consumer left pending are claimed after a while).
 import { hostname } from 'node:os';
 import { readerEventSchema, type Article, type ReaderEvent } from '../src/contracts';
-import { buildCorpus, type Corpus } from '../src/core/article-features';
-import { parseProfile, type InterestSettings } from '../src/core/interest-profile';
-import { learnEvent } from '../src/core/learn';
+import { buildCorpus, type Corpus } from '../src/core/interest/article-features';
+import { parseProfile, type InterestSettings } from '../src/core/interest/interest-profile';
+import { learnEvent } from '../src/core/interest/learn';
 import type { Logger } from '../src/core/logger';
-import { defaultBotRules } from '../src/core/bots';
+import { defaultBotRules } from '../src/core/links/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
 import { automatedReasons } from '../src/store/click-window';
 import { judgedUpTo } from './judge-clicks';
 import { consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
 import { addGlobalIncrements } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
-import { CANDIDATE_POOL } from './select-articles';
+import { CANDIDATE_POOL } from './briefing/select-articles';
 
 export const LEARN_GROUP = 'learn';
 /** An entry pending this long on another consumer is taken to be abandoned by a crashed process. */

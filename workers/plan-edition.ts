@@ -4,7 +4,7 @@
 import type { Job, Queue } from 'bullmq';
 import { MAX_BATCH, planJobSchema, type Schedule, type SendBatchJob } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
-import { dueDateInWindow, editionId, localTime, parseCron } from '../src/core/schedule-time';
+import { dueDateInWindow, editionId, localTime, parseCron } from '../src/core/schedule/schedule-time';
 import { claimDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSchedule } from '../src/store/schedules';

@@ -2,7 +2,7 @@
 // readers engage with the source (the interest module's polling priority); re-planned periodically.
 import type { Config } from '../src/env';
 import type { Logger } from '../src/core/logger';
-import { pollIntervalMinutes } from '../src/core/popularity';
+import { pollIntervalMinutes } from '../src/core/interest/popularity';
 import { sourceEngagement } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
 import { listSources } from '../src/store/sources';

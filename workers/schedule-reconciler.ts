@@ -4,7 +4,7 @@
 import type { Queue } from 'bullmq';
 import type { PlanJob, Schedule } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
-import { SUBSCRIBER_TZ_TICK_PATTERN } from '../src/core/schedule-time';
+import { SUBSCRIBER_TZ_TICK_PATTERN } from '../src/core/schedule/schedule-time';
 import type { Db } from '../src/store/keys';
 import { listSchedules } from '../src/store/schedules';
 

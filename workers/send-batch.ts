@@ -6,15 +6,15 @@ import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { BriefingRenderer } from '../emails/fast-briefing';
 import { sendBatchJobSchema, type SendBatchJob } from '../src/contracts';
-import { batchIdempotencyKey } from '../src/core/idempotency';
+import { batchIdempotencyKey } from '../src/core/delivery/idempotency';
 import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSubscribers } from '../src/store/subscribers';
 import type { BatchEmail, BatchTransport, RateLimitInfo } from './batch-transport';
-import { composeBriefing, loadSourceTitles, type ComposeDeps } from './compose-briefing';
+import { composeBriefing, loadSourceTitles, type ComposeDeps } from './briefing/compose-briefing';
 import type { SendPacer } from './send-limiter';
-import { withBatchReadCache } from './batch-read-cache';
+import { withBatchReadCache } from './briefing/read-cache';
 
 /** How long a stored request is kept: Resend remembers an idempotency key for 24 hours. */
 const PENDING_TTL_SECONDS = 24 * 3600;

@@ -4,7 +4,7 @@ import { briefingJobSchema, type ReaderEvent } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import type { Db } from '../src/store/keys';
 import { getSubscriber } from '../src/store/subscribers';
-import { composeBriefing, type ComposeDeps } from './compose-briefing';
+import { composeBriefing, type ComposeDeps } from './briefing/compose-briefing';
 import type { MailTransport } from './mail-transport';
 
 export interface SendBriefingDeps extends ComposeDeps {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../src/contracts';
-import { requestLink } from '../src/core/auth/gotrue';
+import { requestLink } from '../src/identity/gotrue';
 import { memoryLogger, testEnv, type TestEnv } from '../test/helpers';
 import type { MailTransport } from './mail-transport';
 import { startMagicLinkWorker, type RunningMagicLinkWorker } from './send-magic-link';

@@ -5,7 +5,7 @@ import { MagicLink } from '../emails/magic-link';
 import { renderEmail } from '../emails/render';
 import { magicLinkMailSchema, type MagicLinkMail } from '../src/contracts';
 import { signInLink } from '../src/core/auth/email-link';
-import { MAIL_SEAL_PURPOSE } from '../src/core/auth/gotrue';
+import { MAIL_SEAL_PURPOSE } from '../src/identity/gotrue';
 import { maskEmail } from '../src/core/auth/mask';
 import { unseal } from '../src/core/auth/sealed';
 import { randomId } from '../src/core/encoding';

@@ -5,8 +5,8 @@
 import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/env';
-import { LinkSigner } from '../../src/core/links';
-import { nodeHmacSha256 } from '../../src/runtime/node-hmac';
+import { LinkSigner } from '../../src/core/links/links';
+import { nodeHmacSha256 } from '../../node/node-hmac';
 import { createKeys } from '../../src/store/keys';
 
 const config = loadConfig();

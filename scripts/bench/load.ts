@@ -5,7 +5,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../src/runtime/paths';
+import { projectRoot } from '../../node/paths';
 
 export interface LoadResult {
   requests: number;

@@ -2,15 +2,16 @@
 // real Redis), controlled over IPC by scripts/bench-redirect.ts.
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/env';
-import { listen } from '../../src/node';
-import { createNodeRecorder } from '../../src/runtime/event-recorder';
-import { createNodeLogger } from '../../src/runtime/logger';
-import { openServices } from '../../src/runtime/services';
+import { listen } from '../../node/main';
+import { createNodeRecorder } from '../../src/recording/node-recorder';
+import { statePaths } from '../../node/paths';
+import { createNodeLogger } from '../../node/logger';
+import { openServices } from '../../node/services';
 
 const config = loadConfig();
 const log = createNodeLogger(config.LOG_LEVEL);
 const services = openServices(config, config.REDIS_URL, log);
-const recorder = createNodeRecorder(services.db, config, log);
+const recorder = createNodeRecorder(services.db, statePaths(config.STATE_DIR).spillDir, log);
 const app = createApp({ config, db: services.db, signer: services.signer, recorder, log, now: services.now });
 const server = await listen(app.fetch, { PORT: 0, HOST: '127.0.0.1' }, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS });
 // Count redirects the server answered. This listener runs right after the app's own, and the /c/ fast

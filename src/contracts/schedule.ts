@@ -1,6 +1,6 @@
 // The schedule contract: when an edition of the briefing goes out, and in whose time zone.
 import { z } from 'zod';
-import { cronProblem } from '../core/cron';
+import { cronProblem } from './cron';
 import { timeZone } from './subscriber';
 
 export const scheduleName = z

@@ -32,3 +32,10 @@ export const subscriberSchema = z.object({
 });
 
 export type Subscriber = z.infer<typeof subscriberSchema>;
+
+/** What an operator or a sign-up supplies to create a subscriber; the rest has defaults. */
+export interface NewSubscriber {
+  email: string;
+  timezone?: string;
+  topics?: string[];
+}

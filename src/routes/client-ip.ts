@@ -2,7 +2,7 @@
 // Cloudflare's header on Workers. Null when neither is known (in-process tests).
 import type { Context } from 'hono';
 import type { Config } from '../env';
-import { clientAddress } from '../core/client-address';
+import { clientAddress } from '../core/links/client-ip';
 
 /** On Node the socket address wins (a forged cf-connecting-ip cannot override it); X-Forwarded-For only through trusted proxies. */
 export function clientIp(c: Context, config: Pick<Config, 'TRUST_PROXY_HOPS'>): string | null {

@@ -3,7 +3,7 @@
 // (workers/judge-clicks.ts) feeds it from the events stream, off the redirect's path; whatever learns from
 // or counts clicks asks automatedReasons, which joins a click's own flags with these marks.
 import type { ReaderEvent } from '../contracts';
-import { automatedVerdict, defaultBotRules, type BotRules, type EditionMarks } from '../core/bots';
+import { automatedVerdict, defaultBotRules, type BotRules, type EditionMarks } from '../core/links/bots';
 import type { Db } from './keys';
 import { scriptCommand } from './script-command';
 

@@ -1,7 +1,7 @@
 // Click figures for the dashboard, read from the events stream newest first, a page at a time, up to a cap.
 import { readerEventSchema, type ReaderEvent } from '../contracts';
-import { automatedVerdict, type EditionMarks } from '../core/bots';
-import { clickAccumulator, type EditionClicks } from '../core/edition-stats';
+import { automatedVerdict, type EditionMarks } from '../core/links/bots';
+import { clickAccumulator, type EditionClicks } from '../core/delivery/edition-stats';
 import { editionMarks } from './click-window';
 import type { Db } from './keys';
 

@@ -1,8 +1,8 @@
 // Interest state in Redis: profiles, the reader's corrections, popularity and engagement counters.
 // Reads and writes only (the edge app uses this too); the learning itself lives in src/core.
-import { parseProfile, type Profile } from '../core/interest-profile';
-import type { GlobalIncrements } from '../core/learn';
-import { popularitySnapshot, type Engagement, type PopularitySnapshot } from '../core/popularity';
+import { parseProfile, type Profile } from '../core/interest/interest-profile';
+import type { GlobalIncrements } from '../core/interest/learn';
+import { popularitySnapshot, type Engagement, type PopularitySnapshot } from '../core/interest/popularity';
 import type { Db } from './keys';
 
 /** What a reader told us directly on the preferences page; it wins over anything learned. */

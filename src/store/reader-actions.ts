@@ -1,7 +1,7 @@
 // Reader actions from an email (vote, bookmark, unsubscribe): their current state, changed atomically,
 // so pressing the button twice changes nothing the second time.
 import type { ReaderEventType } from '../contracts';
-import type { LinkPayload } from '../core/links';
+import type { LinkPayload } from '../core/links/links';
 import { getSubscriber, saveSubscriber } from './subscribers';
 import type { Db } from './keys';
 

@@ -1,6 +1,6 @@
 // Subscribers in Redis: one JSON record each, indexed by email and by creation time.
 import { randomId } from '../core/encoding';
-import { subscriberSchema, type Subscriber } from '../contracts';
+import { subscriberSchema, type NewSubscriber, type Subscriber } from '../contracts';
 import type { Db } from './keys';
 
 export async function getSubscriber(db: Db, id: string): Promise<Subscriber | null> {
@@ -11,12 +11,6 @@ export async function getSubscriber(db: Db, id: string): Promise<Subscriber | nu
 export async function findSubscriberByEmail(db: Db, email: string): Promise<Subscriber | null> {
   const id = await db.redis.hget(db.keys.subscribersByEmail, email.toLowerCase());
   return id ? getSubscriber(db, id) : null;
-}
-
-export interface NewSubscriber {
-  email: string;
-  timezone?: string;
-  topics?: string[];
 }
 
 /**

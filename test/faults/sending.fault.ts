@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPrivateRedis, type RedisTarget } from '../../src/runtime/private-redis';
+import { startPrivateRedis, type RedisTarget } from '../../node/private-redis';
 import { editionSummary } from '../../src/store/deliveries';
 import { putSchedule } from '../../src/store/schedules';
 import { setSubscriberStatus } from '../../src/store/subscribers';

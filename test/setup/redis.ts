@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { redisAnswers } from '../../src/runtime/redis';
-import { redisServerInstalled, startPrivateRedis } from '../../src/runtime/private-redis';
+import { redisAnswers } from '../../node/redis';
+import { redisServerInstalled, startPrivateRedis } from '../../node/private-redis';
 
 declare module 'vitest' {
   export interface ProvidedContext {

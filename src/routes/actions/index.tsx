@@ -6,13 +6,13 @@ import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { ReaderEventType } from '../../contracts';
 import type { AppDeps } from '../../deps';
-import type { LinkPayload } from '../../core/links';
-import { linkEvent } from '../../core/link-events';
+import type { LinkPayload } from '../../core/links/links';
+import { linkEvent } from '../../core/links/link-events';
 import { isActionKind, setAction, actionActive, type ActionKind } from '../../store/reader-actions';
 import { clientIp } from '../client-ip';
 import { BadLinkPage } from '../clicks';
 import { MessagePage } from '../layout';
-import { ActionPromptPage, ActionResultPage } from './pages';
+import { ActionPromptPage, ActionResultPage } from './actions.page';
 
 type ActionLink = LinkPayload & { kind: ActionKind };
 

@@ -7,7 +7,7 @@ import { maskEmail } from '../../core/auth/mask';
 import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
 import { csrfGuard, currentSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, signInProvider, startSiteSession, verifierCookie } from './http';
-import { ConfirmButtonPage, FailurePage, ImplicitPage, RateLimitedPage } from './pages';
+import { ConfirmButtonPage, FailurePage, ImplicitPage, RateLimitedPage } from './auth.page';
 
 const emailField = z.string().trim().toLowerCase().pipe(z.email());
 

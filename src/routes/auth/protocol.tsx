@@ -4,17 +4,17 @@ import { cors } from 'hono/cors';
 import type { z } from 'zod';
 import { otpRequestSchema, pkceGrantSchema, refreshGrantSchema, verifyRequestSchema } from '../../contracts/auth';
 import { authFailures, type AuthFailure } from '../../core/auth/errors';
-import * as gotrue from '../../core/auth/gotrue';
+import * as gotrue from '../../identity/gotrue';
 import { maskEmail } from '../../core/auth/mask';
 import { checkRedirect, originAllowed, safeNext } from '../../core/auth/redirects';
 import { s256Challenge } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import type { OtpRecord } from '../../store/auth';
 import { MessagePage } from '../layout';
-import { builtinProvider } from '../../core/auth/provider';
+import { builtinProvider } from '../../identity/provider';
 import { apiError, csrfGuard, makeTicket, readForm, startSiteSession, verifierCookie } from './http';
 import { clientIp } from '../client-ip';
-import { ConfirmButtonPage, FailurePage } from './pages';
+import { ConfirmButtonPage, FailurePage } from './auth.page';
 
 const EXPIRED_DESCRIPTION = 'Email link is invalid or has expired';
 

@@ -7,7 +7,7 @@ import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
 import { csrfGuard, currentSiteSession, endSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, setVerifierCookie, signInProvider, verifierCookie } from './http';
 import { clientIp } from '../client-ip';
-import { AccountPage, CheckEmailPage, RateLimitedPage, SignInPage } from './pages';
+import { AccountPage, CheckEmailPage, RateLimitedPage, SignInPage } from './auth.page';
 
 const emailField = z.string().trim().toLowerCase().pipe(z.email());
 

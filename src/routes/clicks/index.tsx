@@ -1,7 +1,7 @@
 // GET and HEAD /c/:token: the signed, tracked redirect behind every link in a briefing.
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
-import { clickRedirectHeaders, resolveClick } from '../../core/clicks';
+import { clickRedirectHeaders, resolveClick } from '../../core/links/clicks';
 import { clientIp } from '../client-ip';
 import { MessagePage } from '../layout';
 

@@ -3,14 +3,14 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
 import type { EditionSummary } from '../../contracts';
-import { clickThrough, type EditionClicks } from '../../core/edition-stats';
-import { nextRun } from '../../core/next-run';
+import { clickThrough, type EditionClicks } from '../../core/delivery/edition-stats';
+import { nextRun } from '../../core/schedule/next-run';
 import { getArticle } from '../../store/articles';
 import { editionClicks } from '../../store/edition-clicks';
 import { editionSummary, failedDeliveries, listEditions } from '../../store/deliveries';
 import { listSchedules } from '../../store/schedules';
 import { Layout, MessagePage } from '../layout';
-import { operatorOnly } from './auth';
+import { operatorOnly } from './operator-session';
 
 const none: EditionClicks = { clicks: 0, uniqueClickers: 0, automated: 0, topArticles: [] };
 const percent = (x: number) => `${(x * 100).toFixed(1)}%`;

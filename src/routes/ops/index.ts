@@ -5,7 +5,7 @@ import type { AppDeps } from '../../deps';
 import { countArticles, listQuarantine } from '../../store/articles';
 import { listSources } from '../../store/sources';
 import { scheduleApiRoutes } from './schedules';
-import { operatorLoginRoutes } from './auth';
+import { operatorLoginRoutes } from './operator-session';
 import { dashboardRoutes } from './dashboard';
 
 export function opsRoutes(deps: AppDeps) {

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
 import { scheduleInputSchema } from '../../contracts';
-import { nextRun } from '../../core/next-run';
+import { nextRun } from '../../core/schedule/next-run';
 import { editionSummary, failedDeliveries, listEditions } from '../../store/deliveries';
 import { getSchedule, listSchedules, putSchedule, removeSchedule, setSchedulePaused } from '../../store/schedules';
 

@@ -4,7 +4,7 @@ import { Hono, type Context } from 'hono';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import type { Subscriber } from '../../contracts';
-import { summariseProfile } from '../../core/profile-summary';
+import { summariseProfile } from '../../core/interest/profile-summary';
 import type { AppDeps } from '../../deps';
 import { getPrefs, getProfile, savePrefs, type ReaderPrefs } from '../../store/interest';
 import { listSources } from '../../store/sources';

@@ -1,6 +1,6 @@
 // The reader's preferences page: what Tidings learned about them, and buttons to correct it.
 import type { Subscriber } from '../../contracts';
-import type { LearnedItem, ProfileSummary } from '../../core/profile-summary';
+import type { LearnedItem, ProfileSummary } from '../../core/interest/profile-summary';
 import type { ReaderPrefs } from '../../store/interest';
 import { Layout } from '../layout';
 

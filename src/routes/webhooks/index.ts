@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
 import { resendWebhookSchema } from '../../contracts';
-import { verifyWebhook } from '../../core/webhook-signature';
+import { verifyWebhook } from '../../core/delivery/webhook-signature';
 import { handleWebhookEvent } from '../../store/webhook-events';
 
 export function webhookRoutes(deps: AppDeps) {

@@ -1,0 +1,95 @@
+// `tidings schedule add|list|rm|pause|resume`: briefing schedules, stored in Redis and applied by the workers.
+import { Queue } from 'bullmq';
+import type { Command } from 'commander';
+import { scheduleInputSchema, type Schedule } from '../../src/contracts';
+import { nextRun } from '../../src/core/schedule/next-run';
+import { getSchedule, listSchedules, putSchedule, removeSchedule, setSchedulePaused } from '../../src/store/schedules';
+import { queueNames } from '../../workers/queues';
+import { schedulerId } from '../../workers/schedule-reconciler';
+import { CliError, withServices } from '../context';
+
+export function registerSchedule(program: Command): void {
+  const schedule = program.command('schedule').description('briefing schedules: add, list, rm, pause, resume');
+
+  schedule
+    .command('add')
+    .description('create or replace a schedule, e.g. --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin')
+    .requiredOption('--name <name>', 'lowercase letters, digits and dashes, e.g. morning')
+    .requiredOption('--cron <pattern>', 'five-field cron: minute hour day-of-month month day-of-week')
+    .requiredOption('--tz <zone>', 'an IANA time zone (Europe/Berlin, UTC) or "subscriber" for each reader\'s own zone')
+    .action(async (options: { name: string; cron: string; tz: string }) => {
+      const parsed = scheduleInputSchema.safeParse({ name: options.name, cron: options.cron, tz: options.tz });
+      if (!parsed.success) {
+        throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0])} ${i.message} (got "${(options as Record<string, string>)[String(i.path[0])]}")`).join('\n'), 2);
+      }
+      await withServices(async ({ db, now }) => {
+        const { schedule: saved, created } = await putSchedule(db, parsed.data, now());
+        console.log(`${created ? 'Added' : 'Replaced'} schedule ${describe(saved)}.`);
+        console.log(`Next run: ${nextRunText(saved, now())}. A running worker applies the change within a few seconds.`);
+      });
+    });
+
+  schedule
+    .command('list')
+    .description('every schedule, its state and its next run')
+    .option('--json', 'print JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withServices(async ({ db, config, queueConnection, now }) => {
+        const schedules = await listSchedules(db);
+        const queue = new Queue(queueNames.plan, { connection: queueConnection, prefix: config.QUEUE_PREFIX });
+        try {
+          const applied = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
+          const rows = schedules.map((s) => ({ ...s, applied: applied.has(schedulerId(s.name)), next: s.paused ? null : nextRun(s, now())?.toISOString() ?? null }));
+          if (options.json) return console.log(JSON.stringify(rows, null, 2));
+          if (rows.length === 0) return console.log('No schedules yet. Add one: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin');
+          for (const r of rows) {
+            const state = r.paused ? 'paused' : r.applied ? 'active' : 'active (not yet applied: is a worker running?)';
+            console.log(`${r.name.padEnd(16)} ${r.cron.padEnd(16)} ${r.tz.padEnd(20)} ${state.padEnd(10)} next: ${r.paused ? '—' : nextRunText(r, now())}`);
+          }
+        } finally {
+          await queue.close();
+        }
+      });
+    });
+
+  for (const [verb, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    schedule
+      .command(`${verb} <name>`)
+      .description(paused ? 'stop a schedule from planning editions until resumed' : 'let a paused schedule plan editions again')
+      .action(async (name: string) => {
+        await withServices(async ({ db, now }) => {
+          const updated = await setSchedulePaused(db, name, paused, now());
+          if (!updated) throw await noSuchSchedule(db, name);
+          console.log(`Schedule ${name} ${paused ? 'paused' : `resumed; next run: ${nextRunText(updated, now())}`}.`);
+        });
+      });
+  }
+
+  schedule
+    .command('rm <name>')
+    .description('remove a schedule (editions already planned still go out)')
+    .action(async (name: string) => {
+      await withServices(async ({ db }) => {
+        if (!(await removeSchedule(db, name))) throw await noSuchSchedule(db, name);
+        console.log(`Removed schedule ${name}.`);
+      });
+    });
+}
+
+function describe(s: Schedule): string {
+  return `${s.name}: "${s.cron}" ${s.tz === 'subscriber' ? "in each reader's own time zone" : `in ${s.tz}`}`;
+}
+
+function nextRunText(s: Schedule, now: Date): string {
+  if (s.tz === 'subscriber') return `each reader at the pattern's time in their zone (checked every 15 minutes)`;
+  const next = nextRun(s, now);
+  return next ? `${next.toISOString()} (UTC)` : 'none within a year';
+}
+
+async function noSuchSchedule(db: Parameters<typeof getSchedule>[0], name: string): Promise<CliError> {
+  const names = (await listSchedules(db)).map((s) => s.name);
+  return new CliError(`There is no schedule named "${name}". ${names.length ? `Schedules: ${names.join(', ')}.` : 'There are no schedules yet.'} See: npx tidings schedule list`, 1);
+}

@@ -1,0 +1,109 @@
+// `tidings sources add|list|rm`: the feeds Tidings polls, for operators.
+import type { Command } from 'commander';
+import { contentTypes, feedLocation, sourceSchema, type ContentType } from '../../src/contracts';
+import { countArticles } from '../../src/store/articles';
+import { sourceEngagement } from '../../src/store/interest';
+import { getSource, getSourceState, listSources, removeSource, saveSource } from '../../src/store/sources';
+import { openQueues } from '../../workers/queues';
+import { pollSchedulerId, removePoll, upsertPoll } from '../../workers/poll-schedules';
+import { CliError, withServices } from '../context';
+
+export function registerSources(program: Command): void {
+  const sources = program.command('sources').description('add, list and remove the feeds Tidings polls');
+
+  sources
+    .command('add')
+    .argument('<url>', 'the feed: an http(s) RSS, Atom or JSON Feed URL')
+    .option('--content-type <type>', `the content type of items that do not declare one (${contentTypes.join(', ')})`)
+    .option('--id <id>', 'the source id (lowercase letters, digits, dashes); made from the URL when left out')
+    .option('--title <title>', 'a name readers see in briefings')
+    .description('add a feed and fetch it now')
+    .action(async (url: string, options: { contentType?: string; id?: string; title?: string }) => {
+      const location = feedLocation.safeParse(url);
+      if (!location.success) throw new CliError(`URL ${location.error.issues[0]?.message} (got "${url}")`, 2);
+      if (options.contentType !== undefined && !(contentTypes as readonly string[]).includes(options.contentType)) {
+        throw new CliError(`--content-type must be one of ${contentTypes.join(', ')} (got "${options.contentType}")`, 2);
+      }
+      const id = options.id ?? idFromUrl(url);
+      const parsed = sourceSchema.safeParse({ id, url, title: options.title ?? '', default_content_type: (options.contentType as ContentType | undefined) ?? null, added_at: new Date().toISOString() });
+      if (!parsed.success) throw new CliError(`--id ${parsed.error.issues[0]?.message} (got "${id}")`, 2);
+      await withServices(async ({ config, db, queueConnection }) => {
+        const existing = await getSource(db, id);
+        if (existing) throw new CliError(`A source with id "${id}" already exists (${existing.url}). Remove it first (tidings sources rm ${id}) or pass another --id.`, 1);
+        await saveSource(db, parsed.data);
+        const queues = openQueues(queueConnection, config.QUEUE_PREFIX);
+        try {
+          await queues.ingest.add('ingest', { source_id: id }, { jobId: `add__${id}__${Date.now()}` });
+          await upsertPoll(queues, id, config.POLL_INTERVAL_MINUTES);
+          console.log(`Added source ${id} (${url}); first fetch queued, then polled every ${config.POLL_INTERVAL_MINUTES} minutes (more often as readers engage with it).`);
+          if ((await queues.ingest.getWorkersCount()) === 0) console.log('No worker is running yet: start one with `npm start` and the feed is fetched.');
+        } finally {
+          await queues.close();
+        }
+      });
+    });
+
+  sources
+    .command('list')
+    .description('every source with its fetch state, polling interval and reader engagement')
+    .option('--json', 'print JSON lines')
+    .action(async (options: { json?: boolean }) => {
+      await withServices(async ({ config, db, queueConnection }) => {
+        const all = await listSources(db);
+        const queues = openQueues(queueConnection, config.QUEUE_PREFIX);
+        try {
+          const schedulers = new Map((await queues.ingest.getJobSchedulers(0, -1)).map((s) => [s.key, Number(s.every ?? 0)]));
+          const engagement = await sourceEngagement(db);
+          const rows = await Promise.all(
+            all.map(async (s) => ({ ...s, state: await getSourceState(db, s.id), poll_minutes: (schedulers.get(pollSchedulerId(s.id)) ?? 0) / 60_000 || null, engaged: (engagement.get(s.id) ?? 0) > 0 })),
+          );
+          if (options.json) {
+            for (const row of rows) console.log(JSON.stringify(row));
+            return;
+          }
+          if (rows.length === 0) console.log('No sources yet. Add one: npx tidings sources add https://example.com/feed.xml');
+          for (const r of rows) {
+            const status = r.state.last_error
+              ? `failing (${r.state.failures}x, next try ${r.state.next_attempt_at}): ${r.state.last_error}`
+              : r.state.last_success_at
+                ? `ok, last fetched ${r.state.last_success_at}`
+                : 'not fetched yet';
+            console.log(`${r.id}  ${r.url}${r.default_content_type ? `  [default type ${r.default_content_type}]` : ''}\n    ${status}; polled every ${r.poll_minutes ?? '?'} min${r.engaged ? '' : ' (no reader engagement yet)'}`);
+          }
+          console.log(`${rows.length} sources, ${await countArticles(db)} articles.`);
+        } finally {
+          await queues.close();
+        }
+      });
+    });
+
+  sources
+    .command('rm')
+    .argument('<id>', 'the source id (see tidings sources list)')
+    .description('stop polling a source; its articles already stored stay')
+    .action(async (id: string) => {
+      await withServices(async ({ config, db, queueConnection }) => {
+        const queues = openQueues(queueConnection, config.QUEUE_PREFIX);
+        try {
+          if (!(await removeSource(db, id))) throw new CliError(`No source with id "${id}". See tidings sources list.`, 1);
+          await removePoll(queues, id);
+          console.log(`Removed source ${id}; it is no longer polled. Articles it brought stay.`);
+        } finally {
+          await queues.close();
+        }
+      });
+    });
+}
+
+/** A readable id from a feed URL: host and path, lowercase, dashes, at most 64 characters. */
+export function idFromUrl(url: string): string {
+  let base = url;
+  try {
+    const u = new URL(url);
+    base = `${u.hostname.replace(/^www\./, '')}${u.pathname}`;
+  } catch {
+    base = url.replace(/^sample:/, '');
+  }
+  const slug = base.toLowerCase().replace(/\.(xml|rss|atom|json)$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '');
+  return slug || 'source';
+}

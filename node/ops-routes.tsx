@@ -1,0 +1,116 @@
+// Operator tools that need Node (BullMQ, React Email rendering), mounted by the Node entry next to the edge
+// app: the BullMQ board at /ops/queues, Prometheus metrics at /metrics, "preview this edition for reader X"
+// and "send a test to me". The edge app itself (createApp) never imports any of this, so it still runs on Workers.
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { HonoAdapter } from '@bull-board/hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { AppDeps } from '../src/deps';
+import { emailAddress } from '../src/contracts';
+import { randomId } from '../src/core/encoding';
+import { editionSummary, listEditions } from '../src/store/deliveries';
+import { findSubscriberByEmail } from '../src/store/subscribers';
+import { Layout, MessagePage } from '../src/routes/layout';
+import { operatorOnly } from '../src/routes/ops/operator-session';
+import { createBatchTransport } from '../workers/batch-transport';
+import { composeBriefing } from '../workers/briefing/compose-briefing';
+import type { Queues } from '../workers/queues';
+
+const BOARD_PATH = '/ops/queues';
+
+export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
+  const all = [queues.plan, queues.send, queues.ingest, queues.briefing];
+
+  // The board serves its own scripts and styles; the app's CSP (default-src 'self') allows them.
+  const board = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
+  createBullBoard({ queues: all.map((q) => new BullMQAdapter(q)), serverAdapter: board });
+  app.use(`${BOARD_PATH}`, operatorOnly(deps.config, 'page'));
+  app.use(`${BOARD_PATH}/*`, operatorOnly(deps.config, 'page'));
+  app.route(BOARD_PATH, board.registerPlugin());
+
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tidings_' });
+  new Gauge({
+    name: 'tidings_queue_jobs',
+    help: 'BullMQ jobs per queue and state',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+    async collect() {
+      for (const q of all) {
+        const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized');
+        for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'tidings_edition_deliveries',
+    help: 'Deliveries of the 10 newest editions by status (planned, queued, sent, failed, skipped, bounced, complained)',
+    labelNames: ['edition', 'status'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const e of await listEditions(deps.db, 10)) {
+        for (const status of ['planned', 'queued', 'sent', 'failed', 'skipped', 'bounced', 'complained'] as const) this.set({ edition: e.id, status }, e[status]);
+      }
+    },
+  });
+  app.use('/metrics', operatorOnly(deps.config, 'api'));
+  app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+
+  const transport = createBatchTransport(deps.config, deps.db, deps.now);
+
+  /** Compose `reader`'s briefing of `edition` exactly as the sender would, or say why not. */
+  const compose = async (edition: string, readerText: string) => {
+    const reader = emailAddress.safeParse(readerText);
+    if (!reader.success) return { ok: false as const, status: 400 as const, message: `reader ${reader.error.issues[0]?.message} (got "${readerText}")` };
+    const subscriber = await findSubscriberByEmail(deps.db, reader.data);
+    if (!subscriber) return { ok: false as const, status: 404 as const, message: `There is no subscriber ${reader.data}. Import them first (npx tidings subscribers import FILE.csv).` };
+    const summary = await editionSummary(deps.db, edition);
+    const sentAt = summary?.created_at ? new Date(summary.created_at) : deps.now();
+    const briefing = await composeBriefing(deps, subscriber, edition, sentAt);
+    if (!briefing) return { ok: false as const, status: 409 as const, message: `Nothing new for ${subscriber.email}: every ranked article was already sent to them.` };
+    return { ok: true as const, briefing };
+  };
+
+  app.use('/ops/preview', operatorOnly(deps.config, 'page'));
+  app.use('/ops/preview/*', operatorOnly(deps.config, 'page'));
+  app.use('/ops/test-send', operatorOnly(deps.config, 'page'));
+  app.get('/ops/preview', async (c) => {
+    const edition = c.req.query('edition') ?? 'preview';
+    const result = await compose(edition, c.req.query('reader') ?? '');
+    if (!result.ok) return c.html(<MessagePage title="Cannot preview" message={result.message} next={<a href="/ops">Back to the dashboard</a>} />, result.status);
+    const { email } = result.briefing;
+    const raw = `/ops/preview/html?edition=${encodeURIComponent(edition)}&reader=${encodeURIComponent(email.to[0]!)}`;
+    return c.html(
+      <Layout title={`Preview for ${email.to[0]}`}>
+        <p><a href="/ops">← dashboard</a></p>
+        <h1>{email.subject}</h1>
+        <p class="muted">To {email.to[0]} · from {email.from} · edition {edition}</p>
+        <iframe src={raw} style="width:100%;height:70vh;border:1px solid #ddd;border-radius:8px;background:#fff" title="HTML part" />
+        <h2>Plain-text part</h2>
+        <pre>{email.text}</pre>
+      </Layout>,
+    );
+  });
+  app.get('/ops/preview/html', async (c) => {
+    const result = await compose(c.req.query('edition') ?? 'preview', c.req.query('reader') ?? '');
+    if (!result.ok) return c.html(<MessagePage title="Cannot preview" message={result.message} />, result.status);
+    return c.html(result.briefing.email.html);
+  });
+  app.post('/ops/test-send', async (c) => {
+    const body = await c.req.parseBody();
+    const edition = typeof body.edition === 'string' && body.edition ? body.edition : 'test';
+    const to = emailAddress.safeParse(body.to);
+    if (!to.success) return c.html(<MessagePage title="Cannot send a test" message={`to ${to.error.issues[0]?.message} (got "${String(body.to ?? '')}")`} next={<a href="/ops">Back to the dashboard</a>} />, 400);
+    const result = await compose(edition, typeof body.reader === 'string' ? body.reader : '');
+    if (!result.ok) return c.html(<MessagePage title="Cannot send a test" message={result.message} next={<a href="/ops">Back to the dashboard</a>} />, result.status);
+    const email = { ...result.briefing.email, to: [to.data], subject: `[Test] ${result.briefing.email.subject}` };
+    // A fresh key: each test is its own send, never mistaken for the reader's real delivery.
+    const answer = await transport.send([email], `tidings-test/${randomId('t')}`);
+    const outcome = answer.kind === 'accepted' ? answer.results[0]! : { ok: false as const, reason: answer.reason };
+    if (!outcome.ok) return c.html(<MessagePage title="The test was not sent" message={outcome.reason} next="Check the provider settings and try again." />, 502);
+    return c.html(<MessagePage title="Test sent" message={`Sent ${result.briefing.email.to[0]}'s briefing of edition ${edition} to ${to.data} through ${transport.name} (id ${outcome.id}).`} next={<a href="/ops">Back to the dashboard</a>} />);
+  });
+}

@@ -1,0 +1,130 @@
+// From a feed document to validated articles: parse with the feed library, then check each item
+// against the article contract. Nothing is guessed: an item that fails is returned with its reasons.
+import { extractFromJson, extractFromXml, type FeedEntry } from '@extractus/feed-extractor';
+import { articleSchema, describeIssues, type Article, type ContentType, type Source } from '../../contracts';
+import { sha256Hex } from '../encoding';
+import { htmlToText } from './safe-text';
+
+/** What a feed said about one item, before any checking. */
+export interface FeedItem {
+  link: string | undefined;
+  title: string | undefined;
+  summary: string | undefined;
+  published: string | undefined;
+  author: string | undefined;
+  topics: string[];
+  content_type: string | undefined;
+}
+
+export type ItemVerdict = { ok: true; article: Article } | { ok: false; reasons: string[]; item: FeedItem };
+
+export class FeedParseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FeedParseError';
+  }
+}
+
+/** Parse an RSS, Atom, RDF or JSON Feed document into items. Throws FeedParseError for anything else. */
+export function parseFeedDocument(body: string): { title: string; items: FeedItem[] } {
+  const trimmed = body.trimStart();
+  const options = { descriptionMaxLen: 0, useISODateFormat: true, getExtraEntryFields: extraFields };
+  let data;
+  try {
+    data = trimmed.startsWith('{') ? extractFromJson(trimmed, options) : extractFromXml(trimmed, options);
+  } catch (error) {
+    throw new FeedParseError(`not a feed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const entries = (data.entries ?? []) as Array<FeedEntry & Partial<ExtraFields>>;
+  return {
+    title: typeof data.title === 'string' ? data.title : '',
+    items: entries.map((e) => ({
+      link: e.link,
+      title: e.title,
+      // The entry's own markup, reduced by our sanitiser: the library's stripping keeps script text.
+      summary: e.raw_summary ?? e.description,
+      published: e.published,
+      author: e.author,
+      topics: e.topics ?? [],
+      content_type: e.content_type,
+    })),
+  };
+}
+
+/** Check one item against the article contract, using the source's declared default content type. */
+export async function toArticle(item: FeedItem, source: Pick<Source, 'id' | 'default_content_type'>): Promise<ItemVerdict> {
+  const url = item.link ? normaliseUrl(item.link) : undefined;
+  const parsed = articleSchema.safeParse({
+    id: url ? await articleIdFor(url) : 'unknown',
+    url,
+    // Feeds put markup (and worse) in text fields: readers get plain text, whatever the feed sent.
+    title: item.title === undefined ? undefined : htmlToText(item.title, 500),
+    summary: htmlToText(item.summary ?? '', 2000),
+    source: source.id,
+    topics: item.topics.map((t) => htmlToText(t, 100)).filter(Boolean),
+    author: item.author ? htmlToText(item.author, 200) || null : null,
+    published_at: item.published,
+    content_type: item.content_type ?? source.default_content_type ?? undefined,
+  });
+  if (parsed.success) return { ok: true, article: parsed.data };
+  return { ok: false, reasons: describeIssues(parsed.error), item };
+}
+
+/** The article id: a hash of its normalised URL, so the same article from two feeds is one article. */
+export async function articleIdFor(url: string): Promise<string> {
+  return `art_${(await sha256Hex(url)).slice(0, 24)}`;
+}
+
+const TRACKING_PARAMS = /^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid|ref_src|ref_url|_hsenc|_hsmi|mkt_tok|vero_id|oly_enc_id|oly_anon_id|__s|spm)$/i;
+
+/**
+ * Drop the fragment and tracking parameters and put the rest in a stable order, so one article
+ * linked with different tracking has one id; leave anything that is not an http(s) URL as it is.
+ */
+export function normaliseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    return raw.trim();
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return raw.trim();
+  url.hash = '';
+  for (const name of [...url.searchParams.keys()]) if (TRACKING_PARAMS.test(name)) url.searchParams.delete(name);
+  url.searchParams.sort();
+  return url.toString().replace(/\?$/, '');
+}
+
+interface ExtraFields {
+  raw_summary: string | undefined;
+  author: string | undefined;
+  topics: string[];
+  content_type: ContentType | string | undefined;
+}
+
+/** Read author, topics and content type from a raw RSS, Atom or JSON Feed entry. */
+function extraFields(raw: Record<string, unknown>): Record<string, unknown> {
+  const fields: ExtraFields = {
+    raw_summary: firstText(raw['description'] ?? raw['summary'] ?? raw['content_text'] ?? raw['content'] ?? raw['content_html']),
+    author: firstText(raw['dc:creator'] ?? raw['author'] ?? (raw['authors'] as unknown[] | undefined)?.[0]),
+    topics: [...new Set(toArray(raw['category'] ?? raw['tags']).map(firstText).filter((t): t is string => !!t).map((t) => t.trim().toLowerCase()))],
+    content_type: firstText(raw['tidings:contentType'] ?? (raw['_tidings'] as Record<string, unknown> | undefined)?.['content_type']),
+  };
+  return { ...fields };
+}
+
+function toArray(value: unknown): unknown[] {
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
+}
+
+/** The text of an XML node or JSON value, whichever shape the parser gave it. */
+function firstText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.trim() || undefined;
+  if (typeof value === 'number') return String(value);
+  if (value && typeof value === 'object') {
+    const node = value as Record<string, unknown>;
+    return firstText(node['#text'] ?? node['@_term'] ?? node['name'] ?? node['@_label']);
+  }
+  return undefined;
+}

@@ -1,0 +1,283 @@
+// Ranking: which candidate articles a reader sees, best first, and why. The one ranker every stage
+// calls (briefings, `tidings rank`, the eval, the bench): pure functions over plain data.
+import { mailableContentTypes, type Article, type ContentType } from '../../contracts';
+import { articleFeatures, describeFeature, tokenize, type Corpus, type FeatureVector } from './article-features';
+import { decayFactor, type Profile } from './interest-profile';
+import { noPopularity, popularityScore, smoothedCtr, type PopularitySnapshot } from './popularity';
+
+export interface RankOptions {
+  /** How many articles the briefing holds. */
+  limit: number;
+  /** Articles this reader has already been sent. */
+  alreadySent: ReadonlySet<string>;
+}
+
+export interface RankedArticle {
+  article: Article;
+  score: number;
+  reasons: string[];
+}
+
+/** An article made ready for ranking once, then scored for any number of readers. */
+export interface Candidate {
+  article: Article;
+  features: FeatureVector;
+  /** Distinct title words, for near-duplicate detection. */
+  titleTokens: string[];
+  publishedMs: number;
+}
+
+export interface RankSettings {
+  /** At most this many articles are returned (Infinity: every candidate that passes the filters). */
+  limit: number;
+  /** The first this-many positions obey the diversity caps (the size of a briefing). */
+  diversityWindow: number;
+  maxPerSource: number;
+  /** A story is the article's first topic: no briefing is all about one thing. */
+  maxPerStory: number;
+  /** Nothing older than this, measured back from the newest candidate (or now, if that is earlier). */
+  maxAgeHours: number;
+  freshnessHalfLifeHours: number;
+  /** Profile half-life, so weights are read as of now. */
+  halfLifeDays: number;
+  /** Two titles sharing this fraction of their words (Jaccard) are one story told twice. */
+  nearDuplicateSimilarity: number;
+  /** How the parts add up. The baselines in the eval are this ranker with other weights. */
+  weights: { interest: number; popularity: number; freshness: number };
+}
+
+export const defaultRankSettings: RankSettings = {
+  limit: 10,
+  diversityWindow: 10,
+  maxPerSource: 4,
+  maxPerStory: 3,
+  maxAgeHours: 7 * 24,
+  freshnessHalfLifeHours: 24,
+  halfLifeDays: 21,
+  nearDuplicateSimilarity: 0.6,
+  weights: { interest: 1, popularity: 0.3, freshness: 0.2 },
+};
+
+/** What the ranker knows about one reader at one moment. */
+export interface ReaderContext {
+  nowMs: number;
+  profile: Profile | null;
+  /** Topics the reader picked (sign-up or preferences): the cold-start prior. */
+  chosenTopics: readonly string[];
+  mutedTopics: ReadonlySet<string>;
+  mutedSources: ReadonlySet<string>;
+  alreadySent: ReadonlySet<string>;
+  popularity: PopularitySnapshot;
+  /** Source id → title, for reasons in words. */
+  sourceTitles?: ReadonlyMap<string, string>;
+}
+
+/** Personal evidence at which the profile and the cold-start prior count equally. */
+const COLD_START_EVIDENCE = 4;
+/** Affinity = tanh(dot / scale): a handful of matching signals nearly saturates it. */
+const AFFINITY_SCALE = 2;
+const NEVER_MAILED: ReadonlySet<ContentType> = new Set(['internal']);
+
+/** Prepare articles once (features, tokens, dates) so scoring many readers costs little. */
+export function prepareCandidates(articles: readonly Article[], corpus: Corpus): Candidate[] {
+  return articles.map((article) => ({
+    article,
+    features: articleFeatures(article, corpus),
+    titleTokens: [...new Set(tokenize(article.title))],
+    publishedMs: Date.parse(article.published_at),
+  }));
+}
+
+/** The instant ages are measured from: now, or the newest candidate if every feed has gone quiet. */
+export function ageReference(candidates: readonly Candidate[], nowMs: number): number {
+  let newest = -Infinity;
+  for (const c of candidates) if (c.publishedMs <= nowMs && c.publishedMs > newest) newest = c.publishedMs;
+  return newest === -Infinity ? nowMs : newest;
+}
+
+export type Exclusion = { ok: true } | { ok: false; reason: string };
+const INCLUDED: Exclusion = { ok: true };
+
+/** Why an article may not reach this reader at all, or ok. */
+export function exclusion(c: Candidate, reader: Pick<ReaderContext, 'alreadySent' | 'mutedSources' | 'mutedTopics'>, oldestMs: number): Exclusion {
+  const a = c.article;
+  if (NEVER_MAILED.has(a.content_type) || !mailableContentTypes.includes(a.content_type)) return { ok: false, reason: `content type ${a.content_type} is never mailed` };
+  if (reader.alreadySent.has(a.id)) return { ok: false, reason: 'already sent to this reader' };
+  if (!(c.publishedMs >= oldestMs)) return { ok: false, reason: 'older than the maximum age' };
+  if (reader.mutedSources.has(a.source)) return { ok: false, reason: `the reader muted ${a.source}` };
+  if (reader.mutedTopics.size > 0) for (const t of a.topics) if (reader.mutedTopics.has(t)) return { ok: false, reason: `the reader dropped the topic ${t}` };
+  return INCLUDED;
+}
+
+interface Scored {
+  c: Candidate;
+  score: number;
+  /** β · affinity: the part of the score the personal profile gives. */
+  personal: number;
+  topicMatch: string | null;
+  freshness: number;
+}
+
+/** Rank candidates for one reader: filters, scores, near-duplicates removed, diversity, reasons. */
+export function rankCandidates(candidates: readonly Candidate[], reader: ReaderContext, settings: RankSettings = defaultRankSettings): RankedArticle[] {
+  const reference = ageReference(candidates, reader.nowMs);
+  const oldest = reference - settings.maxAgeHours * 3_600_000;
+  const profile = reader.profile;
+  const decay = profile ? decayFactor(profile.updated_at, reader.nowMs, settings.halfLifeDays) : 0;
+  const weights = profile?.weights ?? {};
+  const evidence = profile ? profile.evidence * decay : 0;
+  const trust = evidence / (evidence + COLD_START_EVIDENCE);
+  const chosen = new Set(reader.chosenTopics);
+  const w = settings.weights;
+  const freshnessRate = Math.LN2 / (settings.freshnessHalfLifeHours * 3_600_000);
+
+  // Scores go into flat arrays and only the candidates the walk below reaches become objects:
+  // a briefing looks at a few dozen of 2,000, and the garbage collector stays idle.
+  const n = candidates.length;
+  const scores = new Float64Array(n);
+  const personalParts = new Float64Array(n);
+  const order: number[] = [];
+  for (let index = 0; index < n; index++) {
+    const c = candidates[index]!;
+    if (exclusion(c, reader, oldest) !== INCLUDED) continue;
+    let dot = 0;
+    if (trust > 0) {
+      const keys = c.features.keys;
+      const values = c.features.values;
+      for (let i = 0; i < keys.length; i++) {
+        const wt = weights[keys[i]!];
+        if (wt !== undefined) dot += wt * values[i]!;
+      }
+    }
+    const personal = trust * Math.tanh((dot * decay) / AFFINITY_SCALE);
+    const chosenTopic = chosen.size > 0 && firstChosen(c.article.topics, chosen) !== null ? 1 : 0;
+    const interest = personal + (1 - trust) * chosenTopic;
+    const popularity = popularityScore(reader.popularity.byArticle.get(c.article.id), reader.popularity.meanCtr);
+    const freshness = Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate);
+    scores[index] = w.interest * interest + w.popularity * popularity + w.freshness * freshness;
+    personalParts[index] = personal;
+    order.push(index);
+  }
+  order.sort((x, y) => scores[y]! - scores[x]! || candidates[y]!.publishedMs - candidates[x]!.publishedMs || (candidates[x]!.article.id < candidates[y]!.article.id ? -1 : 1));
+  const scored = (index: number): Scored => {
+    const c = candidates[index]!;
+    return {
+      c,
+      score: scores[index]!,
+      personal: personalParts[index]!,
+      topicMatch: chosen.size > 0 ? firstChosen(c.article.topics, chosen) : null,
+      freshness: Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate),
+    };
+  };
+  return diversify(order, scored, settings).map((s) => ({ article: s.c.article, score: round(s.score), reasons: reasonsFor(s, reader, weights) }));
+}
+
+/**
+ * Walk the scored list best first: drop near-duplicates of anything kept, keep the first window
+ * within the per-source and per-story caps, and move what breaks a cap just after the window.
+ */
+function diversify(order: readonly number[], scored: (index: number) => Scored, settings: RankSettings): Scored[] {
+  const head: Scored[] = [];
+  const deferred: Scored[] = [];
+  const tail: Scored[] = [];
+  const perSource = new Map<string, number>();
+  const perStory = new Map<string, number>();
+  const byToken = new Map<string, Scored[]>();
+  for (const index of order) {
+    const s = scored(index);
+    if (isNearDuplicate(s, byToken, settings.nearDuplicateSimilarity)) continue;
+    for (const token of s.c.titleTokens) {
+      const list = byToken.get(token);
+      if (list) list.push(s);
+      else byToken.set(token, [s]);
+    }
+    if (head.length < settings.diversityWindow) {
+      const source = s.c.article.source;
+      const story = s.c.article.topics[0] ?? `source:${source}`;
+      if ((perSource.get(source) ?? 0) < settings.maxPerSource && (perStory.get(story) ?? 0) < settings.maxPerStory) {
+        head.push(s);
+        perSource.set(source, (perSource.get(source) ?? 0) + 1);
+        perStory.set(story, (perStory.get(story) ?? 0) + 1);
+        if (head.length >= settings.limit) break;
+      } else {
+        deferred.push(s);
+      }
+    } else {
+      tail.push(s);
+      if (head.length + deferred.length + tail.length >= settings.limit) break;
+    }
+  }
+  return [...head, ...deferred, ...tail].slice(0, settings.limit);
+}
+
+function isNearDuplicate(s: Scored, byToken: ReadonlyMap<string, Scored[]>, threshold: number): boolean {
+  const tokens = s.c.titleTokens;
+  if (tokens.length === 0) return false;
+  const overlap = new Map<Scored, number>();
+  for (const token of tokens) {
+    for (const kept of byToken.get(token) ?? []) overlap.set(kept, (overlap.get(kept) ?? 0) + 1);
+  }
+  for (const [kept, shared] of overlap) {
+    if (shared / (tokens.length + kept.c.titleTokens.length - shared) >= threshold) return true;
+  }
+  return false;
+}
+
+/** The reasons a reader sees under an article, strongest first. */
+function reasonsFor(s: Scored, reader: ReaderContext, weights: Readonly<Record<string, number>>): string[] {
+  const reasons: string[] = [];
+  if (s.personal > 0.05) {
+    let bestKey: string | null = null;
+    let best = 0;
+    const { keys, values } = s.c.features;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key.startsWith('c:')) continue; // "you like posts" explains nothing
+      const contribution = (weights[key] ?? 0) * values[i]!;
+      if (contribution > best) (best = contribution), (bestKey = key);
+    }
+    if (bestKey) {
+      const { kind, label } = describeFeature(bestKey, reader.sourceTitles);
+      reasons.push(kind === 'source' ? `because you often read ${label}` : kind === 'author' ? `because you read ${label}` : `because you read about ${label}`);
+    }
+  }
+  if (s.topicMatch && !reasons.some((r) => r.endsWith(` ${s.topicMatch}`))) reasons.push(`you follow ${s.topicMatch}`);
+  const e = reader.popularity.byArticle.get(s.c.article.id);
+  if (e && e.clicks >= 3 && smoothedCtr(e, reader.popularity.meanCtr) >= 1.5 * reader.popularity.meanCtr) reasons.push('popular with other readers');
+  if (s.freshness > 0.8) reasons.push('just published');
+  if (reasons.length === 0) reasons.push('new since your last briefing');
+  return reasons;
+}
+
+function firstChosen(topics: readonly string[], chosen: ReadonlySet<string>): string | null {
+  for (const t of topics) if (chosen.has(t)) return t;
+  return null;
+}
+
+function round(score: number): number {
+  return Math.round(score * 10_000) / 10_000;
+}
+
+/** A reader with nothing learned, nothing chosen, nothing muted: for baselines and tools. */
+export function anonymousReader(nowMs: number, alreadySent: ReadonlySet<string> = new Set()): ReaderContext {
+  return { nowMs, profile: null, chosenTopics: [], mutedTopics: new Set(), mutedSources: new Set(), alreadySent, popularity: noPopularity };
+}
+
+/** Recency ranking: newest mailable articles the reader has not yet been sent (the eval's baseline). */
+export function rankByRecency(candidates: readonly Article[], options: RankOptions): RankedArticle[] {
+  return candidates
+    .filter((a) => mailableContentTypes.includes(a.content_type) && !options.alreadySent.has(a.id))
+    .sort((a, b) => Date.parse(b.published_at) - Date.parse(a.published_at) || a.id.localeCompare(b.id))
+    .slice(0, options.limit)
+    .map((article) => ({ article, score: Date.parse(article.published_at) / 1000, reasons: ['new since your last briefing'] }));
+}
+
+/** The most recent article of content type `post`, or null: never an internal document. */
+export function latestPost(candidates: readonly Article[]): Article | null {
+  let best: Article | null = null;
+  for (const a of candidates) {
+    if (a.content_type !== 'post') continue;
+    if (!best || Date.parse(a.published_at) > Date.parse(best.published_at)) best = a;
+  }
+  return best;
+}
