@@ -22,7 +22,7 @@ export interface BriefingProps {
   latestPost: { title: string; href: string } | null;
   /** Links for the footer (preferences, unsubscribe), each signed like every other link. */
   footerLinks: { label: string; href: string }[];
-  /** A link no person can see or reach by keyboard; only scanners follow it (see src/core/bots.ts). */
+  /** A link no person can see or reach by keyboard; only scanners follow it (see src/core/links/bots.ts). */
   honeypotHref?: string;
 }
 

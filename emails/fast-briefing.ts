@@ -1,6 +1,6 @@
 // The fast path for rendering briefings: each article card and each page shell is rendered once per edition,
 // with stand-in links, and every reader's email is assembled from those pieces by string substitution.
-// The result equals rendering the whole Briefing template for that reader (test/fast-render.test.ts compares).
+// The result equals rendering the whole Briefing template for that reader (emails/fast-briefing.test.ts compares).
 import { render } from '@react-email/components';
 import { toPlainText } from '@react-email/render';
 import { createElement } from 'react';

@@ -68,7 +68,7 @@ export async function run(options: RunOptions): Promise<Running> {
   return { config, services, url: config.PUBLIC_BASE_URL, stop };
 }
 
-/** node:http with the /c/ fast path in front of Hono (one decision, two adapters: see runtime/click-fast-path.ts). */
+/** node:http with the /c/ fast path in front of Hono (one decision, two adapters: see node/click-fast-path.ts). */
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   config: Pick<Config, 'PORT' | 'HOST'>,

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
 import { randomId } from '../src/core/encoding';
-import { createDirectRecorder } from '../src/recording/recorder';
+import { createBufferedRecorder } from '../src/recording/buffered-recorder';
+import { appendEvents } from '../src/store/events';
 import { loadConfig } from '../src/env';
 import { openServices } from '../node/services';
 import { startWorkers } from '../workers/index';
@@ -31,7 +32,7 @@ const config = loadConfig({
   AUTH_IP_HOURLY_LIMIT: '100000',
 });
 const services = openServices(config, config.REDIS_URL);
-const app = createApp({ config, db: services.db, signer: services.signer, recorder: createDirectRecorder(async () => {}, () => {}), log: services.log, now: services.now });
+const app = createApp({ config, db: services.db, signer: services.signer, recorder: createBufferedRecorder({ store: (events) => appendEvents(services.db, events), log: services.log }), log: services.log, now: services.now });
 handler = (r, env) => app.fetch(r, env as never);
 const workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log: services.log, now: services.now });
 

@@ -3,7 +3,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app';
-import { createDirectRecorder } from '../src/recording/recorder';
+import { createBufferedRecorder } from '../src/recording/buffered-recorder';
+import { appendEvents } from '../src/store/events';
 import type { EnvSource } from '../src/env';
 import { listOutbox } from '../src/store/outbox';
 import type { OutboxMessage } from '../src/contracts';
@@ -37,7 +38,7 @@ export async function startAuthServer(overrides: EnvSource = {}, options: { work
   const t = testEnv({ PUBLIC_BASE_URL: url, ...overrides });
   let offset = 0;
   const now = () => new Date(Date.now() + offset * 1000);
-  const recorder = createDirectRecorder(async () => {}, () => {});
+  const recorder = createBufferedRecorder({ store: (events) => appendEvents(t.db, events), log: t.log });
   const app = createApp({ config: t.config, db: t.db, signer: t.signer, recorder, log: t.log, now });
   handler = (request, env) => app.fetch(request, env as never);
   let workers: RunningWorkers | undefined;

@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadConfig, type Config, type EnvSource } from '../src/env';
-import { createDirectRecorder } from '../src/recording/recorder';
+import { createBufferedRecorder } from '../src/recording/buffered-recorder';
 import { createApp } from '../src/app';
 import { appendEvents } from '../src/store/events';
 import { openServices, type Services } from '../node/services';
@@ -49,9 +49,9 @@ export function testEnv(overrides: EnvSource = {}): TestEnv {
   };
 }
 
-/** The edge app wired to a test environment, with a recorder whose writes can be awaited. */
+/** The edge app wired to a test environment, with the recorder production runs on Workers (flush() awaits its writes). */
 export function testApp(t: Services) {
-  const recorder = createDirectRecorder((events) => appendEvents(t.db, events), () => {});
+  const recorder = createBufferedRecorder({ store: (events) => appendEvents(t.db, events), log: t.log ?? consoleLogger });
   const app = createApp({ config: t.config, db: t.db, signer: t.signer, recorder, log: t.log ?? consoleLogger, now: t.now });
   return { app, recorder };
 }

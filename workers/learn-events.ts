@@ -28,7 +28,7 @@ const MAX_RETRIES = 10;
 const APPLIED_MARKER_TTL_MS = 30 * 60_000;
 /**
  * A click is learned from only once nothing can flag it any more: a burst or a honeypot hit of the same
- * email may come up to this long after it (core/bots.ts). Briefings are daily; ten minutes cost nothing.
+ * email may come up to this long after it (src/core/links/bots.ts). Briefings are daily; ten minutes cost nothing.
  */
 export const CLICK_SETTLE_MS = Math.max(defaultBotRules.burstSeconds, defaultBotRules.honeypotWindowSeconds) * 1000;
 

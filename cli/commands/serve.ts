@@ -1,10 +1,10 @@
-// `tidings serve` and `tidings worker`: the edge app alone, or the workers alone, so they scale apart.
+// `tidings serve` and `tidings worker`: the web server alone, or the workers alone, so they scale apart.
 import type { Command } from 'commander';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the edge app only (HTTP); run workers elsewhere with `tidings worker`')
+    .description('run the web server only: the edge app plus the Node-only operator tools (queue board, preview, test send, metrics), which read the queues but run no jobs; run workers elsewhere with `tidings worker`')
     .action(async () => {
       const { main } = await import('../../node/main');
       await main({ server: true, workers: false }, ({ config }) => `Tidings edge app at ${config.PUBLIC_BASE_URL} (no workers in this process; start them with \`npx tidings worker\`). Stop: Ctrl-C`);
