@@ -6,6 +6,7 @@ import type { Queue, Worker } from 'bullmq';
 import type { SendBatchJob } from '../src/contracts';
 import { finishDeliveries, getDeliveries } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
+import { scriptCommand } from '../src/store/script-command';
 import type { RateLimitInfo } from './batch-transport';
 
 /** Batches taken up per second, relative to the provider's request rate: the look-ahead that hides compose time. */
@@ -16,21 +17,9 @@ export function takeUpLimit(requestsPerSecond: number): number {
 }
 
 // Reserve the next request slot: slots are 1000/rate ms apart, on Redis's clock so every worker process agrees.
-const RESERVE = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
-if slot < now then slot = now end
-redis.call('SET', KEYS[1], tostring(slot + tonumber(ARGV[1])), 'PX', 60000)
-return slot - now`;
-
+const reserveSlot = scriptCommand<number>('reserve-send-slot');
 // Move the next free slot to at least now + ms (after a 429).
-const PUSH_BACK = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
-if slot < now + tonumber(ARGV[1]) then redis.call('SET', KEYS[1], tostring(now + tonumber(ARGV[1])), 'PX', 60000) end
-return 0`;
+const pushBackSlot = scriptCommand<number>('push-back-send-slot');
 
 export interface SendPacer {
   /** Wait until this request may go. */
@@ -45,7 +34,7 @@ export function createSendPacer(db: Db, configuredRate: number): SendPacer {
   let rate = configuredRate;
   return {
     async wait() {
-      const ms = Number(await db.redis.eval(RESERVE, 1, db.keys.sendPacer, String(1000 / rate)));
+      const ms = Number(await reserveSlot(db.redis, [db.keys.sendPacer], [String(1000 / rate)]));
       if (ms > 0) await new Promise((r) => setTimeout(r, ms));
     },
     rate: () => rate,
@@ -53,7 +42,7 @@ export function createSendPacer(db: Db, configuredRate: number): SendPacer {
       if (info.limit !== null && info.limit > 0) rate = info.limit;
     },
     async pushBack(ms) {
-      await db.redis.eval(PUSH_BACK, 1, db.keys.sendPacer, String(Math.ceil(ms)));
+      await pushBackSlot(db.redis, [db.keys.sendPacer], [String(Math.ceil(ms))]);
     },
   };
 }

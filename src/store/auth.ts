@@ -2,6 +2,7 @@
 // rate-limit counters and the mail hand-off stream. Plain Redis commands and Lua, so Node and Workers share it.
 import { authUserSchema, type AuthUser } from '../contracts/auth';
 import type { Db } from './keys';
+import { scriptCommand } from './script-command';
 
 export interface OtpRecord {
   user_id: string;
@@ -140,38 +141,28 @@ export async function getSession(db: Db, id: string): Promise<SessionRecord | nu
   return raw ? (JSON.parse(raw) as SessionRecord) : null;
 }
 
-// Rotation in one step: the old token is taken (GETDEL), remembered as used, the new one stored, the session extended.
-const ROTATE_REFRESH = `
-local sid = redis.call('GETDEL', KEYS[1])
-if not sid then
-  local used = redis.call('GET', KEYS[2])
-  if used then return {'reused', used} end
-  return {'missing', ''}
-end
-local sessionKey = ARGV[1] .. sid
-if redis.call('EXISTS', sessionKey) == 0 then return {'revoked', sid} end
-local ttl = tonumber(ARGV[2])
-redis.call('SET', KEYS[2], sid, 'EX', ttl)
-redis.call('SET', KEYS[3], sid, 'EX', ttl)
-redis.call('EXPIRE', sessionKey, ttl)
-return {'ok', sid}
-`;
+// Rotation in one step (scripts/rotate-refresh-token.lua): the old token is taken, remembered as used, the new
+// one stored, the session extended.
+const rotateRefreshCommand = scriptCommand<[string, string]>('rotate-refresh-token');
 
 export type RotateResult = { status: 'ok' | 'reused' | 'revoked'; sessionId: string } | { status: 'missing' };
 
 export async function rotateRefreshToken(db: Db, oldHash: string, newHash: string, ttlSeconds: number): Promise<RotateResult> {
-  const sessionPrefix = db.keys.authSession('');
-  const [status, sessionId] = (await db.redis.eval(
-    ROTATE_REFRESH,
-    3,
-    db.keys.authRefresh(oldHash),
-    db.keys.authRefreshUsed(oldHash),
-    db.keys.authRefresh(newHash),
-    sessionPrefix,
-    String(ttlSeconds),
-  )) as [string, string];
-  if (status === 'missing') return { status: 'missing' };
-  return { status: status as 'ok' | 'reused' | 'revoked', sessionId };
+  const keys = [db.keys.authRefresh(oldHash), db.keys.authRefreshUsed(oldHash), db.keys.authRefresh(newHash)];
+  // The script may touch only keys it is given, so the session is looked up first; should the old token name
+  // another session by the time the script runs, it says so and the rotation is asked again with that one.
+  let expected = await db.redis.get(keys[0]!);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const sessionKeys = expected ? [db.keys.authSession(expected)] : [];
+    const [status, sessionId] = await rotateRefreshCommand(db.redis, [...keys, ...sessionKeys], [expected ?? '', String(ttlSeconds)]);
+    if (status === 'changed') {
+      expected = sessionId;
+      continue;
+    }
+    if (status === 'missing') return { status: 'missing' };
+    return { status: status as 'ok' | 'reused' | 'revoked', sessionId };
+  }
+  throw new Error('refresh token rotation: the token kept changing while it was rotated');
 }
 
 export async function revokeSession(db: Db, session: SessionRecord): Promise<void> {
@@ -207,24 +198,9 @@ export async function deleteSiteSession(db: Db, id: string): Promise<SiteSession
 
 // ── rate limits ──────────────────────────────────────────────────────────────
 
-// Fixed windows, all checked before any is counted, in one script: a refused request does not use up a slot.
-const RATE_LIMIT = `
-local wait = 0
-for i, key in ipairs(KEYS) do
-  local limit = tonumber(ARGV[i * 2 - 1])
-  local count = tonumber(redis.call('GET', key) or '0')
-  if count >= limit then
-    local ttl = redis.call('PTTL', key)
-    if ttl < 0 then ttl = tonumber(ARGV[i * 2]) end
-    if ttl > wait then wait = ttl end
-  end
-end
-if wait > 0 then return wait end
-for i, key in ipairs(KEYS) do
-  if redis.call('INCR', key) == 1 then redis.call('PEXPIRE', key, ARGV[i * 2]) end
-end
-return 0
-`;
+// Fixed windows, all checked before any is counted, in one script (scripts/take-rate-limit.lua): a refused
+// request does not use up a slot.
+const takeRateLimitCommand = scriptCommand<number>('take-rate-limit');
 
 export interface RateRule {
   bucket: string;
@@ -236,11 +212,10 @@ export interface RateRule {
 export async function takeRateLimit(db: Db, rules: RateRule[]): Promise<number> {
   const active = rules.filter((r) => r.windowSeconds > 0);
   if (active.length === 0) return 0;
-  const wait = await db.redis.eval(
-    RATE_LIMIT,
-    active.length,
-    ...active.map((r) => db.keys.authRate(r.bucket)),
-    ...active.flatMap((r) => [String(r.limit), String(r.windowSeconds * 1000)]),
+  const wait = await takeRateLimitCommand(
+    db.redis,
+    active.map((r) => db.keys.authRate(r.bucket)),
+    active.flatMap((r) => [String(r.limit), String(r.windowSeconds * 1000)]),
   );
   return Number(wait);
 }

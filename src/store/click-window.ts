@@ -12,28 +12,9 @@ const WINDOW_TTL_SECONDS = 24 * 3600;
 /** Marks are kept long enough for anyone to ask about any click still in the stream's recent past. */
 const MARKS_TTL_SECONDS = 30 * 24 * 3600;
 
-// One call judges one reader's clicks of one edition (KEYS: window, bursts, honeypots, which share the
-// {subscriber:edition} hash tag, so it is safe on Redis Cluster whatever the prefix). ARGV[1..4]: burstMs,
-// burstLinks, TTLs; then per click "ms \t honeypot(0|1) \t link id". For each click, in order: note the link's
-// latest click time; when `burstLinks` distinct links were clicked within burstMs up to it, mark a burst;
-// mark a honeypot hit. Marking is idempotent (a click judged twice after a crash adds nothing new).
-const judgeClicksScript = `
-local burstMs, burstLinks = tonumber(ARGV[1]), tonumber(ARGV[2])
-for i = 5, #ARGV do
-  local atText, honeypot, link = string.match(ARGV[i], '^(%d+)\\t([01])\\t(.*)$')
-  local at = tonumber(atText)
-  -- GT keeps each link's latest click even when clicks are judged out of order (a replayed spill).
-  redis.call('ZADD', KEYS[1], 'GT', at, link)
-  if redis.call('ZCOUNT', KEYS[1], at - burstMs, at) >= burstLinks then redis.call('ZADD', KEYS[2], at, atText) end
-  if honeypot == '1' then redis.call('ZADD', KEYS[3], at, atText) end
-end
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
-return #ARGV - 4
-`;
-
-const judgeClicksCommand = scriptCommand<number>('tidingsJudgeClicks', judgeClicksScript);
+// One call judges one reader's clicks of one edition (scripts/judge-clicks.lua): its window, bursts and
+// honeypots share the {subscriber:edition} hash tag, so it is safe on Redis Cluster whatever the prefix.
+const judgeClicksCommand = scriptCommand<number>('judge-clicks');
 
 /**
  * Pass clicks through their edition's window, marking bursts and honeypot hits; other events are ignored.
@@ -53,7 +34,7 @@ export async function judgeClicks(db: Db, events: readonly ReaderEvent[], rules:
     [...byPair.values()].map((clicks) => {
       const { subscriber_id: subscriber, edition_id: edition } = clicks[0]!;
       const keys = [db.keys.clickWindow(subscriber, edition), db.keys.botBursts(subscriber, edition), db.keys.botHoneypots(subscriber, edition)];
-      return judgeClicksCommand(db.redis, 3, ...keys, ...settings, ...clicks.map((e) => `${Date.parse(e.at)}\t${e.kind === 'honeypot' ? 1 : 0}\t${linkId(e)}`));
+      return judgeClicksCommand(db.redis, keys, [...settings, ...clicks.map((e) => `${Date.parse(e.at)}\t${e.kind === 'honeypot' ? 1 : 0}\t${linkId(e)}`)]);
     }),
   );
   return judged.reduce((sum, n) => sum + n, 0);

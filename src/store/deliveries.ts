@@ -1,43 +1,20 @@
 // Delivery records and edition counters: each (edition, subscriber) moves queued → sent | failed | skipped once.
 import { deliverySchema, type Delivery, type DeliveryStatus, type EditionSummary } from '../contracts';
 import type { Db } from './keys';
+import { scriptCommand } from './script-command';
 
-// Claim readers for a batch in one round trip. A reader already claimed by this same batch counts as claimed
-// again (a planner re-run after a crash rebuilds the same batch); one claimed by another batch is left alone.
-const CLAIM = `
-local claimed = {}
-for i = 3, #ARGV do
-  local id = ARGV[i]
-  if redis.call('HSETNX', KEYS[1], id, ARGV[1]) == 1 then
-    redis.call('HINCRBY', KEYS[2], 'planned', 1)
-    redis.call('HINCRBY', KEYS[2], 'queued', 1)
-    claimed[#claimed + 1] = id
-  else
-    local current = cjson.decode(redis.call('HGET', KEYS[1], id))
-    if current.batch == ARGV[2] then claimed[#claimed + 1] = id end
-  end
-end
-return claimed`;
-
-// Finish deliveries: only a queued record moves, so a retry or a second worker never counts twice.
-const FINISH = `
-local moved = 0
-for i = 1, #ARGV, 3 do
-  local raw = redis.call('HGET', KEYS[1], ARGV[i])
-  if raw and cjson.decode(raw).status == 'queued' then
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
-    redis.call('HINCRBY', KEYS[2], 'queued', -1)
-    redis.call('HINCRBY', KEYS[2], ARGV[i + 2], 1)
-    moved = moved + 1
-  end
-end
-return moved`;
+// Claim readers for a batch in one round trip (scripts/claim-deliveries.lua). A reader already claimed by this
+// same batch counts as claimed again (a planner re-run after a crash rebuilds the same batch).
+const claimCommand = scriptCommand<string[]>('claim-deliveries');
+// Finish deliveries (scripts/finish-deliveries.lua): only a queued record moves, so a retry or a second worker
+// never counts twice.
+const finishCommand = scriptCommand<number>('finish-deliveries');
 
 /** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims). */
 export async function claimDeliveries(db: Db, editionId: string, batchId: string, subscriberIds: readonly string[], now: Date): Promise<string[]> {
   if (subscriberIds.length === 0) return [];
   const record: Delivery = { status: 'queued', batch: batchId, at: now.toISOString() };
-  return (await db.redis.eval(CLAIM, 2, db.keys.delivery(editionId), db.keys.edition(editionId), JSON.stringify(record), batchId, ...subscriberIds)) as string[];
+  return claimCommand(db.redis, [db.keys.delivery(editionId), db.keys.edition(editionId)], [JSON.stringify(record), batchId, ...subscriberIds]);
 }
 
 export interface DeliveryOutcome {
@@ -55,7 +32,7 @@ export async function finishDeliveries(db: Db, editionId: string, batchId: strin
     const record: Delivery = { status: o.status, batch: batchId, at: now.toISOString(), ...(o.messageId ? { message_id: o.messageId } : {}), ...(o.reason ? { reason: o.reason } : {}) };
     args.push(o.subscriberId, JSON.stringify(record), o.status);
   }
-  return (await db.redis.eval(FINISH, 2, db.keys.delivery(editionId), db.keys.edition(editionId), ...args)) as number;
+  return finishCommand(db.redis, [db.keys.delivery(editionId), db.keys.edition(editionId)], args);
 }
 
 export async function getDeliveries(db: Db, editionId: string, subscriberIds: readonly string[]): Promise<Array<Delivery | null>> {

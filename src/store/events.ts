@@ -4,14 +4,8 @@ import type { Db } from './keys';
 import { scriptCommand } from './script-command';
 import { compareStreamIds, groupPositions } from './streams';
 
-// One command appends a whole batch, and the batch travels as one argument, one event's JSON a line
-// (JSON never holds a raw newline): measured with npm run bench:redirect, one argument per event cost the
-// edge several times more CPU in ioredis than the events themselves.
-const appendScript = `
-for json in string.gmatch(ARGV[1], '[^\\n]+') do redis.call('XADD', KEYS[1], '*', 'event', json) end
-`;
-
-const appendEventsCommand = scriptCommand<null>('tidingsAppendEvents', appendScript);
+// One command appends a whole batch, the batch as one argument (scripts/append-events.lua says why).
+const appendEventsCommand = scriptCommand<null>('append-events');
 /** States in which a command would only wait in ioredis' offline queue ('wait' is a lazy first connect). */
 const disconnected = new Set(['reconnecting', 'close', 'end']);
 
@@ -20,7 +14,7 @@ export async function appendEvents(db: Db, events: readonly ReaderEvent[]): Prom
   if (events.length === 0) return;
   // Fail rather than queue while disconnected, so a recorder can spill without waiting.
   if (disconnected.has(db.redis.status)) throw new Error(`Redis is not connected (${db.redis.status})`);
-  await appendEventsCommand(db.redis, 1, db.keys.events, events.map((event) => JSON.stringify(event)).join('\n'));
+  await appendEventsCommand(db.redis, [db.keys.events], [events.map((event) => JSON.stringify(event)).join('\n')]);
 }
 
 /** The newest events, newest first (for operators and tests). */

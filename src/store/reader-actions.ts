@@ -4,6 +4,10 @@ import type { ReaderEventType } from '../contracts';
 import type { LinkPayload } from '../core/links/links';
 import { getSubscriber, saveSubscriber } from './subscribers';
 import type { Db } from './keys';
+import { scriptCommand } from './script-command';
+
+// Withdraw an action only while it is still the one this link set (scripts/clear-action.lua).
+const clearActionCommand = scriptCommand<number>('clear-action');
 
 export const actionKinds = ['vote_up', 'vote_down', 'bookmark', 'unsubscribe'] as const;
 export type ActionKind = (typeof actionKinds)[number];
@@ -39,13 +43,7 @@ export async function setAction(db: Db, link: LinkPayload & { kind: ActionKind }
     return { active: true, event: previous === wanted ? null : link.kind };
   }
   // Withdraw only this link's action: undoing an up-vote must not clear a later down-vote.
-  const removed = (await db.redis.eval(
-    "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then return redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",
-    1,
-    key,
-    name,
-    wanted,
-  )) as number;
+  const removed = await clearActionCommand(db.redis, [key], [name, wanted]);
   return { active: false, event: removed === 1 ? (link.kind === 'bookmark' ? 'bookmark_removed' : 'vote_cleared') : null };
 }
 
