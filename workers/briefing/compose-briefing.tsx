@@ -38,7 +38,7 @@ export async function loadSourceTitles(db: Db): Promise<SourceTitles> {
 
 /** Select and sign: the per-reader work of a briefing, or null when there is nothing new for this reader. */
 export async function briefingContent(deps: ComposeDeps, subscriber: Subscriber, editionId: string, sentAt: Date, sourceTitles?: SourceTitles): Promise<BriefingContent | null> {
-  const { ranked, candidates } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, { config: deps.config, now: sentAt });
+  const { ranked, candidates, alreadySent } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, { config: deps.config, now: sentAt });
   if (ranked.length === 0) return null;
 
   const links: BriefingLinkContext = {
@@ -60,7 +60,7 @@ export async function briefingContent(deps: ComposeDeps, subscriber: Subscriber,
       reasons,
     })),
   );
-  const post = latestPost(candidates);
+  const post = latestPost(candidates, new Set([...alreadySent, ...ranked.map((r) => r.article.id)]));
   const extras = await briefingExtras(links);
   const articles = ranked.map((r) => r.article);
   return {

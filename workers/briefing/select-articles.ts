@@ -17,6 +17,8 @@ export interface Selection {
   ranked: RankedArticle[];
   /** Every candidate considered, for features that look beyond the ranked few (the latest post). */
   candidates: Article[];
+  /** Articles this reader was sent before (so other features do not repeat them either). */
+  alreadySent: ReadonlySet<string>;
 }
 
 export interface SelectOptions {
@@ -37,7 +39,7 @@ export async function rankForSubscriber(db: Db, subscriber: Subscriber, settings
   const candidates = await recentArticles(db, CANDIDATE_POOL);
   const reader = await readerContext(db, subscriber, candidates, now.getTime());
   const ranked = rankCandidates(prepareCandidates(candidates, buildCorpus(candidates)), reader, settings);
-  return { ranked, candidates };
+  return { ranked, candidates, alreadySent: reader.alreadySent };
 }
 
 /** Everything the ranker knows about this reader now, read from Redis in a few round trips. */

@@ -112,6 +112,17 @@ describe('the ranker', () => {
     expect(ids(rank([muted, dropped, kept], { mutedSources: new Set(['noisy']), mutedTopics: new Set(['crypto']) }))).toEqual([kept.id]);
   });
 
+  it('never says "new since your last briefing" to a reader who has had no briefing yet', () => {
+    const quiet = art({ title: 'A quiet article from two days ago', published_at: '2026-11-18T12:00:00Z' });
+    const fresh = art({ title: 'Something published this morning' });
+    const reasonsOfQuiet = (reader: Partial<ReaderContext>) => rank([fresh, quiet], { popularity: noPopularity, ...reader }).find((r) => r.article.id === quiet.id)!.reasons;
+    const first = reasonsOfQuiet({});
+    expect(first).not.toContain('new since your last briefing');
+    expect(first.length).toBeGreaterThan(0);
+    // Once something was sent, the words are true again.
+    expect(reasonsOfQuiet({ alreadySent: new Set(['art_sent_before']) })).toEqual(['new since your last briefing']);
+  });
+
   it('gives every ranked article at least one reason', () => {
     const ranked = rank([art(), art({ title: 'Another one' })], { popularity: noPopularity });
     expect(ranked.every((r) => r.reasons.length > 0)).toBe(true);

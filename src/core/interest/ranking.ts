@@ -245,8 +245,13 @@ function reasonsFor(s: Scored, reader: ReaderContext, weights: Readonly<Record<s
   const e = reader.popularity.byArticle.get(s.c.article.id);
   if (e && e.clicks >= 3 && smoothedCtr(e, reader.popularity.meanCtr) >= 1.5 * reader.popularity.meanCtr) reasons.push('popular with other readers');
   if (s.freshness > 0.8) reasons.push('just published');
-  if (reasons.length === 0) reasons.push('new since your last briefing');
+  if (reasons.length === 0) reasons.push(fallbackReason(reader.alreadySent));
   return reasons;
+}
+
+/** When nothing more specific applies: "since your last briefing" is only true once there was one. */
+function fallbackReason(alreadySent: ReadonlySet<string>): string {
+  return alreadySent.size > 0 ? 'new since your last briefing' : 'recently published';
 }
 
 function firstChosen(topics: readonly string[], chosen: ReadonlySet<string>): string | null {
@@ -269,14 +274,17 @@ export function rankByRecency(candidates: readonly Article[], options: RankOptio
     .filter((a) => mailableContentTypes.includes(a.content_type) && !options.alreadySent.has(a.id))
     .sort((a, b) => Date.parse(b.published_at) - Date.parse(a.published_at) || a.id.localeCompare(b.id))
     .slice(0, options.limit)
-    .map((article) => ({ article, score: Date.parse(article.published_at) / 1000, reasons: ['new since your last briefing'] }));
+    .map((article) => ({ article, score: Date.parse(article.published_at) / 1000, reasons: [fallbackReason(options.alreadySent)] }));
 }
 
-/** The most recent article of content type `post`, or null: never an internal document. */
-export function latestPost(candidates: readonly Article[]): Article | null {
+/**
+ * The most recent article of content type `post` that the reader is not already getting (listed in
+ * this briefing or sent before, per `exclude`), or null: never an internal document.
+ */
+export function latestPost(candidates: readonly Article[], exclude: ReadonlySet<string> = new Set()): Article | null {
   let best: Article | null = null;
   for (const a of candidates) {
-    if (a.content_type !== 'post') continue;
+    if (a.content_type !== 'post' || exclude.has(a.id)) continue;
     if (!best || Date.parse(a.published_at) > Date.parse(best.published_at)) best = a;
   }
   return best;
