@@ -1,6 +1,8 @@
 /** @jsxImportSource react */
 // The Briefing email: a reader's ranked articles, each behind a signed, tracked link.
 import { Body, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from '@react-email/components';
+import { shownReasons } from './briefing-text';
+import { clip, EMAIL_LIMITS } from './clip';
 
 export interface BriefingItem {
   title: string;
@@ -8,6 +10,8 @@ export interface BriefingItem {
   source: string;
   /** The signed /c/ link that redirects to the article. */
   href: string;
+  /** The short signed /l/ link the plain-text part shows instead (one per article); `href` when absent. */
+  textHref?: string;
   reasons: string[];
   /** Vote and bookmark links (each opens a page with one button, so a scanner changes nothing). */
   actions?: { voteUp: string; voteDown: string; bookmark: string };
@@ -19,9 +23,13 @@ export interface BriefingProps {
   preview: string;
   items: BriefingItem[];
   /** The newest article of content type `post`, or null when there is none. */
-  latestPost: { title: string; href: string } | null;
+  latestPost: { title: string; href: string; textHref?: string } | null;
   /** Links for the footer (preferences, unsubscribe), each signed like every other link. */
   footerLinks: { label: string; href: string }[];
+  /** The same footer links in short form, for the plain-text part; `footerLinks` when absent. */
+  textLinks?: { label: string; href: string }[];
+  /** The signed /v/ link to this very email on the web (works without signing in). */
+  viewHref?: string;
   /** A link no person can see or reach by keyboard; only scanners follow it (see src/core/links/bots.ts). */
   honeypotHref?: string;
 }
@@ -34,6 +42,7 @@ const styles = {
   summary: { fontSize: '15px', lineHeight: '22px', margin: '8px 0 4px' },
   meta: { fontSize: '13px', color: '#5f6368', margin: '0' },
   footer: { fontSize: '13px', color: '#5f6368' },
+  view: { fontSize: '12px', color: '#5f6368', textAlign: 'right', margin: '0 0 8px' },
   // Hidden every way mail clients honour: not displayed, no size, no colour, nothing to select.
   honeypot: { display: 'none', visibility: 'hidden', fontSize: '0px', lineHeight: '0px', maxHeight: '0px', overflow: 'hidden', opacity: 0, color: 'transparent', msoHide: 'all' },
 } as const;
@@ -43,12 +52,12 @@ export function BriefingCard({ item }: { item: BriefingItem }) {
   return (
     <Section style={styles.item}>
       <Link href={item.href} style={styles.title}>
-        {item.title}
+        {clip(item.title, EMAIL_LIMITS.title)}
       </Link>
-      {item.summary ? <Text style={styles.summary}>{item.summary}</Text> : null}
+      {item.summary ? <Text style={styles.summary}>{clip(item.summary, EMAIL_LIMITS.summary)}</Text> : null}
       <Text style={styles.meta}>
-        {item.source}
-        {item.reasons.length > 0 ? ` · ${item.reasons.join(' · ')}` : ''}
+        {clip(item.source, EMAIL_LIMITS.source)}
+        {item.reasons.length > 0 ? ` · ${shownReasons(item.reasons).join(' · ')}` : ''}
       </Text>
       {item.actions ? (
         <Text style={styles.meta}>
@@ -63,13 +72,21 @@ export function BriefingCard({ item }: { item: BriefingItem }) {
   );
 }
 
-export function Briefing({ editionLabel, preview, items, latestPost, footerLinks, honeypotHref }: BriefingProps) {
+export function Briefing({ editionLabel, preview, items, latestPost, footerLinks, honeypotHref, viewHref }: BriefingProps) {
   return (
     <Html lang="en">
-      <Head />
+      <Head>
+        {/* Phones lay the email out at their own width instead of a zoomed-out desktop page. */}
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+      </Head>
       <Preview>{preview}</Preview>
       <Body style={styles.body}>
         <Container style={styles.container}>
+          {viewHref ? (
+            <Text style={styles.view}>
+              <Link href={viewHref}>View in browser</Link>
+            </Text>
+          ) : null}
           <Heading as="h1" style={{ fontSize: '22px' }}>
             Your Tidings briefing
           </Heading>
@@ -79,7 +96,7 @@ export function Briefing({ editionLabel, preview, items, latestPost, footerLinks
           ))}
           {latestPost ? (
             <Text style={styles.footer}>
-              Latest post: <Link href={latestPost.href}>{latestPost.title}</Link>
+              Latest post: <Link href={latestPost.href}>{clip(latestPost.title, EMAIL_LIMITS.title)}</Link>
             </Text>
           ) : null}
           {honeypotHref ? (

@@ -2,18 +2,18 @@
 // with stand-in links, and every reader's email is assembled from those pieces by string substitution.
 // The result equals rendering the whole Briefing template for that reader (emails/fast-briefing.test.ts compares).
 import { render } from '@react-email/components';
-import { toPlainText } from '@react-email/render';
 import { createElement } from 'react';
 import { Briefing, BriefingCard, type BriefingItem, type BriefingProps } from './briefing';
-import { renderEmail, type RenderedEmail } from './render';
+import { briefingText } from './briefing-text';
+import type { RenderedEmail } from './render';
 
 export interface BriefingRenderer {
   render(props: BriefingProps): Promise<RenderedEmail>;
 }
 
-/** The plain React Email path: the whole template per reader. */
+/** The plain React Email path: the whole template per reader; the text part is written for people (briefing-text.ts). */
 export const naiveBriefingRenderer: BriefingRenderer = {
-  render: (props) => renderEmail(createElement(Briefing, props)),
+  render: async (props) => ({ html: await render(createElement(Briefing, props)), text: briefingText(props) }),
 };
 
 const DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
@@ -24,6 +24,7 @@ const CARD_SLOT = slot('card');
 // Names that are not prefixes of one another, so replacing one never touches another.
 const ACTION_SLOTS = { voteUp: slot('more-like-this'), voteDown: slot('fewer-like-this'), bookmark: slot('save-for-later') };
 const HONEYPOT_SLOT = slot('honeypot');
+const VIEW_SLOT = slot('view');
 const MARKER_ITEM: BriefingItem = { title: 'tidings-card-marker', summary: 'tidings-card-marker', source: 'tidings-card-marker', href: CARD_SLOT, reasons: [] };
 
 /** Each stand-in of a card and the reader's link that replaces it. */
@@ -37,14 +38,11 @@ function cardLinks(item: BriefingItem): Array<[string, string]> {
 
 interface Piece {
   html: string;
-  text: string;
 }
 
 interface Shell {
   htmlBefore: string;
   htmlAfter: string;
-  textBefore: string;
-  textAfter: string;
 }
 
 /** React's escaping of attribute values, so a substituted link is byte-identical to a rendered one. */
@@ -86,14 +84,13 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
 
   const card = (item: BriefingItem) =>
     remember(cards, JSON.stringify([item.title, item.summary, item.source, item.reasons, item.actions !== undefined]), async () => {
-      const html = await fragment({ ...item, href: CARD_SLOT, actions: item.actions ? ACTION_SLOTS : undefined });
-      return { html, text: toPlainText(html) };
+      return { html: await fragment({ ...item, href: CARD_SLOT, actions: item.actions ? ACTION_SLOTS : undefined }) };
     });
 
   const markerCard = card(MARKER_ITEM);
 
   const shell = (props: BriefingProps) => {
-    const key = JSON.stringify([props.editionLabel, props.preview, props.latestPost?.title ?? null, props.footerLinks.map((l) => l.label), props.honeypotHref !== undefined]);
+    const key = JSON.stringify([props.editionLabel, props.preview, props.latestPost?.title ?? null, props.footerLinks.map((l) => l.label), props.honeypotHref !== undefined, props.viewHref !== undefined]);
     return remember(shells, key, async () => {
       const marker = await markerCard;
       const standIn: BriefingProps = {
@@ -102,15 +99,14 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
         latestPost: props.latestPost ? { title: props.latestPost.title, href: slot('latest') } : null,
         footerLinks: props.footerLinks.map((l, i) => ({ label: l.label, href: slot(`footer-${i}`) })),
         honeypotHref: props.honeypotHref === undefined ? undefined : HONEYPOT_SLOT,
+        viewHref: props.viewHref === undefined ? undefined : VIEW_SLOT,
       };
       const html = await render(createElement(Briefing, standIn));
-      const text = toPlainText(html);
       const [htmlBefore, htmlAfter, ...more] = html.split(marker.html);
-      const [textBefore, textAfter, ...moreText] = text.split(marker.text);
-      if (htmlAfter === undefined || textAfter === undefined || more.length > 0 || moreText.length > 0) {
+      if (htmlAfter === undefined || more.length > 0) {
         throw new Error('fast briefing rendering: the card marker was not found exactly once in the shell; the template changed shape');
       }
-      return { htmlBefore: htmlBefore!, htmlAfter, textBefore: textBefore!, textAfter };
+      return { htmlBefore: htmlBefore!, htmlAfter };
     });
   };
 
@@ -121,15 +117,11 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
       if (props.latestPost) links.push([slot('latest'), props.latestPost.href]);
       props.footerLinks.forEach((l, i) => links.push([slot(`footer-${i}`), l.href]));
       if (props.honeypotHref !== undefined) links.push([HONEYPOT_SLOT, props.honeypotHref]);
-      const fill = (piece: string, item: BriefingItem, escape: boolean) =>
-        cardLinks(item).reduce((out, [standIn, href]) => replaceAll(out, standIn, escape ? escapeAttribute(href) : href), piece);
-      let html = s.htmlBefore + pieces.map((p, i) => fill(p.html, props.items[i]!, true)).join('') + s.htmlAfter;
-      let text = s.textBefore + pieces.map((p, i) => fill(p.text, props.items[i]!, false)).join('\n\n') + s.textAfter;
-      for (const [standIn, href] of links) {
-        html = replaceAll(html, standIn, escapeAttribute(href));
-        text = replaceAll(text, standIn, href);
-      }
-      return { html, text };
+      if (props.viewHref !== undefined) links.push([VIEW_SLOT, props.viewHref]);
+      const fill = (piece: string, item: BriefingItem) => cardLinks(item).reduce((out, [standIn, href]) => replaceAll(out, standIn, escapeAttribute(href)), piece);
+      let html = s.htmlBefore + pieces.map((p, i) => fill(p.html, props.items[i]!)).join('') + s.htmlAfter;
+      for (const [standIn, href] of links) html = replaceAll(html, standIn, escapeAttribute(href));
+      return { html, text: briefingText(props) };
     },
     stats: () => ({ cards: cards.size, shells: shells.size }),
   };

@@ -13,6 +13,7 @@ import { homeRoutes } from './routes/home';
 import { actionRoutes } from './routes/actions';
 import { authRoutes } from './routes/auth';
 import { webhookRoutes } from './routes/webhooks';
+import { sentBriefingRoutes } from './routes/sent';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -35,6 +36,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', preferencesRoutes(deps));
   app.route('/', clickRoutes(deps));
+  app.route('/', sentBriefingRoutes(deps));
   app.route('/', devRoutes(deps));
   app.route('/', opsRoutes(deps));
   app.route('/', actionRoutes(deps));

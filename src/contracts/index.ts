@@ -9,3 +9,4 @@ export * from './auth';
 export * from './schedule';
 export * from './delivery';
 export * from './webhook';
+export * from './sent-briefing';

@@ -48,6 +48,7 @@ export function createKeys(prefix: string) {
     editions: `${prefix}editions`, // zset: edition id, score = first planned ms
     edition: (editionId: string) => `${prefix}edition:${editionId}`, // hash: counters (planned, queued, sent, …) and meta
     planCursor: (runKey: string) => `${prefix}plan:${runKey}`, // string: how far a planning run has walked the subscribers
+    sentBriefing: (handle: string) => `${prefix}briefing:${handle}`, // string (TTL): what one reader was sent in one edition, deflated JSON
     pendingBatch: (batchId: string) => `${prefix}pending:${batchId}`, // string: the exact request of a batch whose outcome is unknown
     webhookEvents: `${prefix}webhook-events`, // stream: provider webhook events as received
     sendPacer: `${prefix}send:pacer`, // string: ms time of the next free provider request slot (shared by all workers)

@@ -1,12 +1,15 @@
 // Compose one reader's briefing: rank the candidates, sign every link, render HTML and text.
-import type { BriefingItem, BriefingProps } from '../../emails/briefing';
+import type { BriefingProps } from '../../emails/briefing';
+import { briefingProps } from '../../emails/briefing-props';
+import { shownReasons } from '../../emails/briefing-text';
+import { clip, EMAIL_LIMITS } from '../../emails/clip';
 import { naiveBriefingRenderer, type BriefingRenderer } from '../../emails/fast-briefing';
-import type { Article, OutgoingEmail, Subscriber } from '../../src/contracts';
+import type { Article, OutgoingEmail, SentBriefing, Subscriber } from '../../src/contracts';
 import type { Config } from '../../src/env';
-import { articleActionLinks, briefingExtras, trackedLink, type BriefingLinkContext } from '../../src/core/links/briefing-links';
 import type { LinkSigner } from '../../src/core/links/links';
 import { latestPost } from '../../src/core/interest/ranking';
 import type { Db } from '../../src/store/keys';
+import { saveSentBriefing } from '../../src/store/sent-briefings';
 import { listSources } from '../../src/store/sources';
 import { selectArticles } from './select-articles';
 
@@ -27,6 +30,8 @@ export interface BriefingContent {
   subject: string;
   headers: Record<string, string>;
   articleIds: string[];
+  /** What the reader is sent, as stored for "view in browser" and the text part's short links. */
+  record: SentBriefing;
 }
 
 /** Source titles by id, looked up once per batch rather than once per reader. */
@@ -41,41 +46,29 @@ export async function briefingContent(deps: ComposeDeps, subscriber: Subscriber,
   const { ranked, candidates, alreadySent } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, { config: deps.config, now: sentAt });
   if (ranked.length === 0) return null;
 
-  const links: BriefingLinkContext = {
-    baseUrl: deps.config.PUBLIC_BASE_URL,
-    signer: deps.signer,
-    subscriberId: subscriber.id,
-    editionId,
-    sentAt: Math.floor(sentAt.getTime() / 1000),
-  };
-
   const titles = sourceTitles ?? (await loadSourceTitles(deps.db));
-  const items: BriefingItem[] = await Promise.all(
-    ranked.map(async ({ article, reasons }, position) => ({
-      title: article.title,
-      summary: article.summary,
-      source: titles.get(article.source) ?? article.source,
-      href: await trackedLink(links, article.url, 'article', article.id, position),
-      actions: await articleActionLinks(links, article.url, article.id, position),
-      reasons,
-    })),
-  );
   const post = latestPost(candidates, new Set([...alreadySent, ...ranked.map((r) => r.article.id)]));
-  const extras = await briefingExtras(links);
   const articles = ranked.map((r) => r.article);
-  return {
-    props: {
-      editionLabel: editionLabel(sentAt, subscriber.timezone),
-      preview: previewLine(articles),
-      items,
-      latestPost: post ? { title: post.title, href: await trackedLink(links, post.url, 'article', post.id, null) } : null,
-      footerLinks: extras.footerLinks,
-      honeypotHref: extras.honeypotHref,
-    },
-    subject: subjectLine(articles),
-    headers: extras.headers,
-    articleIds: ranked.map((r) => r.article.id),
+  // Stored text is clipped as the email shows it: a record stays small, and the email is the same either way.
+  const record: SentBriefing = {
+    v: 1,
+    edition: editionId,
+    subscriber: subscriber.id,
+    sent_at: Math.floor(sentAt.getTime() / 1000),
+    label: editionLabel(sentAt, subscriber.timezone),
+    preview: previewLine(articles),
+    items: ranked.map(({ article, reasons }) => ({
+      article: article.id,
+      url: article.url,
+      title: clip(article.title, EMAIL_LIMITS.title),
+      summary: clip(article.summary, EMAIL_LIMITS.summary),
+      source: clip(titles.get(article.source) ?? article.source, EMAIL_LIMITS.source),
+      reasons: shownReasons(reasons),
+    })),
+    latest: post ? { article: post.id, url: post.url, title: clip(post.title, EMAIL_LIMITS.title) } : null,
   };
+  const { props, headers } = await briefingProps(record, { baseUrl: deps.config.PUBLIC_BASE_URL, signer: deps.signer });
+  return { props, subject: subjectLine(articles), headers, articleIds: record.items.map((i) => i.article), record };
 }
 
 /** Compose a briefing, or null when there is nothing new for this reader. Deterministic for fixed inputs. */
@@ -89,7 +82,8 @@ export async function composeBriefing(
 ): Promise<ComposedBriefing | null> {
   const content = await briefingContent(deps, subscriber, editionId, sentAt, sourceTitles);
   if (!content) return null;
-  const rendered = await renderer.render(content.props);
+  // Stored before the email can exist, so its "view in browser" and short links work from the first second.
+  const [rendered] = await Promise.all([renderer.render(content.props), saveSentBriefing(deps.db, content.record)]);
   return {
     email: { from: deps.config.MAIL_FROM, to: [subscriber.email], subject: content.subject, html: rendered.html, text: rendered.text, headers: content.headers },
     articleIds: content.articleIds,

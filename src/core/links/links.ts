@@ -24,6 +24,8 @@ export interface LinkKey {
 /** Tokens longer than this are refused before any work is done. */
 export const MAX_TOKEN_LENGTH = 2048;
 const VERSION = 't1';
+/** The domain of compact-link tags (signMessage), never a token's version. */
+const COMPACT_VERSION = 'c1';
 /** 128-bit tag: HMAC-SHA256 truncated to 16 bytes, 22 characters of base64url. */
 const TAG_BYTES = 16;
 const TAG_TEXT_LENGTH = 22;
@@ -88,6 +90,25 @@ export class LinkSigner {
     const parsed = this.parse(token);
     if (!('key' in parsed)) return parsed;
     return this.conclude(parsed, this.syncTag(parsed.key, parsed.head));
+  }
+
+  /**
+   * A 128-bit tag over a short message, for compact links that name stored content instead of carrying
+   * it (see compact-links.ts). The prefix keeps these tags apart from token tags: no message is both.
+   */
+  async signMessage(message: string): Promise<{ keyId: string; tag: string }> {
+    const key = this.keys[0]!;
+    const signed = `${COMPACT_VERSION}.${key.id}.${message}`;
+    const tag = this.hmac ? this.syncTag(key, signed) : await this.webTag(key, signed);
+    return { keyId: key.id, tag: toBase64Url(tag.subarray(0, TAG_BYTES)) };
+  }
+
+  /** Does `tag` sign `message` under key `keyId`? Never throws; constant time for a well-formed tag. */
+  async verifyMessage(keyId: string, message: string, tag: string): Promise<boolean> {
+    const key = this.keysById.get(keyId)?.key;
+    if (!key || tag.length !== TAG_TEXT_LENGTH) return false;
+    const signed = `${COMPACT_VERSION}.${key.id}.${message}`;
+    return tagMatches(tag, 0, this.hmac ? this.syncTag(key, signed) : await this.webTag(key, signed));
   }
 
   /** Every check that needs no MAC: size, shape, version, key id, tag encoding. */
