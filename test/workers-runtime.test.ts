@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../node/paths';
 import { recentEvents } from '../src/store/events';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
+import { articleSchema } from '../src/contracts';
+import { saveArticles } from '../src/store/articles';
+import { composeBriefing } from '../workers/briefing/compose-briefing';
 import { testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload } from './links-helpers';
 import { freePort } from '../node/free-port';
@@ -86,5 +89,21 @@ describe('the edge app on workerd', () => {
     expect(oneClick.status).toBe(200);
     expect((await getSubscriber(t.db, subscriber.id))!.status).toBe('unsubscribed');
   });
-});
 
+  it('shows a briefing at its "View in browser" link and follows a short text-part link', async () => {
+    const sent = new Date(t.now().getTime() - 3600_000);
+    await saveArticles(t.db, [articleSchema.parse({ id: 'art_w', url: 'https://news.example/w', title: 'Workers & Redis', source: 'news', published_at: sent.toISOString(), content_type: 'news' })]);
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'worker-viewer@example.com' }, sent);
+    const { email } = (await composeBriefing({ config: t.config, db: t.db, signer: t.signer }, subscriber, 'ed_wv', sent))!;
+    const view = /href="([^"]+\/v\/[^"]+)"/.exec(email.html)![1]!.slice(t.config.PUBLIC_BASE_URL.length);
+    const page = await fetch(`${base}${view}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('Workers &amp; Redis');
+    expect(html).toContain('name="viewport"');
+    const short = /^ {3}(\S+\/l\/\S+)$/m.exec(email.text)![1]!.slice(t.config.PUBLIC_BASE_URL.length);
+    const click = await fetch(`${base}${short}`, { redirect: 'manual', headers: { 'user-agent': browserAgent } });
+    expect(click.status).toBe(302);
+    expect(click.headers.get('location')).toBe('https://news.example/w');
+  });
+});
