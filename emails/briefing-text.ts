@@ -8,10 +8,12 @@ export function briefingText(props: BriefingProps): string {
   const lines: string[] = [`Your Tidings briefing — ${props.editionLabel}`];
   if (props.viewHref) lines.push(`Read it in your browser (with More like this, Fewer like this, Save for later): ${props.viewHref}`);
   props.items.forEach((item, i) => {
-    lines.push('', `${i + 1}. ${clip(item.title, EMAIL_LIMITS.title)}`);
-    lines.push(`   ${[clip(item.source, EMAIL_LIMITS.source), ...shownReasons(item.reasons)].join(' · ')}`);
-    if (item.summary) lines.push(`   ${clip(item.summary, EMAIL_LIMITS.summary)}`);
-    lines.push(`   ${item.textHref ?? item.href}`);
+    const number = `${i + 1}. `;
+    const indent = ' '.repeat(number.length); // "10. " lines up like "9. "
+    lines.push('', `${number}${clip(item.title, EMAIL_LIMITS.title)}`);
+    lines.push(`${indent}${[clip(item.source, EMAIL_LIMITS.source), ...shownReasons(item.reasons)].join(' · ')}`);
+    if (item.summary) lines.push(`${indent}${clip(item.summary, EMAIL_LIMITS.summary)}`);
+    lines.push(`${indent}${item.textHref ?? item.href}`);
   });
   if (props.latestPost) lines.push('', `Latest post: ${clip(props.latestPost.title, EMAIL_LIMITS.title)}`, props.latestPost.textHref ?? props.latestPost.href);
   lines.push('', '--', 'You get this because you subscribed to Tidings.');

@@ -57,7 +57,7 @@ const naive = await measure('naive (render + plainText render)', naiveCount, asy
   const element = createElement(Briefing, p);
   await Promise.all([render(element), render(element, { plainText: true })]);
 });
-const naiveOneRender = await measure('naive (render + toPlainText)', naiveCount, (p) => naiveBriefingRenderer.render(p));
+const naiveOneRender = await measure('naive (whole template + text part)', naiveCount, (p) => naiveBriefingRenderer.render(p));
 const fastRenderer = createFastBriefingRenderer();
 const fast = await measure('fast (cards once per edition)', readers, (p) => fastRenderer.render(p));
 
