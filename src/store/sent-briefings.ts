@@ -21,6 +21,11 @@ export async function getSentBriefing(db: Db, handle: string): Promise<SentBrief
   return sentBriefingSchema.parse(JSON.parse(await inflate(Uint8Array.from(packed))));
 }
 
+/** What `subscriberId` was sent in `editionId`, while it is kept (for pages that show a past briefing). */
+export async function sentBriefingOf(db: Db, editionId: string, subscriberId: string): Promise<SentBriefing | null> {
+  return getSentBriefing(db, await briefingHandle(editionId, subscriberId));
+}
+
 // Web streams, so this runs the same on Node and Workers. A record is ~60% text that deflates to about a third.
 async function deflate(text: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer());
