@@ -9,6 +9,11 @@ import { naiveBriefingRenderer } from '../emails/fast-briefing';
 import { recentEvents } from '../src/store/events';
 import { browserAgent, linksApp } from './links-helpers';
 import { testEnv, type TestEnv } from './helpers';
+import { Redis } from 'ioredis';
+import { createApp } from '../src/app';
+import { createDirectRecorder } from '../src/recording/recorder';
+import { briefingHandle, signCompact } from '../src/core/links/compact-links';
+import { freePort } from '../node/free-port';
 
 let t: TestEnv;
 beforeEach(() => {
@@ -144,5 +149,20 @@ describe('the briefing email', () => {
     expect(preferences.headers.get('location')).toMatch(new RegExp(`^${base}/preferences/t1\\.`));
     const unsubscribe = await follow(urls.at(-1)!);
     expect(unsubscribe.headers.get('location')).toBe(/^<(.+)>$/.exec(email.headers['List-Unsubscribe']!)![1]);
+  });
+
+  it('says what to do when storage does not answer, rather than failing blank', async () => {
+    const broken = new Redis({ host: '127.0.0.1', port: await freePort(), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    try {
+      const app = createApp({ config: t.config, db: { redis: broken, keys: t.db.keys }, signer: t.signer, recorder: createDirectRecorder(async () => {}, () => {}), log: t.log, now: t.now });
+      const handle = await briefingHandle('ed_down', 'sub_down');
+      for (const path of [`/l/${await signCompact(t.signer, { handle, slot: { kind: 'article', position: 0 } })}`, `/v/${await signCompact(t.signer, { handle, slot: { kind: 'view' } })}`]) {
+        const response = await app.request(path);
+        expect(response.status).toBe(503);
+        expect(await response.text()).toContain('full (HTML) version keep working');
+      }
+    } finally {
+      broken.disconnect();
+    }
   });
 });
