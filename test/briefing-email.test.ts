@@ -11,7 +11,7 @@ import { browserAgent, linksApp } from './links-helpers';
 import { testEnv, type TestEnv } from './helpers';
 import { Redis } from 'ioredis';
 import { createApp } from '../src/app';
-import { createDirectRecorder } from '../src/recording/recorder';
+import { createBufferedRecorder } from '../src/recording/buffered-recorder';
 import { briefingHandle, signCompact } from '../src/core/links/compact-links';
 import { freePort } from '../node/free-port';
 
@@ -154,7 +154,7 @@ describe('the briefing email', () => {
   it('says what to do when storage does not answer, rather than failing blank', async () => {
     const broken = new Redis({ host: '127.0.0.1', port: await freePort(), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     try {
-      const app = createApp({ config: t.config, db: { redis: broken, keys: t.db.keys }, signer: t.signer, recorder: createDirectRecorder(async () => {}, () => {}), log: t.log, now: t.now });
+      const app = createApp({ config: t.config, db: { redis: broken, keys: t.db.keys }, signer: t.signer, recorder: createBufferedRecorder({ store: async () => {}, log: t.log }), log: t.log, now: t.now });
       const handle = await briefingHandle('ed_down', 'sub_down');
       for (const path of [`/l/${await signCompact(t.signer, { handle, slot: { kind: 'article', position: 0 } })}`, `/v/${await signCompact(t.signer, { handle, slot: { kind: 'view' } })}`]) {
         const response = await app.request(path);
