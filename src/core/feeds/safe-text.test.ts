@@ -24,3 +24,15 @@ describe('feed text reduced to safe text', () => {
     expect(htmlToText('a &bogus; b')).toBe('a &bogus; b');
   });
 });
+
+describe('feed text that looks like endless markup', () => {
+  // Time grows with the square of the input for a backtracking pattern: 64 KB of "<p" took 17 s.
+  // A linear reducer does each in a few milliseconds; one second is a generous bound, far from either.
+  it.each(['<p', '<script>', '<a ', '<!--', '<p<script><a <!--'])('reduces 64 KB of unclosed "%s" in well under a second', (unit) => {
+    const input = unit.repeat(Math.ceil(65_536 / unit.length));
+    const started = performance.now();
+    const text = htmlToText(input, 2000);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(text.length).toBeLessThanOrEqual(2000);
+  });
+});
