@@ -68,6 +68,10 @@ const schema = z.object({
   ARTICLE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 3650).default(168),
   FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
   FEED_MAX_BYTES: z.coerce.number().int().min(1024).max(1_000_000_000).default(5_000_000),
+  /** How long reading one fetched feed document may take on its parsing thread before the fetch fails. */
+  FEED_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** Threads that read feed documents, apart from the one that serves requests. */
+  FEED_PARSE_THREADS: z.coerce.number().int().min(1).max(32).default(2),
   POLL_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
   BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   SEED_DEMO: z.stringbool().default(true),

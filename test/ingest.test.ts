@@ -7,6 +7,7 @@ import type { Source } from '../src/contracts';
 import { getArticle, listQuarantine, recentArticles } from '../src/store/articles';
 import { getSourceState, saveSource } from '../src/store/sources';
 import { pollSource } from '../workers/ingest';
+import { createFeedParser, type FeedParser } from '../workers/parse-feed';
 import { forwardWeight } from '../src/core/interest/popularity';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
 
@@ -28,7 +29,29 @@ const goodFeed = rss(
 );
 const otherFeed = rss(item({ link: 'https://news.example/good?id=7&amp;fbclid=abc', title: 'A good article, syndicated', type: 'news' }) + item({ link: 'https://other.example/own', title: 'Its own article', type: 'news' }));
 
+// One item with a numeric title among good ones: the item is quarantined, the rest kept.
+const mixedJsonFeed = JSON.stringify({
+  version: 'https://jsonfeed.org/version/1.1',
+  title: 'Mixed',
+  items: [
+    { id: '1', url: 'https://mixed.example/numeric', title: 404, content_text: 'A number for a title', date_published: '2026-11-20T08:00:00Z', _tidings: { content_type: 'post' } },
+    { id: '2', url: 'https://mixed.example/fine', title: 'A fine item', content_text: 'Fine', date_published: '2026-11-20T09:00:00Z', _tidings: { content_type: 'post' } },
+  ],
+});
+const futureFeed = rss(
+  item({ link: 'https://future.example/2100', title: 'From the year 2100', type: 'post', date: 'Fri, 01 Jan 2100 00:00:00 +0000' }) +
+    item({ link: 'https://future.example/today', title: 'From today', type: 'post' }),
+);
+
+// The library strips tags from this with a backtracking pattern: about ten seconds of one core.
+const hostileJsonFeed = JSON.stringify({
+  version: 'https://jsonfeed.org/version/1.1',
+  title: 'Hostile',
+  items: [{ id: '1', url: 'https://hostile.example/1', title: 'Hostile', content_text: '<p'.repeat(48_000), date_published: '2026-11-20T08:00:00Z', _tidings: { content_type: 'post' } }],
+});
+
 let server: Server;
+let parser: FeedParser;
 let base: string;
 let hugeBytesSent = 0;
 const requests: Array<{ path: string; ifNoneMatch?: string }> = [];
@@ -65,6 +88,12 @@ beforeAll(async () => {
         return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><title>Blog</title></head><body>Hi</body></html>');
       case '/huge.xml':
         return streamHuge(res);
+      case '/mixed.json':
+        return void res.writeHead(200, { 'content-type': 'application/feed+json' }).end(mixedJsonFeed);
+      case '/future.xml':
+        return void res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(futureFeed);
+      case '/hostile.json':
+        return void res.writeHead(200, { 'content-type': 'application/feed+json' }).end(hostileJsonFeed);
       case '/hang.xml':
         return; // never answers
       default:
@@ -73,9 +102,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The production reader: documents are read on parsing threads, each within a budget.
+  parser = createFeedParser({ threads: 2, budgetMs: 1500, log: memoryLogger() });
 });
 
 afterAll(async () => {
+  await parser.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -87,7 +119,7 @@ let deps: Parameters<typeof pollSource>[0];
 beforeEach(() => {
   t = testEnv({ FEED_TIMEOUT_MS: '400', FEED_MAX_BYTES: '1000000' });
   log = memoryLogger();
-  deps = { db: t.db, log, now: () => new Date('2026-11-20T12:00:00Z'), config: t.config };
+  deps = { db: t.db, log, now: () => new Date('2026-11-20T12:00:00Z'), config: t.config, parser };
 });
 afterEach(() => t.cleanup());
 
@@ -175,5 +207,32 @@ describe('ingest against real feeds', () => {
     const result = await pollSource(deps, await source('good', '/good.xml'));
     expect(result).toMatchObject({ status: 'ingested', stored: 0, filtered: 1, quarantined: 2 });
     expect(log.lines).toContainEqual(expect.objectContaining({ msg: 'feed item not kept by the ingest filter', obj: expect.objectContaining({ reason: 'readers have consistently voted down the source good' }) }));
+  });
+
+  it('quarantines one malformed JSON Feed item (a numeric title) with its reason and stores the rest', async () => {
+    const result = await pollSource(deps, await source('mixed', '/mixed.json'));
+    expect(result, result.reason).toMatchObject({ status: 'ingested', stored: 1, quarantined: 1 });
+    expect((await recentArticles(t.db, 10)).map((a) => a.url)).toEqual(['https://mixed.example/fine']);
+    const [held] = await listQuarantine(t.db);
+    expect(held).toMatchObject({ source: 'mixed', reasons: [expect.stringMatching(/^title .*(string|text)/)] });
+    expect(await getSourceState(t.db, 'mixed')).toMatchObject({ failures: 0, last_error: null, last_success_at: '2026-11-20T12:00:00.000Z' });
+  });
+
+  it('quarantines an item dated in 2100 instead of letting it pin "latest" forever, and keeps today\'s', async () => {
+    const result = await pollSource(deps, await source('future', '/future.xml'));
+    expect(result, result.reason).toMatchObject({ status: 'ingested', stored: 1, quarantined: 1 });
+    expect((await recentArticles(t.db, 10)).map((a) => a.url)).toEqual(['https://future.example/today']);
+    const [held] = await listQuarantine(t.db);
+    expect(held!.reasons).toEqual([expect.stringMatching(/^published_at 2100-01-01T00:00:00.000Z is more than 24 hours after the fetch/)]);
+  });
+
+  it('fails a feed that takes longer than the parse budget with a reason, and reads the next feed normally', async () => {
+    const started = Date.now();
+    const result = await pollSource(deps, await source('hostile', '/hostile.json'));
+    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/took longer than 1500 ms \(FEED_PARSE_TIMEOUT_MS\) and was stopped/) });
+    expect(Date.now() - started).toBeLessThan(6000);
+    expect(await getSourceState(t.db, 'hostile')).toMatchObject({ failures: 1, last_error: result.reason });
+    // The stopped thread is replaced; the pool goes on reading.
+    expect(await pollSource(deps, await source('good', '/good.xml'))).toMatchObject({ status: 'ingested', stored: 1 });
   });
 });

@@ -5,6 +5,7 @@ import type { LinkSigner } from '../src/core/links/links';
 import type { Logger } from '../src/core/logger';
 import type { Db } from '../src/store/keys';
 import { ingestProcessor } from './ingest';
+import { createFeedParser } from './parse-feed';
 import { createLearner, type Learner } from './learn-events';
 import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-clicks';
 import { startEventTrimmer } from './trim-events';
@@ -70,8 +71,10 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       maxStalledCount: 1000,
     },
   );
+  // Feed documents are read on their own threads, each within a time budget, never on this one.
+  const parser = createFeedParser({ threads: config.FEED_PARSE_THREADS, budgetMs: config.FEED_PARSE_TIMEOUT_MS, log: deps.log });
   const workers = [
-    new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues }), { ...common, concurrency: 4 }),
+    new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues, parser }), { ...common, concurrency: 4 }),
     new Worker(queueNames.briefing, sendBriefingProcessor({ ...deps, transport }), { ...common, concurrency: 8 }),
     new Worker(queueNames.plan, planProcessor({ ...deps, sendQueue: queues.send }), {
       ...common,
@@ -114,6 +117,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       await reconciler.close();
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
       await Promise.all([...workers.map((w) => w.close()), learner.close(), judge.close()]);
+      await parser.close();
       await queues.close();
       await magicLink.close();
     },

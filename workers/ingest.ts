@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ingestJobSchema, type Article, type Source } from '../src/contracts';
 import type { Config } from '../src/env';
 import { sha256Hex } from '../src/core/encoding';
-import { FeedParseError, parseFeedDocument, toArticle } from '../src/core/feeds/feed-items';
+import { FeedParseError } from '../src/core/feeds/feed-items';
 import { ingestFilterKeys, ingestVerdict } from '../src/core/interest/ingest-filter';
 import type { Logger } from '../src/core/logger';
 import { quarantineItem, saveNewArticles } from '../src/store/articles';
@@ -15,6 +15,7 @@ import { globalInterest } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
 import { getSource, getSourceState, saveSourceState, type SourceState } from '../src/store/sources';
 import { fetchFeed } from './fetch-feed';
+import type { FeedParser } from './parse-feed';
 import { PLAN_POLLING, syncPollSchedules, type PollPlan } from './poll-schedules';
 import type { Queues } from './queues';
 
@@ -29,6 +30,8 @@ export interface IngestDeps {
   db: Db;
   log: Logger;
   now: () => Date;
+  /** Where documents are read: the pool of parsing threads (createFeedParser), or inline for known samples. */
+  parser: FeedParser;
   config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS'>;
 }
 
@@ -107,16 +110,15 @@ async function fail(deps: IngestDeps, source: Source, state: SourceState, reason
 
 /** Validate every item of a feed document, filter, deduplicate and store the result. */
 export async function ingestSource(deps: IngestDeps, source: Source, body: string): Promise<IngestResult> {
-  if (/^\s*(<!doctype html|<html[\s>])/i.test(body)) {
-    throw new FeedParseError('the address serves an HTML page, not a feed; use the page\'s RSS, Atom or JSON Feed link instead');
-  }
-  const { items } = parseFeedDocument(body);
   const now = deps.now();
+  // Parsing runs on a parsing thread with a time budget (parse-feed.ts): a hostile document fails
+  // this source with a reason instead of stalling the process.
+  const read = await deps.parser.parse(body, source, now.getTime());
+  if (!read.ok) throw new FeedParseError(read.reason);
   const valid = new Map<string, Article>();
   let quarantined = 0;
   let duplicates = 0;
-  for (const item of items) {
-    const verdict = await toArticle(item, source);
+  for (const verdict of read.verdicts) {
     if (verdict.ok) {
       if (valid.has(verdict.article.id)) duplicates++;
       else valid.set(verdict.article.id, verdict.article);
@@ -137,7 +139,8 @@ export async function ingestSource(deps: IngestDeps, source: Source, body: strin
 
   // Ages count back from the feed's newest item (or now, if it is newer), so a quiet feed keeps its latest posts.
   const articles = [...valid.values()];
-  const newest = Math.min(now.getTime(), Math.max(...articles.map((a) => Date.parse(a.published_at)), -Infinity));
+  // A loop, not Math.max(...all): a feed may hold more items than a call has arguments.
+  const newest = Math.min(now.getTime(), articles.reduce((max, a) => Math.max(max, Date.parse(a.published_at)), -Infinity));
   const oldestMs = (Number.isFinite(newest) ? newest : now.getTime()) - (deps.config?.ARTICLE_MAX_AGE_HOURS ?? 168) * 3600_000;
   const global = await globalInterest(deps.db, ingestFilterKeys(articles));
   const worth: Article[] = [];

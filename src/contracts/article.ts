@@ -8,9 +8,12 @@ export type ContentType = (typeof contentTypes)[number];
 /** Content types a reader may receive in a briefing. */
 export const mailableContentTypes: readonly ContentType[] = contentTypes.filter((t) => t !== 'internal');
 
+/** "is required" when absent; when present but not a string (a feed's JSON can hold anything), says what it got. */
+const textRequired = (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be text (got ${issue.input === null ? 'null' : typeof issue.input})`);
+
 /** An absolute http(s) URL; `javascript:`, `data:` and relative URLs are refused. */
 export const publicUrl = z
-  .string({ error: 'is required' })
+  .string({ error: textRequired })
   .trim()
   .refine((value) => {
     try {
@@ -24,7 +27,7 @@ export const publicUrl = z
 export const articleSchema = z.object({
   id: z.string().min(1),
   url: publicUrl,
-  title: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(500),
+  title: z.string({ error: textRequired }).trim().min(1, 'must not be empty').max(500),
   summary: z.string().max(5000).default(''),
   source: z.string().min(1),
   topics: z.array(z.string().trim().toLowerCase().min(1)).max(50).default([]),

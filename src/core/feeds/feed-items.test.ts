@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normaliseUrl, parseFeedDocument, toArticle, FeedParseError, type FeedItem } from './feed-items';
+import { normaliseUrl, parseFeedDocument, readFeed, toArticle, FeedParseError, type FeedItem } from './feed-items';
 
 const source = { id: 'field-notes', default_content_type: null };
 const item = (overrides: Partial<FeedItem>): FeedItem => ({
@@ -72,5 +72,28 @@ describe('feed items against the article contract', () => {
   it('refuses a document that is not a feed', () => {
     expect(() => parseFeedDocument('<html><body>Not a feed</body></html>')).toThrow(FeedParseError);
     expect(() => parseFeedDocument('<rss><channel><item>')).toThrow(FeedParseError);
+  });
+
+  it('quarantines one malformed JSON Feed item (a numeric title) with its reason and keeps the others', async () => {
+    const feed = JSON.stringify({
+      version: 'https://jsonfeed.org/version/1.1',
+      title: 'Mixed',
+      items: [
+        { id: '1', url: 'https://mixed.example/1', title: 12345, content_text: 'Numbers are not titles', date_published: '2026-11-20T08:00:00Z', _tidings: { content_type: 'post' } },
+        { id: '2', url: 'https://mixed.example/2', title: 'A good one', content_text: 'Fine', date_published: '2026-11-20T09:00:00Z', _tidings: { content_type: 'post' } },
+        { id: '3', url: 'https://mixed.example/3', title: 'Odd author', authors: [{ name: { first: 'Ana' } }], tags: [7, { x: 1 }], date_published: '2026-11-20T09:00:00Z', _tidings: { content_type: 'post' } },
+      ],
+    });
+    const { verdicts } = await readFeed(feed, source, { nowMs: Date.parse('2026-11-20T12:00:00Z') });
+    expect(verdicts.map((v) => v.ok)).toEqual([false, true, true]);
+    expect(verdicts[0]).toMatchObject({ ok: false, reasons: [expect.stringMatching(/^title /)] });
+  });
+
+  it('quarantines an item dated more than a day after the fetch, saying why, and accepts a few hours of clock skew', async () => {
+    const nowMs = Date.parse('2026-11-20T12:00:00Z');
+    const future = await toArticle(item({ published: '2100-01-01T00:00:00.000Z' }), source, { nowMs });
+    expect(future).toMatchObject({ ok: false, reasons: [expect.stringMatching(/^published_at 2100-01-01T00:00:00.000Z is more than 24 hours after the fetch/)] });
+    const skewed = await toArticle(item({ published: '2026-11-20T20:00:00.000Z' }), source, { nowMs });
+    expect(skewed.ok).toBe(true);
   });
 });

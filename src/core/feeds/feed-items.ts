@@ -51,23 +51,69 @@ export function parseFeedDocument(body: string): { title: string; items: FeedIte
   };
 }
 
-/** Check one item against the article contract, using the source's declared default content type. */
-export async function toArticle(item: FeedItem, source: Pick<Source, 'id' | 'default_content_type'>): Promise<ItemVerdict> {
-  const url = item.link ? normaliseUrl(item.link) : undefined;
+/** How far ahead of the fetch a date may be (time zones, clock skew) before it counts as made up. */
+export const MAX_FUTURE_MS = 24 * 3600_000;
+
+export interface ToArticleOptions {
+  /** The fetch time; an item dated more than MAX_FUTURE_MS after it is quarantined. */
+  nowMs?: number;
+}
+
+/**
+ * Check one item against the article contract, using the source's declared default content type.
+ * Fields come from strangers in whatever JSON type they chose: only text is reduced, anything else
+ * reaches the contract as it is and fails there with the field's name.
+ */
+export async function toArticle(item: FeedItem, source: Pick<Source, 'id' | 'default_content_type'>, options: ToArticleOptions = {}): Promise<ItemVerdict> {
+  const link: unknown = item.link;
+  const url = typeof link === 'string' && link ? normaliseUrl(link) : link || undefined;
+  const topics: unknown = item.topics;
   const parsed = articleSchema.safeParse({
-    id: url ? await articleIdFor(url) : 'unknown',
+    id: typeof url === 'string' ? await articleIdFor(url) : 'unknown',
     url,
     // Feeds put markup (and worse) in text fields: readers get plain text, whatever the feed sent.
-    title: item.title === undefined ? undefined : htmlToText(item.title, 500),
-    summary: htmlToText(item.summary ?? '', 2000),
+    title: textOf(item.title, 500),
+    summary: textOf(item.summary ?? '', 2000),
     source: source.id,
-    topics: item.topics.map((t) => htmlToText(t, 100)).filter(Boolean),
-    author: item.author ? htmlToText(item.author, 200) || null : null,
+    topics: Array.isArray(topics) ? topics.map((t) => textOf(t, 100)).filter(Boolean) : topics,
+    author: item.author ? textOf(item.author, 200) || null : null,
     published_at: item.published,
     content_type: item.content_type ?? source.default_content_type ?? undefined,
   });
-  if (parsed.success) return { ok: true, article: parsed.data };
-  return { ok: false, reasons: describeIssues(parsed.error), item };
+  if (!parsed.success) return { ok: false, reasons: describeIssues(parsed.error), item };
+  // A date far ahead would rank as the newest item (and "latest post") until that day comes: a made-up
+  // date is not guessed into a real one; the operator sees the item and its reason in quarantine.
+  if (options.nowMs !== undefined && Date.parse(parsed.data.published_at) > options.nowMs + MAX_FUTURE_MS) {
+    const reason = `published_at ${parsed.data.published_at} is more than ${MAX_FUTURE_MS / 3600_000} hours after the fetch (${new Date(options.nowMs).toISOString()}); a feed may not date an item in the future`;
+    return { ok: false, reasons: [reason], item };
+  }
+  return { ok: true, article: parsed.data };
+}
+
+/** Text is made safe; any other JSON value is passed on for the contract to refuse, naming the field. */
+function textOf(value: unknown, maxLength: number): unknown {
+  return typeof value === 'string' ? htmlToText(value, maxLength) : value;
+}
+
+/**
+ * Read a whole feed document: the verdict on every item, in feed order. One item that cannot be read
+ * (whatever it holds) becomes a quarantined verdict with its reason; it never stops the others.
+ * Throws FeedParseError when the document is not a feed at all.
+ */
+export async function readFeed(body: string, source: Pick<Source, 'id' | 'default_content_type'>, options: ToArticleOptions = {}): Promise<{ verdicts: ItemVerdict[] }> {
+  if (/^\s*(<!doctype html|<html[\s>])/i.test(body.slice(0, 4096))) {
+    throw new FeedParseError('the address serves an HTML page, not a feed; use the page\'s RSS, Atom or JSON Feed link instead');
+  }
+  const { items } = parseFeedDocument(body);
+  const verdicts: ItemVerdict[] = [];
+  for (const item of items) {
+    try {
+      verdicts.push(await toArticle(item, source, options));
+    } catch (error) {
+      verdicts.push({ ok: false, reasons: [`item could not be read: ${error instanceof Error ? error.message : String(error)}`], item });
+    }
+  }
+  return { verdicts };
 }
 
 /** The article id: a hash of its normalised URL, so the same article from two feeds is one article. */

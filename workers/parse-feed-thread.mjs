@@ -1,0 +1,6 @@
+// The entry of a feed-parsing thread: a new thread does not inherit the TypeScript loader of the process
+// that started it, so it registers tsx itself before loading the parsing code.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./parse-feed-thread.ts');
