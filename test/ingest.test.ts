@@ -104,6 +104,8 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   // The production reader: documents are read on parsing threads, each within a budget.
   parser = createFeedParser({ threads: 2, budgetMs: 1500, log: memoryLogger() });
+  // Wait for the thread to load, so its start-up does not compete with the tests' short fetch timeouts.
+  await parser.parse(goodFeed, { id: 'warm-up', default_content_type: null }, Date.now());
 });
 
 afterAll(async () => {

@@ -46,6 +46,12 @@ export function createFeedParser(options: FeedParserOptions): FeedParser {
   const queue: Queued[] = [];
   let nextId = 1;
   let closed = false;
+  // One thread starts now, so the first feed does not wait for it (and a failure to start is seen early).
+  slots[0]!.worker = startThread(options.log);
+  slots[0]!.worker.catch((error: Error) => {
+    slots[0]!.worker = null;
+    options.log.warn({ err: error.message }, 'feed-parsing thread did not start; trying again with the next feed');
+  });
 
   const pump = () => {
     for (const slot of slots) {
