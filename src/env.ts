@@ -1,6 +1,7 @@
 // The environment, validated once at start-up: the only place that reads process.env or Worker bindings.
 import { z } from 'zod';
 import { authConfigProblems, authSchema } from './env-auth';
+import { allowEntryProblem } from './core/feeds/address-guard';
 
 /** Values shipped for local development only; production refuses every one of them. */
 export const devDefaults = {
@@ -72,6 +73,21 @@ const schema = z.object({
   FEED_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   /** Threads that read feed documents, apart from the one that serves requests. */
   FEED_PARSE_THREADS: z.coerce.number().int().min(1).max(32).default(2),
+  /**
+   * Exceptions to "feeds are fetched from public addresses only": comma-separated host names, IP
+   * addresses or CIDR ranges (e.g. "feeds.intranet,10.1.0.0/16"). Outside production loopback is allowed too.
+   */
+  FETCH_ALLOW_HOSTS: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+      for (const entry of entries) {
+        const problem = allowEntryProblem(entry);
+        if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; list host names, addresses or ranges, comma-separated (e.g. feeds.intranet,10.1.0.0/16)` });
+      }
+      return entries;
+    }),
   POLL_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
   BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10),
   SEED_DEMO: z.stringbool().default(true),

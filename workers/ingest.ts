@@ -14,7 +14,8 @@ import { quarantineItem, saveNewArticles } from '../src/store/articles';
 import { globalInterest } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
 import { getSource, getSourceState, saveSourceState, type SourceState } from '../src/store/sources';
-import { fetchFeed } from './fetch-feed';
+import { fetchFeed, fetchPolicyFrom, type FetchLimits } from './fetch-feed';
+import { publicOnly } from '../src/core/feeds/address-guard';
 import type { FeedParser } from './parse-feed';
 import { PLAN_POLLING, syncPollSchedules, type PollPlan } from './poll-schedules';
 import type { Queues } from './queues';
@@ -32,7 +33,7 @@ export interface IngestDeps {
   now: () => Date;
   /** Where documents are read: the pool of parsing threads (createFeedParser), or inline for known samples. */
   parser: FeedParser;
-  config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS'>;
+  config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS' | 'NODE_ENV' | 'FETCH_ALLOW_HOSTS'>;
 }
 
 export interface IngestResult {
@@ -46,9 +47,11 @@ export interface IngestResult {
   reason?: string;
 }
 
-const limitsOf = (deps: IngestDeps) => ({
+const limitsOf = (deps: IngestDeps): FetchLimits => ({
   timeoutMs: deps.config?.FEED_TIMEOUT_MS ?? 15_000,
   maxBytes: deps.config?.FEED_MAX_BYTES ?? 5_000_000,
+  // Without a configuration, the strict policy: public addresses only.
+  addresses: deps.config ? fetchPolicyFrom(deps.config) : publicOnly,
 });
 
 export function ingestProcessor(deps: IngestDeps & { queues?: Pick<Queues, 'ingest'>; config?: IngestDeps['config'] & Pick<Config, 'POLL_INTERVAL_MINUTES'> }) {
