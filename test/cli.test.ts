@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getSchedule } from '../src/store/schedules';
-import { countSubscribers, findSubscriberByEmail } from '../src/store/subscribers';
+import { countSubscribers, findSubscriberByEmail, saveSubscriber } from '../src/store/subscribers';
 import { claimDeliveries, finishDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import { queueNames } from '../workers/queues';
 import { startWorkers } from '../workers/index';
@@ -59,6 +59,19 @@ describe('the tidings CLI', () => {
     const list = await tidings(['subscribers', 'list'], t.env);
     expect(list.output).toMatch(/ada@example\.com\s+active\s+Asia\/Tokyo/);
     expect(list.output).toMatch(/2 of 2 subscribers shown/);
+  });
+
+  it('prints control and bidi-override characters in stored subscribers escaped, never raw', async () => {
+    t = testEnv();
+    // A record written before the input limits existed: the terminal must not run what it holds.
+    await saveSubscriber(t.db, { id: 'sub_legacy', email: 'eve@example.com', timezone: 'UTC', topics: ['\u001b[2j\u001b[31mred', '\u202eevil', '\u009bx'], status: 'active', created_at: '2026-11-20T00:00:00.000Z' });
+    for (const args of [['subscribers', 'list'], ['subscribers', 'list', '--json']]) {
+      const list = await tidings(args, t.env);
+      expect(list.code, list.output).toBe(0);
+      expect(list.output).not.toMatch(/[\u001b\u202e\u009b]/);
+      expect(list.output).toContain('\\u001b[2j');
+      expect(list.output).toContain('\\u202eevil');
+    }
   });
 
   it('adds, lists, pauses and removes schedules, refusing bad input by field', async () => {

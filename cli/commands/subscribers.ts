@@ -1,6 +1,7 @@
 // `tidings subscribers import FILE.csv` and `tidings subscribers list`.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { printable } from '../../src/core/printable';
 import { parseSubscriberCsv } from '../../src/core/subscribers/subscriber-csv';
 import { countSubscribers, ensureSubscriber, saveSubscriber, subscribersPage } from '../../src/store/subscribers';
 import { CliError, withServices } from '../context';
@@ -58,8 +59,9 @@ export function registerSubscribers(program: Command): void {
         const { subscribers: rows } = await subscribersPage(db, offset, limit);
         for (const s of rows) {
           if (!s) continue;
-          if (options.json) console.log(JSON.stringify(s));
-          else console.log(`${s.email.padEnd(32)} ${s.status.padEnd(12)} ${s.timezone.padEnd(20)} ${s.topics.join(', ')}`);
+          // What readers and files supplied is printed escaped: a stored control sequence must not drive the terminal.
+          if (options.json) console.log(printable(JSON.stringify(s)));
+          else console.log(`${printable(s.email).padEnd(32)} ${s.status.padEnd(12)} ${printable(s.timezone).padEnd(20)} ${s.topics.map((t) => printable(t)).join(', ')}`);
         }
         if (!options.json) console.log(`${Math.min(offset + rows.length, total)} of ${total} subscribers shown${total > offset + rows.length ? ` (next page: --offset ${offset + rows.length})` : ''}.`);
       });

@@ -1,5 +1,6 @@
 // The article contract: what a feed item must be before Tidings will rank or mail it.
 import { z } from 'zod';
+import { topicName } from './subscriber';
 
 /** Every kind of content Tidings knows. `internal` is kept for operators and never mailed. */
 export const contentTypes = ['post', 'news', 'tutorial', 'podcast', 'video', 'changelog', 'internal'] as const;
@@ -30,7 +31,7 @@ export const articleSchema = z.object({
   title: z.string({ error: textRequired }).trim().min(1, 'must not be empty').max(500),
   summary: z.string().max(5000).default(''),
   source: z.string().min(1),
-  topics: z.array(z.string().trim().toLowerCase().min(1)).max(50).default([]),
+  topics: z.array(topicName).max(50).default([]),
   author: z.string().trim().max(200).nullable().default(null),
   published_at: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }),
   content_type: z.enum(contentTypes, {

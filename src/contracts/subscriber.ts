@@ -20,11 +20,35 @@ export const timeZone = z.string().refine((tz) => {
   }
 }, 'must be an IANA time zone such as Europe/Berlin or UTC');
 
-export const emailAddress = z.email({ error: 'must be an email address such as reader@example.com' }).transform((e) => e.toLowerCase());
+// C0 and C1 controls, DEL and bidirectional overrides: they can rewrite a terminal or disguise text.
+const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+
+/**
+ * An email address, lowercased. The lengths are RFC 5321's (64 before the @, 254 in all), checked
+ * first: a longer address cannot receive mail, and providers drop it later with a misleading error.
+ */
+export const emailAddress = z
+  .string({ error: 'must be an email address such as reader@example.com' })
+  .refine((e) => e.indexOf('@') <= 64, { message: 'must have at most 64 characters before the @ (RFC 5321)', abort: true })
+  .refine((e) => e.length <= 254, { message: 'must be at most 254 characters long (RFC 5321)', abort: true })
+  .pipe(z.email({ error: 'must be an email address such as reader@example.com' }))
+  .transform((e) => e.toLowerCase());
+
+/** One topic a reader follows or a feed declares: short, printable, lowercase. */
+export const topicName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, 'must not be empty')
+  .max(100, 'must be at most 100 characters long')
+  .refine((t) => !CONTROL_CHARACTERS.test(t), 'must not contain control characters');
 
 export const subscriberSchema = z.object({
   id: z.string().min(1),
-  email: emailAddress,
+  // Stored records are read with the shapes they were written with (an address or topic saved before
+  // the input limits existed must not stop a page of readers from loading); input goes through
+  // emailAddress and topicName, which hold the limits.
+  email: z.email().transform((e) => e.toLowerCase()),
   timezone: timeZone.default('UTC'),
   topics: z.array(z.string().trim().toLowerCase().min(1)).max(50).default([]),
   status: z.enum(subscriberStatuses).default('active'),

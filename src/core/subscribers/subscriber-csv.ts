@@ -1,5 +1,6 @@
 // Parse a subscribers CSV (email,timezone,topics): every row is either a subscriber or a reason with its line number.
-import { emailAddress, timeZone, type NewSubscriber } from '../../contracts/subscriber';
+import { emailAddress, timeZone, topicName, type NewSubscriber } from '../../contracts/subscriber';
+import { printable } from '../printable';
 
 export type CsvRow = { ok: true; line: number; subscriber: NewSubscriber } | { ok: false; line: number; reason: string };
 
@@ -58,17 +59,22 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
     const [emailText = '', tzText = '', topicsText = ''] = fields;
     const email = emailAddress.safeParse(emailText);
     if (!email.success) {
-      yield { ok: false, line, reason: `email ${email.error.issues[0]?.message ?? 'is not valid'} (got "${emailText}")` };
+      yield { ok: false, line, reason: `email ${email.error.issues[0]?.message ?? 'is not valid'} (got "${printable(emailText, 80)}")` };
       continue;
     }
     const tz = tzText === '' ? { success: true as const, data: 'UTC' } : timeZone.safeParse(tzText);
     if (!tz.success) {
-      yield { ok: false, line, reason: `timezone ${tz.error.issues[0]?.message ?? 'is not valid'} (got "${tzText}")` };
+      yield { ok: false, line, reason: `timezone ${tz.error.issues[0]?.message ?? 'is not valid'} (got "${printable(tzText, 80)}")` };
       continue;
     }
     const topics = topicsText.split(/[;,|]/).map((t) => t.trim().toLowerCase()).filter(Boolean);
     if (topics.length > 50) {
       yield { ok: false, line, reason: `topics has ${topics.length} entries; at most 50` };
+      continue;
+    }
+    const badTopic = topics.map((t) => ({ t, check: topicName.safeParse(t) })).find((x) => !x.check.success);
+    if (badTopic && !badTopic.check.success) {
+      yield { ok: false, line, reason: `topics "${printable(badTopic.t, 40)}" ${badTopic.check.error.issues[0]?.message ?? 'is not valid'}` };
       continue;
     }
     yield { ok: true, line, subscriber: { email: email.data, timezone: tz.data, topics } };
