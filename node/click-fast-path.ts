@@ -5,6 +5,7 @@ import { clickRedirectHeaders, decideClick } from '../src/core/links/clicks';
 import type { LinkSigner } from '../src/core/links/links';
 import type { EventRecorder } from '../src/recording/recorder';
 import { clientAddress } from '../src/core/links/client-ip';
+import { createClickBudget, type ClickBudget } from '../src/core/links/click-budget';
 
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -15,6 +16,8 @@ export interface FastPathDeps {
   now: () => Date;
   /** TRUST_PROXY_HOPS: reverse proxies whose X-Forwarded-For entries are believed (default 0). */
   trustProxyHops?: number;
+  /** Events per link per minute; pass the app's so both adapters count together (one is made when absent). */
+  clickBudget?: ClickBudget;
 }
 
 /**
@@ -22,6 +25,7 @@ export interface FastPathDeps {
  * that translation, Web Crypto's per-call cost and the promise hops were most of a redirect (README, "Tracked links").
  */
 export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): NodeListener {
+  const budget = deps.clickBudget ?? createClickBudget();
   return (req, res) => {
     const url = req.url ?? '';
     const method = req.method ?? '';
@@ -34,10 +38,16 @@ export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): N
     const peer = req.socket.remoteAddress ?? null;
     const ip = hops === 0 ? peer : clientAddress(peer, headerOf(req.rawHeaders, 'x-forwarded-for'), hops);
     const request = { token, method, userAgent: headerOf(req.rawHeaders, 'user-agent'), ip };
-    const outcome = decideClick(deps.signer.verifySync(token), request, deps.now());
+    let outcome: ReturnType<typeof decideClick>;
+    try {
+      outcome = decideClick(deps.signer.verifySync(token), request, deps.now(), budget);
+    } catch {
+      // Nothing here may throw out of a request listener (it would end the process): Hono judges and answers.
+      return fallback(req, res);
+    }
     // A refused token gets Hono's page (it verifies again; refusals are rare and not worth a second page).
     if (!outcome.ok) return fallback(req, res);
-    deps.recorder.record(outcome.event);
+    if (outcome.event) deps.recorder.record(outcome.event);
     res.writeHead(302, { Location: outcome.location, ...clickRedirectHeaders, 'Content-Length': '0' });
     res.end();
   };

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../src/env';
 import type { LinkSigner } from '../src/core/links/links';
 import type { EventRecorder } from '../src/recording/recorder';
 import { withClickFastPath } from './click-fast-path';
+import { createClickBudget, type ClickBudget } from '../src/core/links/click-budget';
 import { createNodeRecorder } from '../src/recording/node-recorder';
 import { statePaths } from './paths';
 import { ensureRedis, RedisUnavailableError, type RedisTarget } from './private-redis';
@@ -39,12 +40,13 @@ export async function run(options: RunOptions): Promise<Running> {
   let workers: RunningWorkers | undefined;
   let opsQueues: Queues | undefined;
   if (options.server) {
-    const deps = { config, db: services.db, signer: services.signer, recorder, log, now: services.now };
+    const clickBudget = createClickBudget();
+    const deps = { config, db: services.db, signer: services.signer, recorder, log, now: services.now, clickBudget };
     const app = createApp(deps);
     // Node-only operator tools (BullMQ board, metrics, preview, test send) are mounted here, never in createApp.
     opsQueues = openQueues(services.queueConnection, config.QUEUE_PREFIX);
     mountNodeOps(app, deps, opsQueues);
-    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS });
+    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS, clickBudget });
   }
   if (options.workers) {
     workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log, now: services.now });
@@ -72,7 +74,7 @@ export async function run(options: RunOptions): Promise<Running> {
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   config: Pick<Config, 'PORT' | 'HOST'>,
-  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date; trustProxyHops?: number },
+  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date; trustProxyHops?: number; clickBudget?: ClickBudget },
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = createServer(withClickFastPath(getRequestListener(fetch), clicks));

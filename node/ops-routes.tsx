@@ -14,6 +14,7 @@ import { editionSummary, listEditions } from '../src/store/deliveries';
 import { findSubscriberByEmail } from '../src/store/subscribers';
 import { Layout, MessagePage } from '../src/routes/layout';
 import { operatorOnly } from '../src/routes/ops/operator-session';
+import { readForm } from '../src/routes/form';
 import { createBatchTransport } from '../workers/batch-transport';
 import { composeBriefing } from '../workers/briefing/compose-briefing';
 import type { Queues } from '../workers/queues';
@@ -100,7 +101,7 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     return c.html(result.briefing.email.html);
   });
   app.post('/ops/test-send', async (c) => {
-    const body = await c.req.parseBody();
+    const body = await readForm(c);
     const edition = typeof body.edition === 'string' && body.edition ? body.edition : 'test';
     const to = emailAddress.safeParse(body.to);
     if (!to.success) return c.html(<MessagePage title="Cannot send a test" message={`to ${to.error.issues[0]?.message} (got "${String(body.to ?? '')}")`} next={<a href="/ops">Back to the dashboard</a>} />, 400);

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config, type EnvSource } from './env';
 import { LinkSigner } from './core/links/links';
+import { createClickBudget } from './core/links/click-budget';
 import { consoleLogger } from './core/logger';
 import { createBufferedRecorder } from './recording/buffered-recorder';
 import { appendEvents } from './store/events';
@@ -13,6 +14,8 @@ interface ExecutionContext {
 }
 
 let cached: { config: Config; signer: LinkSigner } | undefined;
+// Per isolate, like the config: the app is built per request, the count of events per link must outlive it.
+const clickBudget = createClickBudget();
 
 export default {
   async fetch(request: Request, bindings: EnvSource, ctx: ExecutionContext): Promise<Response> {
@@ -34,7 +37,7 @@ export default {
     const db = { redis, keys: createKeys(config.REDIS_PREFIX) };
     // No disk on Workers: a failed write is retried with backoff after the response (waitUntil), then counted and logged.
     const recorder = createBufferedRecorder({ store: (events) => appendEvents(db, events), log: consoleLogger, retryDelaysMs: [100, 500, 2000] });
-    const app = createApp({ config, db, signer, recorder, log: consoleLogger, now: () => new Date() });
+    const app = createApp({ config, db, signer, recorder, log: consoleLogger, now: () => new Date(), clickBudget });
     const response = await app.fetch(request);
     ctx.waitUntil(recorder.flush().finally(() => redis.quit().catch(() => redis.disconnect())));
     return response;

@@ -9,6 +9,7 @@ import { ensureRedis } from '../node/private-redis';
 import { redisAnswers } from '../node/redis';
 import { testEnv, type TestEnv } from './helpers';
 import { freePort } from '../node/free-port';
+import { devDefaults } from '../src/env';
 
 const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
 
@@ -58,7 +59,7 @@ describe('starting Tidings', () => {
     const env = { ...t.env, NODE_ENV: 'development', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn' } as Record<string, string>;
     child = tidings(['start'], env);
     const health = await waitFor('health', async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { authorization: `Bearer ${env.OPERATOR_TOKEN ?? devDefaults.OPERATOR_TOKEN}` } });
       return response.status === 200 ? ((await response.json()) as { redis: string }) : undefined;
     }, 30_000);
     expect(health.redis).toBe('up');

@@ -1,11 +1,23 @@
 // Sign-in contracts: the /auth/v1 request bodies (Supabase Auth's wire shapes), users, sessions, and the mail hand-off.
 import { z } from 'zod';
 
+/**
+ * An address as sign-in takes it: trimmed, lower-case, and within RFC 5321's limits (64 characters before
+ * the @, 254 in all), so a huge address is refused here rather than dropped later with a misleading log line.
+ */
+export const authEmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters (RFC 5321), e.g. name@example.com')
+  .refine((e) => e.indexOf('@') === -1 || e.indexOf('@') <= 64, 'the part before the @ must be at most 64 characters (RFC 5321)')
+  .pipe(z.email('must be an email address'));
+
 const pkceChallenge = z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, 'must be 43-128 characters of A-Z a-z 0-9 . _ ~ -');
 
 export const otpRequestSchema = z
   .object({
-    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
+    email: authEmailSchema,
     create_user: z.boolean().default(true),
     data: z.record(z.string(), z.unknown()).nullish(),
     code_challenge: pkceChallenge.nullish(),
@@ -29,7 +41,7 @@ export const verifyRequestSchema = z.union([
   z.object({ type: emailOtpTypeSchema, token_hash: z.string().min(1).max(256) }),
   z.object({
     type: emailOtpTypeSchema,
-    email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
+    email: authEmailSchema,
     token: z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code from the email'),
   }),
 ]);

@@ -33,6 +33,15 @@ describe('next', () => {
       expect(safeNext(bad, policy.baseUrl), String(bad)).toBeNull();
     }
   });
+
+  it('refuses paths that only become another host once normalised (dot segments before a double slash)', () => {
+    for (const bad of ['/.//evil.com', '/..//evil.com', '/a/..//evil.com', '/a/b/../..//evil.com', '/%2e//evil.com', '/.%2e//evil.com', '/./\\evil.com']) {
+      expect(safeNext(bad, policy.baseUrl), bad).toBeNull();
+    }
+    // Dot segments that stay on the site are fine, and come back normalised.
+    expect(safeNext('/a/../account', policy.baseUrl)).toBe('/account');
+    expect(safeNext('/./account//x', policy.baseUrl)).toBe('/account//x');
+  });
 });
 
 describe('CORS origins', () => {

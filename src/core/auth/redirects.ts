@@ -46,9 +46,9 @@ export function checkRedirect(value: string, policy: RedirectPolicy): RedirectCh
 
 /** A same-origin path for `next`, or null for anything that could leave the site. */
 export function safeNext(value: string | undefined | null, baseUrl: string): string | null {
-  if (!value) return null;
+  if (!value || value.length > 2048) return null;
   // Only site-relative paths: "//host" and "/\host" are protocol-relative in browsers, control characters hide tricks.
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || /[\u0000-\u001f\u007f\\]/.test(value)) return null;
+  if (!value.startsWith('/') || /[\u0000-\u001f\u007f\\]/.test(value)) return null;
   let url: URL;
   try {
     url = new URL(value, baseUrl);
@@ -56,7 +56,11 @@ export function safeNext(value: string | undefined | null, baseUrl: string): str
     return null;
   }
   if (url.origin !== new URL(baseUrl).origin) return null;
-  return `${url.pathname}${url.search}${url.hash}`;
+  // Judge what is handed back, not what came in: normalising dot segments turns "/.//evil.com" into "//evil.com",
+  // which a browser reads as another host.
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  if (path.startsWith('//') || path.startsWith('/\\')) return null;
+  return path;
 }
 
 /** May a page at this origin call /auth/v1 from a browser (CORS)? This site, or an origin an allow-list pattern covers. */

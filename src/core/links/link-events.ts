@@ -8,6 +8,13 @@ export interface LinkRequest {
   ip: string | null;
 }
 
+/** Longest header value kept in an event: a User-Agent is rarely over 300 characters; anything longer is cut, not stored whole. */
+export const MAX_HEADER_VALUE = 512;
+
+function capped(value: string | null, max: number): string | null {
+  return value !== null && value.length > max ? value.slice(0, max) : value;
+}
+
 /** Seconds since the email carrying the link was sent (millisecond precision), or null if unknown. */
 export function secondsSinceSend(link: LinkPayload, now: Date): number | null {
   return link.sent_at === null ? null : Math.max(0, Math.round(now.getTime() - link.sent_at * 1000) / 1000);
@@ -25,8 +32,9 @@ export function linkEvent(type: ReaderEventType, link: LinkPayload, request: Lin
     url: link.url,
     at: now.toISOString(),
     method: request.method,
-    user_agent: request.userAgent,
-    ip: request.ip,
+    user_agent: capped(request.userAgent, MAX_HEADER_VALUE),
+    // An address is at most 45 characters (IPv6 with IPv4 tail); more is a forged X-Forwarded-For entry.
+    ip: capped(request.ip, 64),
     seconds_since_send: secondsSinceSend(link, now),
     suspected_bot: botReasons.length > 0,
     bot_reasons: botReasons,

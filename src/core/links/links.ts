@@ -236,6 +236,9 @@ function decodePayload(body: string): LinkPayload | null {
   if (typeof c.k !== 'string' || !(linkKinds as readonly string[]).includes(c.k)) return null;
   // Only signed payloads get here, and signing refused anything else; checked again as a second lock.
   if (!c.u.startsWith('https://') && !c.u.startsWith('http://')) return null;
+  // A payload this signer did not make (an old signer, a leaked key) may carry a URL that cannot be parsed:
+  // refused here, so no caller ever meets a URL that throws.
+  if (!URL.canParse(c.u)) return null;
   return {
     url: c.u,
     subscriber: c.s,

@@ -12,6 +12,7 @@ import { isActionKind, setAction, actionActive, type ActionKind } from '../../st
 import { clientIp } from '../client-ip';
 import { BadLinkPage } from '../clicks';
 import { MessagePage } from '../layout';
+import { readForm } from '../form';
 import { ActionPromptPage, ActionResultPage } from './actions.page';
 
 type ActionLink = LinkPayload & { kind: ActionKind };
@@ -72,13 +73,6 @@ export function actionRoutes(deps: AppDeps) {
       if (result.event) record(c, link, result.event);
       return c.html(<ActionResultPage kind={link.kind} action={c.req.path} subject={subjectOf(link)} active={result.active} />);
     });
-}
-
-async function readForm(c: Context): Promise<Record<string, string>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/^(application\/x-www-form-urlencoded|multipart\/form-data)/i.test(type)) return {};
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 /** What the reader acts on, in words: the article's address for votes and bookmarks. */

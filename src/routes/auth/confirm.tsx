@@ -1,7 +1,6 @@
 // /auth/confirm: the front door every sign-in link arrives at — ?code (PKCE), ?token_hash&type, #access_token, or an error.
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
-import { emailOtpTypes, type AuthSession, type EmailOtpType } from '../../contracts/auth';
+import { authEmailSchema, emailOtpTypes, type AuthSession, type EmailOtpType } from '../../contracts/auth';
 import type { AuthFailure } from '../../core/auth/errors';
 import { maskEmail } from '../../core/auth/mask';
 import type { AppDeps } from '../../deps';
@@ -9,7 +8,7 @@ import { MessagePage } from '../layout';
 import { csrfGuard, currentSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, signInProvider, startSiteSession, verifierCookie } from './http';
 import { ConfirmButtonPage, FailurePage, ImplicitPage, RateLimitedPage } from './auth.page';
 
-const emailField = z.string().trim().toLowerCase().pipe(z.email());
+const emailField = authEmailSchema;
 
 /** What each error code means to a person. */
 const errorTitles: Record<string, { title: string; message: string }> = {

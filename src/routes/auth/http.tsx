@@ -13,6 +13,7 @@ import { randomToken } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import { deleteSiteSession, getSiteSession, saveSiteSession, type SiteSession } from '../../store/auth';
 import { MessagePage } from '../layout';
+export { readForm } from '../form';
 
 export const SESSION_COOKIE = 'tidings_session';
 export const VERIFIER_COOKIE = 'tidings_pkce';
@@ -45,14 +46,6 @@ export function csrfGuard(deps: AppDeps): MiddlewareHandler {
       throw error;
     }
   };
-}
-
-/** A form body as plain strings (files and repeated fields ignored). Non-form bodies give an empty record. */
-export async function readForm(c: Context): Promise<Record<string, string>> {
-  const type = c.req.header('content-type') ?? '';
-  if (!/application\/x-www-form-urlencoded|multipart\/form-data/i.test(type)) return {};
-  const body = await c.req.parseBody();
-  return Object.fromEntries(Object.entries(body).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** A `next` that was given but would leave the site (refused loudly rather than replaced). */

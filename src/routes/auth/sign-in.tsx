@@ -1,6 +1,6 @@
 // /sign-in, "check your email", "send a new link", /account and /sign-out: start a PKCE sign-in server-side, the verifier in an httpOnly cookie.
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import { authEmailSchema } from '../../contracts/auth';
 import { maskEmail } from '../../core/auth/mask';
 import { PKCE_PATTERN, pkceVerifier, s256Challenge } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
@@ -9,7 +9,7 @@ import { csrfGuard, currentSiteSession, endSiteSession, makeTicket, nextPath, re
 import { clientIp } from '../client-ip';
 import { AccountPage, CheckEmailPage, RateLimitedPage, SignInPage } from './auth.page';
 
-const emailField = z.string().trim().toLowerCase().pipe(z.email());
+const emailField = authEmailSchema;
 
 export function signInRoutes(deps: AppDeps) {
   const app = new Hono();

@@ -2,22 +2,25 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
 import { clickRedirectHeaders, resolveClick } from '../../core/links/clicks';
+import { createClickBudget } from '../../core/links/click-budget';
 import { clientIp } from '../client-ip';
 import { MessagePage } from '../layout';
 
 export function clickRoutes(deps: AppDeps) {
+  const budget = deps.clickBudget ?? createClickBudget();
   // Hono answers HEAD with this GET handler (body dropped); c.req.method still says HEAD, so it is flagged.
   return new Hono().get('/c/:token', async (c) => {
     const outcome = await resolveClick(
       deps.signer,
       { token: c.req.param('token'), method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, deps.config) },
       deps.now(),
+      budget,
     );
     if (!outcome.ok) {
       c.header('Cache-Control', 'no-store');
       return c.html(<BadLinkPage />, 400);
     }
-    deps.recorder.record(outcome.event);
+    if (outcome.event) deps.recorder.record(outcome.event);
     for (const [name, value] of Object.entries(clickRedirectHeaders)) c.header(name, value);
     return c.redirect(outcome.location, 302);
   });

@@ -6,7 +6,9 @@ import { getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { AppDeps } from '../../deps';
 import type { Config } from '../../env';
 import { constantTimeEqual, utf8 } from '../../core/encoding';
+import { safeNext } from '../../core/auth/redirects';
 import { Layout } from '../layout';
+import { readForm } from '../form';
 
 const COOKIE = 'tidings_ops';
 
@@ -31,8 +33,10 @@ export function operatorOnly(config: Config, kind: 'page' | 'api'): MiddlewareHa
   };
 }
 
-function safeNext(value: string | undefined): string {
-  return value && value.startsWith('/ops') && !value.startsWith('//') ? value : '/ops';
+/** A path under /ops on this site (the shared check, so dot segments cannot turn it into another host). */
+function opsNext(value: string | undefined, baseUrl: string): string {
+  const path = safeNext(value, baseUrl);
+  return path && (path === '/ops' || path.startsWith('/ops/')) ? path : '/ops';
 }
 
 export function operatorLoginRoutes(deps: AppDeps) {
@@ -52,10 +56,10 @@ export function operatorLoginRoutes(deps: AppDeps) {
       </div>
     </Layout>
   );
-  app.get('/ops/login', (c) => c.html(form(safeNext(c.req.query('next')))));
+  app.get('/ops/login', (c) => c.html(form(opsNext(c.req.query('next'), deps.config.PUBLIC_BASE_URL))));
   app.post('/ops/login', async (c) => {
-    const body = await c.req.parseBody();
-    const next = safeNext(typeof body.next === 'string' ? body.next : undefined);
+    const body = await readForm(c);
+    const next = opsNext(body.next, deps.config.PUBLIC_BASE_URL);
     if (typeof body.token !== 'string' || !tokenMatches(deps.config, body.token)) {
       return c.html(form(next, 'That is not the operator token. Check OPERATOR_TOKEN in the server configuration and try again.'), 401);
     }

@@ -10,17 +10,21 @@ import { getPrefs, getProfile, savePrefs, type ReaderPrefs } from '../../store/i
 import { listSources } from '../../store/sources';
 import { getSubscriber, saveSubscriber } from '../../store/subscribers';
 import { MessagePage } from '../layout';
+import { readForm } from '../form';
 import { PreferencesPage } from './preferences.page';
 
 const TOPIC = /^[\p{L}\p{N}][\p{L}\p{N} ._&+-]{0,59}$/u;
+/** Topics a reader already has may be dropped or restored whatever they contain (an import or a feed put them there). */
+const KNOWN_TOPIC_MAX = 200;
 const SOURCE = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 type Change = (s: { subscriber: Subscriber; prefs: ReaderPrefs }, value: string) => { subscriber?: Subscriber; prefs?: ReaderPrefs };
 
 /** Each change the page offers; the notice is rebuilt from the change's name, never taken from the URL. */
-const changes: Record<string, { field: 'topic' | 'source'; apply: Change; notice: (value: string) => string }> = {
+const changes: Record<string, { field: 'topic' | 'source'; apply: Change; notice: (value: string) => string; anyKnown?: boolean }> = {
   'topics/drop': {
     field: 'topic',
+    anyKnown: true,
     apply: ({ subscriber, prefs }, topic) => ({
       subscriber: { ...subscriber, topics: subscriber.topics.filter((t) => t !== topic) },
       prefs: { ...prefs, muted_topics: [...prefs.muted_topics, topic] },
@@ -29,6 +33,7 @@ const changes: Record<string, { field: 'topic' | 'source'; apply: Change; notice
   },
   'topics/restore': {
     field: 'topic',
+    anyKnown: true,
     apply: ({ prefs }, topic) => ({ prefs: { ...prefs, muted_topics: prefs.muted_topics.filter((t) => t !== topic) } }),
     notice: (topic) => `"${topic}" is no longer muted.`,
   },
@@ -94,6 +99,12 @@ export function preferencesRoutes(deps: AppDeps) {
     return subscriber;
   }
 
+  /** Topics the profile learned for this reader (what the page offers as "Not interested"). */
+  async function learnedTopics(subscriberId: string): Promise<string[]> {
+    const summary = summariseProfile(await getProfile(deps.db, subscriberId), deps.now().getTime(), deps.config.INTEREST_HALF_LIFE_DAYS, new Map());
+    return summary.topics.map((t) => t.value);
+  }
+
   app.get('/preferences/:token', async (c) => {
     const subscriber = await reader(c);
     if (subscriber instanceof Response) return subscriber;
@@ -102,7 +113,9 @@ export function preferencesRoutes(deps: AppDeps) {
     const summary = summariseProfile(profile, deps.now().getTime(), deps.config.INTEREST_HALF_LIFE_DAYS, sourceTitles);
     const done = changes[c.req.query('done') ?? ''];
     const value = c.req.query('value') ?? '';
-    const notice = done && (done.field === 'topic' ? TOPIC : SOURCE).test(value) ? done.notice(value) : null;
+    // The notice repeats a value from the URL only when it passes the pattern or is a topic the reader muted.
+    const shown = done && ((done.field === 'topic' ? TOPIC : SOURCE).test(value) || (done.anyKnown && prefs.muted_topics.includes(value)));
+    const notice = done && shown ? done.notice(value) : null;
     return c.html(<PreferencesPage action={`/preferences/${c.req.param('token')}`} subscriber={subscriber} summary={summary} prefs={prefs} sourceTitles={sourceTitles} notice={notice} />);
   });
 
@@ -111,14 +124,16 @@ export function preferencesRoutes(deps: AppDeps) {
     if (!change) return c.html(<MessagePage title="Unknown change" message="This form asks for a change Tidings does not know." next="Go back to your preferences page and use its buttons." />, 404);
     const subscriber = await reader(c);
     if (subscriber instanceof Response) return subscriber;
-    const form = await c.req.parseBody();
+    const form = await readForm(c);
     const raw = typeof form[change.field] === 'string' ? (form[change.field] as string).trim() : '';
-    const value = change.field === 'topic' ? raw.toLowerCase() : raw;
-    if (!(change.field === 'topic' ? TOPIC : SOURCE).test(value)) {
+    const prefs = await getPrefs(deps.db, subscriber.id);
+    // Dropping or restoring names a topic the reader has: matched exactly as stored, whatever characters it has.
+    const known = change.anyKnown && raw.length <= KNOWN_TOPIC_MAX ? [...subscriber.topics, ...prefs.muted_topics, ...(await learnedTopics(subscriber.id))].find((t) => t === raw || t === raw.toLowerCase()) : undefined;
+    const value = known ?? (change.field === 'topic' ? raw.toLowerCase() : raw);
+    if (known === undefined && !(change.field === 'topic' ? TOPIC : SOURCE).test(value)) {
       const what = change.field === 'topic' ? 'A topic is 1 to 60 letters, digits, spaces or . _ & + -' : 'A source is named by its id';
       return c.html(<MessagePage title={`That ${change.field} can't be used`} message={`${what} (got "${raw.slice(0, 60)}").`} next={<a href={`/preferences/${c.req.param('token')}`}>Back to your preferences</a>} />, 400);
     }
-    const prefs = await getPrefs(deps.db, subscriber.id);
     const result = change.apply({ subscriber, prefs }, value);
     if (result.subscriber) await saveSubscriber(deps.db, result.subscriber);
     if (result.prefs) await savePrefs(deps.db, subscriber.id, result.prefs);
