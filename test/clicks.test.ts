@@ -188,3 +188,32 @@ describe('clicks judged together per edition', () => {
     expect(await automatedReasons(t.db, otherReaderEvent!)).toEqual({ automated: false, reasons: [] });
   });
 });
+
+describe('one link fetched in a loop (issue 12, item 5)', () => {
+  it('redirects all 2,200 GETs with a 12 KB User-Agent on both adapters but adds a bounded number of events of bounded size', async () => {
+    const token = await t.signer.sign(linkPayload(t));
+    const headers = { 'user-agent': `Mozilla/5.0 ${'x'.repeat(12 * 1024)}` };
+    const statuses = new Map<number, number>();
+    const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    // 2,000 through the Node fast path, 50 at a time, and 200 through the Hono route.
+    for (let i = 0; i < 2000; i += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, async () => {
+          const response = await fetch(`${base}/c/${token}`, { headers, redirect: 'manual' });
+          await response.text();
+          count(response.status);
+        }),
+      );
+    }
+    for (let i = 0; i < 200; i++) count((await app.request(`/c/${token}`, { headers })).status);
+    expect(Object.fromEntries(statuses)).toEqual({ 302: 2200 });
+    await recorder.flush();
+    const events = await recentEvents(t.db, 5000);
+    // Each adapter keeps its own count here (the Node host shares one between them): at most 2 × 20.
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.length).toBeLessThanOrEqual(40);
+    for (const event of events) expect(event.user_agent!.length).toBeLessThanOrEqual(512);
+    const streamBytes = Number(await t.db.redis.memory('USAGE', t.db.keys.events));
+    expect(streamBytes).toBeLessThan(100_000);
+  });
+});

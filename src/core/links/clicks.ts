@@ -3,7 +3,7 @@
 import type { ReaderEvent } from '../../contracts';
 import type { ClickBudget } from './click-budget';
 import { requestBotReasons, type BotRules, defaultBotRules } from './bots';
-import { linkEvent, secondsSinceSend, type LinkRequest } from './link-events';
+import { linkEvent, MAX_HEADER_VALUE, secondsSinceSend, type LinkRequest } from './link-events';
 import type { LinkRejection, LinkSigner, VerifyResult } from './links';
 
 /** Link kinds that /c/ redirects; action and preference links have their own pages. */
@@ -28,8 +28,10 @@ export async function resolveClick(signer: LinkSigner, request: ClickRequest, no
 }
 
 /** For a verified link: the destination and the event to record (flagged if automated), or why not. */
-export function decideClick(verified: VerifyResult, request: ClickRequest, now: Date, budget: ClickBudget | null, rules: BotRules = defaultBotRules): ClickOutcome {
+export function decideClick(verified: VerifyResult, given: ClickRequest, now: Date, budget: ClickBudget | null, rules: BotRules = defaultBotRules): ClickOutcome {
   if (!verified.ok) return verified;
+  // A header value is judged and kept at most MAX_HEADER_VALUE long (the bot check caches agents it has seen).
+  const request = given.userAgent !== null && given.userAgent.length > MAX_HEADER_VALUE ? { ...given, userAgent: given.userAgent.slice(0, MAX_HEADER_VALUE) } : given;
   const link = verified.payload;
   if (!clickKinds.has(link.kind)) return { ok: false, reason: 'not_a_click_link' };
   // Signing stores the URL's own serialisation (percent-encoded, a valid Location header); a link made
