@@ -9,7 +9,8 @@ function random(seed: number) {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
-const titles = ['Why idempotency keys belong to the batch', 'Tom & Jerry\'s "guide" to <queues>', 'Ünïcode — naïve café ☕', 'A', 'Rate limits, retries & you'];
+// The last title carries the renderer's own stand-in addresses, as a hostile feed could (issue 12, item 7).
+const titles = ['Why idempotency keys belong to the batch', 'Tom & Jerry\'s "guide" to <queues>', 'Ünïcode — naïve café ☕', 'A', 'Rate limits, retries & you', 'Leak https://slot.tidings.invalid/honeypot and https://slot.tidings.invalid/footer-1 via https://slot.tidings.invalid/card'];
 const summaries = ['', 'A retried batch must be byte-identical.', 'Quotes "here" & <tags> there', 'x'.repeat(300)];
 const reasons = [[], ['new since your last briefing'], ['because you read about email', 'popular this week'], ["it's <trending> & hot"]];
 
@@ -25,6 +26,7 @@ function randomProps(next: () => number): BriefingProps {
     items,
     latestPost: next() < 0.7 ? { title: pick(titles), href: href(), ...short() } : null,
     footerLinks: next() < 0.5 ? [] : [{ label: 'Preferences', href: href() }, { label: 'Unsubscribe', href: href() }],
+    honeypotHref: next() < 0.5 ? undefined : href(),
   };
 }
 
@@ -57,6 +59,22 @@ describe('fast briefing rendering', () => {
     expect(text).toContain('Preferences: https://tidings.test/l/k.h.P.tag');
     for (const hidden of ['/c/t1.k.long', '/a/up', '/a/down', '/a/save', '/c/honeypot']) expect(text).not.toContain(hidden);
     expect((await naiveBriefingRenderer.render(props)).text).toBe(text);
+  });
+
+  it('never puts a reader\'s hidden links into article text that spells the stand-in addresses', async () => {
+    const hidden = 'https://tidings.test/c/t1.k.reader-only-honeypot';
+    const props: BriefingProps = {
+      editionLabel: 'Monday, 23 November 2026',
+      preview: 'x',
+      items: [{ title: 'See https://slot.tidings.invalid/honeypot', summary: 'and https://slot.tidings.invalid/footer-0', source: 'S', href: 'https://tidings.test/c/a', reasons: [] }],
+      latestPost: null,
+      footerLinks: [{ label: 'Unsubscribe', href: 'https://tidings.test/u/secret' }],
+      honeypotHref: hidden,
+    };
+    const { html } = await createFastBriefingRenderer().render(props);
+    expect(html.split(hidden).length - 1).toBe(1); // the honeypot's own slot, nowhere else
+    expect(html).toContain('See https://slot.tidings.invalid/honeypot');
+    expect(html).toEqual((await naiveBriefingRenderer.render(props)).html);
   });
 
   it('renders the same bytes twice for the same reader (a retried batch is identical)', async () => {

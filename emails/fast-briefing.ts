@@ -17,41 +17,83 @@ export const naiveBriefingRenderer: BriefingRenderer = {
 };
 
 const DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
-// Stand-in links: plain ASCII that React neither escapes nor changes, and that no real link contains.
-const slot = (name: string) => `https://slot.tidings.invalid/${name}`;
-const CARD_SLOT = slot('card');
-// A card's reader-specific links (its article link and its vote and bookmark links) are stand-ins too.
-// Names that are not prefixes of one another, so replacing one never touches another.
-const ACTION_SLOTS = { voteUp: slot('more-like-this'), voteDown: slot('fewer-like-this'), bookmark: slot('save-for-later') };
-const HONEYPOT_SLOT = slot('honeypot');
-const VIEW_SLOT = slot('view');
-const MARKER_ITEM: BriefingItem = { title: 'tidings-card-marker', summary: 'tidings-card-marker', source: 'tidings-card-marker', href: CARD_SLOT, reasons: [] };
+const MARKER_TEXT = 'tidings-card-marker';
 
-/** Each stand-in of a card and the reader's link that replaces it. */
-function cardLinks(item: BriefingItem): Array<[string, string]> {
-  const links: Array<[string, string]> = [[CARD_SLOT, item.href]];
-  if (item.actions) {
-    links.push([ACTION_SLOTS.voteUp, item.actions.voteUp], [ACTION_SLOTS.voteDown, item.actions.voteDown], [ACTION_SLOTS.bookmark, item.actions.bookmark]);
+/**
+ * Stand-in links: plain ASCII that React neither escapes nor changes. Each renderer draws its own secret part,
+ * so article text from a feed cannot spell one (a title containing a stand-in would otherwise receive the
+ * reader's hidden links); the closing "/" keeps any name from being a prefix of another (footer-1, footer-10).
+ */
+function slotNames(nonce: string) {
+  const slot = (name: string) => `https://slot.tidings.invalid/${nonce}/${name}/`;
+  return {
+    slot,
+    card: slot('card'),
+    actions: { voteUp: slot('more-like-this'), voteDown: slot('fewer-like-this'), bookmark: slot('save-for-later') },
+    honeypot: slot('honeypot'),
+    view: slot('view'),
+  };
+}
+
+function randomNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Rendered markup cut at the stand-ins it contains, once, when it is cached: `literals` surround `slots`
+ * (literals.length === slots.length + 1). Filling touches only those places, never text that came later.
+ */
+interface Template {
+  literals: string[];
+  slots: string[];
+}
+
+function cut(markup: string, standIns: readonly string[]): Template {
+  const literals: string[] = [];
+  const slots: string[] = [];
+  let at = 0;
+  for (;;) {
+    let next = -1;
+    let found = '';
+    for (const standIn of standIns) {
+      const i = markup.indexOf(standIn, at);
+      if (i !== -1 && (next === -1 || i < next)) {
+        next = i;
+        found = standIn;
+      }
+    }
+    if (next === -1) break;
+    literals.push(markup.slice(at, next));
+    slots.push(found);
+    at = next + found.length;
   }
-  return links;
+  literals.push(markup.slice(at));
+  return { literals, slots };
+}
+
+/** The template with each slot replaced by the reader's link, escaped as React escapes attribute values. */
+function fill(template: Template, values: ReadonlyMap<string, string>): string {
+  let out = template.literals[0]!;
+  for (let i = 0; i < template.slots.length; i++) {
+    out += escapeAttribute(values.get(template.slots[i]!) ?? template.slots[i]!) + template.literals[i + 1]!;
+  }
+  return out;
 }
 
 interface Piece {
-  html: string;
+  html: Template;
+  raw: string;
 }
 
 interface Shell {
-  htmlBefore: string;
-  htmlAfter: string;
+  htmlBefore: Template;
+  htmlAfter: Template;
 }
 
 /** React's escaping of attribute values, so a substituted link is byte-identical to a rendered one. */
 function escapeAttribute(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' })[c]!);
-}
-
-function replaceAll(haystack: string, needle: string, value: string): string {
-  return haystack.split(needle).join(value);
 }
 
 export interface FastRendererOptions {
@@ -62,6 +104,9 @@ export interface FastRendererOptions {
 /** A renderer with per-edition caches; create one per worker and reuse it across batches. */
 export function createFastBriefingRenderer(options: FastRendererOptions = {}): BriefingRenderer & { stats(): { cards: number; shells: number } } {
   const maxPieces = options.maxPieces ?? 5000;
+  const slots = slotNames(randomNonce());
+  const cardStandIns = [slots.card, slots.actions.voteUp, slots.actions.voteDown, slots.actions.bookmark];
+  const markerItem: BriefingItem = { title: MARKER_TEXT, summary: MARKER_TEXT, source: MARKER_TEXT, href: slots.card, reasons: [] };
   const cards = new Map<string, Promise<Piece>>();
   const shells = new Map<string, Promise<Shell>>();
 
@@ -84,10 +129,11 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
 
   const card = (item: BriefingItem) =>
     remember(cards, JSON.stringify([item.title, item.summary, item.source, item.reasons, item.actions !== undefined]), async () => {
-      return { html: await fragment({ ...item, href: CARD_SLOT, actions: item.actions ? ACTION_SLOTS : undefined }) };
+      const raw = await fragment({ ...item, href: slots.card, actions: item.actions ? slots.actions : undefined });
+      return { html: cut(raw, cardStandIns), raw };
     });
 
-  const markerCard = card(MARKER_ITEM);
+  const markerCard = card(markerItem);
 
   const shell = (props: BriefingProps) => {
     const key = JSON.stringify([props.editionLabel, props.preview, props.latestPost?.title ?? null, props.footerLinks.map((l) => l.label), props.honeypotHref !== undefined, props.viewHref !== undefined]);
@@ -95,32 +141,36 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
       const marker = await markerCard;
       const standIn: BriefingProps = {
         ...props,
-        items: [MARKER_ITEM],
-        latestPost: props.latestPost ? { title: props.latestPost.title, href: slot('latest') } : null,
-        footerLinks: props.footerLinks.map((l, i) => ({ label: l.label, href: slot(`footer-${i}`) })),
-        honeypotHref: props.honeypotHref === undefined ? undefined : HONEYPOT_SLOT,
-        viewHref: props.viewHref === undefined ? undefined : VIEW_SLOT,
+        items: [markerItem],
+        latestPost: props.latestPost ? { title: props.latestPost.title, href: slots.slot('latest') } : null,
+        footerLinks: props.footerLinks.map((l, i) => ({ label: l.label, href: slots.slot(`footer-${i}`) })),
+        honeypotHref: props.honeypotHref === undefined ? undefined : slots.honeypot,
+        viewHref: props.viewHref === undefined ? undefined : slots.view,
       };
+      const shellStandIns = [slots.slot('latest'), ...props.footerLinks.map((_, i) => slots.slot(`footer-${i}`)), slots.honeypot, slots.view];
       const html = await render(createElement(Briefing, standIn));
-      const [htmlBefore, htmlAfter, ...more] = html.split(marker.html);
+      const [htmlBefore, htmlAfter, ...more] = html.split(marker.raw);
       if (htmlAfter === undefined || more.length > 0) {
         throw new Error('fast briefing rendering: the card marker was not found exactly once in the shell; the template changed shape');
       }
-      return { htmlBefore: htmlBefore!, htmlAfter };
+      return { htmlBefore: cut(htmlBefore!, shellStandIns), htmlAfter: cut(htmlAfter, shellStandIns) };
     });
   };
 
   return {
     async render(props) {
       const [s, pieces] = await Promise.all([shell(props), Promise.all(props.items.map(card))]);
-      const links: Array<[string, string]> = [];
-      if (props.latestPost) links.push([slot('latest'), props.latestPost.href]);
-      props.footerLinks.forEach((l, i) => links.push([slot(`footer-${i}`), l.href]));
-      if (props.honeypotHref !== undefined) links.push([HONEYPOT_SLOT, props.honeypotHref]);
-      if (props.viewHref !== undefined) links.push([VIEW_SLOT, props.viewHref]);
-      const fill = (piece: string, item: BriefingItem) => cardLinks(item).reduce((out, [standIn, href]) => replaceAll(out, standIn, escapeAttribute(href)), piece);
-      let html = s.htmlBefore + pieces.map((p, i) => fill(p.html, props.items[i]!)).join('') + s.htmlAfter;
-      for (const [standIn, href] of links) html = replaceAll(html, standIn, escapeAttribute(href));
+      const shellLinks = new Map<string, string>();
+      if (props.latestPost) shellLinks.set(slots.slot('latest'), props.latestPost.href);
+      props.footerLinks.forEach((l, i) => shellLinks.set(slots.slot(`footer-${i}`), l.href));
+      if (props.honeypotHref !== undefined) shellLinks.set(slots.honeypot, props.honeypotHref);
+      if (props.viewHref !== undefined) shellLinks.set(slots.view, props.viewHref);
+      const cardLinks = (item: BriefingItem) => {
+        const links = new Map([[slots.card, item.href]]);
+        if (item.actions) links.set(slots.actions.voteUp, item.actions.voteUp).set(slots.actions.voteDown, item.actions.voteDown).set(slots.actions.bookmark, item.actions.bookmark);
+        return links;
+      };
+      const html = fill(s.htmlBefore, shellLinks) + pieces.map((p, i) => fill(p.html, cardLinks(props.items[i]!))).join('') + fill(s.htmlAfter, shellLinks);
       return { html, text: briefingText(props) };
     },
     stats: () => ({ cards: cards.size, shells: shells.size }),
