@@ -55,3 +55,30 @@ describe('the schedules API', () => {
     expect((await app.request('/ops/api/schedules/nope/pause', { method: 'POST', headers: { authorization: `Bearer ${t.config.OPERATOR_TOKEN}` } })).status).toBe(404);
   });
 });
+
+describe('hostile cron input (issue 12, item 12)', () => {
+  const long = `${Array.from({ length: 520 }, () => '0').join(',')} 7 * * *`; // 1,047 characters, every value valid
+
+  it('refuses a cron pattern over the length BullMQ accepts, naming the field and the limit', async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    const auth = { authorization: `Bearer ${t.config.OPERATOR_TOKEN}`, 'content-type': 'application/json' };
+    expect(long.length).toBeGreaterThan(1024);
+    const response = await app.request('/ops/api/schedules', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'long', cron: long, tz: 'UTC' }) });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { problems: Array<{ field: string; problem: string }> };
+    expect(body.problems[0]).toMatchObject({ field: 'cron', problem: expect.stringMatching(/at most \d+ characters/) });
+  });
+
+  it('applies every good schedule when one stored schedule cannot be applied, and says which', async () => {
+    t = testEnv();
+    queue = new Queue(queueNames.plan, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+    // Written straight to Redis, as an older version without the check would have stored it.
+    const stored = (name: string, cron: string) => JSON.stringify({ name, cron, tz: 'UTC', paused: false, updated_at: '2026-11-20T12:00:00.000Z' });
+    await t.db.redis.hset(t.db.keys.schedules, 'aaa-long', stored('aaa-long', long), 'mmm-bad', stored('mmm-bad', '0 7 * * * *'), 'zzz-good', stored('zzz-good', '0 7 * * *'));
+    const result = await reconcileSchedules(t.db, queue);
+    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([schedulerId('zzz-good')]);
+    expect(result.active).toEqual(['zzz-good']);
+    expect(result.failed.map((f) => f.name).sort()).toEqual(['aaa-long', 'mmm-bad']);
+  });
+});

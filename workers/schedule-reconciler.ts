@@ -6,7 +6,7 @@ import type { PlanJob, Schedule } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import { SUBSCRIBER_TZ_TICK_PATTERN } from '../src/core/schedule/schedule-time';
 import type { Db } from '../src/store/keys';
-import { listSchedules } from '../src/store/schedules';
+import { readSchedules } from '../src/store/schedules';
 
 const SCHEDULER_PREFIX = 'schedule__';
 
@@ -19,14 +19,28 @@ export function repeatOptions(schedule: Schedule): { pattern: string; tz: string
   return schedule.tz === 'subscriber' ? { pattern: SUBSCRIBER_TZ_TICK_PATTERN, tz: 'UTC' } : { pattern: schedule.cron, tz: schedule.tz };
 }
 
-/** Make the plan queue's job schedulers match the definitions; returns what changed. */
-export async function reconcileSchedules(db: Db, planQueue: Queue<PlanJob>): Promise<{ active: string[]; removed: string[] }> {
-  const schedules = await listSchedules(db);
-  const active = schedules.filter((s) => !s.paused);
-  for (const s of active) {
-    await planQueue.upsertJobScheduler(schedulerId(s.name), repeatOptions(s), { name: 'plan', data: { schedule: s.name, now: false } });
+export interface ReconcileResult {
+  active: string[];
+  removed: string[];
+  /** Schedules that could not be applied, with why; every other schedule was applied all the same. */
+  failed: Array<{ name: string; problem: string }>;
+}
+
+/** Make the plan queue's job schedulers match the definitions; returns what changed. One bad schedule never blocks the others. */
+export async function reconcileSchedules(db: Db, planQueue: Queue<PlanJob>): Promise<ReconcileResult> {
+  const { schedules, invalid } = await readSchedules(db);
+  const failed = [...invalid];
+  const active: string[] = [];
+  for (const s of schedules.filter((x) => !x.paused)) {
+    try {
+      await planQueue.upsertJobScheduler(schedulerId(s.name), repeatOptions(s), { name: 'plan', data: { schedule: s.name, now: false } });
+      active.push(s.name);
+    } catch (error) {
+      failed.push({ name: s.name, problem: (error as Error).message });
+    }
   }
-  const wanted = new Set(active.map((s) => schedulerId(s.name)));
+  // A schedule that failed is neither applied nor removed: whatever BullMQ had for it stays until it is fixed.
+  const wanted = new Set([...active, ...failed.map((f) => f.name)].map(schedulerId));
   const removed: string[] = [];
   for (const existing of await planQueue.getJobSchedulers(0, -1)) {
     const id = existing.key;
@@ -35,7 +49,7 @@ export async function reconcileSchedules(db: Db, planQueue: Queue<PlanJob>): Pro
       removed.push(id);
     }
   }
-  return { active: active.map((s) => s.name), removed };
+  return { active, removed, failed };
 }
 
 export interface Reconciler {
@@ -45,14 +59,22 @@ export interface Reconciler {
 /** Poll the schedules version and reconcile whenever it moves (and once at start). */
 export async function startScheduleReconciler(db: Db, planQueue: Queue<PlanJob>, log: Logger, intervalMs = 2000): Promise<Reconciler> {
   let applied: string | null = null;
+  let reported = '';
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
       const version = (await db.redis.get(db.keys.schedulesVersion)) ?? '0';
       if (version === applied) return;
       const result = await reconcileSchedules(db, planQueue);
-      applied = version;
-      log.info({ version, ...result }, 'schedules applied');
+      // With a failure the version stays unapplied, so a passing cause (Redis restarting) is retried on the next tick.
+      if (result.failed.length === 0) applied = version;
+      const said = `${version}:${JSON.stringify(result.failed)}`;
+      if (said !== reported) {
+        reported = said;
+        log.info({ version, active: result.active, removed: result.removed }, 'schedules applied');
+        // Said once, not every tick: the others are applied, and these wait for the operator to fix them.
+        for (const f of result.failed) log.error({ version, schedule: f.name, problem: f.problem }, 'schedule could not be applied; the others were');
+      }
     } catch (error) {
       log.warn({ err: (error as Error).message }, 'schedules could not be applied; retrying');
     }

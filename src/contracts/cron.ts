@@ -10,6 +10,14 @@ const FIELDS = [
   { name: 'day of week', min: 0, max: 7 },
 ] as const;
 
+/**
+ * Longest pattern accepted. BullMQ refuses patterns over 1,024 characters (and a refused one used to block the
+ * schedules after it); a person writes under 50, and every minute listed one by one still fits in 256.
+ */
+export const MAX_CRON_LENGTH = 256;
+/** Items in one field's list: more than any field has values (minutes: 60). */
+const MAX_LIST_ITEMS = 60;
+
 export interface CronFields {
   sets: Array<Set<number>>;
   /** Day of month and day of week both restricted: cron matches either (classic Vixie semantics). */
@@ -27,6 +35,7 @@ export function cronProblem(pattern: string): string | null {
 }
 
 export function parseCron(pattern: string): CronFields {
+  if (pattern.length > MAX_CRON_LENGTH) throw new Error(`must be at most ${MAX_CRON_LENGTH} characters (got ${pattern.length}), e.g. "0 7 * * 1-5"`);
   const parts = pattern.trim().split(/\s+/);
   if (parts.length !== 5) throw new Error(`must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 7 * * 1-5" (got ${parts.length})`);
   const sets = parts.map((part, i) => parseField(part, FIELDS[i]!));
@@ -37,9 +46,12 @@ export function parseCron(pattern: string): CronFields {
 
 function parseField(text: string, field: (typeof FIELDS)[number]): Set<number> {
   const out = new Set<number>();
-  for (const item of text.split(',')) {
-    const match = /^(\*|\d+(?:-\d+)?)(?:\/(\d+))?$/.exec(item);
-    if (!match) throw new Error(`${field.name} "${item}" is not a number, range (1-5), list (1,3) or step (*/15)`);
+  const items = text.split(',');
+  if (items.length > MAX_LIST_ITEMS) throw new Error(`${field.name} lists ${items.length} values, at most ${MAX_LIST_ITEMS} items are allowed`);
+  for (const item of items) {
+    // Numbers of one or two digits: every field's values fit, and nothing longer can hide a huge step or range.
+    const match = /^(\*|\d{1,2}(?:-\d{1,2})?)(?:\/(\d{1,2}))?$/.exec(item);
+    if (!match) throw new Error(`${field.name} "${item.slice(0, 20)}" is not a number, range (1-5), list (1,3) or step (*/15) of one- or two-digit numbers`);
     const [, range, stepText] = match;
     const step = stepText ? Number(stepText) : 1;
     let from: number = field.min;

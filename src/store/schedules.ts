@@ -2,11 +2,34 @@
 import { scheduleSchema, type Schedule, type ScheduleInput } from '../contracts';
 import type { Db } from './keys';
 
-export async function listSchedules(db: Db): Promise<Schedule[]> {
+export interface StoredScheduleProblem {
+  name: string;
+  problem: string;
+}
+
+/** Every stored schedule that passes today's contract, and what is wrong with each one that does not. */
+export async function readSchedules(db: Db): Promise<{ schedules: Schedule[]; invalid: StoredScheduleProblem[] }> {
   const all = await db.redis.hgetall(db.keys.schedules);
-  return Object.values(all)
-    .map((raw) => scheduleSchema.parse(JSON.parse(raw)))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const schedules: Schedule[] = [];
+  const invalid: StoredScheduleProblem[] = [];
+  for (const [name, raw] of Object.entries(all)) {
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      invalid.push({ name, problem: 'is not JSON' });
+      continue;
+    }
+    const parsed = scheduleSchema.safeParse(value);
+    if (parsed.success) schedules.push(parsed.data);
+    else invalid.push({ name, problem: parsed.error.issues.map((i) => `${i.path.join('.') || 'schedule'}: ${i.message}`).join('; ') });
+  }
+  return { schedules: schedules.sort((a, b) => a.name.localeCompare(b.name)), invalid };
+}
+
+/** The schedules that can be applied (one stored by an older version that fails today's checks is left out). */
+export async function listSchedules(db: Db): Promise<Schedule[]> {
+  return (await readSchedules(db)).schedules;
 }
 
 export async function getSchedule(db: Db, name: string): Promise<Schedule | null> {
