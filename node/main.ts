@@ -34,6 +34,7 @@ export async function run(options: RunOptions): Promise<Running> {
   const redis: RedisTarget = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: true, stateDir: config.STATE_DIR });
   const services = openServices(config, redis.url);
   const { log } = services;
+  for (const notice of config.notices) log.warn({}, notice);
   const recorder = createNodeRecorder(services.db, statePaths(config.STATE_DIR).spillDir, log);
 
   let server: ServerType | undefined;

@@ -116,3 +116,46 @@ describe('configuration', () => {
     }
   });
 });
+
+describe('setup traps (issue 12, item 16)', () => {
+  it('listens on loopback only in development, and says why when the public URL looks like a real deployment', () => {
+    const config = loadConfig({ PUBLIC_BASE_URL: 'https://tidings.example.com' });
+    expect(config.NODE_ENV).toBe('development');
+    expect(config.HOST).toBe('127.0.0.1');
+    expect(config.notices.join('\n')).toMatch(/NODE_ENV=production/);
+    expect(loadConfig({}).HOST).toBe('127.0.0.1');
+    expect(loadConfig(goodProduction).HOST).toBe('0.0.0.0');
+  });
+
+  it('refuses a development start on a network address unless told so explicitly', () => {
+    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([expect.stringMatching(/^HOST: .*dev outbox.*(NODE_ENV=production|ALLOW_DEV_ON_NETWORK=true)/)]);
+    expect(problemsOf({ HOST: '192.0.2.10', PUBLIC_BASE_URL: 'https://tidings.example.com' })[0]).toMatch(/^HOST:/);
+    expect(loadConfig({ HOST: '0.0.0.0', ALLOW_DEV_ON_NETWORK: 'true' }).HOST).toBe('0.0.0.0');
+    expect(loadConfig({ HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '::1' }).HOST).toBe('::1');
+  });
+
+  it('never prints a secret value, whatever is wrong with it', () => {
+    const secret = 'Q3v8yJmZ1rN4pL7wT0bX5cF2hK9sD6gAsecretvalue';
+    const cases: EnvSource[] = [
+      { ...goodProduction, LINK_SIGNING_KEYS: secret },
+      { ...goodProduction, LINK_SIGNING_KEYS: `k1:${goodProduction.LINK_SIGNING_KEYS!.split(':')[1]},${secret}` },
+      { ...goodProduction, RESEND_WEBHOOK_SECRET: secret },
+      { ...goodProduction, SESSION_SECRET: secret.slice(0, 10) },
+      { ...goodProduction, AUTH_JWT_SECRET: secret.slice(0, 12) },
+      { ...goodProduction, REDIS_URL: `http://user:${secret}@redis.example.com:6379` },
+      { LINK_SIGNING_KEYS: secret },
+    ];
+    for (const env of cases) {
+      const text = problemsOf(env).join('\n');
+      expect(text.length, JSON.stringify(env)).toBeGreaterThan(0);
+      for (const part of [secret, secret.slice(0, 10), secret.slice(0, 12), secret.slice(0, 20)]) expect(text, JSON.stringify(env)).not.toContain(part);
+    }
+  });
+
+  it('reports every problem in one round: shape errors and production rules together', () => {
+    const problems = problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: 'no-id-secret-secret-secret-secret-secret', RESEND_WEBHOOK_SECRET: undefined, MAIL_FROM: undefined, PORT: 'eighty' });
+    const names = problems.map((p) => p.split(':')[0]);
+    expect(names).toEqual(expect.arrayContaining(['LINK_SIGNING_KEYS', 'RESEND_WEBHOOK_SECRET', 'MAIL_FROM', 'PORT']));
+  });
+});

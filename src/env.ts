@@ -30,7 +30,9 @@ const signingKeys = z.string().transform((raw, ctx): SigningKey[] => {
     const id = colon > 0 ? part.slice(0, colon) : '';
     const secret = colon > 0 ? part.slice(colon + 1) : '';
     if (!keyIdPattern.test(id) || !secret) {
-      ctx.addIssue({ code: 'custom', message: `each key is "id:secret" with an id of 1-16 letters, digits, - or _ (got "${part.slice(0, 20)}…")` });
+      // The entry may be a bare secret: only its position is named, never any of its characters.
+      const position = raw.split(',').map((p) => p.trim()).filter(Boolean).indexOf(part) + 1;
+      ctx.addIssue({ code: 'custom', message: `each key is "id:secret" with an id of 1-16 letters, digits, - or _ (entry ${position} is not, e.g. "k2026:<48 random characters>"; its value is not shown)` });
       return z.NEVER;
     }
     keys.push({ id, secret });
@@ -49,7 +51,10 @@ const signingKeys = z.string().transform((raw, ctx): SigningKey[] => {
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Where the Node server listens: 0.0.0.0 in production, loopback otherwise (see ALLOW_DEV_ON_NETWORK). */
+  HOST: z.string().min(1).optional(),
+  /** Let a development or test instance listen on a network address, dev outbox and dev operator token included. */
+  ALLOW_DEV_ON_NETWORK: z.stringbool().default(false),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default(DEFAULT_REDIS_URL),
   REDIS_PREFIX: z.string().min(1).default('tidings:'),
@@ -106,9 +111,14 @@ const schema = z.object({
 
 type Parsed = z.infer<typeof schema>;
 
+/** Variables whose values are never printed, whatever is wrong with them. */
+const SECRET_VARIABLES = new Set(['LINK_SIGNING_KEYS', 'SESSION_SECRET', 'OPERATOR_TOKEN', 'RESEND_API_KEY', 'RESEND_WEBHOOK_SECRET', 'AUTH_JWT_SECRET', 'SUPABASE_ANON_KEY']);
 
-export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL'> {
+export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL' | 'HOST'> {
   PUBLIC_BASE_URL: string;
+  HOST: string;
+  /** Things the operator should know at start-up that are not errors (printed by the Node host). */
+  notices: string[];
   /** True when REDIS_URL was not set, so Tidings may start a private Redis for itself. */
   redisUrlIsDefault: boolean;
   /** True when mail goes to the dev outbox rather than a provider. */
@@ -134,33 +144,80 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parse and check the environment. Throws ConfigError naming each bad variable. */
+/** Parse and check the environment. Throws ConfigError naming each bad variable, all of them in one round. */
 export function loadConfig(source: EnvSource = globalThis.process?.env ?? {}): Config {
   const input = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(input);
+  const problems: ConfigProblem[] = [];
+  let parsed = schema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? 'environment'),
-        problem: `${issue.message} (got ${JSON.stringify(input[String(issue.path[0])] ?? null)})`,
-      })),
-    );
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? 'environment');
+      problems.push({ variable, problem: `${issue.message} (${shown(variable, input[variable])})` });
+    }
+    // The other rules still run, on defaults for the variables already reported, so one round tells everything.
+    const rest = Object.fromEntries(Object.entries(input).filter(([name]) => !problems.some((p) => p.variable === name)));
+    parsed = schema.safeParse(rest);
+    if (!parsed.success) throw new ConfigError(problems);
   }
   const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
   const config: Config = {
     ...env,
     PUBLIC_BASE_URL: (env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    // Outside production the dev outbox shows every sign-in link and code: reachable from this machine only, unless asked.
+    HOST: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    notices: [],
     redisUrlIsDefault: input.REDIS_URL === undefined,
     usesDevOutbox: env.RESEND_API_KEY === undefined,
     authJwtSecret: env.AUTH_JWT_SECRET ?? `auth-jwt:${env.SESSION_SECRET}`,
   };
-  const authProblems = authConfigProblems(config);
-  if (authProblems.length > 0) throw new ConfigError(authProblems);
-  if (config.NODE_ENV === 'production') {
-    const problems = productionProblems(config, input);
-    if (problems.length > 0) throw new ConfigError(problems);
+  const reported = new Set(problems.map((p) => p.variable));
+  const later = [...authConfigProblems(config), ...(production ? productionProblems(config, input) : developmentProblems(config))];
+  problems.push(...later.filter((p) => !reported.has(p.variable.split(' ')[0]!)));
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (!production && env.HOST === undefined && input.PUBLIC_BASE_URL && !isLocalHostname(new URL(config.PUBLIC_BASE_URL).hostname)) {
+    config.notices.push(
+      `NODE_ENV is not set to production, so Tidings runs in development (dev outbox, dev operator token) and listens on ${config.HOST} only, ` +
+        `although PUBLIC_BASE_URL is ${config.PUBLIC_BASE_URL}. For a real deployment set NODE_ENV=production; to open this development instance to the network anyway, set HOST and ALLOW_DEV_ON_NETWORK=true.`,
+    );
   }
   return config;
+}
+
+/** How a bad value is quoted in an error: secrets never, URLs without their password, the rest cut short. */
+function shown(variable: string, value: string | undefined): string {
+  if (value === undefined) return 'not set';
+  if (SECRET_VARIABLES.has(variable)) return `got ${value.length} characters, not shown`;
+  let text = value;
+  try {
+    const url = new URL(value);
+    if (url.password || url.username) {
+      url.password = url.password ? '***' : '';
+      url.username = url.username ? '***' : '';
+      text = url.href;
+    }
+  } catch {
+    // not a URL: shown as it is
+  }
+  return `got ${JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text)}`;
+}
+
+/** Outside production: the dev outbox and the dev operator token must not be reachable from the network by accident. */
+function developmentProblems(config: Config): ConfigProblem[] {
+  if (config.ALLOW_DEV_ON_NETWORK || isLoopbackHost(config.HOST)) return [];
+  return [
+    {
+      variable: 'HOST',
+      problem:
+        `is ${config.HOST}, a network address, while NODE_ENV is ${config.NODE_ENV}: the dev outbox (every sign-in link and code) and the dev operator token would be open to anyone who can reach it. ` +
+        'For a real deployment set NODE_ENV=production; to expose this development instance knowingly, set ALLOW_DEV_ON_NETWORK=true; or leave HOST unset (127.0.0.1).',
+    },
+  ];
+}
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
 }
 
 /** The rules that keep a development default from ever reaching real readers. */
