@@ -80,6 +80,11 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
       await finish(id);
       return;
     }
+    if (parsed.data.no_account) {
+      // Made so a request for an address without an account costs the same as one with: nothing to send.
+      await finish(id);
+      return;
+    }
     try {
       const message = await sendMagicLink(deps, parsed.data, id);
       log.info({ request: id, to: maskEmail(parsed.data.email), message }, 'sign-in mail sent');

@@ -40,8 +40,10 @@ export interface GoTrueDeps {
 /** The sealing purpose of mail requests on the stream (the worker opens them with the same). */
 export const MAIL_SEAL_PURPOSE = 'auth-mail';
 
-/** Wrong 6-digit codes allowed per address per link lifetime: 5 guesses in 1,000,000. */
+/** Wrong 6-digit codes allowed per (address, client) per link lifetime: 5 guesses in 1,000,000. */
 const CODE_ATTEMPTS = 5;
+/** Wrong codes allowed per address per link lifetime from all clients together: 50 in 1,000,000. */
+const CODE_ATTEMPTS_PER_ADDRESS = 50;
 
 export interface LinkRequestMeta {
   redirectTo: string | null;
@@ -59,37 +61,40 @@ export async function requestLink(deps: GoTrueDeps, body: OtpRequest, meta: Link
 
   const now = deps.now();
   let user = await findUserByEmail(db, body.email);
-  if (!user) {
-    // No enumeration: an unknown address with create_user=false gets the same 200 and simply no mail.
-    if (!body.create_user) return ok({});
-    user = await createAuthUser(db, newUser(body.email, body.data ?? {}, now));
-  }
+  // Metadata is not stored with a new account: whoever asked may not own the address. It waits in the link record.
+  if (!user && body.create_user) user = await createAuthUser(db, newUser(body.email, {}, now));
+  // No enumeration: an unknown address with create_user=false gets the same 200 and no mail, after the same
+  // work (records and a mail request that lead nowhere), so neither the answer nor its timing tells.
+  const real = user !== null;
+  const target = user ?? newUser(body.email, {}, now);
 
   const pkce = !!body.code_challenge;
   const token = (pkce ? 'pkce_' : '') + randomToken(16);
   const tokenHash = await hashSecret(token);
   const expiresAt = now.getTime() + config.AUTH_LINK_TTL_SECONDS * 1000;
-  const type = user.email_confirmed_at ? 'magiclink' : 'signup';
+  const type = target.email_confirmed_at ? 'magiclink' : 'signup';
   let code = '';
   for (let attempt = 0; attempt < 5 && !code; attempt++) {
     const candidate = sixDigitCode();
     const record: OtpRecord = {
-      user_id: user.id,
-      email: user.email,
+      user_id: real ? target.id : '',
+      email: target.email,
       type,
       code_challenge: body.code_challenge ?? null,
       code_challenge_method: body.code_challenge_method ?? null,
       redirect_to: redirect.url,
-      code_hash: await hashCode(user.email, candidate),
+      // A stand-in's code is hashed under another name, so no guess for the address can ever reach its record.
+      code_hash: await hashCode(real ? target.email : `no-account:${randomToken(16)}`, candidate),
       created_at: now.getTime(),
       expires_at: expiresAt,
+      data: type === 'signup' ? (body.data ?? null) : null,
     };
     // A code already live for this address (1 in a million per attempt) is drawn again.
     if (await saveOtp(db, tokenHash, record, config.AUTH_LINK_TTL_SECONDS)) code = candidate;
   }
   if (!code) throw new Error('could not draw a 6-digit code unused for this address after 5 attempts');
 
-  const mail: MagicLinkMail = { email: user.email, type, token, code, redirect_to: redirect.url, pkce, expires_at: Math.floor(expiresAt / 1000) };
+  const mail: MagicLinkMail = { email: target.email, type, token, code, redirect_to: redirect.url, pkce, expires_at: Math.floor(expiresAt / 1000), ...(real ? {} : { no_account: true }) };
   await appendMailRequest(db, await seal(mail, config.authJwtSecret, MAIL_SEAL_PURPOSE));
   return ok({});
 }
@@ -124,15 +129,24 @@ export async function consumeLink(deps: GoTrueDeps, token: string): Promise<Outc
   return ok(record);
 }
 
-/** Use a link up through its 6-digit code, with a per-address limit on guesses. */
-export async function consumeCode(deps: GoTrueDeps, email: string, code: string): Promise<Outcome<OtpRecord>> {
+/**
+ * Use a link up through its 6-digit code. Wrong guesses are limited per (address, client), so a stranger's
+ * guesses do not lock the person out of their own code; and per address overall, so many clients together
+ * still get only CODE_ATTEMPTS_PER_ADDRESS guesses. The link in the email works whatever happened to codes.
+ */
+export async function consumeCode(deps: GoTrueDeps, email: string, code: string, client: string | null = null): Promise<Outcome<OtpRecord>> {
   // Counted before the lookup (so parallel guesses cannot slip past the limit), given back when the code is right.
-  const bucket = `code-attempts:${await sha256Hex(email.toLowerCase())}`;
-  const wait = await takeRateLimit(deps.db, [{ bucket, limit: CODE_ATTEMPTS, windowSeconds: deps.config.AUTH_LINK_TTL_SECONDS }]);
+  const address = await sha256Hex(email.toLowerCase());
+  const buckets = [`code-attempts:${address}:${await sha256Hex(client ?? 'unknown-client')}`, `code-attempts-all:${address}`];
+  const window = deps.config.AUTH_LINK_TTL_SECONDS;
+  const wait = await takeRateLimit(deps.db, [
+    { bucket: buckets[0]!, limit: CODE_ATTEMPTS, windowSeconds: window },
+    { bucket: buckets[1]!, limit: CODE_ATTEMPTS_PER_ADDRESS, windowSeconds: window },
+  ]);
   if (wait > 0) return fail(authFailures.requestRateLimit(Math.ceil(wait / 1000)));
   const record = await consumeOtpByCode(deps.db, await hashCode(email, code));
   if (!record || record.expires_at <= deps.now().getTime()) return fail(authFailures.otpExpired());
-  await returnRateLimit(deps.db, bucket);
+  for (const bucket of buckets) await returnRateLimit(deps.db, bucket);
   return ok(record);
 }
 
@@ -147,6 +161,7 @@ export async function issueFlowCode(deps: GoTrueDeps, record: OtpRecord): Promis
       code_challenge: record.code_challenge!,
       code_challenge_method: record.code_challenge_method ?? 's256',
       expires_at: deps.now().getTime() + deps.config.AUTH_CODE_TTL_SECONDS * 1000,
+      data: record.data ?? null,
     },
     deps.config.AUTH_CODE_TTL_SECONDS,
   );
@@ -159,15 +174,19 @@ export async function exchangeCode(deps: GoTrueDeps, authCode: string, verifier:
   if (!flow) return fail(authFailures.flowStateNotFound());
   if (flow.expires_at <= deps.now().getTime()) return fail(authFailures.flowStateExpired());
   if (!(await verifierMatches(verifier, flow.code_challenge, flow.code_challenge_method))) return fail(authFailures.badCodeVerifier());
-  return startSession(deps, flow.user_id);
+  return startSession(deps, flow.user_id, flow.data ?? null);
 }
 
-/** A new session for the user of a used link or code; the first one confirms the address. */
-export async function startSession(deps: GoTrueDeps, userId: string): Promise<Outcome<AuthSession>> {
-  const user = await getAuthUser(deps.db, userId);
+/**
+ * A new session for the user of a used link or code; the first one confirms the address, and only then does
+ * the metadata of the request behind that link become the user's (an address already confirmed keeps its own).
+ */
+export async function startSession(deps: GoTrueDeps, userId: string, pendingMetadata: Record<string, unknown> | null = null): Promise<Outcome<AuthSession>> {
+  const user = userId ? await getAuthUser(deps.db, userId) : null;
   if (!user) return fail(authFailures.otpExpired());
   const at = deps.now().toISOString();
-  const signedIn: AuthUser = { ...user, email_confirmed_at: user.email_confirmed_at ?? at, confirmed_at: user.confirmed_at ?? at, last_sign_in_at: at, updated_at: at };
+  const metadata = !user.email_confirmed_at && pendingMetadata ? pendingMetadata : user.user_metadata;
+  const signedIn: AuthUser = { ...user, user_metadata: metadata, email_confirmed_at: user.email_confirmed_at ?? at, confirmed_at: user.confirmed_at ?? at, last_sign_in_at: at, updated_at: at };
   await saveAuthUser(deps.db, signedIn);
   const sessionId = crypto.randomUUID();
   const refreshToken = randomToken(16);

@@ -17,7 +17,8 @@ export interface SignInProvider {
   sendLink(input: SendLinkInput): Promise<Outcome<unknown>>;
   exchangeCode(code: string, verifier: string): Promise<Outcome<AuthSession>>;
   verifyTokenHash(tokenHash: string, type: EmailOtpType): Promise<Outcome<AuthSession>>;
-  verifyCode(email: string, code: string): Promise<Outcome<AuthSession>>;
+  /** `client` (the visitor's address) scopes the limit on wrong guesses, so one client cannot lock out another. */
+  verifyCode(email: string, code: string, client?: string | null): Promise<Outcome<AuthSession>>;
   getUser(accessToken: string): Promise<Outcome<AuthUser>>;
   logout(accessToken: string): Promise<void>;
   /** The address a live link would sign in, without using it; null when unknown (or not knowable). */
@@ -28,8 +29,8 @@ export interface SignInProvider {
 
 /** The built-in provider, called in-process (no HTTP round trip to ourselves). */
 export function builtinProvider(deps: gotrue.GoTrueDeps): SignInProvider {
-  const sessionFrom = async (record: Outcome<{ user_id: string }>): Promise<Outcome<AuthSession>> =>
-    record.ok ? gotrue.startSession(deps, record.value.user_id) : record;
+  const sessionFrom = async (record: Outcome<{ user_id: string; data?: Record<string, unknown> | null }>): Promise<Outcome<AuthSession>> =>
+    record.ok ? gotrue.startSession(deps, record.value.user_id, record.value.data ?? null) : record;
   return {
     kind: 'builtin',
     sendLink: (input) =>
@@ -40,7 +41,7 @@ export function builtinProvider(deps: gotrue.GoTrueDeps): SignInProvider {
       ),
     exchangeCode: (code, verifier) => gotrue.exchangeCode(deps, code, verifier),
     verifyTokenHash: async (tokenHash) => sessionFrom(await gotrue.consumeLink(deps, tokenHash)),
-    verifyCode: async (email, code) => sessionFrom(await gotrue.consumeCode(deps, email, code)),
+    verifyCode: async (email, code, client) => sessionFrom(await gotrue.consumeCode(deps, email, code, client ?? null)),
     async getUser(accessToken) {
       const who = await gotrue.authenticate(deps, `Bearer ${accessToken}`);
       return who.ok ? ok(who.value.user) : who;

@@ -15,6 +15,8 @@ export interface OtpRecord {
   code_hash: string;
   created_at: number;
   expires_at: number;
+  /** User metadata sent with the request; applied only if this link is what confirms the address. */
+  data?: Record<string, unknown> | null;
 }
 
 export interface FlowCodeRecord {
@@ -22,6 +24,8 @@ export interface FlowCodeRecord {
   code_challenge: string;
   code_challenge_method: 's256' | 'plain';
   expires_at: number;
+  /** The link's user metadata, carried to the session it starts. */
+  data?: Record<string, unknown> | null;
 }
 
 export interface SessionRecord {
@@ -49,7 +53,9 @@ const GRACE_SECONDS = 600;
 
 export async function findUserByEmail(db: Db, email: string): Promise<AuthUser | null> {
   const id = await db.redis.hget(db.keys.authUsersByEmail, email.toLowerCase());
-  return id ? getAuthUser(db, id) : null;
+  // The second read happens for an unknown address too, so the work does not tell whether the address has an account.
+  const raw = await db.redis.hget(db.keys.authUsers, id ?? '');
+  return id && raw ? authUserSchema.parse(JSON.parse(raw)) : null;
 }
 
 export async function getAuthUser(db: Db, id: string): Promise<AuthUser | null> {

@@ -5,6 +5,7 @@ import type { AuthFailure } from '../../core/auth/errors';
 import { maskEmail } from '../../core/auth/mask';
 import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
+import { clientIp } from '../client-ip';
 import { csrfGuard, currentSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, signInProvider, startSiteSession, verifierCookie } from './http';
 import { ConfirmButtonPage, FailurePage, ImplicitPage, RateLimitedPage } from './auth.page';
 
@@ -108,7 +109,7 @@ export function confirmRoutes(deps: AppDeps) {
         400,
       );
     }
-    const session = await provider.verifyCode(email, code);
+    const session = await provider.verifyCode(email, code, clientIp(c, deps.config));
     if (session.ok) return signedIn(c, session.value, next);
     const freshTicket = await makeTicket(deps, { email, next, sent_at: 0 });
     if (session.error.status === 429) {

@@ -89,7 +89,7 @@ export function protocolRoutes(deps: AppDeps) {
       target.searchParams.set('code', code);
       return c.redirect(target.href, 303);
     }
-    const session = await gotrue.startSession(deps, record.user_id);
+    const session = await gotrue.startSession(deps, record.user_id, record.data ?? null);
     if (!session.ok) return linkFailure(c, token, record.redirect_to, record);
     if (record.code_challenge) {
       // Another browser than the one that asked: its verifier is not here, so the session starts here directly.
@@ -113,9 +113,10 @@ export function protocolRoutes(deps: AppDeps) {
   async function verifyApi(c: Context) {
     const body = await parseJson(c, verifyRequestSchema);
     if (!body.ok) return apiError(c, body.error);
-    const used = 'token_hash' in body.value ? await gotrue.consumeLink(deps, body.value.token_hash) : await gotrue.consumeCode(deps, body.value.email, body.value.token);
+    const used =
+      'token_hash' in body.value ? await gotrue.consumeLink(deps, body.value.token_hash) : await gotrue.consumeCode(deps, body.value.email, body.value.token, clientIp(c, deps.config));
     if (!used.ok) return apiError(c, used.error);
-    const session = await gotrue.startSession(deps, used.value.user_id);
+    const session = await gotrue.startSession(deps, used.value.user_id, used.value.data ?? null);
     return session.ok ? c.json(session.value) : apiError(c, session.error);
   }
 
