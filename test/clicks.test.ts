@@ -1,4 +1,5 @@
 // The /c/ redirect on both adapters (Hono route and Node fast path), its refusals, and bot flags.
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServerType } from '@hono/node-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -190,23 +191,28 @@ describe('clicks judged together per edition', () => {
 });
 
 describe('one link fetched in a loop (issue 12, item 5)', () => {
-  it('redirects all 2,200 GETs with a 12 KB User-Agent on both adapters but adds a bounded number of events of bounded size', async () => {
+  it('redirects all 2,000 GETs with a 12 KB User-Agent on both adapters but adds a bounded number of events of bounded size', async () => {
     const token = await t.signer.sign(linkPayload(t));
     const headers = { 'user-agent': `Mozilla/5.0 ${'x'.repeat(12 * 1024)}` };
     const statuses = new Map<number, number>();
     const count = (status: number) => statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    // 2,000 through the Node fast path, 50 at a time, and 200 through the Hono route.
-    for (let i = 0; i < 2000; i += 50) {
-      await Promise.all(
-        Array.from({ length: 50 }, async () => {
-          const response = await fetch(`${base}/c/${token}`, { headers, redirect: 'manual' });
-          await response.text();
-          count(response.status);
-        }),
-      );
+    // 1,800 through the Node fast path (node:http with keep-alive, the cheapest client), 50 at a time, and 200 through the Hono route.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 50 });
+    const get = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.get(`${base}/c/${token}`, { agent, headers }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+      });
+    try {
+      for (let i = 0; i < 1800; i += 50) for (const status of await Promise.all(Array.from({ length: 50 }, get))) count(status);
+    } finally {
+      agent.destroy();
     }
     for (let i = 0; i < 200; i++) count((await app.request(`/c/${token}`, { headers })).status);
-    expect(Object.fromEntries(statuses)).toEqual({ 302: 2200 });
+    expect(Object.fromEntries(statuses)).toEqual({ 302: 2000 });
     await recorder.flush();
     const events = await recentEvents(t.db, 5000);
     // Each adapter keeps its own count here (the Node host shares one between them): at most 2 × 20.
@@ -215,5 +221,5 @@ describe('one link fetched in a loop (issue 12, item 5)', () => {
     for (const event of events) expect(event.user_agent!.length).toBeLessThanOrEqual(512);
     const streamBytes = Number(await t.db.redis.memory('USAGE', t.db.keys.events));
     expect(streamBytes).toBeLessThan(100_000);
-  });
+  }, 90_000);
 });
