@@ -70,9 +70,11 @@ export function sentBriefingRoutes(deps: AppDeps) {
         sent_at: record.sent_at,
       };
       // The same decision and event as the full /c/ link of this article, so a text-part click teaches the same.
-      const outcome = decideClick({ ok: true, payload, keyId: '' }, { token: '', method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, deps.config) }, deps.now());
+      // The short link's own path is its budget key: one link fetched in a loop adds a bounded number of events.
+      const request = { token: c.req.path, method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, deps.config) };
+      const outcome = decideClick({ ok: true, payload, keyId: '' }, request, deps.now(), deps.clickBudget ?? null);
       if (!outcome.ok) return c.html(<BadLinkPage />, 400);
-      deps.recorder.record(outcome.event);
+      if (outcome.event) deps.recorder.record(outcome.event);
       for (const [name, value] of Object.entries(clickRedirectHeaders)) c.header(name, value);
       return c.redirect(outcome.location, 302);
     });
