@@ -68,16 +68,11 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     if (answer.rateLimit) deps.onRateLimit?.(answer.rateLimit);
     switch (answer.kind) {
       case 'accepted': {
-        const outcomes: DeliveryOutcome[] = answer.results.map((r, i) =>
-          r.ok ? { subscriberId: pending.recipients[i]!.subscriber_id, status: 'sent', messageId: r.id } : { subscriberId: pending.recipients[i]!.subscriber_id, status: 'failed', reason: r.reason },
-        );
-        const tx = deps.db.redis.multi();
-        answer.results.forEach((r, i) => {
-          if (!r.ok) return;
+        // Finishing records what each sent email carried (its delivered events, the reader's sent articles) with it, once.
+        const outcomes: DeliveryOutcome[] = answer.results.map((r, i) => {
           const recipient = pending.recipients[i]!;
-          if (recipient.article_ids.length > 0) tx.sadd(deps.db.keys.sentArticles(recipient.subscriber_id), ...recipient.article_ids);
+          return r.ok ? { subscriberId: recipient.subscriber_id, status: 'sent', messageId: r.id, articleIds: recipient.article_ids } : { subscriberId: recipient.subscriber_id, status: 'failed', reason: r.reason };
         });
-        await tx.exec();
         await finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now());
         await deps.db.redis.del(pendingKey);
         const sent = outcomes.filter((o) => o.status === 'sent').length;
