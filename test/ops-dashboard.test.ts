@@ -93,7 +93,7 @@ describe('the Node operator tools', () => {
     expect(board.status).toBe(200);
     expect(await board.text()).toMatch(/<div id="root">/);
     const api = await (await app.request('/ops/queues/api/queues?activeQueue=send&status=latest&page=1', { headers: auth })).json() as { queues: Array<{ name: string }> };
-    expect(api.queues.map((q) => q.name).sort()).toEqual(['briefing', 'ingest', 'plan', 'send']);
+    expect(api.queues.map((q) => q.name).sort()).toEqual(['ingest', 'plan', 'send']);
 
     const preview = await (await app.request('/ops/preview?edition=morning-2026-11-23&reader=reader0@example.com', { headers: auth })).text();
     expect(preview).toMatch(/<h1>Your briefing: .+, and 9 more<\/h1>/);

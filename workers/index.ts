@@ -13,7 +13,6 @@ import { interestSettingsFrom } from '../src/core/interest/interest-settings';
 import { syncPollSchedules } from './poll-schedules';
 import { createMailTransport, type MailTransport } from './mail-transport';
 import { openQueues, queueNames, type Queues } from './queues';
-import { sendBriefingProcessor } from './send-briefing';
 import { startMagicLinkWorker } from './send-magic-link';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
 import { createBatchTransport, type BatchTransport } from './batch-transport';
@@ -75,7 +74,6 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const parser = createFeedParser({ threads: config.FEED_PARSE_THREADS, budgetMs: config.FEED_PARSE_TIMEOUT_MS, log: deps.log });
   const workers = [
     new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues, parser }), { ...common, concurrency: 4 }),
-    new Worker(queueNames.briefing, sendBriefingProcessor({ ...deps, transport }), { ...common, concurrency: 8 }),
     new Worker(queueNames.plan, planProcessor({ ...deps, sendQueue: queues.send }), {
       ...common,
       concurrency: 2,
@@ -98,7 +96,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   // Queues report lost connections as 'error' events; without a listener they are printed raw (e.g. while Redis restarts).
-  for (const queue of [queues.ingest, queues.briefing, queues.plan, queues.send]) {
+  for (const queue of [queues.ingest, queues.plan, queues.send]) {
     queue.on('error', (error) => deps.log.warn({ queue: queue.name, err: error.message }, 'queue connection error'));
   }
   sendWorker.on('failed', (job, error) => {

@@ -84,10 +84,8 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
         await registerEdition(deps.db, edition, schedule.name, deps.now());
         editions.add(edition);
       }
-      const batchId = `${edition}__${runTag}p${start}`;
-      const claimed = await claimDeliveries(deps.db, edition, batchId, ids, deps.now());
+      const { claimed } = await planBatch(deps, { editionId: edition, batchId: `${edition}__${runTag}p${start}`, subscriberIds: ids, sentAt: minute });
       if (claimed.length === 0) continue;
-      await deps.sendQueue.add('send', { edition_id: edition, batch_id: batchId, subscriber_ids: claimed, sent_at: minute }, { jobId: `send__${batchId}` });
       planned += claimed.length;
       batches++;
     }
@@ -97,4 +95,26 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
   for (const edition of editions) await markPlanningDone(deps.db, edition);
   deps.log.info({ schedule: schedule.name, editions: [...editions], planned, batches }, 'editions planned');
   return { schedule: schedule.name, editions: [...editions], planned, batches };
+}
+
+export interface BatchPlan {
+  editionId: string;
+  /** Deterministic: planning the same readers again rebuilds the same batch, never a second one. */
+  batchId: string;
+  subscriberIds: readonly string[];
+  /** When the edition was planned (ms): it stands for "sent at" in links, so a retry composes the same bytes. */
+  sentAt: number;
+}
+
+/**
+ * Plan one batch of an edition: claim a delivery record for each reader not yet claimed by another batch and
+ * enqueue one send job for them (its job id makes a repeated plan a no-op). The planner and `send-now --to`
+ * both come through here. Returns the readers this batch owns, and its job id when it has any.
+ */
+export async function planBatch(deps: Pick<PlanDeps, 'db' | 'now' | 'sendQueue'>, plan: BatchPlan): Promise<{ claimed: string[]; jobId: string | null }> {
+  const claimed = await claimDeliveries(deps.db, plan.editionId, plan.batchId, plan.subscriberIds, deps.now());
+  if (claimed.length === 0) return { claimed, jobId: null };
+  const jobId = `send__${plan.batchId}`;
+  await deps.sendQueue.add('send', { edition_id: plan.editionId, batch_id: plan.batchId, subscriber_ids: claimed, sent_at: plan.sentAt }, { jobId });
+  return { claimed, jobId };
 }

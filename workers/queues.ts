@@ -1,10 +1,9 @@
 // Queue names, the BullMQ prefix and default job options, in one place.
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
-import type { BriefingJob, IngestJob, PlanJob, SendBatchJob } from '../src/contracts';
+import type { IngestJob, PlanJob, SendBatchJob } from '../src/contracts';
 
 export const queueNames = {
   ingest: 'ingest',
-  briefing: 'briefing',
   plan: 'plan',
   send: 'send',
 } as const;
@@ -18,7 +17,6 @@ export const defaultJobOptions: DefaultJobOptions = {
 
 export interface Queues {
   ingest: Queue<IngestJob>;
-  briefing: Queue<BriefingJob>;
   plan: Queue<PlanJob>;
   send: Queue<SendBatchJob>;
   close(): Promise<void>;
@@ -27,16 +25,14 @@ export interface Queues {
 /** Open every queue under one prefix (hash-tagged, so a Redis Cluster keeps a flow on one slot). */
 export function openQueues(connection: ConnectionOptions, prefix: string, sending: SendingJobOptions = {}): Queues {
   const ingest = new Queue<IngestJob>(queueNames.ingest, { connection, prefix, defaultJobOptions });
-  const briefing = new Queue<BriefingJob>(queueNames.briefing, { connection, prefix, defaultJobOptions });
   const plan = new Queue<PlanJob>(queueNames.plan, { connection, prefix, defaultJobOptions });
   const send = new Queue<SendBatchJob>(queueNames.send, { connection, prefix, defaultJobOptions: sendJobOptions(sending) });
   return {
     ingest,
-    briefing,
     plan,
     send,
     async close() {
-      await Promise.all([ingest.close(), briefing.close(), plan.close(), send.close()]);
+      await Promise.all([ingest.close(), plan.close(), send.close()]);
     },
   };
 }
@@ -54,9 +50,4 @@ export function sendJobOptions(sending: SendingJobOptions): DefaultJobOptions {
     backoff: { type: 'exponential', delay: sending.backoffMs ?? 2000 },
     removeOnComplete: { age: 24 * 3600, count: 100_000 },
   };
-}
-
-/** One briefing per (edition, subscriber): the job id makes a repeated request a no-op. */
-export function briefingJobId(job: BriefingJob): string {
-  return `briefing__${job.edition_id}__${job.subscriber_id}`;
 }

@@ -3,13 +3,13 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { emailAddress, type EditionSummary } from '../../src/contracts';
-import { claimDeliveries, editionSummary, getDelivery, markPlanningDone, registerEdition } from '../../src/store/deliveries';
+import { editionSummary, getDelivery, markPlanningDone, registerEdition } from '../../src/store/deliveries';
 import { getSchedule, listSchedules } from '../../src/store/schedules';
 import { editionId, localTime } from '../../src/core/schedule/schedule-time';
 import { ensureSubscriber } from '../../src/store/subscribers';
 import type { Services } from '../../node/services';
 import { openQueues, type Queues } from '../../workers/queues';
-import type { PlanResult } from '../../workers/plan-edition';
+import { planBatch, type PlanResult } from '../../workers/plan-edition';
 import { CliError, withServices } from '../context';
 import { summaryLine } from './status';
 
@@ -49,11 +49,9 @@ export function registerSendNow(program: Command): void {
 async function sendToOne({ config, db, now }: Services, queues: Queues, email: string, timeoutMs: number): Promise<void> {
   const { subscriber, created } = await ensureSubscriber(db, { email }, now());
   const edition = `now-${compactTimestamp(now())}`;
-  const batchId = `${edition}__p0`;
   await registerEdition(db, edition, null, now());
-  await claimDeliveries(db, edition, batchId, [subscriber.id], now());
+  const { jobId } = await planBatch({ db, now, sendQueue: queues.send }, { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: now().getTime() });
   await markPlanningDone(db, edition);
-  const job = await queues.send.add('send', { edition_id: edition, batch_id: batchId, subscriber_ids: [subscriber.id], sent_at: now().getTime() }, { jobId: `send__${batchId}` });
   console.log(`${created ? 'Created subscriber' : 'Subscriber'} ${subscriber.email} (${subscriber.id}); briefing queued for edition ${edition}.`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -62,8 +60,8 @@ async function sendToOne({ config, db, now }: Services, queues: Queues, email: s
       if (delivery.status === 'sent') {
         // The record turns 'sent' a moment before the job stores its result; wait for that result briefly.
         let result: { articles?: number } | undefined;
-        for (let i = 0; i < 40 && result === undefined; i++) {
-          result = (await queues.send.getJob(job.id!))?.returnvalue as { articles?: number } | undefined;
+        for (let i = 0; i < 40 && result === undefined && jobId; i++) {
+          result = (await queues.send.getJob(jobId))?.returnvalue as { articles?: number } | undefined;
           if (result === undefined) await sleep(50);
         }
         const where = config.usesDevOutbox ? `the dev outbox: ${config.PUBLIC_BASE_URL}/dev/outbox` : 'Resend';

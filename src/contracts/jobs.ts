@@ -5,9 +5,3 @@ export const ingestJobSchema = z.object({
   source_id: z.string().min(1),
 });
 export type IngestJob = z.infer<typeof ingestJobSchema>;
-
-export const briefingJobSchema = z.object({
-  subscriber_id: z.string().min(1),
-  edition_id: z.string().min(1),
-});
-export type BriefingJob = z.infer<typeof briefingJobSchema>;
