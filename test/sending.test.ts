@@ -6,7 +6,7 @@ import { planSchedule } from '../workers/plan-edition';
 import { claimDeliveries, editionSummary, getDelivery, getDeliveries, registerEdition } from '../src/store/deliveries';
 import { listOutbox } from '../src/store/outbox';
 import type { Job } from 'bullmq';
-import { createBatchTransport } from '../workers/batch-transport';
+import { createMailTransport } from '../workers/mail/transport';
 import { sendBatchProcessor } from '../workers/send-batch';
 import { seedArticles } from './fixtures/articles';
 import { putSchedule } from '../src/store/schedules';
@@ -191,7 +191,7 @@ describe('what a sent edition teaches', () => {
     const data = { edition_id: edition, batch_id: `${edition}__p0`, subscriber_ids: ids, sent_at: at.getTime() };
     await registerEdition(t.db, edition, null, t.now());
     await claimDeliveries(t.db, edition, data.batch_id, ids, t.now());
-    const outbox = createBatchTransport(t.config, t.db, t.now);
+    const outbox = createMailTransport(t.config, t.db, t.now);
     let stored: Buffer | null = null;
     const send = sendBatchProcessor({
       config: t.config,
@@ -202,7 +202,7 @@ describe('what a sent edition teaches', () => {
       renderer: createFastBriefingRenderer(),
       onTooManyRequests: async () => {},
       // Keep the request the batch stored before it went out, to play a worker that died before clearing it.
-      transport: { name: outbox.name, send: async (emails, key) => ((stored = await t!.db.redis.getBuffer(t!.db.keys.pendingBatch(data.batch_id))), outbox.send(emails, key)) },
+      transport: { ...outbox, sendBatch: async (emails, key) => ((stored = await t!.db.redis.getBuffer(t!.db.keys.pendingBatch(data.batch_id))), outbox.sendBatch(emails, key)) },
     });
     const job = { data, timestamp: at.getTime() } as Job;
     expect(await send(job)).toMatchObject({ sent: 3 });

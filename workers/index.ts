@@ -11,11 +11,10 @@ import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-cli
 import { startEventTrimmer } from './trim-events';
 import { interestSettingsFrom } from '../src/core/interest/interest-settings';
 import { syncPollSchedules } from './poll-schedules';
-import { createMailTransport, type MailTransport } from './mail-transport';
+import { createMailTransport, type MailTransport } from './mail/transport';
 import { openQueues, queueNames, type Queues } from './queues';
 import { startMagicLinkWorker } from './send-magic-link';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
-import { createBatchTransport, type BatchTransport } from './batch-transport';
 import { planProcessor } from './plan-edition';
 import { startScheduleReconciler } from './schedule-reconciler';
 import { sendBatchProcessor } from './send-batch';
@@ -29,8 +28,8 @@ export interface WorkerDeps {
   signer: LinkSigner;
   log: Logger;
   now: () => Date;
+  /** Where mail goes (default: from configuration, Resend or the dev outbox). */
   transport?: MailTransport;
-  batchTransport?: BatchTransport;
 }
 
 export interface RunningWorkers {
@@ -43,20 +42,19 @@ export interface RunningWorkers {
 
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const prefix = deps.config.QUEUE_PREFIX;
-  const transport = deps.transport ?? createMailTransport(deps.config, deps.db, deps.now);
   const { config } = deps;
+  const transport = deps.transport ?? createMailTransport(config, deps.db, deps.now, { timeoutMs: config.SEND_TIMEOUT_MS });
   const queues = openQueues(deps.connection, prefix, { attempts: config.SEND_ATTEMPTS, backoffMs: config.SEND_BACKOFF_MS });
   const common = { connection: deps.connection, prefix };
-  const batchTransport = deps.batchTransport ?? createBatchTransport(config, deps.db, deps.now, { timeoutMs: config.SEND_TIMEOUT_MS });
   // The limiter and the pacer start from configuration and follow the provider's ratelimit-* headers (send-limiter.ts).
   const pacer = createSendPacer(deps.db, config.SEND_RATE_LIMIT);
   const sendWorker: Worker = new Worker(
     queueNames.send,
     sendBatchProcessor({
       ...deps,
-      transport: batchTransport,
+      transport,
       renderer: createFastBriefingRenderer(),
-      pacer: batchTransport.name === 'resend' ? pacer : undefined,
+      pacer: transport.name === 'resend' ? pacer : undefined,
       onRateLimit: (info) => adaptLimiter(sendWorker, pacer, info),
       onTooManyRequests: (ms) => backOff(queues.send, pacer, ms),
     }),

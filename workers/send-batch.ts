@@ -11,7 +11,7 @@ import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSubscribers } from '../src/store/subscribers';
-import type { BatchEmail, BatchTransport, RateLimitInfo } from './batch-transport';
+import type { BatchEmail, MailTransport, RateLimitInfo } from './mail/transport';
 import { composeBriefing, loadSourceTitles, type ComposeDeps } from './briefing/compose-briefing';
 import type { SendPacer } from './send-limiter';
 import { withBatchReadCache } from './briefing/read-cache';
@@ -27,7 +27,7 @@ const pendingSchema = z.object({
 type PendingBatch = z.infer<typeof pendingSchema>;
 
 export interface SendBatchDeps extends ComposeDeps {
-  transport: BatchTransport;
+  transport: MailTransport;
   renderer: BriefingRenderer;
   log: Logger;
   now: () => Date;
@@ -64,7 +64,7 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     }
 
     await deps.pacer?.wait();
-    const answer = await deps.transport.send(pending.emails, pending.key);
+    const answer = await deps.transport.sendBatch(pending.emails, pending.key);
     if (answer.rateLimit) deps.onRateLimit?.(answer.rateLimit);
     switch (answer.kind) {
       case 'accepted': {

@@ -7,7 +7,7 @@ import type { SendBatchJob } from '../src/contracts';
 import { finishDeliveries, getDeliveries } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { scriptCommand } from '../src/store/script-command';
-import type { RateLimitInfo } from './batch-transport';
+import type { RateLimitInfo } from './mail/transport';
 
 /** Batches taken up per second, relative to the provider's request rate: the look-ahead that hides compose time. */
 export const TAKE_UP_FACTOR = 1.5;
