@@ -17,8 +17,8 @@ import { startMagicLinkWorker } from './send-magic-link';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
 import { planProcessor } from './plan-edition';
 import { startScheduleReconciler } from './schedule-reconciler';
-import { sendBatchProcessor } from './send-batch';
-import { adaptLimiter, backOff, createSendPacer, giveUpBatch, takeUpLimit } from './send-limiter';
+import { giveUpBatch, sendBatchProcessor } from './send-batch';
+import { adaptLimiter, backOff, createSendPacer, takeUpLimit } from './send-limiter';
 
 export interface WorkerDeps {
   config: Config;

@@ -1,6 +1,7 @@
 // The send job: compose and send one batch of ≤100 briefings of an edition through the provider's batch API,
 // exactly once per reader. The exact request is stored before it goes out, so a retry after a crash or a
-// timeout sends the same bytes under the same idempotency key and the provider de-duplicates it.
+// timeout sends the same bytes under the same idempotency key and the provider de-duplicates it. Every delivery
+// of the batch is finished here: sent, failed, skipped, or given up on once the batch is out of attempts.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
@@ -96,6 +97,13 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
       }
     }
   };
+}
+
+/** A batch out of attempts: its readers still queued are marked failed with the last error, so nothing waits forever. */
+export async function giveUpBatch(deps: { db: Db; now: () => Date }, data: SendBatchJob, reason: string): Promise<void> {
+  const records = await getDeliveries(deps.db, data.edition_id, data.subscriber_ids);
+  const stuck = data.subscriber_ids.filter((_, i) => records[i]?.status === 'queued' && records[i]?.batch === data.batch_id);
+  await finishDeliveries(deps.db, data.edition_id, data.batch_id, stuck.map((subscriberId) => ({ subscriberId, status: 'failed', reason: `gave up after every attempt: ${reason}` })), deps.now());
 }
 
 // A batch's emails are ~100 near-identical HTML documents: compressed, the stored request is ~20× smaller.
