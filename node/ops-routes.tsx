@@ -21,7 +21,7 @@ import type { Queues } from '../workers/queues';
 const BOARD_PATH = '/ops/queues';
 
 export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
-  const all = [queues.plan, queues.send, queues.ingest];
+  const all = queues.all;
 
   // The board serves its own scripts and styles; the app's CSP (default-src 'self') allows them.
   const board = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);

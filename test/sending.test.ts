@@ -81,7 +81,7 @@ describe('sending an edition', () => {
     await setSubscriberStatus(t.db, ids[4]!, 'suppressed');
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
 
-    const plan = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.send }, morning(), at, { now: false });
+    const plan = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, { now: false });
     expect(plan).toMatchObject({ editions: ['morning-2026-11-23'], planned: 248, batches: 3 });
     await until('the edition to finish', async () => (await editionSummary(t.db, 'morning-2026-11-23'))!.queued === 0);
 
@@ -98,7 +98,7 @@ describe('sending an edition', () => {
     expect(new Set(resend.accepted.map((a) => a.idempotencyKey)).size).toBe(3);
 
     // Planning the same edition again plans nothing new and sends nothing.
-    const again = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.send }, morning(), at, { now: true });
+    const again = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, { now: true });
     expect(again.planned).toBe(0);
     expect((await editionSummary(t.db, 'morning-2026-11-23'))!.planned).toBe(248);
   });
@@ -106,7 +106,7 @@ describe('sending an edition', () => {
   it('delivers every reader exactly once while the provider answers 30% with 429, 500 or silence', async () => {
     const { t, workers, resend } = await setup({ faultRate: 0.3, firstFaults: 3 });
     await createSubscribers(t.db, 600);
-    await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.send }, morning(), at, { now: false });
+    await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, { now: false });
     await until('the edition to finish', async () => (await editionSummary(t.db, 'morning-2026-11-23'))!.queued === 0, 60_000);
     expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({ planned: 600, sent: 600, failed: 0 });
     expect(resend.duplicates()).toEqual([]);
@@ -120,7 +120,7 @@ describe('sending an edition', () => {
     const { t, workers } = await setup();
     const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo'];
     const ids = await createSubscribers(t.db, 30, { timezone: (i) => zones[i % 3]! });
-    const deps = { db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.send };
+    const deps = { db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch };
     const schedule = morning('subscriber');
     // 06:00 UTC on Monday: 07:00 in Berlin only.
     const berlin = await planSchedule(deps, schedule, new Date('2026-11-23T06:00:00Z'), { now: false });
@@ -138,10 +138,10 @@ describe('sending an edition', () => {
   it('sends nothing to a reader who unsubscribes after planning, before their batch goes', async () => {
     const { t, workers, resend } = await setup();
     const ids = await createSubscribers(t.db, 120);
-    await workers.queues.send.pause();
-    await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.send }, morning(), at, { now: false });
+    await workers.queues.sendBatch.pause();
+    await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, { now: false });
     await setSubscriberStatus(t.db, ids[110]!, 'unsubscribed');
-    await workers.queues.send.resume();
+    await workers.queues.sendBatch.resume();
     await until('the edition to finish', async () => (await editionSummary(t.db, 'morning-2026-11-23'))!.queued === 0);
     expect(resend.perRecipient.has('reader110@example.com')).toBe(false);
     expect(await getDelivery(t.db, 'morning-2026-11-23', ids[110]!)).toMatchObject({ status: 'skipped', reason: 'the subscriber is unsubscribed' });
@@ -153,7 +153,7 @@ describe('what a sent edition teaches', () => {
   it('leaves one delivered event per article each reader received, which the learner weighs as "delivered, not clicked" and popularity counts as deliveries', async () => {
     const { t, workers } = await setup();
     const ids = await createSubscribers(t.db, 5);
-    await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.send }, morning(), at, { now: false });
+    await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, { now: false });
     await until('the edition to finish', async () => (await editionSummary(t.db, 'morning-2026-11-23'))!.queued === 0);
     expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({ sent: 5 });
 

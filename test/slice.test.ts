@@ -19,7 +19,7 @@ let events: QueueEvents;
 beforeEach(async () => {
   t = testEnv();
   workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
-  events = new QueueEvents(queueNames.send, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+  events = new QueueEvents(queueNames.sendBatch, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
   await events.waitUntilReady();
 });
 
@@ -33,8 +33,8 @@ afterEach(async () => {
 async function sendBriefing(email: string, edition: string) {
   const { subscriber } = await ensureSubscriber(t.db, { email }, t.now());
   await registerEdition(t.db, edition, null, t.now());
-  const { jobId } = await planBatch({ db: t.db, now: t.now, sendQueue: workers.queues.send }, { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: t.now().getTime() });
-  const job = (await workers.queues.send.getJob(jobId!))!;
+  const { jobId } = await planBatch({ db: t.db, now: t.now, sendQueue: workers.queues.sendBatch }, { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: t.now().getTime() });
+  const job = (await workers.queues.sendBatch.getJob(jobId!))!;
   const result = await job.waitUntilFinished(events, 20_000);
   return { subscriber, result, delivery: await getDelivery(t.db, edition, subscriber.id) };
 }
@@ -65,7 +65,7 @@ describe('the thin slice', () => {
     expect(message!.text).toMatch(/your tidings briefing/i);
 
     const honeypot = hrefs(message!.html).filter((h) => message!.html.includes(`href="${h}" style="display:none`));
-    expect(honeypot).toHaveLength(1); // the hidden link only scanners follow (test/links.test.ts covers it)
+    expect(honeypot).toHaveLength(1); // the hidden link only scanners follow (test/briefing-links.test.ts covers it)
     const links = hrefs(message!.html).filter((h) => h.startsWith(`${t.config.PUBLIC_BASE_URL}/c/`) && h !== honeypot[0]);
     expect(links.length).toBe(11); // ten articles and the latest post
     const articles = await recentArticles(t.db, 100);
@@ -110,11 +110,11 @@ describe('the thin slice', () => {
     const first = await sendBriefing('reader@example.com', 'ed-1');
     expect(first.delivery).toMatchObject({ status: 'sent' });
     // Same edition again, in another batch: the reader's delivery record belongs to the first, so nobody is claimed.
-    const replan = await planBatch({ db: t.db, now: t.now, sendQueue: workers.queues.send }, { editionId: 'ed-1', batchId: 'ed-1__again', subscriberIds: [first.subscriber.id], sentAt: t.now().getTime() });
+    const replan = await planBatch({ db: t.db, now: t.now, sendQueue: workers.queues.sendBatch }, { editionId: 'ed-1', batchId: 'ed-1__again', subscriberIds: [first.subscriber.id], sentAt: t.now().getTime() });
     expect(replan).toEqual({ claimed: [], jobId: null });
     // The same batch again under a fresh job id: the delivery record stops a second send.
     const data = { edition_id: 'ed-1', batch_id: 'ed-1__p0', subscriber_ids: [first.subscriber.id], sent_at: t.now().getTime() };
-    const again = await workers.queues.send.add('send', data, { jobId: 'manual-retry' });
+    const again = await workers.queues.sendBatch.add(queueNames.sendBatch, data, { jobId: 'manual-retry' });
     expect(await again.waitUntilFinished(events, 20_000)).toEqual({ sent: 0, failed: 0, skipped: 0 });
     expect(await listOutbox(t.db)).toHaveLength(1);
     expect(await getDelivery(t.db, 'ed-1', first.subscriber.id)).toEqual(first.delivery);

@@ -10,12 +10,12 @@ import { createLearner, type Learner } from './learn-events';
 import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-clicks';
 import { startEventTrimmer } from './trim-events';
 import { interestSettingsFrom } from '../src/core/interest/interest-settings';
-import { syncPollSchedules } from './poll-schedules';
+import { planPollingProcessor, syncPollSchedules } from './plan-polling';
 import { createMailTransport, type MailTransport } from './mail/transport';
 import { openQueues, queueNames, type Queues } from './queues';
 import { startMagicLinkWorker } from './send-magic-link';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
-import { planProcessor } from './plan-edition';
+import { planEditionProcessor } from './plan-edition';
 import { startScheduleReconciler } from './schedule-reconciler';
 import { giveUpBatch, sendBatchProcessor } from './send-batch';
 import { adaptLimiter, backOff, createSendPacer, takeUpLimit } from './send-limiter';
@@ -49,14 +49,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // The limiter and the pacer start from configuration and follow the provider's ratelimit-* headers (send-limiter.ts).
   const pacer = createSendPacer(deps.db, config.SEND_RATE_LIMIT);
   const sendWorker: Worker = new Worker(
-    queueNames.send,
+    queueNames.sendBatch,
     sendBatchProcessor({
       ...deps,
       transport,
       renderer: createFastBriefingRenderer(),
       pacer: transport.name === 'resend' ? pacer : undefined,
       onRateLimit: (info) => adaptLimiter(sendWorker, pacer, info),
-      onTooManyRequests: (ms) => backOff(queues.send, pacer, ms),
+      onTooManyRequests: (ms) => backOff(queues.sendBatch, pacer, ms),
     }),
     {
       ...common,
@@ -71,8 +71,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // Feed documents are read on their own threads, each within a time budget, never on this one.
   const parser = createFeedParser({ threads: config.FEED_PARSE_THREADS, budgetMs: config.FEED_PARSE_TIMEOUT_MS, log: deps.log });
   const workers = [
-    new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues, parser }), { ...common, concurrency: 4 }),
-    new Worker(queueNames.plan, planProcessor({ ...deps, sendQueue: queues.send }), {
+    new Worker(queueNames.ingest, ingestProcessor({ ...deps, parser }), { ...common, concurrency: 4 }),
+    new Worker(queueNames.planPolling, planPollingProcessor({ ...deps, queues }), { ...common, concurrency: 1 }),
+    new Worker(queueNames.planEdition, planEditionProcessor({ ...deps, sendQueue: queues.sendBatch }), {
       ...common,
       concurrency: 2,
       lockDuration: config.SEND_LOCK_MS,
@@ -94,7 +95,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   // Queues report lost connections as 'error' events; without a listener they are printed raw (e.g. while Redis restarts).
-  for (const queue of [queues.ingest, queues.plan, queues.send]) {
+  for (const queue of queues.all) {
     queue.on('error', (error) => deps.log.warn({ queue: queue.name, err: error.message }, 'queue connection error'));
   }
   sendWorker.on('failed', (job, error) => {
@@ -102,7 +103,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const magicLink = await startMagicLinkWorker({ ...deps, transport }); // sign-in mail: a Redis Stream, not BullMQ (the edge app never imports BullMQ)
-  const reconciler = await startScheduleReconciler(deps.db, queues.plan, deps.log);
+  const reconciler = await startScheduleReconciler(deps.db, queues.planEdition, deps.log);
   return {
     queues,
     workers,

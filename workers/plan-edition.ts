@@ -1,14 +1,15 @@
-// The plan job: turn a schedule and a moment into editions, walk the subscribers a page at a time, claim one
+// The plan-edition job: turn a schedule and a moment into editions, walk the subscribers a page at a time, claim one
 // delivery record per (edition, reader) and enqueue send batches of ≤100 with deterministic job ids.
 // It checkpoints its place, so a planner that dies resumes where it stopped; planning twice plans nothing new.
 import type { Job, Queue } from 'bullmq';
-import { MAX_BATCH, planJobSchema, type Schedule, type SendBatchJob } from '../src/contracts';
+import type { Schedule } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import { dueDateInWindow, editionId, localTime, parseCron } from '../src/core/schedule/schedule-time';
 import { claimDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSchedule } from '../src/store/schedules';
 import { planningPage } from '../src/store/subscribers';
+import { MAX_BATCH, planEditionJobSchema, queueNames, sendBatchJobId, type SendBatchJob } from './queues';
 
 const CURSOR_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -28,9 +29,9 @@ export interface PlanResult {
   skipped?: string;
 }
 
-export function planProcessor(deps: PlanDeps) {
+export function planEditionProcessor(deps: PlanDeps) {
   return async (job: Job): Promise<PlanResult> => {
-    const data = planJobSchema.parse(job.data);
+    const data = planEditionJobSchema.parse(job.data);
     const schedule = await getSchedule(deps.db, data.schedule);
     if (!schedule) return { schedule: data.schedule, editions: [], planned: 0, batches: 0, skipped: 'the schedule was removed' };
     if (schedule.paused && !data.now) return { schedule: schedule.name, editions: [], planned: 0, batches: 0, skipped: 'the schedule is paused' };
@@ -114,7 +115,7 @@ export interface BatchPlan {
 export async function planBatch(deps: Pick<PlanDeps, 'db' | 'now' | 'sendQueue'>, plan: BatchPlan): Promise<{ claimed: string[]; jobId: string | null }> {
   const claimed = await claimDeliveries(deps.db, plan.editionId, plan.batchId, plan.subscriberIds, deps.now());
   if (claimed.length === 0) return { claimed, jobId: null };
-  const jobId = `send__${plan.batchId}`;
-  await deps.sendQueue.add('send', { edition_id: plan.editionId, batch_id: plan.batchId, subscriber_ids: claimed, sent_at: plan.sentAt }, { jobId });
+  const jobId = sendBatchJobId(plan.batchId);
+  await deps.sendQueue.add(queueNames.sendBatch, { edition_id: plan.editionId, batch_id: plan.batchId, subscriber_ids: claimed, sent_at: plan.sentAt }, { jobId });
   return { claimed, jobId };
 }

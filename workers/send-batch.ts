@@ -1,4 +1,4 @@
-// The send job: compose and send one batch of ≤100 briefings of an edition through the provider's batch API,
+// The send-batch job: compose and send one batch of ≤100 briefings of an edition through the provider's batch API,
 // exactly once per reader. The exact request is stored before it goes out, so a retry after a crash or a
 // timeout sends the same bytes under the same idempotency key and the provider de-duplicates it. Every delivery
 // of the batch is finished here: sent, failed, skipped, or given up on once the batch is out of attempts.
@@ -6,7 +6,6 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { BriefingRenderer } from '../emails/fast-briefing';
-import { sendBatchJobSchema, type SendBatchJob } from '../src/contracts';
 import { batchIdempotencyKey } from '../src/core/delivery/idempotency';
 import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
@@ -16,6 +15,7 @@ import type { BatchEmail, MailTransport, RateLimitInfo } from './mail/transport'
 import { composeBriefing, loadSourceTitles, type ComposeDeps } from './briefing/compose-briefing';
 import type { SendPacer } from './send-limiter';
 import { withBatchReadCache } from './briefing/read-cache';
+import { sendBatchJobSchema, type SendBatchJob } from './queues';
 
 /** How long a stored request is kept: Resend remembers an idempotency key for 24 hours. */
 const PENDING_TTL_SECONDS = 24 * 3600;

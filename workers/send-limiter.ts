@@ -8,7 +8,7 @@ import { scriptCommand } from '../src/store/script-command';
 import type { RateLimitInfo } from './mail/transport';
 
 /** Batches taken up per second, relative to the provider's request rate: the look-ahead that hides compose time. */
-export const TAKE_UP_FACTOR = 1.5;
+const TAKE_UP_FACTOR = 1.5;
 
 export function takeUpLimit(requestsPerSecond: number): number {
   return Math.max(1, Math.ceil(requestsPerSecond * TAKE_UP_FACTOR));

@@ -14,7 +14,7 @@ import type { Config } from '../src/env';
 import type { Db } from '../src/store/keys';
 import type { MailTransport } from './mail/transport';
 
-export const MAGIC_LINK_GROUP = 'send-magic-link';
+const MAGIC_LINK_GROUP = 'send-magic-link';
 /** A request whose sending failed this many times is given up on, loudly. */
 const MAX_DELIVERIES = 5;
 /** A request another consumer took but did not finish within this time is taken over. */
@@ -36,10 +36,10 @@ export interface RunningMagicLinkWorker {
 
 type StreamEntry = [id: string, fields: string[]];
 
-export type MagicLinkSent = { ok: true; id: string } | { ok: false; reason: string; /** retrying cannot help */ final: boolean };
+type MagicLinkSent = { ok: true; id: string } | { ok: false; reason: string; /** retrying cannot help */ final: boolean };
 
 /** Render and send one request: the provider's message id, or why it did not go and whether a retry may help. */
-export async function sendMagicLink(deps: MagicLinkWorkerDeps, mail: MagicLinkMail, requestId: string): Promise<MagicLinkSent> {
+async function sendMagicLink(deps: MagicLinkWorkerDeps, mail: MagicLinkMail, requestId: string): Promise<MagicLinkSent> {
   const { config } = deps;
   const href = signInLink(config.PUBLIC_BASE_URL, config.AUTH_LINK_STYLE, mail);
   const isNew = mail.type === 'signup';

@@ -9,7 +9,7 @@ import { startPrivateRedis, type RedisTarget } from '../../node/private-redis';
 import { editionSummary } from '../../src/store/deliveries';
 import { putSchedule } from '../../src/store/schedules';
 import { setSubscriberStatus } from '../../src/store/subscribers';
-import { openQueues } from '../../workers/queues';
+import { openQueues, queueNames } from '../../workers/queues';
 import { startWorkers } from '../../workers/index';
 import { FakeResend } from '../fixtures/resend-server';
 import { createSubscribers } from '../fixtures/subscribers';
@@ -61,7 +61,7 @@ describe('sending under faults', () => {
     const ids = await createSubscribers(t.db, readers);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
     const queues = openQueues(t.queueConnection, t.config.QUEUE_PREFIX);
-    await queues.plan.add('plan', { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
+    await queues.planEdition.add(queueNames.planEdition, { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
     await queues.close();
 
     const env = { ...t.env, LOG_LEVEL: 'warn' } as Record<string, string>;
@@ -107,7 +107,7 @@ describe('sending under faults', () => {
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
     const workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
     try {
-      await workers.queues.plan.add('plan', { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
+      await workers.queues.planEdition.add(queueNames.planEdition, { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
       await until('sending to be under way', async () => resend!.accepted.length >= 300, 30_000);
       await redis.stop!();
       await sleep(1000);

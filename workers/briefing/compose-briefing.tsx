@@ -42,7 +42,7 @@ export async function loadSourceTitles(db: Db): Promise<SourceTitles> {
 }
 
 /** Select and sign: the per-reader work of a briefing, or null when there is nothing new for this reader. */
-export async function briefingContent(deps: ComposeDeps, subscriber: Subscriber, editionId: string, sentAt: Date, sourceTitles?: SourceTitles): Promise<BriefingContent | null> {
+async function briefingContent(deps: ComposeDeps, subscriber: Subscriber, editionId: string, sentAt: Date, sourceTitles?: SourceTitles): Promise<BriefingContent | null> {
   const { ranked, candidates, alreadySent } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, { config: deps.config, now: sentAt });
   if (ranked.length === 0) return null;
 
@@ -91,7 +91,7 @@ export async function composeBriefing(
 }
 
 /** Says what is inside: the lead story, how many more, and from how many sources. */
-export function subjectLine(articles: readonly Article[]): string {
+function subjectLine(articles: readonly Article[]): string {
   const top = articles[0]!.title;
   if (articles.length === 1) return `Your briefing: ${top}`;
   return `Your briefing: ${top}, and ${articles.length - 1} more`;
