@@ -58,9 +58,9 @@ async function sendToOne({ config, db, now }: Services, queues: Queues, email: s
     const delivery = await getDelivery(db, edition, subscriber.id);
     if (delivery && delivery.status !== 'queued') {
       if (delivery.status === 'sent') {
-        // The record turns 'sent' a moment before the job stores its result; wait for that result briefly.
+        // The record turns 'sent' a moment before the job stores its result; wait for that result (up to 10 s on a busy machine).
         let result: { articles?: number } | undefined;
-        for (let i = 0; i < 40 && result === undefined && jobId; i++) {
+        for (let i = 0; i < 200 && result === undefined && jobId; i++) {
           result = (await queues.sendBatch.getJob(jobId))?.returnvalue as { articles?: number } | undefined;
           if (result === undefined) await sleep(50);
         }
