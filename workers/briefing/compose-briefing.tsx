@@ -42,7 +42,7 @@ export async function loadSourceTitles(db: Db): Promise<SourceTitles> {
 }
 
 /** Select and sign: the per-reader work of a briefing, or null when there is nothing new for this reader. */
-async function briefingContent(deps: ComposeDeps, subscriber: Subscriber, editionId: string, sentAt: Date, sourceTitles?: SourceTitles): Promise<BriefingContent | null> {
+export async function briefingContent(deps: ComposeDeps, subscriber: Subscriber, editionId: string, sentAt: Date, sourceTitles?: SourceTitles): Promise<BriefingContent | null> {
   const { ranked, candidates, alreadySent } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, { config: deps.config, now: sentAt });
   if (ranked.length === 0) return null;
 
