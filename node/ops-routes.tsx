@@ -15,14 +15,14 @@ import { findSubscriberByEmail } from '../src/store/subscribers';
 import { Layout, MessagePage } from '../src/routes/layout';
 import { operatorOnly } from '../src/routes/ops/operator-session';
 import { readForm } from '../src/routes/form';
-import { createBatchTransport } from '../workers/batch-transport';
+import { createMailTransport } from '../workers/mail/transport';
 import { composeBriefing } from '../workers/briefing/compose-briefing';
 import type { Queues } from '../workers/queues';
 
 const BOARD_PATH = '/ops/queues';
 
 export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
-  const all = [queues.plan, queues.send, queues.ingest, queues.briefing];
+  const all = queues.all;
 
   // The board serves its own scripts and styles; the app's CSP (default-src 'self') allows them.
   const board = new HonoAdapter(serveStatic).setBasePath(BOARD_PATH);
@@ -60,7 +60,7 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
   app.use('/metrics', operatorOnly(deps.config, 'api'));
   app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
 
-  const transport = createBatchTransport(deps.config, deps.db, deps.now);
+  const transport = createMailTransport(deps.config, deps.db, deps.now);
 
   /** Compose `reader`'s briefing of `edition` exactly as the sender would, or say why not. */
   const compose = async (edition: string, readerText: string) => {
@@ -109,9 +109,8 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     if (!result.ok) return c.html(<MessagePage title="Cannot send a test" message={result.message} next={<a href="/ops">Back to the dashboard</a>} />, result.status);
     const email = { ...result.briefing.email, to: [to.data], subject: `[Test] ${result.briefing.email.subject}` };
     // A fresh key: each test is its own send, never mistaken for the reader's real delivery.
-    const answer = await transport.send([email], `tidings-test/${randomId('t')}`);
-    const outcome = answer.kind === 'accepted' ? answer.results[0]! : { ok: false as const, reason: answer.reason };
-    if (!outcome.ok) return c.html(<MessagePage title="The test was not sent" message={outcome.reason} next="Check the provider settings and try again." />, 502);
-    return c.html(<MessagePage title="Test sent" message={`Sent ${result.briefing.email.to[0]}'s briefing of edition ${edition} to ${to.data} through ${transport.name} (id ${outcome.id}).`} next={<a href="/ops">Back to the dashboard</a>} />);
+    const answer = await transport.sendOne(email, `tidings-test/${randomId('t')}`);
+    if (answer.kind !== 'accepted') return c.html(<MessagePage title="The test was not sent" message={answer.reason} next="Check the provider settings and try again." />, 502);
+    return c.html(<MessagePage title="Test sent" message={`Sent ${result.briefing.email.to[0]}'s briefing of edition ${edition} to ${to.data} through ${transport.name} (id ${answer.id}).`} next={<a href="/ops">Back to the dashboard</a>} />);
   });
 }

@@ -136,7 +136,7 @@ describe('the tidings CLI', () => {
     const serve = await tidings(['serve'], { ...t.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, /Tidings edge app at/);
     try {
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
-      const queue = new Queue(queueNames.send, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+      const queue = new Queue(queueNames.sendBatch, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
       expect(await queue.getWorkersCount()).toBe(0);
       await queue.close();
     } finally {

@@ -6,8 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { saveArticles } from '../src/store/articles';
 import { getSource } from '../src/store/sources';
 import { ensureSubscriber } from '../src/store/subscribers';
-import { openQueues } from '../workers/queues';
-import { pollSchedulerId } from '../workers/poll-schedules';
+import { openQueues, pollSchedulerId } from '../workers/queues';
 import { testEnv, type TestEnv } from './helpers';
 
 const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;

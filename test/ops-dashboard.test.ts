@@ -85,15 +85,15 @@ describe('the Node operator tools', () => {
 
     expect((await app.request('/metrics')).status).toBe(401);
     const metrics = await (await app.request('/metrics', { headers: auth })).text();
-    expect(metrics).toMatch(/tidings_queue_jobs\{queue="send",state="waiting"\} 0/);
+    expect(metrics).toMatch(/tidings_queue_jobs\{queue="send-batch",state="waiting"\} 0/);
     expect(metrics).toMatch(/tidings_edition_deliveries\{edition="morning-2026-11-23",status="planned"\} 0/);
 
     expect((await app.request('/ops/queues')).status).toBe(303);
     const board = await app.request('/ops/queues', { headers: auth });
     expect(board.status).toBe(200);
     expect(await board.text()).toMatch(/<div id="root">/);
-    const api = await (await app.request('/ops/queues/api/queues?activeQueue=send&status=latest&page=1', { headers: auth })).json() as { queues: Array<{ name: string }> };
-    expect(api.queues.map((q) => q.name).sort()).toEqual(['briefing', 'ingest', 'plan', 'send']);
+    const api = await (await app.request('/ops/queues/api/queues?activeQueue=send-batch&status=latest&page=1', { headers: auth })).json() as { queues: Array<{ name: string }> };
+    expect(api.queues.map((q) => q.name).sort()).toEqual(['ingest', 'plan-edition', 'plan-polling', 'send-batch']);
 
     const preview = await (await app.request('/ops/preview?edition=morning-2026-11-23&reader=reader0@example.com', { headers: auth })).text();
     expect(preview).toMatch(/<h1>Your briefing: .+, and 9 more<\/h1>/);

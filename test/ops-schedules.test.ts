@@ -1,8 +1,8 @@
 // The operator API for schedules: Redis only at the edge, applied to BullMQ job schedulers by the workers.
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queueNames } from '../workers/queues';
-import { reconcileSchedules, schedulerId } from '../workers/schedule-reconciler';
+import { queueNames, scheduleSchedulerId } from '../workers/queues';
+import { reconcileSchedules } from '../workers/schedule-reconciler';
 import { testApp, testEnv, type TestEnv } from './helpers';
 
 let t: TestEnv | undefined;
@@ -18,7 +18,7 @@ describe('the schedules API', () => {
     t = testEnv();
     const { app } = testApp(t);
     const auth = { authorization: `Bearer ${t.config.OPERATOR_TOKEN}`, 'content-type': 'application/json' };
-    queue = new Queue(queueNames.plan, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+    queue = new Queue(queueNames.planEdition, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
 
     expect((await app.request('/ops/api/schedules')).status).toBe(401);
     const created = await app.request('/ops/api/schedules', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }) });
@@ -28,16 +28,16 @@ describe('the schedules API', () => {
 
     await reconcileSchedules(t.db, queue);
     const applied = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
-    expect(applied.get(schedulerId('morning'))).toMatchObject({ pattern: '0 7 * * 1-5', tz: 'Europe/Berlin' });
-    expect(applied.get(schedulerId('local'))).toMatchObject({ pattern: '*/15 * * * *', tz: 'UTC' });
+    expect(applied.get(scheduleSchedulerId('morning'))).toMatchObject({ pattern: '0 7 * * 1-5', tz: 'Europe/Berlin' });
+    expect(applied.get(scheduleSchedulerId('local'))).toMatchObject({ pattern: '*/15 * * * *', tz: 'UTC' });
 
     expect((await app.request('/ops/api/schedules/morning/pause', { method: 'POST', headers: auth })).status).toBe(200);
     await reconcileSchedules(t.db, queue);
-    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([schedulerId('local')]);
+    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([scheduleSchedulerId('local')]);
     await app.request('/ops/api/schedules/morning/resume', { method: 'POST', headers: auth });
     expect((await app.request('/ops/api/schedules/local', { method: 'DELETE', headers: auth })).status).toBe(204);
     await reconcileSchedules(t.db, queue);
-    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([schedulerId('morning')]);
+    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([scheduleSchedulerId('morning')]);
   });
 
   it('refuses a bad schedule naming each field and why', async () => {
@@ -72,12 +72,12 @@ describe('hostile cron input (issue 12, item 12)', () => {
 
   it('applies every good schedule when one stored schedule cannot be applied, and says which', async () => {
     t = testEnv();
-    queue = new Queue(queueNames.plan, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+    queue = new Queue(queueNames.planEdition, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
     // Written straight to Redis, as an older version without the check would have stored it.
     const stored = (name: string, cron: string) => JSON.stringify({ name, cron, tz: 'UTC', paused: false, updated_at: '2026-11-20T12:00:00.000Z' });
     await t.db.redis.hset(t.db.keys.schedules, 'aaa-long', stored('aaa-long', long), 'mmm-bad', stored('mmm-bad', '0 7 * * * *'), 'zzz-good', stored('zzz-good', '0 7 * * *'));
     const result = await reconcileSchedules(t.db, queue);
-    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([schedulerId('zzz-good')]);
+    expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([scheduleSchedulerId('zzz-good')]);
     expect(result.active).toEqual(['zzz-good']);
     expect(result.failed.map((f) => f.name).sort()).toEqual(['aaa-long', 'mmm-bad']);
   });

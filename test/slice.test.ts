@@ -1,11 +1,13 @@
-// The thin slice end to end on real Redis and real BullMQ: ingest → rank → render → queue → send → redirect.
+// The thin slice end to end on real Redis and real BullMQ: ingest → rank → plan → render → send → redirect.
 import { QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../workers/index';
 import { seedDemo } from '../workers/seed-demo';
-import { briefingJobId, queueNames } from '../workers/queues';
+import { queueNames } from '../workers/queues';
+import { planBatch } from '../workers/plan-edition';
 import { listQuarantine, recentArticles } from '../src/store/articles';
 import { listOutbox } from '../src/store/outbox';
+import { getDelivery, registerEdition } from '../src/store/deliveries';
 import { ensureSubscriber } from '../src/store/subscribers';
 import { recentEvents } from '../src/store/events';
 import { testApp, testEnv, type TestEnv } from './helpers';
@@ -17,7 +19,7 @@ let events: QueueEvents;
 beforeEach(async () => {
   t = testEnv();
   workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
-  events = new QueueEvents(queueNames.briefing, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+  events = new QueueEvents(queueNames.sendBatch, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
   await events.waitUntilReady();
 });
 
@@ -27,11 +29,14 @@ afterEach(async () => {
   await t.cleanup();
 });
 
+/** Plan a one-reader batch of `edition` and wait for the batch sender to finish it. */
 async function sendBriefing(email: string, edition: string) {
   const { subscriber } = await ensureSubscriber(t.db, { email }, t.now());
-  const data = { subscriber_id: subscriber.id, edition_id: edition };
-  const job = await workers.queues.briefing.add('briefing', data, { jobId: briefingJobId(data) });
-  return { subscriber, result: await job.waitUntilFinished(events, 20_000) };
+  await registerEdition(t.db, edition, null, t.now());
+  const { jobId } = await planBatch({ db: t.db, now: t.now, sendQueue: workers.queues.sendBatch }, { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: t.now().getTime() });
+  const job = (await workers.queues.sendBatch.getJob(jobId!))!;
+  const result = await job.waitUntilFinished(events, 20_000);
+  return { subscriber, result, delivery: await getDelivery(t.db, edition, subscriber.id) };
 }
 
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
@@ -50,8 +55,9 @@ describe('the thin slice', () => {
 
   it('sends a briefing whose every article link redirects to the article itself', async () => {
     await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
-    const { subscriber, result } = await sendBriefing('Reader@Example.com', 'ed-1');
-    expect(result).toMatchObject({ status: 'sent', articles: 10 });
+    const { subscriber, result, delivery } = await sendBriefing('Reader@Example.com', 'ed-1');
+    expect(result).toMatchObject({ sent: 1, articles: 10, failed: 0, skipped: 0 });
+    expect(delivery).toMatchObject({ status: 'sent' });
 
     const [message, ...others] = await listOutbox(t.db);
     expect(others).toEqual([]);
@@ -59,7 +65,7 @@ describe('the thin slice', () => {
     expect(message!.text).toMatch(/your tidings briefing/i);
 
     const honeypot = hrefs(message!.html).filter((h) => message!.html.includes(`href="${h}" style="display:none`));
-    expect(honeypot).toHaveLength(1); // the hidden link only scanners follow (test/links.test.ts covers it)
+    expect(honeypot).toHaveLength(1); // the hidden link only scanners follow (test/briefing-links.test.ts covers it)
     const links = hrefs(message!.html).filter((h) => h.startsWith(`${t.config.PUBLIC_BASE_URL}/c/`) && h !== honeypot[0]);
     expect(links.length).toBe(11); // ten articles and the latest post
     const articles = await recentArticles(t.db, 100);
@@ -102,11 +108,16 @@ describe('the thin slice', () => {
   it('sends each edition to a reader once, and never repeats an article in the next edition', async () => {
     await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
     const first = await sendBriefing('reader@example.com', 'ed-1');
-    expect(first.result.status).toBe('sent');
-    // Same edition again, under a fresh job id: the delivery record stops a second send.
-    const data = { subscriber_id: first.subscriber.id, edition_id: 'ed-1' };
-    const again = await workers.queues.briefing.add('briefing', data, { jobId: 'manual-retry' });
-    expect(await again.waitUntilFinished(events, 20_000)).toEqual({ status: 'skipped', reason: 'already sent in this edition' });
+    expect(first.delivery).toMatchObject({ status: 'sent' });
+    // Same edition again, in another batch: the reader's delivery record belongs to the first, so nobody is claimed.
+    const replan = await planBatch({ db: t.db, now: t.now, sendQueue: workers.queues.sendBatch }, { editionId: 'ed-1', batchId: 'ed-1__again', subscriberIds: [first.subscriber.id], sentAt: t.now().getTime() });
+    expect(replan).toEqual({ claimed: [], jobId: null });
+    // The same batch again under a fresh job id: the delivery record stops a second send.
+    const data = { edition_id: 'ed-1', batch_id: 'ed-1__p0', subscriber_ids: [first.subscriber.id], sent_at: t.now().getTime() };
+    const again = await workers.queues.sendBatch.add(queueNames.sendBatch, data, { jobId: 'manual-retry' });
+    expect(await again.waitUntilFinished(events, 20_000)).toEqual({ sent: 0, failed: 0, skipped: 0 });
+    expect(await listOutbox(t.db)).toHaveLength(1);
+    expect(await getDelivery(t.db, 'ed-1', first.subscriber.id)).toEqual(first.delivery);
 
     await sendBriefing('reader@example.com', 'ed-2');
     const [second, firstMessage] = await listOutbox(t.db);
@@ -116,8 +127,9 @@ describe('the thin slice', () => {
   });
 
   it('skips a reader when there is nothing new, and says so', async () => {
-    const { result } = await sendBriefing('reader@example.com', 'ed-empty');
-    expect(result).toEqual({ status: 'skipped', reason: 'nothing new for this reader' });
+    const { result, delivery } = await sendBriefing('reader@example.com', 'ed-empty');
+    expect(result).toEqual({ sent: 0, failed: 0, skipped: 1 });
+    expect(delivery).toMatchObject({ status: 'skipped', reason: 'nothing new for this reader' });
     expect(await listOutbox(t.db)).toEqual([]);
   });
 });

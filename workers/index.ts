@@ -10,17 +10,15 @@ import { createLearner, type Learner } from './learn-events';
 import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-clicks';
 import { startEventTrimmer } from './trim-events';
 import { interestSettingsFrom } from '../src/core/interest/interest-settings';
-import { syncPollSchedules } from './poll-schedules';
-import { createMailTransport, type MailTransport } from './mail-transport';
+import { planPollingProcessor, syncPollSchedules } from './plan-polling';
+import { createMailTransport, type MailTransport } from './mail/transport';
 import { openQueues, queueNames, type Queues } from './queues';
-import { sendBriefingProcessor } from './send-briefing';
 import { startMagicLinkWorker } from './send-magic-link';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
-import { createBatchTransport, type BatchTransport } from './batch-transport';
-import { planProcessor } from './plan-edition';
+import { planEditionProcessor } from './plan-edition';
 import { startScheduleReconciler } from './schedule-reconciler';
-import { sendBatchProcessor } from './send-batch';
-import { adaptLimiter, backOff, createSendPacer, giveUpBatch, takeUpLimit } from './send-limiter';
+import { giveUpBatch, sendBatchProcessor } from './send-batch';
+import { adaptLimiter, backOff, createSendPacer, takeUpLimit } from './send-limiter';
 
 export interface WorkerDeps {
   config: Config;
@@ -30,8 +28,8 @@ export interface WorkerDeps {
   signer: LinkSigner;
   log: Logger;
   now: () => Date;
+  /** Where mail goes (default: from configuration, Resend or the dev outbox). */
   transport?: MailTransport;
-  batchTransport?: BatchTransport;
 }
 
 export interface RunningWorkers {
@@ -44,22 +42,21 @@ export interface RunningWorkers {
 
 export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const prefix = deps.config.QUEUE_PREFIX;
-  const transport = deps.transport ?? createMailTransport(deps.config, deps.db, deps.now);
   const { config } = deps;
+  const transport = deps.transport ?? createMailTransport(config, deps.db, deps.now, { timeoutMs: config.SEND_TIMEOUT_MS });
   const queues = openQueues(deps.connection, prefix, { attempts: config.SEND_ATTEMPTS, backoffMs: config.SEND_BACKOFF_MS });
   const common = { connection: deps.connection, prefix };
-  const batchTransport = deps.batchTransport ?? createBatchTransport(config, deps.db, deps.now, { timeoutMs: config.SEND_TIMEOUT_MS });
   // The limiter and the pacer start from configuration and follow the provider's ratelimit-* headers (send-limiter.ts).
   const pacer = createSendPacer(deps.db, config.SEND_RATE_LIMIT);
   const sendWorker: Worker = new Worker(
-    queueNames.send,
+    queueNames.sendBatch,
     sendBatchProcessor({
       ...deps,
-      transport: batchTransport,
+      transport,
       renderer: createFastBriefingRenderer(),
-      pacer: batchTransport.name === 'resend' ? pacer : undefined,
+      pacer: transport.name === 'resend' ? pacer : undefined,
       onRateLimit: (info) => adaptLimiter(sendWorker, pacer, info),
-      onTooManyRequests: (ms) => backOff(queues.send, pacer, ms),
+      onTooManyRequests: (ms) => backOff(queues.sendBatch, pacer, ms),
     }),
     {
       ...common,
@@ -74,9 +71,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // Feed documents are read on their own threads, each within a time budget, never on this one.
   const parser = createFeedParser({ threads: config.FEED_PARSE_THREADS, budgetMs: config.FEED_PARSE_TIMEOUT_MS, log: deps.log });
   const workers = [
-    new Worker(queueNames.ingest, ingestProcessor({ ...deps, queues, parser }), { ...common, concurrency: 4 }),
-    new Worker(queueNames.briefing, sendBriefingProcessor({ ...deps, transport }), { ...common, concurrency: 8 }),
-    new Worker(queueNames.plan, planProcessor({ ...deps, sendQueue: queues.send }), {
+    new Worker(queueNames.ingest, ingestProcessor({ ...deps, parser }), { ...common, concurrency: 4 }),
+    new Worker(queueNames.planPolling, planPollingProcessor({ ...deps, queues }), { ...common, concurrency: 1 }),
+    new Worker(queueNames.planEdition, planEditionProcessor({ ...deps, sendQueue: queues.sendBatch }), {
       ...common,
       concurrency: 2,
       lockDuration: config.SEND_LOCK_MS,
@@ -98,7 +95,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   // Queues report lost connections as 'error' events; without a listener they are printed raw (e.g. while Redis restarts).
-  for (const queue of [queues.ingest, queues.briefing, queues.plan, queues.send]) {
+  for (const queue of queues.all) {
     queue.on('error', (error) => deps.log.warn({ queue: queue.name, err: error.message }, 'queue connection error'));
   }
   sendWorker.on('failed', (job, error) => {
@@ -106,7 +103,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const magicLink = await startMagicLinkWorker({ ...deps, transport }); // sign-in mail: a Redis Stream, not BullMQ (the edge app never imports BullMQ)
-  const reconciler = await startScheduleReconciler(deps.db, queues.plan, deps.log);
+  const reconciler = await startScheduleReconciler(deps.db, queues.planEdition, deps.log);
   return {
     queues,
     workers,

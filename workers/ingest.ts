@@ -4,7 +4,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { ingestJobSchema, type Article, type Source } from '../src/contracts';
+import type { Article, Source } from '../src/contracts';
 import type { Config } from '../src/env';
 import { sha256Hex } from '../src/core/encoding';
 import { FeedParseError } from '../src/core/feeds/feed-items';
@@ -17,8 +17,7 @@ import { getSource, getSourceState, saveSourceState, type SourceState } from '..
 import { fetchFeed, fetchPolicyFrom, type FetchLimits } from './fetch-feed';
 import { publicOnly } from '../src/core/feeds/address-guard';
 import type { FeedParser } from './parse-feed';
-import { PLAN_POLLING, syncPollSchedules, type PollPlan } from './poll-schedules';
-import type { Queues } from './queues';
+import { ingestJobSchema } from './queues';
 
 const SAMPLES_DIR = fileURLToPath(new URL('../samples/feeds/', import.meta.url));
 /** Backoff after the first failure, doubling per failure up to a day. */
@@ -54,10 +53,8 @@ const limitsOf = (deps: IngestDeps): FetchLimits => ({
   addresses: deps.config ? fetchPolicyFrom(deps.config) : publicOnly,
 });
 
-export function ingestProcessor(deps: IngestDeps & { queues?: Pick<Queues, 'ingest'>; config?: IngestDeps['config'] & Pick<Config, 'POLL_INTERVAL_MINUTES'> }) {
-  return async (job: Job): Promise<IngestResult | PollPlan[]> => {
-    // The periodic re-planning of polling intervals shares the ingest queue.
-    if (job.name === PLAN_POLLING && deps.queues && deps.config) return syncPollSchedules({ db: deps.db, log: deps.log, config: deps.config }, deps.queues);
+export function ingestProcessor(deps: IngestDeps) {
+  return async (job: Job): Promise<IngestResult> => {
     const { source_id } = ingestJobSchema.parse(job.data);
     const source = await getSource(deps.db, source_id);
     if (!source) throw new UnrecoverableError(`source ${source_id} does not exist (removed since the job was queued?)`);

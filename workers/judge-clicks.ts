@@ -10,7 +10,7 @@ import type { Db } from '../src/store/keys';
 import { groupIsPast, groupPositions } from '../src/store/streams';
 import { consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
 
-export const JUDGE_GROUP = 'judge';
+const JUDGE_GROUP = 'judge';
 const BATCH = 1000;
 
 export interface JudgeOptions {

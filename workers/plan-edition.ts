@@ -1,14 +1,15 @@
-// The plan job: turn a schedule and a moment into editions, walk the subscribers a page at a time, claim one
+// The plan-edition job: turn a schedule and a moment into editions, walk the subscribers a page at a time, claim one
 // delivery record per (edition, reader) and enqueue send batches of ≤100 with deterministic job ids.
 // It checkpoints its place, so a planner that dies resumes where it stopped; planning twice plans nothing new.
 import type { Job, Queue } from 'bullmq';
-import { MAX_BATCH, planJobSchema, type Schedule, type SendBatchJob } from '../src/contracts';
+import type { Schedule } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import { dueDateInWindow, editionId, localTime, parseCron } from '../src/core/schedule/schedule-time';
 import { claimDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSchedule } from '../src/store/schedules';
 import { planningPage } from '../src/store/subscribers';
+import { MAX_BATCH, planEditionJobSchema, queueNames, sendBatchJobId, type SendBatchJob } from './queues';
 
 const CURSOR_TTL_SECONDS = 7 * 24 * 3600;
 
@@ -28,9 +29,9 @@ export interface PlanResult {
   skipped?: string;
 }
 
-export function planProcessor(deps: PlanDeps) {
+export function planEditionProcessor(deps: PlanDeps) {
   return async (job: Job): Promise<PlanResult> => {
-    const data = planJobSchema.parse(job.data);
+    const data = planEditionJobSchema.parse(job.data);
     const schedule = await getSchedule(deps.db, data.schedule);
     if (!schedule) return { schedule: data.schedule, editions: [], planned: 0, batches: 0, skipped: 'the schedule was removed' };
     if (schedule.paused && !data.now) return { schedule: schedule.name, editions: [], planned: 0, batches: 0, skipped: 'the schedule is paused' };
@@ -84,10 +85,8 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
         await registerEdition(deps.db, edition, schedule.name, deps.now());
         editions.add(edition);
       }
-      const batchId = `${edition}__${runTag}p${start}`;
-      const claimed = await claimDeliveries(deps.db, edition, batchId, ids, deps.now());
+      const { claimed } = await planBatch(deps, { editionId: edition, batchId: `${edition}__${runTag}p${start}`, subscriberIds: ids, sentAt: minute });
       if (claimed.length === 0) continue;
-      await deps.sendQueue.add('send', { edition_id: edition, batch_id: batchId, subscriber_ids: claimed, sent_at: minute }, { jobId: `send__${batchId}` });
       planned += claimed.length;
       batches++;
     }
@@ -97,4 +96,26 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
   for (const edition of editions) await markPlanningDone(deps.db, edition);
   deps.log.info({ schedule: schedule.name, editions: [...editions], planned, batches }, 'editions planned');
   return { schedule: schedule.name, editions: [...editions], planned, batches };
+}
+
+export interface BatchPlan {
+  editionId: string;
+  /** Deterministic: planning the same readers again rebuilds the same batch, never a second one. */
+  batchId: string;
+  subscriberIds: readonly string[];
+  /** When the edition was planned (ms): it stands for "sent at" in links, so a retry composes the same bytes. */
+  sentAt: number;
+}
+
+/**
+ * Plan one batch of an edition: claim a delivery record for each reader not yet claimed by another batch and
+ * enqueue one send job for them (its job id makes a repeated plan a no-op). The planner and `send-now --to`
+ * both come through here. Returns the readers this batch owns, and its job id when it has any.
+ */
+export async function planBatch(deps: Pick<PlanDeps, 'db' | 'now' | 'sendQueue'>, plan: BatchPlan): Promise<{ claimed: string[]; jobId: string | null }> {
+  const claimed = await claimDeliveries(deps.db, plan.editionId, plan.batchId, plan.subscriberIds, deps.now());
+  if (claimed.length === 0) return { claimed, jobId: null };
+  const jobId = sendBatchJobId(plan.batchId);
+  await deps.sendQueue.add(queueNames.sendBatch, { edition_id: plan.editionId, batch_id: plan.batchId, subscriber_ids: claimed, sent_at: plan.sentAt }, { jobId });
+  return { claimed, jobId };
 }

@@ -2,20 +2,15 @@
 // (Workers), so it and the CLI only write definitions and bump a version; every worker process polls that
 // version and makes BullMQ match. Upserting is idempotent, so several workers reconciling at once agree.
 import type { Queue } from 'bullmq';
-import type { PlanJob, Schedule } from '../src/contracts';
+import type { Schedule } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import { SUBSCRIBER_TZ_TICK_PATTERN } from '../src/core/schedule/schedule-time';
 import type { Db } from '../src/store/keys';
 import { readSchedules } from '../src/store/schedules';
-
-const SCHEDULER_PREFIX = 'schedule__';
-
-export function schedulerId(name: string): string {
-  return `${SCHEDULER_PREFIX}${name}`;
-}
+import { isScheduleSchedulerId, queueNames, scheduleSchedulerId, type PlanEditionJob } from './queues';
 
 /** The BullMQ repeat options for a schedule: its own cron and zone, or a UTC tick for per-reader zones. */
-export function repeatOptions(schedule: Schedule): { pattern: string; tz: string } {
+function repeatOptions(schedule: Schedule): { pattern: string; tz: string } {
   return schedule.tz === 'subscriber' ? { pattern: SUBSCRIBER_TZ_TICK_PATTERN, tz: 'UTC' } : { pattern: schedule.cron, tz: schedule.tz };
 }
 
@@ -26,26 +21,26 @@ export interface ReconcileResult {
   failed: Array<{ name: string; problem: string }>;
 }
 
-/** Make the plan queue's job schedulers match the definitions; returns what changed. One bad schedule never blocks the others. */
-export async function reconcileSchedules(db: Db, planQueue: Queue<PlanJob>): Promise<ReconcileResult> {
+/** Make the plan-edition queue's job schedulers match the definitions; returns what changed. One bad schedule never blocks the others. */
+export async function reconcileSchedules(db: Db, planEditionQueue: Queue<PlanEditionJob>): Promise<ReconcileResult> {
   const { schedules, invalid } = await readSchedules(db);
   const failed = [...invalid];
   const active: string[] = [];
   for (const s of schedules.filter((x) => !x.paused)) {
     try {
-      await planQueue.upsertJobScheduler(schedulerId(s.name), repeatOptions(s), { name: 'plan', data: { schedule: s.name, now: false } });
+      await planEditionQueue.upsertJobScheduler(scheduleSchedulerId(s.name), repeatOptions(s), { name: queueNames.planEdition, data: { schedule: s.name, now: false } });
       active.push(s.name);
     } catch (error) {
       failed.push({ name: s.name, problem: (error as Error).message });
     }
   }
   // A schedule that failed is neither applied nor removed: whatever BullMQ had for it stays until it is fixed.
-  const wanted = new Set([...active, ...failed.map((f) => f.name)].map(schedulerId));
+  const wanted = new Set([...active, ...failed.map((f) => f.name)].map(scheduleSchedulerId));
   const removed: string[] = [];
-  for (const existing of await planQueue.getJobSchedulers(0, -1)) {
+  for (const existing of await planEditionQueue.getJobSchedulers(0, -1)) {
     const id = existing.key;
-    if (id.startsWith(SCHEDULER_PREFIX) && !wanted.has(id)) {
-      await planQueue.removeJobScheduler(id);
+    if (isScheduleSchedulerId(id) && !wanted.has(id)) {
+      await planEditionQueue.removeJobScheduler(id);
       removed.push(id);
     }
   }
@@ -57,7 +52,7 @@ export interface Reconciler {
 }
 
 /** Poll the schedules version and reconcile whenever it moves (and once at start). */
-export async function startScheduleReconciler(db: Db, planQueue: Queue<PlanJob>, log: Logger, intervalMs = 2000): Promise<Reconciler> {
+export async function startScheduleReconciler(db: Db, planEditionQueue: Queue<PlanEditionJob>, log: Logger, intervalMs = 2000): Promise<Reconciler> {
   let applied: string | null = null;
   let reported = '';
   let running: Promise<void> = Promise.resolve();
@@ -65,7 +60,7 @@ export async function startScheduleReconciler(db: Db, planQueue: Queue<PlanJob>,
     try {
       const version = (await db.redis.get(db.keys.schedulesVersion)) ?? '0';
       if (version === applied) return;
-      const result = await reconcileSchedules(db, planQueue);
+      const result = await reconcileSchedules(db, planEditionQueue);
       // With a failure the version stays unapplied, so a passing cause (Redis restarting) is retried on the next tick.
       if (result.failed.length === 0) applied = version;
       const said = `${version}:${JSON.stringify(result.failed)}`;

@@ -29,7 +29,7 @@ export async function seedDemo(db: Db, queues: Queues, connection: ConnectionOpt
     let quarantined = 0;
     for (const source of demoSources) {
       await saveSource(db, { ...source, default_content_type: null, added_at: now.toISOString() });
-      const job = await queues.ingest.add('ingest', { source_id: source.id }, { jobId: `seed__${source.id}` });
+      const job = await queues.ingest.add(queueNames.ingest, { source_id: source.id }, { jobId: `seed__${source.id}` });
       const result = (await job.waitUntilFinished(events, 30_000)) as { stored: number; quarantined: number };
       stored += result.stored;
       quarantined += result.quarantined;

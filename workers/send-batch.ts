@@ -1,20 +1,21 @@
-// The send job: compose and send one batch of ≤100 briefings of an edition through the provider's batch API,
+// The send-batch job: compose and send one batch of ≤100 briefings of an edition through the provider's batch API,
 // exactly once per reader. The exact request is stored before it goes out, so a retry after a crash or a
-// timeout sends the same bytes under the same idempotency key and the provider de-duplicates it.
+// timeout sends the same bytes under the same idempotency key and the provider de-duplicates it. Every delivery
+// of the batch is finished here: sent, failed, skipped, or given up on once the batch is out of attempts.
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { BriefingRenderer } from '../emails/fast-briefing';
-import { sendBatchJobSchema, type SendBatchJob } from '../src/contracts';
 import { batchIdempotencyKey } from '../src/core/delivery/idempotency';
 import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSubscribers } from '../src/store/subscribers';
-import type { BatchEmail, BatchTransport, RateLimitInfo } from './batch-transport';
+import type { BatchEmail, MailTransport, RateLimitInfo } from './mail/transport';
 import { composeBriefing, loadSourceTitles, type ComposeDeps } from './briefing/compose-briefing';
 import type { SendPacer } from './send-limiter';
 import { withBatchReadCache } from './briefing/read-cache';
+import { sendBatchJobSchema, type SendBatchJob } from './queues';
 
 /** How long a stored request is kept: Resend remembers an idempotency key for 24 hours. */
 const PENDING_TTL_SECONDS = 24 * 3600;
@@ -27,7 +28,7 @@ const pendingSchema = z.object({
 type PendingBatch = z.infer<typeof pendingSchema>;
 
 export interface SendBatchDeps extends ComposeDeps {
-  transport: BatchTransport;
+  transport: MailTransport;
   renderer: BriefingRenderer;
   log: Logger;
   now: () => Date;
@@ -64,20 +65,15 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     }
 
     await deps.pacer?.wait();
-    const answer = await deps.transport.send(pending.emails, pending.key);
+    const answer = await deps.transport.sendBatch(pending.emails, pending.key);
     if (answer.rateLimit) deps.onRateLimit?.(answer.rateLimit);
     switch (answer.kind) {
       case 'accepted': {
-        const outcomes: DeliveryOutcome[] = answer.results.map((r, i) =>
-          r.ok ? { subscriberId: pending.recipients[i]!.subscriber_id, status: 'sent', messageId: r.id } : { subscriberId: pending.recipients[i]!.subscriber_id, status: 'failed', reason: r.reason },
-        );
-        const tx = deps.db.redis.multi();
-        answer.results.forEach((r, i) => {
-          if (!r.ok) return;
+        // Finishing records what each sent email carried (its delivered events, the reader's sent articles) with it, once.
+        const outcomes: DeliveryOutcome[] = answer.results.map((r, i) => {
           const recipient = pending.recipients[i]!;
-          if (recipient.article_ids.length > 0) tx.sadd(deps.db.keys.sentArticles(recipient.subscriber_id), ...recipient.article_ids);
+          return r.ok ? { subscriberId: recipient.subscriber_id, status: 'sent', messageId: r.id, articleIds: recipient.article_ids } : { subscriberId: recipient.subscriber_id, status: 'failed', reason: r.reason };
         });
-        await tx.exec();
         await finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now());
         await deps.db.redis.del(pendingKey);
         const sent = outcomes.filter((o) => o.status === 'sent').length;
@@ -101,6 +97,13 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
       }
     }
   };
+}
+
+/** A batch out of attempts: its readers still queued are marked failed with the last error, so nothing waits forever. */
+export async function giveUpBatch(deps: { db: Db; now: () => Date }, data: SendBatchJob, reason: string): Promise<void> {
+  const records = await getDeliveries(deps.db, data.edition_id, data.subscriber_ids);
+  const stuck = data.subscriber_ids.filter((_, i) => records[i]?.status === 'queued' && records[i]?.batch === data.batch_id);
+  await finishDeliveries(deps.db, data.edition_id, data.batch_id, stuck.map((subscriberId) => ({ subscriberId, status: 'failed', reason: `gave up after every attempt: ${reason}` })), deps.now());
 }
 
 // A batch's emails are ~100 near-identical HTML documents: compressed, the stored request is ~20× smaller.

@@ -3,14 +3,12 @@
 // Redis spaces the actual requests exactly at the provider's rate. Both start from SEND_RATE_LIMIT and follow
 // the provider's ratelimit-* headers; a 429 pushes both back by its retry-after.
 import type { Queue, Worker } from 'bullmq';
-import type { SendBatchJob } from '../src/contracts';
-import { finishDeliveries, getDeliveries } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { scriptCommand } from '../src/store/script-command';
-import type { RateLimitInfo } from './batch-transport';
+import type { RateLimitInfo } from './mail/transport';
 
 /** Batches taken up per second, relative to the provider's request rate: the look-ahead that hides compose time. */
-export const TAKE_UP_FACTOR = 1.5;
+const TAKE_UP_FACTOR = 1.5;
 
 export function takeUpLimit(requestsPerSecond: number): number {
   return Math.max(1, Math.ceil(requestsPerSecond * TAKE_UP_FACTOR));
@@ -58,11 +56,4 @@ export function adaptLimiter(worker: Worker, pacer: SendPacer, info: RateLimitIn
 /** A 429: no batch is taken up and no request goes until the provider's retry-after has passed. */
 export async function backOff(queue: Queue, pacer: SendPacer, ms: number): Promise<void> {
   await Promise.all([queue.rateLimit(ms), pacer.pushBack(ms)]);
-}
-
-/** A batch out of attempts: its readers still queued are marked failed with the last error, so nothing waits forever. */
-export async function giveUpBatch(deps: { db: Db; now: () => Date }, data: SendBatchJob, reason: string): Promise<void> {
-  const records = await getDeliveries(deps.db, data.edition_id, data.subscriber_ids);
-  const stuck = data.subscriber_ids.filter((_, i) => records[i]?.status === 'queued' && records[i]?.batch === data.batch_id);
-  await finishDeliveries(deps.db, data.edition_id, data.batch_id, stuck.map((subscriberId) => ({ subscriberId, status: 'failed', reason: `gave up after every attempt: ${reason}` })), deps.now());
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../src/contracts';
 import { requestLink } from '../src/identity/gotrue';
 import { memoryLogger, testEnv, type TestEnv } from '../test/helpers';
-import type { MailTransport } from './mail-transport';
+import type { MailTransport, SendResult } from './mail/transport';
 import { startMagicLinkWorker, type RunningMagicLinkWorker } from './send-magic-link';
 
 let t: TestEnv;
@@ -17,13 +17,17 @@ afterEach(async () => {
 function flakyTransport(failures: number): MailTransport & { sent: Array<{ email: OutgoingEmail; key: string }>; attempts: number } {
   const sent: Array<{ email: OutgoingEmail; key: string }> = [];
   const transport = {
+    name: 'dev-outbox' as const,
     sent,
     attempts: 0,
-    async send(email: OutgoingEmail, key: string) {
+    async sendOne(email: OutgoingEmail, key: string): Promise<SendResult> {
       transport.attempts++;
-      if (transport.attempts <= failures) throw new Error('provider timed out');
+      if (transport.attempts <= failures) return { kind: 'retry', reason: 'provider timed out', mayHaveBeenProcessed: false, rateLimit: null };
       sent.push({ email, key });
-      return { id: `m${sent.length}`, transport: 'dev-outbox' as const };
+      return { kind: 'accepted', id: `m${sent.length}`, rateLimit: null };
+    },
+    sendBatch(): never {
+      throw new Error('the sign-in mail worker sends one email at a time');
     },
   };
   return transport;
@@ -54,6 +58,27 @@ describe('the sign-in mail worker', () => {
     expect(key).toMatch(/^magic-link\/\d+-\d+$/);
     expect(log.lines.some((l) => l.msg === 'sign-in mail not sent yet; will retry')).toBe(true);
     await until('the request leaves the stream', async () => (await t.db.redis.xlen(t.db.keys.authMail)) === 0);
+  });
+
+  it('gives up at once on a request the provider refuses, and says so', async () => {
+    t = testEnv();
+    expect((await requestLink({ db: t.db, config: t.config, now: t.now }, { email: 'refused@example.com', create_user: true }, { redirectTo: null, ip: null })).ok).toBe(true);
+    let attempts = 0;
+    const refusing: MailTransport = {
+      name: 'resend',
+      async sendOne() {
+        attempts++;
+        return { kind: 'refused', reason: 'Resend answered 422 validation_error: Invalid `to` field', rateLimit: null };
+      },
+      sendBatch(): never {
+        throw new Error('the sign-in mail worker sends one email at a time');
+      },
+    };
+    const log = memoryLogger();
+    worker = await startMagicLinkWorker({ config: t.config, db: t.db, log, transport: refusing, claimIdleMs: 200 });
+    await until('the request leaves the stream', async () => (await t.db.redis.xlen(t.db.keys.authMail)) === 0);
+    expect(attempts).toBe(1);
+    expect(log.lines.find((l) => l.msg === 'sign-in mail could not be sent; given up')?.obj).toMatchObject({ err: expect.stringMatching(/Invalid `to` field/) });
   });
 
   it('drops a request it cannot open, and says so', async () => {

@@ -12,9 +12,9 @@ import { randomId } from '../src/core/encoding';
 import type { Logger } from '../src/core/logger';
 import type { Config } from '../src/env';
 import type { Db } from '../src/store/keys';
-import type { MailTransport } from './mail-transport';
+import type { MailTransport } from './mail/transport';
 
-export const MAGIC_LINK_GROUP = 'send-magic-link';
+const MAGIC_LINK_GROUP = 'send-magic-link';
 /** A request whose sending failed this many times is given up on, loudly. */
 const MAX_DELIVERIES = 5;
 /** A request another consumer took but did not finish within this time is taken over. */
@@ -36,8 +36,10 @@ export interface RunningMagicLinkWorker {
 
 type StreamEntry = [id: string, fields: string[]];
 
-/** Render and send one request; throws when sending failed and should be tried again. */
-export async function sendMagicLink(deps: MagicLinkWorkerDeps, mail: MagicLinkMail, requestId: string): Promise<string> {
+type MagicLinkSent = { ok: true; id: string } | { ok: false; reason: string; /** retrying cannot help */ final: boolean };
+
+/** Render and send one request: the provider's message id, or why it did not go and whether a retry may help. */
+async function sendMagicLink(deps: MagicLinkWorkerDeps, mail: MagicLinkMail, requestId: string): Promise<MagicLinkSent> {
   const { config } = deps;
   const href = signInLink(config.PUBLIC_BASE_URL, config.AUTH_LINK_STYLE, mail);
   const isNew = mail.type === 'signup';
@@ -46,8 +48,8 @@ export async function sendMagicLink(deps: MagicLinkWorkerDeps, mail: MagicLinkMa
   );
   // The code stays out of the subject: subjects show on lock screens and in notification previews.
   const subject = isNew ? 'Confirm your email for Tidings' : 'Your Tidings sign-in link';
-  const sent = await deps.transport.send({ from: config.MAIL_FROM, to: [mail.email], subject, html, text, headers: {} }, `magic-link/${requestId}`);
-  return sent.id;
+  const sent = await deps.transport.sendOne({ from: config.MAIL_FROM, to: [mail.email], subject, html, text, headers: {} }, `magic-link/${requestId}`);
+  return sent.kind === 'accepted' ? { ok: true, id: sent.id } : { ok: false, reason: sent.reason, final: sent.kind === 'refused' };
 }
 
 /** Start consuming; close() stops after the current read and waits for the request in hand. */
@@ -85,16 +87,17 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
       await finish(id);
       return;
     }
-    try {
-      const message = await sendMagicLink(deps, parsed.data, id);
-      log.info({ request: id, to: maskEmail(parsed.data.email), message }, 'sign-in mail sent');
+    // A thrown error (rendering, the network) is worth another try, like a provider's 5xx.
+    const sent = await sendMagicLink(deps, parsed.data, id).catch((error: unknown): MagicLinkSent => ({ ok: false, reason: String(error), final: false }));
+    if (sent.ok) {
+      log.info({ request: id, to: maskEmail(parsed.data.email), message: sent.id }, 'sign-in mail sent');
       await finish(id);
-    } catch (error) {
-      const deliveries = await deliveryCount(id);
-      const fatal = (error as Error)?.name === 'UnrecoverableError' || deliveries >= MAX_DELIVERIES;
-      log[fatal ? 'error' : 'warn']({ request: id, to: maskEmail(parsed.data.email), deliveries, err: String(error) }, fatal ? 'sign-in mail could not be sent; given up' : 'sign-in mail not sent yet; will retry');
-      if (fatal) await finish(id);
+      return;
     }
+    const deliveries = await deliveryCount(id);
+    const fatal = sent.final || deliveries >= MAX_DELIVERIES;
+    log[fatal ? 'error' : 'warn']({ request: id, to: maskEmail(parsed.data.email), deliveries, err: sent.reason }, fatal ? 'sign-in mail could not be sent; given up' : 'sign-in mail not sent yet; will retry');
+    if (fatal) await finish(id);
   }
 
   async function finish(id: string) {

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import { scheduleInputSchema, type Schedule } from '../../src/contracts';
 import { nextRun } from '../../src/core/schedule/next-run';
 import { getSchedule, listSchedules, putSchedule, removeSchedule, setSchedulePaused } from '../../src/store/schedules';
-import { queueNames } from '../../workers/queues';
-import { schedulerId } from '../../workers/schedule-reconciler';
+import { queueNames, scheduleSchedulerId } from '../../workers/queues';
+
 import { CliError, withServices } from '../context';
 
 export function registerSchedule(program: Command): void {
@@ -36,10 +36,10 @@ export function registerSchedule(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       await withServices(async ({ db, config, queueConnection, now }) => {
         const schedules = await listSchedules(db);
-        const queue = new Queue(queueNames.plan, { connection: queueConnection, prefix: config.QUEUE_PREFIX });
+        const queue = new Queue(queueNames.planEdition, { connection: queueConnection, prefix: config.QUEUE_PREFIX });
         try {
           const applied = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
-          const rows = schedules.map((s) => ({ ...s, applied: applied.has(schedulerId(s.name)), next: s.paused ? null : nextRun(s, now())?.toISOString() ?? null }));
+          const rows = schedules.map((s) => ({ ...s, applied: applied.has(scheduleSchedulerId(s.name)), next: s.paused ? null : nextRun(s, now())?.toISOString() ?? null }));
           if (options.json) return console.log(JSON.stringify(rows, null, 2));
           if (rows.length === 0) return console.log('No schedules yet. Add one: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin');
           for (const r of rows) {

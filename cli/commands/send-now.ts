@@ -3,13 +3,13 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { emailAddress, type EditionSummary } from '../../src/contracts';
-import { claimDeliveries, editionSummary, getDelivery, markPlanningDone, registerEdition } from '../../src/store/deliveries';
+import { editionSummary, getDelivery, markPlanningDone, registerEdition } from '../../src/store/deliveries';
 import { getSchedule, listSchedules } from '../../src/store/schedules';
 import { editionId, localTime } from '../../src/core/schedule/schedule-time';
 import { ensureSubscriber } from '../../src/store/subscribers';
 import type { Services } from '../../node/services';
-import { openQueues, type Queues } from '../../workers/queues';
-import type { PlanResult } from '../../workers/plan-edition';
+import { openQueues, queueNames, type Queues } from '../../workers/queues';
+import { planBatch, type PlanResult } from '../../workers/plan-edition';
 import { CliError, withServices } from '../context';
 import { summaryLine } from './status';
 
@@ -34,7 +34,7 @@ export function registerSendNow(program: Command): void {
       await withServices(async (services) => {
         const queues = openQueues(services.queueConnection, services.config.QUEUE_PREFIX, { attempts: services.config.SEND_ATTEMPTS, backoffMs: services.config.SEND_BACKOFF_MS });
         try {
-          if ((await queues.send.getWorkersCount()) === 0) {
+          if ((await queues.sendBatch.getWorkersCount()) === 0) {
             console.log('No worker is running yet: start one with `npm start` (or `npx tidings worker`) and the briefing goes out.');
           }
           if (to) await sendToOne(services, queues, to, timeoutMs);
@@ -49,21 +49,19 @@ export function registerSendNow(program: Command): void {
 async function sendToOne({ config, db, now }: Services, queues: Queues, email: string, timeoutMs: number): Promise<void> {
   const { subscriber, created } = await ensureSubscriber(db, { email }, now());
   const edition = `now-${compactTimestamp(now())}`;
-  const batchId = `${edition}__p0`;
   await registerEdition(db, edition, null, now());
-  await claimDeliveries(db, edition, batchId, [subscriber.id], now());
+  const { jobId } = await planBatch({ db, now, sendQueue: queues.sendBatch }, { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: now().getTime() });
   await markPlanningDone(db, edition);
-  const job = await queues.send.add('send', { edition_id: edition, batch_id: batchId, subscriber_ids: [subscriber.id], sent_at: now().getTime() }, { jobId: `send__${batchId}` });
   console.log(`${created ? 'Created subscriber' : 'Subscriber'} ${subscriber.email} (${subscriber.id}); briefing queued for edition ${edition}.`);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const delivery = await getDelivery(db, edition, subscriber.id);
     if (delivery && delivery.status !== 'queued') {
       if (delivery.status === 'sent') {
-        // The record turns 'sent' a moment before the job stores its result; wait for that result briefly.
+        // The record turns 'sent' a moment before the job stores its result; wait for that result (up to 10 s on a busy machine).
         let result: { articles?: number } | undefined;
-        for (let i = 0; i < 40 && result === undefined; i++) {
-          result = (await queues.send.getJob(job.id!))?.returnvalue as { articles?: number } | undefined;
+        for (let i = 0; i < 200 && result === undefined && jobId; i++) {
+          result = (await queues.sendBatch.getJob(jobId))?.returnvalue as { articles?: number } | undefined;
           if (result === undefined) await sleep(50);
         }
         const where = config.usesDevOutbox ? `the dev outbox: ${config.PUBLIC_BASE_URL}/dev/outbox` : 'Resend';
@@ -86,7 +84,7 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
     throw new CliError(`There is no schedule named "${name}". ${names.length ? `Schedules: ${names.join(', ')}.` : 'Add one first: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin'}`, 1);
   }
   const at = Math.floor(now().getTime() / 60_000) * 60_000;
-  const job = await queues.plan.add('plan', { schedule: name, at, now: true }, { jobId: `plan__${name}__now-${at}-${Math.random().toString(36).slice(2, 8)}` });
+  const job = await queues.planEdition.add(queueNames.planEdition, { schedule: name, at, now: true }, { jobId: `plan__${name}__now-${at}-${Math.random().toString(36).slice(2, 8)}` });
   console.log(`Planning the ${name} edition now${schedule.paused ? ' (the schedule is paused; this send goes out anyway)' : ''}…`);
 
   const bar = new SingleBar({ format: '{bar} {value}/{total} done | planned {planned} | sent {sent} | failed {failed} | skipped {skipped}', hideCursor: true, clearOnComplete: false }, undefined);
@@ -96,14 +94,14 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
   try {
     for (;;) {
       const state = await job.getState();
-      const planResult = (await queues.plan.getJob(job.id!))?.returnvalue as PlanResult | undefined;
+      const planResult = (await queues.planEdition.getJob(job.id!))?.returnvalue as PlanResult | undefined;
       const editions = planResult?.editions ?? [];
       summaries = (await Promise.all(editions.map((e) => editionSummary(db, e)))).filter((e): e is EditionSummary => e !== null);
       const total = sum(summaries, 'planned');
       const done = sum(summaries, 'sent') + sum(summaries, 'failed') + sum(summaries, 'skipped');
       bar.setTotal(total);
       bar.update(done, { planned: total, sent: sum(summaries, 'sent'), failed: sum(summaries, 'failed'), skipped: sum(summaries, 'skipped') });
-      if (state === 'failed') throw new CliError(`Planning failed: ${(await queues.plan.getJob(job.id!))?.failedReason ?? 'unknown reason'}. See npx tidings status.`, 1);
+      if (state === 'failed') throw new CliError(`Planning failed: ${(await queues.planEdition.getJob(job.id!))?.failedReason ?? 'unknown reason'}. See npx tidings status.`, 1);
       if (state === 'completed' && summaries.every((s) => s.queued === 0)) break;
       if (Date.now() > deadline) throw new CliError(`Still sending after ${timeoutMs / 1000} s; the edition keeps going. Watch it with: npx tidings status`, 1);
       await sleep(POLL_MS);

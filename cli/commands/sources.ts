@@ -4,8 +4,8 @@ import { contentTypes, feedLocation, sourceSchema, type ContentType } from '../.
 import { countArticles } from '../../src/store/articles';
 import { sourceEngagement } from '../../src/store/interest';
 import { getSource, getSourceState, listSources, removeSource, saveSource } from '../../src/store/sources';
-import { openQueues } from '../../workers/queues';
-import { pollSchedulerId, removePoll, upsertPoll } from '../../workers/poll-schedules';
+import { openQueues, pollSchedulerId, queueNames } from '../../workers/queues';
+import { removePoll, upsertPoll } from '../../workers/plan-polling';
 import { CliError, withServices } from '../context';
 
 export function registerSources(program: Command): void {
@@ -33,7 +33,7 @@ export function registerSources(program: Command): void {
         await saveSource(db, parsed.data);
         const queues = openQueues(queueConnection, config.QUEUE_PREFIX);
         try {
-          await queues.ingest.add('ingest', { source_id: id }, { jobId: `add__${id}__${Date.now()}` });
+          await queues.ingest.add(queueNames.ingest, { source_id: id }, { jobId: `add__${id}__${Date.now()}` });
           await upsertPoll(queues, id, config.POLL_INTERVAL_MINUTES);
           console.log(`Added source ${id} (${url}); first fetch queued, then polled every ${config.POLL_INTERVAL_MINUTES} minutes (more often as readers engage with it).`);
           if ((await queues.ingest.getWorkersCount()) === 0) console.log('No worker is running yet: start one with `npm start` and the feed is fetched.');

@@ -3,7 +3,6 @@ export * from './article';
 export * from './subscriber';
 export * from './source';
 export * from './events';
-export * from './jobs';
 export * from './outbox';
 export * from './auth';
 export * from './schedule';

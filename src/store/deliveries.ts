@@ -1,5 +1,5 @@
 // Delivery records and edition counters: each (edition, subscriber) moves queued → sent | failed | skipped once.
-import { deliverySchema, type Delivery, type DeliveryStatus, type EditionSummary } from '../contracts';
+import { deliverySchema, type Delivery, type DeliveryStatus, type EditionSummary, type ReaderEvent } from '../contracts';
 import type { Db } from './keys';
 import { scriptCommand } from './script-command';
 
@@ -7,7 +7,7 @@ import { scriptCommand } from './script-command';
 // same batch counts as claimed again (a planner re-run after a crash rebuilds the same batch).
 const claimCommand = scriptCommand<string[]>('claim-deliveries');
 // Finish deliveries (scripts/finish-deliveries.lua): only a queued record moves, so a retry or a second worker
-// never counts twice.
+// never counts twice; a sent one records its articles and appends its delivered events with it, once.
 const finishCommand = scriptCommand<number>('finish-deliveries');
 
 /** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims). */
@@ -22,17 +22,44 @@ export interface DeliveryOutcome {
   status: Exclude<DeliveryStatus, 'queued'>;
   messageId?: string;
   reason?: string;
+  /** The articles a sent briefing carried, in order: each becomes a `delivered` event and is never sent again. */
+  articleIds?: readonly string[];
 }
 
-/** Move queued deliveries to their outcome; returns how many moved. */
+/** Move queued deliveries to their outcome, with what a sent one teaches; returns how many moved. */
 export async function finishDeliveries(db: Db, editionId: string, batchId: string, outcomes: readonly DeliveryOutcome[], now: Date): Promise<number> {
   if (outcomes.length === 0) return 0;
+  const at = now.toISOString();
+  const sentSets: string[] = [];
   const args: string[] = [];
   for (const o of outcomes) {
-    const record: Delivery = { status: o.status, batch: batchId, at: now.toISOString(), ...(o.messageId ? { message_id: o.messageId } : {}), ...(o.reason ? { reason: o.reason } : {}) };
-    args.push(o.subscriberId, JSON.stringify(record), o.status);
+    const record: Delivery = { status: o.status, batch: batchId, at, ...(o.messageId ? { message_id: o.messageId } : {}), ...(o.reason ? { reason: o.reason } : {}) };
+    const articleIds = o.status === 'sent' ? (o.articleIds ?? []) : [];
+    args.push(o.subscriberId, JSON.stringify(record), o.status, String(articleIds.length), ...articleIds);
+    for (const event of deliveredEvents(o.subscriberId, editionId, articleIds, at)) args.push(JSON.stringify(event));
+    if (articleIds.length > 0) sentSets.push(db.keys.sentArticles(o.subscriberId));
   }
-  return finishCommand(db.redis, [db.keys.delivery(editionId), db.keys.edition(editionId)], args);
+  return finishCommand(db.redis, [db.keys.delivery(editionId), db.keys.edition(editionId), db.keys.events, ...sentSets], args);
+}
+
+/** The learner's weak "delivered, not clicked" signal and popularity's denominator: one event per article sent. */
+function deliveredEvents(subscriberId: string, editionId: string, articleIds: readonly string[], at: string): ReaderEvent[] {
+  return articleIds.map((articleId, position) => ({
+    type: 'delivered',
+    subscriber_id: subscriberId,
+    edition_id: editionId,
+    article_id: articleId,
+    kind: null,
+    position,
+    url: null,
+    at,
+    method: null,
+    user_agent: null,
+    ip: null,
+    seconds_since_send: null,
+    suspected_bot: false,
+    bot_reasons: [],
+  }));
 }
 
 export async function getDeliveries(db: Db, editionId: string, subscriberIds: readonly string[]): Promise<Array<Delivery | null>> {

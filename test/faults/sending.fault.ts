@@ -9,7 +9,7 @@ import { startPrivateRedis, type RedisTarget } from '../../node/private-redis';
 import { editionSummary } from '../../src/store/deliveries';
 import { putSchedule } from '../../src/store/schedules';
 import { setSubscriberStatus } from '../../src/store/subscribers';
-import { openQueues } from '../../workers/queues';
+import { openQueues, queueNames } from '../../workers/queues';
 import { startWorkers } from '../../workers/index';
 import { FakeResend } from '../fixtures/resend-server';
 import { createSubscribers } from '../fixtures/subscribers';
@@ -51,6 +51,32 @@ function expectExactlyOnce(fake: FakeResend, count: number) {
   for (let i = 0; i < count; i++) expect(fake.perRecipient.get(`reader${i}@example.com`), `reader${i}`).toBe(1);
 }
 
+/** Each article a reader was sent left exactly one `delivered` event (the learner's signal), however often its batch ran. */
+async function expectDeliveredOnce(t: TestEnv, subscriberIds: readonly string[]) {
+  const seen = new Map<string, number>();
+  let from = '-';
+  for (;;) {
+    const rows = await t.db.redis.xrange(t.db.keys.events, from, '+', 'COUNT', 5000);
+    for (const [, fields] of rows) {
+      const event = JSON.parse(fields[fields.indexOf('event') + 1]!) as { type: string; subscriber_id: string; edition_id: string; article_id: string };
+      if (event.type !== 'delivered' || event.edition_id !== EDITION) continue;
+      const key = `${event.subscriber_id} ${event.article_id}`;
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+    if (rows.length < 5000) break;
+    from = `(${rows.at(-1)![0]}`;
+  }
+  expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
+  let expected = 0;
+  for (const id of subscriberIds) {
+    const sent = await t.db.redis.smembers(t.db.keys.sentArticles(id));
+    expected += sent.length;
+    for (const article of sent) expect(seen.get(`${id} ${article}`), `${id} ${article}`).toBe(1);
+  }
+  expect(expected).toBeGreaterThan(0);
+  expect(seen.size).toBe(expected);
+}
+
 describe('sending under faults', () => {
   it('sends every reader exactly one email although the worker is killed with SIGKILL five times and the provider answers 30% 429/500/silence', async () => {
     const readers = 3000;
@@ -61,7 +87,7 @@ describe('sending under faults', () => {
     const ids = await createSubscribers(t.db, readers);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
     const queues = openQueues(t.queueConnection, t.config.QUEUE_PREFIX);
-    await queues.plan.add('plan', { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
+    await queues.planEdition.add(queueNames.planEdition, { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
     await queues.close();
 
     const env = { ...t.env, LOG_LEVEL: 'warn' } as Record<string, string>;
@@ -90,6 +116,7 @@ describe('sending under faults', () => {
     expect(await editionSummary(t.db, EDITION)).toMatchObject({ sent: readers - 1, failed: 0, queued: 0 });
     expect(resend.perRecipient.has(`reader${readers - 1}@example.com`)).toBe(false);
     expectExactlyOnce(resend, readers - 1);
+    await expectDeliveredOnce(t, ids);
     expect(resend.stats.injected429 * resend.stats.injected500 * resend.stats.hung).toBeGreaterThan(0);
   });
 
@@ -103,11 +130,11 @@ describe('sending under faults', () => {
     const url = await resend.start();
     t = testEnv({ REDIS_URL: redis.url, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: url, SEND_RATE_LIMIT: '5', SEND_BACKOFF_MS: '200', SEND_ATTEMPTS: '50', SEND_LOCK_MS: '2000', SEND_TIMEOUT_MS: '2000' });
     await seedArticles(t.db);
-    await createSubscribers(t.db, readers);
+    const ids = await createSubscribers(t.db, readers);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
     const workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
     try {
-      await workers.queues.plan.add('plan', { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
+      await workers.queues.planEdition.add(queueNames.planEdition, { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
       await until('sending to be under way', async () => resend!.accepted.length >= 300, 30_000);
       await redis.stop!();
       await sleep(1000);
@@ -121,5 +148,6 @@ describe('sending under faults', () => {
     }
     expect(await editionSummary(t.db, EDITION)).toMatchObject({ planned: readers, sent: readers, failed: 0 });
     expectExactlyOnce(resend, readers);
+    await expectDeliveredOnce(t, ids);
   });
 });

@@ -91,7 +91,7 @@ export async function composeBriefing(
 }
 
 /** Says what is inside: the lead story, how many more, and from how many sources. */
-export function subjectLine(articles: readonly Article[]): string {
+function subjectLine(articles: readonly Article[]): string {
   const top = articles[0]!.title;
   if (articles.length === 1) return `Your briefing: ${top}`;
   return `Your briefing: ${top}, and ${articles.length - 1} more`;

@@ -43,7 +43,7 @@ export async function rankForSubscriber(db: Db, subscriber: Subscriber, settings
 }
 
 /** Everything the ranker knows about this reader now, read from Redis in a few round trips. */
-export async function readerContext(db: Db, subscriber: Subscriber, candidates: readonly Article[], nowMs: number): Promise<ReaderContext> {
+async function readerContext(db: Db, subscriber: Subscriber, candidates: readonly Article[], nowMs: number): Promise<ReaderContext> {
   const [profile, prefs, sent, popularity, sources] = await Promise.all([
     getProfile(db, subscriber.id),
     getPrefs(db, subscriber.id),

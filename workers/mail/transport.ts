@@ -1,0 +1,56 @@
+// Where mail goes, one email or a batch of up to 100: Resend when RESEND_API_KEY is set, the dev outbox otherwise.
+// One interface, two implementations (listmonk's "messenger"). Every answer is one of four outcomes the caller
+// acts on; nothing here retries by itself.
+import type { OutgoingEmail } from '../../src/contracts';
+import type { Config } from '../../src/env';
+import type { Db } from '../../src/store/keys';
+import { devOutboxTransport } from './dev-outbox-transport';
+import { resendTransport } from './resend-transport';
+
+export interface RateLimitInfo {
+  limit: number | null;
+  remaining: number | null;
+  /** Milliseconds until the provider's window resets. */
+  resetMs: number | null;
+}
+
+export type EmailResult = { ok: true; id: string } | { ok: false; reason: string };
+
+/** Why nothing was sent, and what may be done about it. */
+export type NotSent =
+  /** 429: not processed; wait this long, then the same request may go again. */
+  | { kind: 'rate_limited'; retryAfterMs: number; reason: string }
+  /** 5xx, network error, timeout, a concurrent request with the same key: try again later. */
+  | { kind: 'retry'; reason: string; mayHaveBeenProcessed: boolean }
+  /** 4xx: the provider refused the request; retrying cannot help. */
+  | { kind: 'refused'; reason: string };
+
+/** One email: the provider took it (with its message id), or did not. */
+export type SendOutcome = { kind: 'accepted'; id: string } | NotSent;
+/** A batch: the provider took it, with one result per email in order (a refused email carries its reason), or did not. */
+export type BatchOutcome = { kind: 'accepted'; results: EmailResult[] } | NotSent;
+
+export type SendResult = SendOutcome & { rateLimit: RateLimitInfo | null };
+export type BatchResult = BatchOutcome & { rateLimit: RateLimitInfo | null };
+
+export interface BatchEmail extends OutgoingEmail {
+  tags?: Array<{ name: string; value: string }>;
+}
+
+export interface MailTransport {
+  readonly name: 'resend' | 'dev-outbox';
+  /** Send one email (a sign-in link, an operator's test). */
+  sendOne(email: OutgoingEmail, idempotencyKey: string): Promise<SendResult>;
+  /** Send up to 100 emails in one request (a batch of an edition); a retry with the same key sends nothing twice. */
+  sendBatch(emails: readonly BatchEmail[], idempotencyKey: string): Promise<BatchResult>;
+}
+
+export interface MailTransportOptions {
+  /** How long one request may take before it counts as a network failure (default 30 s). */
+  timeoutMs?: number;
+}
+
+export function createMailTransport(config: Config, db: Db, now: () => Date, options: MailTransportOptions = {}): MailTransport {
+  if (config.RESEND_API_KEY === undefined) return devOutboxTransport(db, now);
+  return resendTransport({ apiKey: config.RESEND_API_KEY, baseUrl: config.RESEND_BASE_URL, timeoutMs: options.timeoutMs });
+}
