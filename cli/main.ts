@@ -14,7 +14,7 @@ import { CliError } from './context';
 
 const program = new Command()
   .name('tidings')
-  .description('Tidings: personal briefing emails. Reads its configuration from the environment (see README).')
+  .description('Tidings: personal briefing emails. Reads its configuration from the environment (see docs/configuration.md).')
   .showHelpAfterError();
 
 registerStart(program);

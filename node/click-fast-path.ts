@@ -22,7 +22,7 @@ export interface FastPathDeps {
 
 /**
  * Wrap the Hono listener so GET/HEAD /c/<token> skips the Request/Response translation. Profiling showed
- * that translation, Web Crypto's per-call cost and the promise hops were most of a redirect (README, "Tracked links").
+ * that translation, Web Crypto's per-call cost and the promise hops were most of a redirect (docs/links-and-clicks.md).
  */
 export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): NodeListener {
   const budget = deps.clickBudget ?? createClickBudget();

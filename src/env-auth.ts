@@ -5,30 +5,43 @@ import type { ConfigProblem } from './env';
 const seconds = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 
 export const authSchema = {
-  /** builtin: Tidings' own /auth/v1; supabase: a Supabase project (SUPABASE_URL + SUPABASE_ANON_KEY). */
-  AUTH_PROVIDER: z.enum(['builtin', 'supabase']).default('builtin'),
-  SUPABASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  SUPABASE_ANON_KEY: z.string().min(1).optional(),
-  /** HS256 secret for access tokens; derived from SESSION_SECRET when unset. */
-  AUTH_JWT_SECRET: z.string().min(1).optional(),
-  /** Lifetime of a magic link and its 6-digit code (default 15 minutes). */
-  AUTH_LINK_TTL_SECONDS: seconds(60, 86_400, 900),
-  /** Lifetime of a PKCE auth code between the button press and the exchange (default 5 minutes). */
-  AUTH_CODE_TTL_SECONDS: seconds(30, 3_600, 300),
-  AUTH_ACCESS_TOKEN_TTL_SECONDS: seconds(60, 86_400, 3_600),
-  /** How long a session (and its refresh token chain) lives without use (default 30 days). */
-  AUTH_SESSION_TTL_SECONDS: seconds(300, 31_536_000, 2_592_000),
-  /** verify: links go through /auth/v1/verify (Supabase's default); token_hash: links go to /auth/confirm?token_hash=…&type=email. */
-  AUTH_LINK_STYLE: z.enum(['verify', 'token_hash']).default('verify'),
-  /** Extra redirect_to patterns, comma-separated globs (e.g. https://*.example.com/**); this site is always allowed. */
+  AUTH_PROVIDER: z.enum(['builtin', 'supabase']).default('builtin').meta({
+    description: "`builtin`: Tidings' own `/auth/v1`; `supabase`: a Supabase project (`SUPABASE_URL`, `SUPABASE_ANON_KEY`).",
+  }),
+  SUPABASE_URL: z.url({ protocol: /^https?$/ }).optional().meta({
+    description: 'The Supabase project URL; required with `AUTH_PROVIDER=supabase`.',
+    production: 'https',
+  }),
+  SUPABASE_ANON_KEY: z.string().min(1).optional().meta({
+    description: "The project's anon (publishable) key; required with `AUTH_PROVIDER=supabase`.",
+  }),
+  AUTH_JWT_SECRET: z.string().min(1).optional().meta({
+    description: 'Signs access tokens (HS256).',
+    shown_default: 'derived from `SESSION_SECRET`',
+    production: 'if set: ≥ 32 random characters, not a development value',
+  }),
+  AUTH_LINK_TTL_SECONDS: seconds(60, 86_400, 900).meta({ description: 'Lifetime of a magic link and its 6-digit code (15 minutes).' }),
+  AUTH_CODE_TTL_SECONDS: seconds(30, 3_600, 300).meta({
+    description: 'Lifetime of a PKCE auth code between the button press and the exchange (5 minutes).',
+  }),
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: seconds(60, 86_400, 3_600).meta({ description: 'Lifetime of an access token (1 hour).' }),
+  AUTH_SESSION_TTL_SECONDS: seconds(300, 31_536_000, 2_592_000).meta({
+    description: 'How long a session and its chain of refresh tokens live without use (30 days).',
+  }),
+  AUTH_LINK_STYLE: z.enum(['verify', 'token_hash']).default('verify').meta({
+    description: "`verify`: links go through `/auth/v1/verify` (Supabase's default); `token_hash`: straight to `/auth/confirm?token_hash=…&type=email`.",
+  }),
   AUTH_REDIRECT_ALLOW_LIST: z
     .string()
     .default('')
-    .transform((raw) => raw.split(',').map((p) => p.trim()).filter(Boolean)),
-  /** Per address: one link per cooldown, and at most this many per hour. Per IP: at most this many per hour. */
-  AUTH_EMAIL_COOLDOWN_SECONDS: seconds(0, 3_600, 60),
-  AUTH_EMAIL_HOURLY_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
-  AUTH_IP_HOURLY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30),
+    .transform((raw) => raw.split(',').map((p) => p.trim()).filter(Boolean))
+    .meta({
+      description: 'Extra `redirect_to` patterns, comma-separated globs such as `https://*.example.com/**`; this site is always allowed.',
+      shown_default: 'empty',
+    }),
+  AUTH_EMAIL_COOLDOWN_SECONDS: seconds(0, 3_600, 60).meta({ description: 'Per address: at most one link per this many seconds.' }),
+  AUTH_EMAIL_HOURLY_LIMIT: z.coerce.number().int().min(1).max(1000).default(5).meta({ description: 'Per address: at most this many links per hour.' }),
+  AUTH_IP_HOURLY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30).meta({ description: 'Per visitor IP: at most this many links per hour.' }),
 };
 
 /** Rules that span variables: the Supabase provider needs its URL (https in production) and key; patterns need a scheme and host. */

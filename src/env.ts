@@ -48,40 +48,97 @@ const signingKeys = z.string().transform((raw, ctx): SigningKey[] => {
   return keys;
 });
 
+declare module 'zod' {
+  /** What docs/configuration.md shows for a variable (scripts/config-doc.ts); no effect on validation. */
+  interface GlobalMeta {
+    /** The default in words, where the schema's own default is not what a reader should see. */
+    shown_default?: string;
+    /** What production (NODE_ENV=production) demands of it, as checked by productionProblems below. */
+    production?: string;
+  }
+}
+
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  /** Where the Node server listens: 0.0.0.0 in production, loopback otherwise (see ALLOW_DEV_ON_NETWORK). */
-  HOST: z.string().min(1).optional(),
-  /** Let a development or test instance listen on a network address, dev outbox and dev operator token included. */
-  ALLOW_DEV_ON_NETWORK: z.stringbool().default(false),
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default(DEFAULT_REDIS_URL),
-  REDIS_PREFIX: z.string().min(1).default('tidings:'),
-  QUEUE_PREFIX: z.string().min(1).default('{tidings}'),
-  LINK_SIGNING_KEYS: signingKeys.prefault(devDefaults.LINK_SIGNING_KEYS),
-  SESSION_SECRET: z.string().default(devDefaults.SESSION_SECRET),
-  OPERATOR_TOKEN: z.string().default(devDefaults.OPERATOR_TOKEN),
-  RESEND_API_KEY: z.string().min(1).optional(),
-  RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
-  MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM),
-  INTEREST_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(21),
-  INTEREST_MAX_FEATURES: z.coerce.number().int().min(16).max(10_000).default(256),
-  /** Reverse proxies in front of the Node app that append to X-Forwarded-For (0: the socket peer is the client). */
-  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
-  /** Reader events older than this are trimmed from the stream once every consumer group is past them; 0 keeps all. */
-  EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
-  ARTICLE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 3650).default(168),
-  FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
-  FEED_MAX_BYTES: z.coerce.number().int().min(1024).max(1_000_000_000).default(5_000_000),
-  /** How long reading one fetched feed document may take on its parsing thread before the fetch fails. */
-  FEED_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  /** Threads that read feed documents, apart from the one that serves requests. */
-  FEED_PARSE_THREADS: z.coerce.number().int().min(1).max(32).default(2),
-  /**
-   * Exceptions to "feeds are fetched from public addresses only": comma-separated host names, IP
-   * addresses or CIDR ranges (e.g. "feeds.intranet,10.1.0.0/16"). Outside production loopback is allowed too.
-   */
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development').meta({
+    description: 'Which rules apply; `production` turns on every rule in the production column.',
+  }),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787).meta({ description: 'Port the edge app listens on.' }),
+  HOST: z.string().min(1).optional().meta({
+    description: 'Address the Node server listens on; a network address outside production needs ALLOW_DEV_ON_NETWORK.',
+    shown_default: '`0.0.0.0` in production, `127.0.0.1` otherwise',
+  }),
+  ALLOW_DEV_ON_NETWORK: z.stringbool().default(false).meta({
+    description: 'Let a development or test instance listen on a network address, dev outbox and dev operator token included.',
+  }),
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional().meta({
+    description: 'The address readers reach; every link in every email is built from it.',
+    shown_default: '`http://localhost:$PORT`',
+    production: 'required; https; not localhost, 127.0.0.0/8, `::1` or `0.0.0.0`',
+  }),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default(DEFAULT_REDIS_URL).meta({
+    description: 'Redis for queues, streams and data; when the default does not answer, `npm start` runs a private `redis-server`.',
+  }),
+  REDIS_PREFIX: z.string().min(1).default('tidings:').meta({
+    description: "Key prefix of Tidings' own data; on Redis Cluster give it a hash tag, e.g. `{tidings}:`.",
+  }),
+  QUEUE_PREFIX: z.string().min(1).default('{tidings}').meta({
+    description: "BullMQ's key prefix; keep the braces on Redis Cluster (one slot per queue).",
+  }),
+  LINK_SIGNING_KEYS: signingKeys.prefault(devDefaults.LINK_SIGNING_KEYS).meta({
+    description: 'Keys that sign links, `id:secret` pairs, comma-separated; the first signs, all verify, so keys rotate.',
+    shown_default: 'a development key',
+    production: 'required; each secret ≥ 32 random characters, not a development value',
+  }),
+  SESSION_SECRET: z.string().default(devDefaults.SESSION_SECRET).meta({
+    description: "Signs the readers' and the operator's session cookies.",
+    shown_default: 'a development value',
+    production: 'required; ≥ 32 random characters, not a development or example value',
+  }),
+  OPERATOR_TOKEN: z.string().default(devDefaults.OPERATOR_TOKEN).meta({
+    description: 'Bearer token for `/ops/api` and `/metrics`, and what an operator types at `/ops/login`.',
+    shown_default: '`dev-only-operator-token-000000000000000000000000`',
+    production: 'required; ≥ 32 random characters, not a development or example value',
+  }),
+  RESEND_API_KEY: z.string().min(1).optional().meta({
+    description: 'Resend API key; without it mail goes to the dev outbox at `/dev/outbox`.',
+    shown_default: 'unset: the dev outbox',
+    production: 'required (the dev outbox is refused)',
+  }),
+  RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional().meta({
+    description: "Another server that speaks Resend's API (tests and benchmarks use `test/fixtures/resend-server.ts`).",
+    shown_default: "Resend's API",
+  }),
+  MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM).meta({
+    description: 'Sender of every email.',
+    production: 'required; a sender on your verified domain',
+  }),
+  INTEREST_HALF_LIFE_DAYS: z.coerce.number().positive().max(3650).default(21).meta({
+    description: 'What a reader did counts half as much after this many days.',
+  }),
+  INTEREST_MAX_FEATURES: z.coerce.number().int().min(16).max(10_000).default(256).meta({
+    description: 'The most features an interest profile keeps; past it the weakest are pruned.',
+  }),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0).meta({
+    description: 'Reverse proxies in front of the Node app that append to `X-Forwarded-For` (nginx alone: 1); 0 believes only the socket.',
+  }),
+  EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90).meta({
+    description: 'Reader events older than this leave the events stream (hourly), never before every consumer group is past them; 0 keeps all.',
+  }),
+  ARTICLE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 3650).default(168).meta({
+    description: 'Nothing older is mailed, counted back from the newest article.',
+  }),
+  FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000).meta({
+    description: 'A feed fetch gives up after this long, connecting and reading included.',
+  }),
+  FEED_MAX_BYTES: z.coerce.number().int().min(1024).max(1_000_000_000).default(5_000_000).meta({
+    description: 'A feed fetch stops reading past this many bytes.',
+  }),
+  FEED_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000).meta({
+    description: 'How long reading one fetched feed document may take on its parsing thread before the fetch fails.',
+  }),
+  FEED_PARSE_THREADS: z.coerce.number().int().min(1).max(32).default(2).meta({
+    description: 'Threads that read feed documents, apart from the one that serves requests.',
+  }),
   FETCH_ALLOW_HOSTS: z
     .string()
     .default('')
@@ -92,22 +149,53 @@ const schema = z.object({
         if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; list host names, addresses or ranges, comma-separated (e.g. feeds.intranet,10.1.0.0/16)` });
       }
       return entries;
+    })
+    .meta({
+      description: 'Exceptions to "feeds are fetched from public addresses only": host names, addresses or CIDR ranges, comma-separated; outside production loopback is allowed too.',
+      shown_default: 'empty',
     }),
-  POLL_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60),
-  BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10),
-  SEED_DEMO: z.stringbool().default(true),
-  /** Local state on Node (the private Redis, spilled events); default .tidings/ in the project. */
-  STATE_DIR: z.string().min(1).optional(),
-  RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret Resend shows for the webhook, "whsec_…"').optional(),
-  SEND_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(2),
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
-  SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  SEND_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
-  SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
-  SEND_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  POLL_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60).meta({
+    description: 'Base polling interval per source; sources readers engage with are polled up to 4× as often, unread ones half as often.',
+  }),
+  BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10).meta({ description: 'Articles per briefing.' }),
+  SEED_DEMO: z.stringbool().default(true).meta({
+    description: 'Seed the demo feeds of `samples/feeds/` on first start.',
+    production: 'never seeds',
+  }),
+  STATE_DIR: z.string().min(1).optional().meta({
+    description: 'Local state on Node: the private Redis (data and address) and events spilled while Redis is away.',
+    shown_default: '`.tidings/` in the project',
+  }),
+  RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret Resend shows for the webhook, "whsec_…"').optional().meta({
+    description: 'Signing secret of the Resend webhook that posts to `/webhooks/resend`; unset, the webhook answers 503.',
+    production: 'required with Resend',
+  }),
+  SEND_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(2).meta({
+    description: "Provider requests per second to start from; Resend's `ratelimit-*` headers adjust it while sending.",
+  }),
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8).meta({
+    description: 'Batches composed and sent at once per worker process.',
+  }),
+  SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8).meta({
+    description: 'Attempts per batch on 5xx, network errors and timeouts (a 429 spends none).',
+  }),
+  SEND_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(2000).meta({
+    description: 'First retry delay of a batch, doubling each time.',
+  }),
+  SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000).meta({
+    description: 'A provider request taking longer counts as a network error.',
+  }),
+  SEND_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000).meta({
+    description: 'A batch (or plan) whose worker died is taken over after this long.',
+  }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({
+    description: 'The least severe log line written (pino levels).',
+  }),
   ...authSchema,
 });
+
+/** The schema itself, for the generated settings table in docs/configuration.md. */
+export const envSchema = schema;
 
 type Parsed = z.infer<typeof schema>;
 
@@ -138,7 +226,7 @@ export class ConfigError extends Error {
     super(
       'Tidings cannot start: the configuration is not valid.\n' +
         problems.map((p) => `  - ${p.variable}: ${p.problem}`).join('\n') +
-        '\nSee README.md ("Configuration") and .env.example for every variable.',
+        '\nSee docs/configuration.md and .env.example for every variable.',
     );
     this.name = 'ConfigError';
   }

@@ -1,6 +1,6 @@
 // The click judge: reads the events stream through its own consumer group and passes every click through
 // its edition's window (store/click-window.ts), marking bursts and honeypot hits. It used to run inside the
-// edge's write, once per click; here it runs in batches, off the redirect's path (README, "Tracked links").
+// edge's write, once per click; here it runs in batches, off the redirect's path (docs/links-and-clicks.md).
 // The learner judges a click only after this group has passed it (judgedUpTo).
 import { hostname } from 'node:os';
 import { readerEventSchema, type ReaderEvent } from '../src/contracts';
