@@ -1,5 +1,6 @@
 // createApp(deps): the edge app, the same on Node and Workers. Middleware order, errors, routes.
 import { Hono } from 'hono';
+import { contextStorage } from 'hono/context-storage';
 import { HTTPException } from 'hono/http-exception';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps';
@@ -14,6 +15,8 @@ import { actionRoutes } from './routes/actions';
 import { authRoutes } from './routes/auth';
 import { webhookRoutes } from './routes/webhooks';
 import { sentBriefingRoutes } from './routes/sent';
+import { assetRoutes } from './routes/design/assets';
+import { viewerMiddleware } from './routes/viewer';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -32,6 +35,11 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  // Pages read the request's viewer (who is signed in) for their header through the context storage.
+  app.use('*', contextStorage());
+  app.use('*', viewerMiddleware(deps));
+
+  app.route('/', assetRoutes());
   app.route('/', homeRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', preferencesRoutes(deps));

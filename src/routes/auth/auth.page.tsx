@@ -3,21 +3,10 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { Layout } from '../layout';
 
-const formCss = `
-  label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
-  input[type=email], input[type=text] { font: inherit; width: 100%; box-sizing: border-box; padding: .65rem .75rem; border: 1px solid #c7c7c7; border-radius: 8px; }
-  input.code { letter-spacing: .4em; font-family: ui-monospace, Menlo, monospace; max-width: 12rem; }
-  form { margin: 1rem 0; }
-  form.inline { display: inline; margin: 0; }
-  button { margin-top: .75rem; }
-  button.secondary { background: #e8eefb; color: #0b57d0; }
-  .error { color: #a50e0e; }
-`;
 
 function Page(props: { title: string; children: Child }) {
   return (
     <Layout title={props.title}>
-      <style>{formCss}</style>
       <div class="card">{props.children}</div>
     </Layout>
   );
@@ -92,7 +81,6 @@ export function CheckEmailPage(props: { masked: string; ticket: string; next: st
   return (
     <Layout title="Check your email">
       {props.waitSeconds > 0 ? raw(`<meta http-equiv="refresh" content="${props.waitSeconds + 1}">`) : null}
-      <style>{formCss}</style>
       <div class="card">
         <h1>Check your email</h1>
         <p>
