@@ -17,6 +17,12 @@ import { webhookRoutes } from './routes/webhooks';
 import { sentBriefingRoutes } from './routes/sent';
 import { assetRoutes } from './routes/design/assets';
 import { viewerMiddleware } from './routes/viewer';
+import { subscribeRoutes } from './routes/subscribe';
+import { briefingRoutes } from './routes/briefings';
+import { bookmarkRoutes } from './routes/bookmarks';
+import { settingsRoutes } from './routes/settings';
+import { accountRoutes } from './routes/account';
+import { demoRoutes } from './routes/demo';
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
@@ -41,6 +47,12 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', assetRoutes());
   app.route('/', homeRoutes(deps));
+  app.route('/', subscribeRoutes(deps));
+  app.route('/', briefingRoutes(deps));
+  app.route('/', bookmarkRoutes(deps));
+  app.route('/', settingsRoutes(deps));
+  app.route('/', accountRoutes(deps));
+  app.route('/', demoRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', preferencesRoutes(deps));
   app.route('/', clickRoutes(deps));

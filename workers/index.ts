@@ -15,6 +15,7 @@ import { createMailTransport, type MailTransport } from './mail-transport';
 import { openQueues, queueNames, type Queues } from './queues';
 import { sendBriefingProcessor } from './send-briefing';
 import { startMagicLinkWorker } from './send-magic-link';
+import { startWelcomeWorker } from './send-welcome';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
 import { createBatchTransport, type BatchTransport } from './batch-transport';
 import { planProcessor } from './plan-edition';
@@ -107,6 +108,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const magicLink = await startMagicLinkWorker({ ...deps, transport }); // sign-in mail: a Redis Stream, not BullMQ (the edge app never imports BullMQ)
   const reconciler = await startScheduleReconciler(deps.db, queues.plan, deps.log);
+  const welcome = startWelcomeWorker({ db: deps.db, log: deps.log, now: deps.now, sendQueue: queues.send }); // a Redis Stream too: the edge asks, this plans
   return {
     queues,
     workers,
@@ -115,6 +117,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     async close() {
       trimmer.close();
       await reconciler.close();
+      await welcome.close();
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
       await Promise.all([...workers.map((w) => w.close()), learner.close(), judge.close()]);
       await parser.close();

@@ -83,5 +83,7 @@ export const magicLinkMailSchema = z.object({
   redirect_to: z.url(),
   pkce: z.boolean(),
   expires_at: z.number().int(),
+  /** subscribe: the link confirms a new subscription (and signs in); sign-in: it only signs in. */
+  intent: z.enum(['sign-in', 'subscribe']).default('sign-in'),
 });
 export type MagicLinkMail = z.infer<typeof magicLinkMailSchema>;

@@ -190,14 +190,34 @@ export function ImplicitPage(props: { nonce: string; next: string }) {
 
 export function AccountPage(props: { email: string }) {
   return (
-    <Page title="Your account">
-      <h1>You are signed in</h1>
-      <p>
-        Signed in as <strong>{props.email}</strong>.
-      </p>
-      <form method="post" action="/sign-out">
-        <button type="submit" class="secondary">Sign out</button>
-      </form>
-    </Page>
+    <Layout title="Your account">
+      <h1>Your account</h1>
+      <div class="card">
+        <p>
+          Signed in as <strong>{props.email}</strong>.
+        </p>
+        <form method="post" action="/sign-out">
+          <button type="submit" class="secondary">Sign out</button>
+        </form>
+      </div>
+      <div class="card">
+        <h2>Your data</h2>
+        <p>Everything Tidings holds about you (subscription, what it learned, bookmarks, what you did with your briefings) as one JSON file.</p>
+        <p>
+          <a class="button secondary" href="/account/export" download>
+            Download your data
+          </a>
+        </p>
+      </div>
+      <div class="card">
+        <h2>Delete your account</h2>
+        <p>Removes your subscription, profile, bookmarks, archive and sessions. You can subscribe again later with the same address.</p>
+        <p>
+          <a class="button danger" href="/account/delete">
+            Delete my account…
+          </a>
+        </p>
+      </div>
+    </Layout>
   );
 }
