@@ -23,15 +23,23 @@ export function NotSubscribedPage(props: { email: string; unsubscribed: boolean 
   );
 }
 
-export function FirstBriefingPendingPage(props: { welcome: boolean }) {
+/** How many times the page reloads itself (every 2 s) waiting for the welcome briefing. */
+const WAIT_RELOADS = 15;
+
+export function FirstBriefingPendingPage(props: { welcome: boolean; attempt: number }) {
+  const waiting = props.welcome && props.attempt < WAIT_RELOADS;
   return (
     <Layout title="Your first briefing">
       {/* Reloads by itself for a little while (no JavaScript needed): the welcome briefing takes seconds. */}
-      {props.welcome ? raw('<meta http-equiv="refresh" content="2">') : null}
+      {waiting ? raw(`<meta http-equiv="refresh" content="2;url=/?welcome=1&amp;wait=${props.attempt + 1}">`) : null}
       <h1>{props.welcome ? 'You are subscribed' : 'No briefing yet'}</h1>
       <div class="card">
         {props.welcome ? (
-          <p role="status">Your first briefing is being put together and sent now. This page shows it as soon as it is ready.</p>
+          <p role="status">
+            {waiting
+              ? 'Your first briefing is being put together and sent now. This page shows it as soon as it is ready.'
+              : 'Your first briefing is taking longer than usual. It will be in your inbox; reload this page in a few minutes.'}
+          </p>
         ) : (
           <p>Your first briefing arrives on your schedule. You can change when in <a href="/settings">Settings</a>.</p>
         )}

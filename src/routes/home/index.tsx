@@ -23,7 +23,7 @@ export function homeRoutes(deps: AppDeps) {
     if (!subscriber || subscriber.status === 'unsubscribed') return c.html(<NotSubscribedPage email={reader.session.email} unsubscribed={!!subscriber} />);
     const latest = await latestReaderBriefing(deps.db, subscriber.id);
     const welcome = c.req.query('welcome') === '1';
-    if (!latest) return c.html(<FirstBriefingPendingPage welcome={welcome} />);
+    if (!latest) return c.html(<FirstBriefingPendingPage welcome={welcome} attempt={Math.max(0, Math.min(99, Number(c.req.query('wait') ?? 0) || 0))} />);
     return c.html(<BriefingPage briefing={await webBriefing(deps, subscriber, latest)} title="Your latest briefing" welcome={welcome} latest />);
   });
 }
