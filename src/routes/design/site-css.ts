@@ -56,7 +56,7 @@ form { margin: 1rem 0; }
 form.inline { display: inline; margin: 0; }
 label, .label { display: block; margin: .9rem 0 .3rem; font-weight: 600; }
 .hint { display: block; font-weight: 400; color: var(--muted); font-size: .88rem; margin-top: .1rem; }
-input[type=email], input[type=text], input[type=date], input[type=search], select {
+input:not([type]), input[type=email], input[type=text], input[type=date], input[type=search], select {
   font: inherit; width: 100%; padding: .6rem .75rem; border: 1px solid #8a8d91; border-radius: 8px; background: var(--surface); color: var(--text); min-height: 44px;
 }
 input.code { letter-spacing: .4em; font-family: var(--mono); max-width: 12rem; }
