@@ -191,7 +191,7 @@ export function ImplicitPage(props: { nonce: string; next: string }) {
 export function AccountPage(props: { email: string }) {
   return (
     <Layout title="Your account">
-      <h1>Your account</h1>
+      <h1>You are signed in</h1>
       <div class="card">
         <p>
           Signed in as <strong>{props.email}</strong>.
