@@ -146,6 +146,9 @@ describe('a stranger in a real browser, phone-sized', () => {
     expect((await listOutbox(s.t.db, 500)).filter((m) => m.to.includes(email)).length).toBe(before);
     await page.goto(`${s.url}/bookmarks`);
     expect(page.url()).toContain('/sign-in');
+    // The address can subscribe again later.
+    await subscribe(page, email);
+    await expect.poll(() => mailsTo(email, /^Confirm your Tidings subscription$/), { timeout: 10_000 }).toHaveLength(2);
     await context.close();
   }, 120_000);
 

@@ -14,10 +14,9 @@ import { composeBriefing } from '../workers/briefing/compose-briefing';
 import { testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload } from './links-helpers';
 import { freePort } from '../node/free-port';
-import { saveSiteSession } from '../src/store/auth';
 import { saveArticles } from '../src/store/articles';
 import { addReaderBriefing } from '../src/store/reader-briefings';
-import { SESSION_COOKIE } from '../src/routes/auth/http';
+import { readerCookie } from './reader-helpers';
 
 const READY_TIMEOUT_MS = 45_000;
 
@@ -112,15 +111,6 @@ describe('the edge app on workerd', () => {
   });
 });
 
-/** A signed-in reader's cookie, made as hono's setSignedCookie makes it (value.base64(HMAC-SHA256)). */
-async function sessionCookie(email: string, userId: string): Promise<string> {
-  const id = `wsess${Date.now()}`;
-  await saveSiteSession(t.db, id, { user_id: userId, email, provider: 'builtin', access_token: 'x', refresh_token: 'y', expires_at: 0, created_at: Date.now() }, 3600);
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(t.config.SESSION_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(id)));
-  return `${SESSION_COOKIE}=${encodeURIComponent(`${id}.${btoa(String.fromCharCode(...mac))}`)}`;
-}
-
 describe("the reader's pages on workerd", () => {
   it('serve the signed-in home, a briefing and the bookmarks, with the email\'s tracked links', async () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'worker-home@example.com' }, t.now());
@@ -130,7 +120,7 @@ describe("the reader's pages on workerd", () => {
     addReaderBriefing(tx, t.db, subscriber.id, { edition: 'morning-2026-11-30', sent_at: Date.parse('2026-11-30T07:00:00Z'), items: [{ id: article.id, reasons: ['edge'] }] });
     tx.hset(t.db.keys.readerActions(subscriber.id), `bookmark:${article.id}`, '1');
     await tx.exec();
-    const cookie = await sessionCookie(subscriber.email, 'user-w');
+    const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, subscriber.email);
     const expectedLink = `${t.config.PUBLIC_BASE_URL}/c/${await t.signer.sign({ url: article.url, kind: 'article', article: article.id, position: 0, subscriber: subscriber.id, edition: 'morning-2026-11-30', sent_at: Math.floor(Date.parse('2026-11-30T07:00:00Z') / 1000) })}`;
     for (const path of ['/', '/briefings/morning-2026-11-30']) {
       const response = await fetch(`${base}${path}`, { headers: { cookie } });
