@@ -14,7 +14,6 @@ import { composeBriefing } from '../workers/briefing/compose-briefing';
 import { testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload } from './links-helpers';
 import { freePort } from '../node/free-port';
-import { saveArticles } from '../src/store/articles';
 import { addReaderBriefing } from '../src/store/reader-briefings';
 import { readerCookie } from './reader-helpers';
 
