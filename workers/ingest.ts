@@ -32,10 +32,9 @@ export interface IngestDeps {
   db: Db;
   log: Logger;
   now: () => Date;
-import { pointDemoLinksAt } from '../src/core/feeds/demo-links';
   /** Where documents are read: the pool of parsing threads (createFeedParser), or inline for known samples. */
   parser: FeedParser;
-  config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS' | 'NODE_ENV' | 'FETCH_ALLOW_HOSTS'>;
+  config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS' | 'NODE_ENV' | 'FETCH_ALLOW_HOSTS'> & Partial<Pick<Config, 'PUBLIC_BASE_URL'>>;
 }
 
 export interface IngestResult {
