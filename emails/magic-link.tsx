@@ -12,6 +12,14 @@ export interface MagicLinkProps {
   expiresInMinutes: number;
   /** True for an address signing in for the first time. */
   isNew: boolean;
+  /** subscribe: this link confirms a subscription made on the subscribe form. */
+  intent?: 'sign-in' | 'subscribe';
+}
+
+/** The email's subject for each case (the code stays out of it: subjects show on lock screens). */
+export function magicLinkSubject(intent: 'sign-in' | 'subscribe', isNew: boolean): string {
+  if (intent === 'subscribe') return 'Confirm your Tidings subscription';
+  return isNew ? 'Confirm your email for Tidings' : 'Your Tidings sign-in link';
 }
 
 const styles = {
@@ -23,8 +31,9 @@ const styles = {
   small: { fontSize: '13px', color: '#5f6368' },
 } as const;
 
-export function MagicLink({ email, href, code, expiresInMinutes, isNew }: MagicLinkProps) {
-  const action = isNew ? 'Confirm your email and sign in' : 'Sign in to Tidings';
+export function MagicLink({ email, href, code, expiresInMinutes, isNew, intent = 'sign-in' }: MagicLinkProps) {
+  const subscribing = intent === 'subscribe';
+  const action = subscribing ? 'Confirm your subscription' : isNew ? 'Confirm your email and sign in' : 'Sign in to Tidings';
   return (
     <Html lang="en">
       <Head />
@@ -35,7 +44,14 @@ export function MagicLink({ email, href, code, expiresInMinutes, isNew }: MagicL
             {action}
           </Heading>
           <Section style={styles.card}>
-            <Text>Press the button to sign in as {email}. You will be asked to confirm on the page that opens.</Text>
+            {subscribing ? (
+              <Text>
+                Someone, hopefully you, asked to get Tidings briefings at {email}. Press the button to confirm: you are signed in, and your first
+                briefing arrives a moment later. Nothing is sent until you confirm.
+              </Text>
+            ) : (
+              <Text>Press the button to sign in as {email}. You will be asked to confirm on the page that opens.</Text>
+            )}
             <Button href={href} style={styles.button}>
               {action}
             </Button>
@@ -44,7 +60,11 @@ export function MagicLink({ email, href, code, expiresInMinutes, isNew }: MagicL
             <Text style={styles.small}>The link and the code work once and expire in {expiresInMinutes} minutes.</Text>
           </Section>
           <Hr />
-          <Text style={styles.small}>Didn't ask to sign in? You can safely ignore this email: nobody can sign in without it.</Text>
+          <Text style={styles.small}>
+            {subscribing
+              ? "Didn't ask for this? Ignore this email: without the link nobody is subscribed, and the request is forgotten when it expires."
+              : "Didn't ask to sign in? You can safely ignore this email: nobody can sign in without it."}
+          </Text>
         </Container>
       </Body>
     </Html>

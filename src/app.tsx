@@ -1,5 +1,6 @@
 // createApp(deps): the edge app, the same on Node and Workers. Middleware order, errors, routes.
 import { Hono } from 'hono';
+import { contextStorage } from 'hono/context-storage';
 import { HTTPException } from 'hono/http-exception';
 import { NONCE, secureHeaders } from 'hono/secure-headers';
 import type { AppDeps } from './deps';
@@ -17,6 +18,14 @@ import { webhookRoutes } from './routes/webhooks';
 import { sentBriefingRoutes } from './routes/sent';
 import { limitBodies } from './routes/body-limits';
 import { UnreadableFormError } from './routes/form';
+import { assetRoutes } from './routes/design/assets';
+import { viewerMiddleware } from './routes/viewer';
+import { subscribeRoutes } from './routes/subscribe';
+import { briefingRoutes } from './routes/briefings';
+import { bookmarkRoutes } from './routes/bookmarks';
+import { settingsRoutes } from './routes/settings';
+import { accountRoutes } from './routes/account';
+import { demoRoutes } from './routes/demo';
 
 export function createApp(given: AppDeps) {
   // One click budget for the app's routes (and /healthz's counters), unless the host shares its own.
@@ -40,7 +49,18 @@ export function createApp(given: AppDeps) {
   // Before any route reads a body: each path accepts at most what it needs (413 otherwise, unread).
   app.use('*', limitBodies());
 
+  // Pages read the request's viewer (who is signed in) for their header through the context storage.
+  app.use('*', contextStorage());
+  app.use('*', viewerMiddleware(deps));
+
+  app.route('/', assetRoutes());
   app.route('/', homeRoutes(deps));
+  app.route('/', subscribeRoutes(deps));
+  app.route('/', briefingRoutes(deps));
+  app.route('/', bookmarkRoutes(deps));
+  app.route('/', settingsRoutes(deps));
+  app.route('/', accountRoutes(deps));
+  app.route('/', demoRoutes(deps));
   app.route('/', healthRoutes(deps));
   app.route('/', preferencesRoutes(deps));
   app.route('/', clickRoutes(deps));

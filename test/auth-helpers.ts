@@ -14,6 +14,8 @@ import { testEnv, type TestEnv } from './helpers';
 export interface AuthServer {
   url: string;
   t: TestEnv;
+  /** The running workers (absent with workers: false). */
+  workers?: RunningWorkers;
   /** Move the app's clock (expired links without waiting). */
   advance(seconds: number): void;
   /** The newest email to `to` whose id is not in `seen`, waiting for the worker to send it. */
@@ -48,6 +50,7 @@ export async function startAuthServer(overrides: EnvSource = {}, options: { work
   return {
     url,
     t,
+    workers,
     advance(seconds) {
       offset += seconds;
     },

@@ -64,7 +64,7 @@ describe('the tidings CLI', () => {
   it('prints control and bidi-override characters in stored subscribers escaped, never raw', async () => {
     t = testEnv();
     // A record written before the input limits existed: the terminal must not run what it holds.
-    await saveSubscriber(t.db, { id: 'sub_legacy', email: 'eve@example.com', timezone: 'UTC', topics: ['\u001b[2j\u001b[31mred', '\u202eevil', '\u009bx'], status: 'active', created_at: '2026-11-20T00:00:00.000Z' });
+    await saveSubscriber(t.db, { id: 'sub_legacy', email: 'eve@example.com', timezone: 'UTC', topics: ['\u001b[2j\u001b[31mred', '\u202eevil', '\u009bx'], status: 'active', created_at: '2026-11-20T00:00:00.000Z', frequency: 'daily', weekday: 1, delivery_hour: null, paused_until: null });
     for (const args of [['subscribers', 'list'], ['subscribers', 'list', '--json']]) {
       const list = await tidings(args, t.env);
       expect(list.code, list.output).toBe(0);

@@ -74,7 +74,12 @@ describe('starting Tidings', () => {
     const link = messages[0]!.html.match(/href="(http:\/\/127\.0\.0\.1:\d+\/c\/[^"]+)"/)![1]!;
     const redirect = await fetch(link, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
-    expect(redirect.headers.get('location')).toMatch(/^https:\/\/[a-z]+\.tidings\.example\//);
+    // In development the demo articles are this instance's own pages, so the first click lands on a readable article.
+    const location = redirect.headers.get('location')!;
+    expect(location).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${port}/demo/[a-z]+/`));
+    const article = await fetch(location);
+    expect(article.status).toBe(200);
+    expect(await article.text()).toContain('Demo article shipped with Tidings');
 
     child.kill('SIGTERM');
     expect(await child.exited).toBe(0);

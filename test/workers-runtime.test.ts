@@ -14,6 +14,8 @@ import { composeBriefing } from '../workers/briefing/compose-briefing';
 import { testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload } from './links-helpers';
 import { freePort } from '../node/free-port';
+import { addReaderBriefing } from '../src/store/reader-briefings';
+import { readerCookie } from './reader-helpers';
 
 const READY_TIMEOUT_MS = 45_000;
 
@@ -105,5 +107,32 @@ describe('the edge app on workerd', () => {
     const click = await fetch(`${base}${short}`, { redirect: 'manual', headers: { 'user-agent': browserAgent } });
     expect(click.status).toBe(302);
     expect(click.headers.get('location')).toBe('https://news.example/w');
+  });
+});
+
+describe("the reader's pages on workerd", () => {
+  it('serve the signed-in home, a briefing and the bookmarks, with the email\'s tracked links', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'worker-home@example.com' }, t.now());
+    const article = { id: 'art_workerd1', url: 'https://news.example/workerd', title: 'Workerd serves the reader', summary: 'A page from the edge.', source: 'wire', topics: ['edge'], author: null, published_at: '2026-11-30T10:00:00Z', content_type: 'news' as const };
+    await saveArticles(t.db, [article]);
+    const tx = t.db.redis.multi();
+    addReaderBriefing(tx, t.db, subscriber.id, { edition: 'morning-2026-11-30', sent_at: Date.parse('2026-11-30T07:00:00Z'), items: [{ id: article.id, reasons: ['edge'] }] });
+    tx.hset(t.db.keys.readerActions(subscriber.id), `bookmark:${article.id}`, '1');
+    await tx.exec();
+    const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, subscriber.email);
+    const expectedLink = `${t.config.PUBLIC_BASE_URL}/c/${await t.signer.sign({ url: article.url, kind: 'article', article: article.id, position: 0, subscriber: subscriber.id, edition: 'morning-2026-11-30', sent_at: Math.floor(Date.parse('2026-11-30T07:00:00Z') / 1000) })}`;
+    for (const path of ['/', '/briefings/morning-2026-11-30']) {
+      const response = await fetch(`${base}${path}`, { headers: { cookie } });
+      const html = await response.text();
+      expect(response.status, output).toBe(200);
+      expect(html).toContain('Signed in as <strong>worker-home@example.com</strong>');
+      expect(html).toContain('Workerd serves the reader');
+      expect(html).toContain(`href="${expectedLink}"`);
+    }
+    const bookmarks = await fetch(`${base}/bookmarks`, { headers: { cookie } });
+    expect(bookmarks.status).toBe(200);
+    expect(await bookmarks.text()).toContain('Workerd serves the reader');
+    const css = await fetch(`${base}/assets/site.css`);
+    expect(await css.text()).toContain('"Segoe UI"');
   });
 });

@@ -14,6 +14,7 @@ import { planPollingProcessor, syncPollSchedules } from './plan-polling';
 import { createMailTransport, type MailTransport } from './mail/transport';
 import { openQueues, queueNames, type Queues } from './queues';
 import { startMagicLinkWorker } from './send-magic-link';
+import { startWelcomeWorker } from './send-welcome';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
 import { planEditionProcessor } from './plan-edition';
 import { startScheduleReconciler } from './schedule-reconciler';
@@ -104,6 +105,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   const magicLink = await startMagicLinkWorker({ ...deps, transport }); // sign-in mail: a Redis Stream, not BullMQ (the edge app never imports BullMQ)
   const reconciler = await startScheduleReconciler(deps.db, queues.planEdition, deps.log);
+  const welcome = startWelcomeWorker({ db: deps.db, log: deps.log, now: deps.now, sendQueue: queues.sendBatch }); // a Redis Stream too: the edge asks, this plans
   return {
     queues,
     workers,
@@ -112,6 +114,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     async close() {
       trimmer.close();
       await reconciler.close();
+      await welcome.close();
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
       await Promise.all([...workers.map((w) => w.close()), learner.close(), judge.close()]);
       await parser.close();

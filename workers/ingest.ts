@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Article, Source } from '../src/contracts';
 import type { Config } from '../src/env';
 import { sha256Hex } from '../src/core/encoding';
+import { pointDemoLinksAt } from '../src/core/feeds/demo-links';
 import { FeedParseError } from '../src/core/feeds/feed-items';
 import { ingestFilterKeys, ingestVerdict } from '../src/core/interest/ingest-filter';
 import type { Logger } from '../src/core/logger';
@@ -32,7 +33,7 @@ export interface IngestDeps {
   now: () => Date;
   /** Where documents are read: the pool of parsing threads (createFeedParser), or inline for known samples. */
   parser: FeedParser;
-  config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS' | 'NODE_ENV' | 'FETCH_ALLOW_HOSTS'>;
+  config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS' | 'NODE_ENV' | 'FETCH_ALLOW_HOSTS'> & Partial<Pick<Config, 'PUBLIC_BASE_URL'>>;
 }
 
 export interface IngestResult {
@@ -77,6 +78,8 @@ export async function pollSource(deps: IngestDeps, source: Source): Promise<Inge
   let validators = { etag: state.etag, last_modified: state.last_modified };
   if (source.url.startsWith('sample:')) {
     body = await readFile(SAMPLES_DIR + source.url.slice('sample:'.length), 'utf8');
+    // In development the demo articles are this instance's own /demo/ pages (their hosts do not exist).
+    if (deps.config?.NODE_ENV === 'development' && deps.config.PUBLIC_BASE_URL) body = pointDemoLinksAt(body, deps.config.PUBLIC_BASE_URL);
   } else {
     const fetched = await fetchFeed(source.url, validators, limitsOf(deps));
     if (fetched.status === 'failed') return fail(deps, source, attempt, fetched.reason, empty);

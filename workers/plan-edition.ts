@@ -5,10 +5,11 @@ import type { Job, Queue } from 'bullmq';
 import type { Schedule } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import { dueDateInWindow, editionId, localTime, parseCron } from '../src/core/schedule/schedule-time';
+import { cronAtHour, wantsBriefingOn } from '../src/core/schedule/reader-due';
 import { claimDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSchedule } from '../src/store/schedules';
-import { planningPage } from '../src/store/subscribers';
+import { planningPage, type PlanningEntry } from '../src/store/subscribers';
 import { MAX_BATCH, planEditionJobSchema, queueNames, sendBatchJobId, type SendBatchJob } from './queues';
 
 const CURSOR_TTL_SECONDS = 7 * 24 * 3600;
@@ -41,20 +42,31 @@ export function planEditionProcessor(deps: PlanDeps) {
   };
 }
 
-/** Which edition a reader in this zone belongs to at `at`, or null when it is not their time. */
-function editionResolver(schedule: Schedule, at: Date, now: boolean): (timeZone: string) => string | null {
-  if (schedule.tz !== 'subscriber') {
-    const edition = editionId(schedule.name, localTime(at, schedule.tz).date);
-    return () => edition;
-  }
-  const cron = parseCron(schedule.cron);
-  const byZone = new Map<string, string | null>();
-  return (timeZone) => {
-    if (!byZone.has(timeZone)) {
-      const date = now ? localTime(at, timeZone).date : dueDateInWindow(cron, at, timeZone);
-      byZone.set(timeZone, date === null ? null : editionId(schedule.name, date));
+/**
+ * Which edition a reader belongs to at `at`, or null when it is not their time: the schedule's time (or, in a
+ * schedule in the reader's zone, their own delivery hour), their frequency and their pause all have a say.
+ */
+function editionResolver(schedule: Schedule, at: Date, now: boolean): (reader: PlanningEntry) => string | null {
+  const fixed = schedule.tz !== 'subscriber' ? editionId(schedule.name, localTime(at, schedule.tz).date) : null;
+  const crons = new Map<number | null, ReturnType<typeof parseCron>>();
+  const cronFor = (hour: number | null) => {
+    if (!crons.has(hour)) crons.set(hour, parseCron(hour === null ? schedule.cron : cronAtHour(schedule.cron, hour)));
+    return crons.get(hour)!;
+  };
+  // Cached per (zone, hour): a run meets few distinct ones.
+  const dates = new Map<string, string | null>();
+  const dueDate = (reader: PlanningEntry): string | null => {
+    const key = `${reader.timezone}|${reader.delivery_hour ?? ''}`;
+    if (!dates.has(key)) {
+      const date = fixed !== null || now ? localTime(at, reader.timezone).date : dueDateInWindow(cronFor(reader.delivery_hour), at, reader.timezone);
+      dates.set(key, date);
     }
-    return byZone.get(timeZone)!;
+    return dates.get(key)!;
+  };
+  return (reader) => {
+    const date = dueDate(reader);
+    if (date === null || !wantsBriefingOn(reader, date)) return null;
+    return fixed ?? editionId(schedule.name, date);
   };
 }
 
@@ -64,7 +76,7 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
   const minute = Math.floor(at.getTime() / 60_000) * 60_000;
   // A fixed zone has one run per edition; a per-reader zone has one run per tick, each feeding the editions due then.
   const runTag = schedule.tz === 'subscriber' ? `t${new Date(minute).toISOString().replace(/[-:]/g, '').slice(0, 13)}-` : '';
-  const runKey = schedule.tz === 'subscriber' ? `${schedule.name}@${runTag}` : resolve('UTC')!;
+  const runKey = schedule.tz === 'subscriber' ? `${schedule.name}@${runTag}` : editionId(schedule.name, localTime(at, schedule.tz).date);
   const cursorKey = deps.db.keys.planCursor(runKey);
   let start = Number((await deps.db.redis.get(cursorKey)) ?? 0);
   const editions = new Set<string>();
@@ -76,7 +88,7 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
     const groups = new Map<string, string[]>();
     page.entries.forEach((s) => {
       if (!s || s.status !== 'active') return;
-      const edition = resolve(s.timezone);
+      const edition = resolve(s);
       if (edition === null) return;
       groups.set(edition, [...(groups.get(edition) ?? []), s.id]);
     });

@@ -11,6 +11,7 @@ import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { getSubscribers } from '../src/store/subscribers';
+import { addReaderBriefing } from '../src/store/reader-briefings';
 import type { BatchEmail, MailTransport, RateLimitInfo } from './mail/transport';
 import { composeBriefing, loadSourceTitles, type ComposeDeps } from './briefing/compose-briefing';
 import type { SendPacer } from './send-limiter';
@@ -22,7 +23,7 @@ const PENDING_TTL_SECONDS = 24 * 3600;
 
 const pendingSchema = z.object({
   key: z.string(),
-  recipients: z.array(z.object({ subscriber_id: z.string(), article_ids: z.array(z.string()) })),
+  recipients: z.array(z.object({ subscriber_id: z.string(), article_ids: z.array(z.string()), reasons: z.array(z.array(z.string())).optional() })),
   emails: z.array(z.custom<BatchEmail>()),
 });
 type PendingBatch = z.infer<typeof pendingSchema>;
@@ -75,6 +76,16 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
           return r.ok ? { subscriberId: recipient.subscriber_id, status: 'sent', messageId: r.id, articleIds: recipient.article_ids } : { subscriberId: recipient.subscriber_id, status: 'failed', reason: r.reason };
         });
         await finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now());
+        // The readers' web archive: what each email showed, so /briefings re-signs the very same links.
+        // Written before the stored request goes, and idempotent, so a retry after a crash writes it again harmlessly.
+        const archive = deps.db.redis.multi();
+        answer.results.forEach((r, i) => {
+          const recipient = pending.recipients[i]!;
+          if (!r.ok) return;
+          const items = recipient.article_ids.map((id, k) => ({ id, reasons: recipient.reasons?.[k] ?? [] }));
+          addReaderBriefing(archive, deps.db, recipient.subscriber_id, { edition: data.edition_id, sent_at: data.sent_at, items });
+        });
+        await archive.exec();
         await deps.db.redis.del(pendingKey);
         const sent = outcomes.filter((o) => o.status === 'sent').length;
         deps.log.info({ edition: data.edition_id, batch: data.batch_id, sent, failed: outcomes.length - sent, transport: deps.transport.name }, 'batch sent');
@@ -147,14 +158,14 @@ async function prepare(deps: SendBatchDeps, data: SendBatchJob): Promise<{ pendi
           { name: 'subscriber', value: id },
         ],
       };
-      return { subscriber_id: id, article_ids: briefing.articleIds, email };
+      return { subscriber_id: id, article_ids: briefing.articleIds, reasons: briefing.reasons, email };
     }),
   );
   await finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now());
   const ready = composed.filter((c): c is NonNullable<typeof c> => c !== null);
   const key = await batchIdempotencyKey(data.edition_id, ready.map((r) => r.subscriber_id));
   return {
-    pending: { key, recipients: ready.map(({ subscriber_id, article_ids }) => ({ subscriber_id, article_ids })), emails: ready.map((r) => r.email) },
+    pending: { key, recipients: ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons })), emails: ready.map((r) => r.email) },
     skipped: settled.length,
   };
 }

@@ -1,7 +1,7 @@
 // The sign-in mail worker: reads sealed requests from a Redis Stream (consumer group), renders the email, sends it.
 import { createElement } from 'react';
 import type { Redis } from 'ioredis';
-import { MagicLink } from '../emails/magic-link';
+import { MagicLink, magicLinkSubject } from '../emails/magic-link';
 import { renderEmail } from '../emails/render';
 import { magicLinkMailSchema, type MagicLinkMail } from '../src/contracts';
 import { signInLink } from '../src/core/auth/email-link';
@@ -44,10 +44,10 @@ async function sendMagicLink(deps: MagicLinkWorkerDeps, mail: MagicLinkMail, req
   const href = signInLink(config.PUBLIC_BASE_URL, config.AUTH_LINK_STYLE, mail);
   const isNew = mail.type === 'signup';
   const { html, text } = await renderEmail(
-    createElement(MagicLink, { email: mail.email, href, code: mail.code, expiresInMinutes: Math.round(config.AUTH_LINK_TTL_SECONDS / 60), isNew }),
+    createElement(MagicLink, { email: mail.email, href, code: mail.code, expiresInMinutes: Math.round(config.AUTH_LINK_TTL_SECONDS / 60), isNew, intent: mail.intent }),
   );
   // The code stays out of the subject: subjects show on lock screens and in notification previews.
-  const subject = isNew ? 'Confirm your email for Tidings' : 'Your Tidings sign-in link';
+  const subject = magicLinkSubject(mail.intent, isNew);
   const sent = await deps.transport.sendOne({ from: config.MAIL_FROM, to: [mail.email], subject, html, text, headers: {} }, `magic-link/${requestId}`);
   return sent.kind === 'accepted' ? { ok: true, id: sent.id } : { ok: false, reason: sent.reason, final: sent.kind === 'refused' };
 }

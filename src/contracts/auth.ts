@@ -114,5 +114,7 @@ export const magicLinkMailSchema = z.object({
   expires_at: z.number().int(),
   /** Set for a request made for an address without an account (create_user=false): same work, nothing sent. */
   no_account: z.literal(true).optional(),
+  /** subscribe: the link confirms a new subscription (and signs in); sign-in: it only signs in. */
+  intent: z.enum(['sign-in', 'subscribe']).default('sign-in'),
 });
 export type MagicLinkMail = z.infer<typeof magicLinkMailSchema>;

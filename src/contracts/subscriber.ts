@@ -53,6 +53,14 @@ export const subscriberSchema = z.object({
   topics: z.array(z.string().trim().toLowerCase().min(1)).max(50).default([]),
   status: z.enum(subscriberStatuses).default('active'),
   created_at: z.iso.datetime({ offset: true }),
+  /** How often the reader wants a briefing; the planner skips the days that do not fit. */
+  frequency: z.enum(['daily', 'weekdays', 'weekly']).default('daily'),
+  /** For weekly: the local weekday, 0 = Sunday … 6 = Saturday. */
+  weekday: z.number().int().min(0).max(6).default(1),
+  /** The local hour the reader wants it (schedules in the reader's zone); null = the schedule's own time. */
+  delivery_hour: z.number().int().min(0).max(23).nullable().default(null),
+  /** No briefing on local dates before this one (YYYY-MM-DD); null = not paused. */
+  paused_until: z.iso.date().nullable().default(null),
 });
 
 export type Subscriber = z.infer<typeof subscriberSchema>;
@@ -62,4 +70,19 @@ export interface NewSubscriber {
   email: string;
   timezone?: string;
   topics?: string[];
+  frequency?: Frequency;
+  weekday?: number;
+  delivery_hour?: number | null;
 }
+
+export const frequencies = ['daily', 'weekdays', 'weekly'] as const;
+export type Frequency = (typeof frequencies)[number];
+
+/** The reader's own delivery settings, as a sign-up or the settings page sends them. */
+export const deliverySettingsSchema = z.object({
+  timezone: timeZone,
+  frequency: z.enum(frequencies, { error: `must be one of ${frequencies.join(', ')}` }),
+  weekday: z.coerce.number({ error: 'must be a weekday number, 0 (Sunday) to 6 (Saturday)' }).int().min(0, 'must be 0 (Sunday) to 6 (Saturday)').max(6, 'must be 0 (Sunday) to 6 (Saturday)'),
+  delivery_hour: z.coerce.number({ error: 'must be an hour, 0 to 23' }).int().min(0, 'must be an hour, 0 to 23').max(23, 'must be an hour, 0 to 23'),
+});
+export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;

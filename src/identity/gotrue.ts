@@ -48,6 +48,8 @@ const CODE_ATTEMPTS_PER_ADDRESS = 50;
 export interface LinkRequestMeta {
   redirectTo: string | null;
   ip: string | null;
+  /** A subscribe form's request gets a "confirm your subscription" email; anything else a sign-in email. */
+  intent?: 'sign-in' | 'subscribe';
 }
 
 /** POST /otp: send a link (and code) to the address. The answer is the same whether or not the address has an account. */
@@ -94,7 +96,7 @@ export async function requestLink(deps: GoTrueDeps, body: OtpRequest, meta: Link
   }
   if (!code) throw new Error('could not draw a 6-digit code unused for this address after 5 attempts');
 
-  const mail: MagicLinkMail = { email: target.email, type, token, code, redirect_to: redirect.url, pkce, expires_at: Math.floor(expiresAt / 1000), ...(real ? {} : { no_account: true }) };
+  const mail: MagicLinkMail = { email: target.email, type, token, code, redirect_to: redirect.url, pkce, expires_at: Math.floor(expiresAt / 1000), intent: meta.intent ?? 'sign-in', ...(real ? {} : { no_account: true }) };
   await appendMailRequest(db, await seal(mail, config.authJwtSecret, MAIL_SEAL_PURPOSE));
   return ok({});
 }

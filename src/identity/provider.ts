@@ -10,7 +10,11 @@ export interface SendLinkInput {
   redirectTo: string;
   codeChallenge: string;
   ip: string | null;
+  /** Why the link is sent: the email's subject and words differ for a new subscription. */
+  intent?: LinkIntent;
 }
+
+export type LinkIntent = 'sign-in' | 'subscribe';
 
 export interface SignInProvider {
   kind: 'builtin' | 'supabase';
@@ -37,7 +41,7 @@ export function builtinProvider(deps: gotrue.GoTrueDeps): SignInProvider {
       gotrue.requestLink(
         deps,
         { email: input.email, create_user: true, code_challenge: input.codeChallenge, code_challenge_method: 's256' },
-        { redirectTo: input.redirectTo, ip: input.ip },
+        { redirectTo: input.redirectTo, ip: input.ip, intent: input.intent },
       ),
     exchangeCode: (code, verifier) => gotrue.exchangeCode(deps, code, verifier),
     verifyTokenHash: async (tokenHash) => sessionFrom(await gotrue.consumeLink(deps, tokenHash)),

@@ -1,18 +1,67 @@
-// The page shell every reader-facing page shares: readable on a phone, no JavaScript needed.
+// The page shell every page shares: the site header (who you are, sign out), the stylesheet, and the message page.
+// Readable on a phone, no JavaScript needed. The styles live in design/site-css.ts, served at /assets/site.css.
 import type { Child } from 'hono/jsx';
+import { tryGetContext } from 'hono/context-storage';
+import { STYLESHEET_PATH } from './design/assets';
 
-const css = `
-  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #1d1d1f; background: #f6f5f2; }
-  main { max-width: 40rem; margin: 0 auto; padding: 2rem 1.25rem; }
-  h1 { font-size: 1.5rem; line-height: 1.25; }
-  a { color: #0b57d0; }
-  .card { background: #fff; border-radius: 12px; padding: 1.25rem; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
-  .muted { color: #5f6368; font-size: .9rem; }
-  button, .button { font: inherit; background: #0b57d0; color: #fff; border: 0; border-radius: 8px; padding: .7rem 1.2rem; cursor: pointer; text-decoration: none; display: inline-block; }
-  table { border-collapse: collapse; width: 100%; }
-  td, th { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #e5e5e5; vertical-align: top; }
-  pre { white-space: pre-wrap; word-break: break-word; background: #fff; padding: 1rem; border-radius: 8px; }
-`;
+/** Who is looking at the page, set per request by the viewer middleware (null when signed out). */
+export interface Viewer {
+  email: string;
+}
+
+export type ViewerVariables = { viewer?: Viewer | null };
+
+function currentViewer(): { viewer: Viewer | null; path: string } {
+  const c = tryGetContext<{ Variables: ViewerVariables }>();
+  return { viewer: c?.var.viewer ?? null, path: c?.req.path ?? '' };
+}
+
+const readerNav = [
+  { href: '/', label: 'Latest' },
+  { href: '/briefings', label: 'Archive' },
+  { href: '/bookmarks', label: 'Bookmarks' },
+  { href: '/settings', label: 'Settings' },
+  { href: '/account', label: 'Account' },
+];
+
+function SiteHeader() {
+  const { viewer, path } = currentViewer();
+  return (
+    <header class="site-header">
+      <div class="bar">
+        <a class="brand" href="/">
+          Tidings
+        </a>
+        {viewer ? (
+          <nav class="site-nav" aria-label="Your pages">
+            {readerNav.map((item) => (
+              <a href={item.href} aria-current={path === item.href ? 'page' : undefined}>
+                {item.label}
+              </a>
+            ))}
+          </nav>
+        ) : (
+          <nav class="site-nav" aria-label="Site">
+            <a href="/">Subscribe</a>
+            <a href="/sign-in">Sign in</a>
+          </nav>
+        )}
+        {viewer ? (
+          <div class="who">
+            <span>
+              Signed in as <strong>{viewer.email}</strong>
+            </span>
+            <form method="post" action="/sign-out" class="inline">
+              <button type="submit" class="secondary">
+                Sign out
+              </button>
+            </form>
+          </div>
+        ) : null}
+      </div>
+    </header>
+  );
+}
 
 export function Layout(props: { title: string; children: Child }) {
   return (
@@ -22,10 +71,14 @@ export function Layout(props: { title: string; children: Child }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="robots" content="noindex" />
         <title>{`${props.title} · Tidings`}</title>
-        <style>{css}</style>
+        <link rel="stylesheet" href={STYLESHEET_PATH} />
       </head>
       <body>
-        <main>{props.children}</main>
+        <a class="skip" href="#main">
+          Skip to the content
+        </a>
+        <SiteHeader />
+        <main id="main">{props.children}</main>
       </body>
     </html>
   );

@@ -84,3 +84,10 @@ export async function saveNewArticles(db: Db, articles: readonly Article[]): Pro
   const results = (await tx.exec()) ?? [];
   return articles.filter((_, i) => results[i * 2]?.[1] === 1);
 }
+
+/** Articles by id, in the same order (null where an id is unknown), in one round trip. */
+export async function getArticlesByIds(db: Db, ids: readonly string[]): Promise<Array<Article | null>> {
+  if (ids.length === 0) return [];
+  const rows = await db.redis.hmget(db.keys.articles, ...ids);
+  return rows.map((raw) => (raw ? articleSchema.parse(JSON.parse(raw)) : null));
+}

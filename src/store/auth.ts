@@ -189,7 +189,28 @@ export async function revokeUserSessions(db: Db, userId: string, keep?: string):
 // ── this site's cookie sessions ──────────────────────────────────────────────
 
 export async function saveSiteSession(db: Db, id: string, session: SiteSession, ttlSeconds: number): Promise<void> {
-  await db.redis.set(db.keys.authSiteSession(id), JSON.stringify(session), 'EX', ttlSeconds);
+  await db.redis
+    .multi()
+    .set(db.keys.authSiteSession(id), JSON.stringify(session), 'EX', ttlSeconds)
+    // Indexed by user, so deleting an account signs every browser out; the index lives as long as the newest session.
+    .sadd(db.keys.authUserSiteSessions(session.user_id), id)
+    .expire(db.keys.authUserSiteSessions(session.user_id), ttlSeconds)
+    .exec();
+}
+
+/** End every cookie session of a user (account deletion). */
+export async function deleteUserSiteSessions(db: Db, userId: string): Promise<void> {
+  const ids = await db.redis.smembers(db.keys.authUserSiteSessions(userId));
+  const tx = db.redis.multi().del(db.keys.authUserSiteSessions(userId));
+  for (const id of ids) tx.del(db.keys.authSiteSession(id));
+  await tx.exec();
+}
+
+/** Remove a user and every trace of their sign-in: sessions, refresh tokens stay unusable (their sessions are gone). */
+export async function deleteAuthUser(db: Db, user: AuthUser): Promise<void> {
+  await revokeUserSessions(db, user.id);
+  await deleteUserSiteSessions(db, user.id);
+  await db.redis.multi().hdel(db.keys.authUsers, user.id).hdel(db.keys.authUsersByEmail, user.email.toLowerCase()).del(db.keys.authUserSessions(user.id)).exec();
 }
 
 export async function getSiteSession(db: Db, id: string): Promise<SiteSession | null> {

@@ -54,6 +54,12 @@ export function createKeys(prefix: string) {
     sendPacer: `${prefix}send:pacer`, // string: ms time of the next free provider request slot (shared by all workers)
     outboxBatch: (idempotencyKey: string) => `${prefix}outbox:batch:${idempotencyKey}`, // string: results of a batch the dev outbox took
     webhookSeen: (id: string) => `${prefix}webhook-seen:${id}`, // string: a webhook id already handled (retries are ignored)
+    readerEditions: (subscriberId: string) => `${prefix}reader:editions:${subscriberId}`, // zset: edition id, score = sent ms (the reader's archive)
+    readerBriefings: (subscriberId: string) => `${prefix}reader:briefings:${subscriberId}`, // hash: edition id → what was sent (article ids, reasons, sent_at) JSON
+    signup: (email: string) => `${prefix}signup:${email}`, // string (TTL): a sign-up's choices, waiting for its magic link to be confirmed
+    welcome: `${prefix}welcome`, // stream: welcome briefings the edge app asked for, sent by a worker
+    authUserSiteSessions: (userId: string) => `${prefix}auth:user-site-sessions:${userId}`, // set of this site's cookie session ids (ended together on account deletion)
+    deletedAccounts: `${prefix}accounts:deleted`, // counter: accounts deleted by their owner (an anonymous aggregate)
   };
 }
 

@@ -70,3 +70,17 @@ function field(link: LinkPayload & { kind: ActionKind }): string {
 function stateValue(kind: Exclude<ActionKind, 'unsubscribe'>): string {
   return kind === 'bookmark' ? '1' : kind === 'vote_up' ? 'up' : 'down';
 }
+
+/** The article ids this reader saved (from an email or the web), most recently saved first. */
+export async function listBookmarks(db: Db, subscriberId: string): Promise<string[]> {
+  const fields = await db.redis.hkeys(db.keys.readerActions(subscriberId));
+  return fields
+    .filter((f) => f.startsWith('bookmark:'))
+    .map((f) => f.slice('bookmark:'.length))
+    .reverse();
+}
+
+/** Remove one bookmark; true when there was one. */
+export async function removeBookmark(db: Db, subscriberId: string, articleId: string): Promise<boolean> {
+  return (await db.redis.hdel(db.keys.readerActions(subscriberId), `bookmark:${articleId}`)) === 1;
+}

@@ -23,6 +23,9 @@ export async function ensureSubscriber(db: Db, input: NewSubscriber, now: Date):
     email: input.email,
     timezone: input.timezone,
     topics: input.topics,
+    frequency: input.frequency,
+    weekday: input.weekday,
+    delivery_hour: input.delivery_hour,
     created_at: now.toISOString(),
   });
   const claimed = await db.redis.hsetnx(db.keys.subscribersByEmail, candidate.email, candidate.id);
@@ -73,11 +76,7 @@ export async function setSubscriberStatus(db: Db, id: string, status: Subscriber
   return updated;
 }
 
-export interface PlanningEntry {
-  id: string;
-  status: Subscriber['status'];
-  timezone: string;
-}
+export type PlanningEntry = Pick<Subscriber, 'id' | 'status' | 'timezone' | 'frequency' | 'weekday' | 'delivery_hour' | 'paused_until'>;
 
 /**
  * One page of what planning needs (id, status, zone), read without the full contract check: the planner
@@ -92,7 +91,16 @@ export async function planningPage(db: Db, start: number, count: number): Promis
     entries: rows.map((raw) => {
       if (!raw) return null;
       const s = JSON.parse(raw) as Partial<PlanningEntry>;
-      return typeof s.id === 'string' ? { id: s.id, status: s.status ?? 'active', timezone: s.timezone ?? 'UTC' } : null;
+      if (typeof s.id !== 'string') return null;
+      return {
+        id: s.id,
+        status: s.status ?? 'active',
+        timezone: s.timezone ?? 'UTC',
+        frequency: s.frequency ?? 'daily',
+        weekday: s.weekday ?? 1,
+        delivery_hour: s.delivery_hour ?? null,
+        paused_until: s.paused_until ?? null,
+      };
     }),
   };
 }

@@ -22,6 +22,8 @@ export interface ComposeDeps {
 export interface ComposedBriefing {
   email: OutgoingEmail;
   articleIds: string[];
+  /** "Why you're seeing this" per article, kept with the reader's archive so the web view says the same. */
+  reasons: string[][];
 }
 
 /** Everything a reader's briefing shows, before rendering: links signed, subject and preview chosen. */
@@ -87,6 +89,7 @@ export async function composeBriefing(
   return {
     email: { from: deps.config.MAIL_FROM, to: [subscriber.email], subject: content.subject, html: rendered.html, text: rendered.text, headers: content.headers },
     articleIds: content.articleIds,
+    reasons: content.props.items.map((item) => item.reasons),
   };
 }
 

@@ -3,21 +3,10 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { Layout } from '../layout';
 
-const formCss = `
-  label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
-  input[type=email], input[type=text] { font: inherit; width: 100%; box-sizing: border-box; padding: .65rem .75rem; border: 1px solid #c7c7c7; border-radius: 8px; }
-  input.code { letter-spacing: .4em; font-family: ui-monospace, Menlo, monospace; max-width: 12rem; }
-  form { margin: 1rem 0; }
-  form.inline { display: inline; margin: 0; }
-  button { margin-top: .75rem; }
-  button.secondary { background: #e8eefb; color: #0b57d0; }
-  .error { color: #a50e0e; }
-`;
 
 function Page(props: { title: string; children: Child }) {
   return (
     <Layout title={props.title}>
-      <style>{formCss}</style>
       <div class="card">{props.children}</div>
     </Layout>
   );
@@ -92,7 +81,6 @@ export function CheckEmailPage(props: { masked: string; ticket: string; next: st
   return (
     <Layout title="Check your email">
       {props.waitSeconds > 0 ? raw(`<meta http-equiv="refresh" content="${props.waitSeconds + 1}">`) : null}
-      <style>{formCss}</style>
       <div class="card">
         <h1>Check your email</h1>
         <p>
@@ -202,14 +190,34 @@ export function ImplicitPage(props: { nonce: string; next: string }) {
 
 export function AccountPage(props: { email: string }) {
   return (
-    <Page title="Your account">
+    <Layout title="Your account">
       <h1>You are signed in</h1>
-      <p>
-        Signed in as <strong>{props.email}</strong>.
-      </p>
-      <form method="post" action="/sign-out">
-        <button type="submit" class="secondary">Sign out</button>
-      </form>
-    </Page>
+      <div class="card">
+        <p>
+          Signed in as <strong>{props.email}</strong>.
+        </p>
+        <form method="post" action="/sign-out">
+          <button type="submit" class="secondary">Sign out</button>
+        </form>
+      </div>
+      <div class="card">
+        <h2>Your data</h2>
+        <p>Everything Tidings holds about you (subscription, what it learned, bookmarks, what you did with your briefings) as one JSON file.</p>
+        <p>
+          <a class="button secondary" href="/account/export" download>
+            Download your data
+          </a>
+        </p>
+      </div>
+      <div class="card">
+        <h2>Delete your account</h2>
+        <p>Removes your subscription, profile, bookmarks, archive and sessions. You can subscribe again later with the same address.</p>
+        <p>
+          <a class="button danger" href="/account/delete">
+            Delete my account…
+          </a>
+        </p>
+      </div>
+    </Layout>
   );
 }

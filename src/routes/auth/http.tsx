@@ -14,6 +14,7 @@ import type { AppDeps } from '../../deps';
 import { deleteSiteSession, getSiteSession, saveSiteSession, type SiteSession } from '../../store/auth';
 import { MessagePage } from '../layout';
 export { readForm } from '../form';
+import { confirmPendingSignup } from '../subscribe/confirm-signup';
 
 export const SESSION_COOKIE = 'tidings_session';
 export const VERIFIER_COOKIE = 'tidings_pkce';
@@ -93,6 +94,8 @@ export async function startSiteSession(c: Context, deps: AppDeps, provider: Sign
   };
   await saveSiteSession(deps.db, id, record, deps.config.AUTH_SESSION_TTL_SECONDS);
   deps.log.info({ user: session.user.id, provider: provider.kind, path: c.req.path }, 'signed in');
+  // The magic link is a sign-up's confirmation: whichever way it arrived (and in whichever browser), a waiting sign-up is confirmed here.
+  if (session.user.email) await confirmPendingSignup(deps, session.user.email);
   await setSignedCookie(c, SESSION_COOKIE, id, deps.config.SESSION_SECRET, {
     httpOnly: true,
     sameSite: 'Lax',

@@ -2,12 +2,11 @@
 import { Hono, type Context } from 'hono';
 import { authEmailSchema } from '../../contracts/auth';
 import { maskEmail } from '../../core/auth/mask';
-import { PKCE_PATTERN, pkceVerifier, s256Challenge } from '../../core/auth/tokens';
 import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
-import { csrfGuard, currentSiteSession, endSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, setVerifierCookie, signInProvider, verifierCookie } from './http';
-import { clientIp } from '../client-ip';
-import { AccountPage, CheckEmailPage, RateLimitedPage, SignInPage } from './auth.page';
+import { csrfGuard, currentSiteSession, endSiteSession, nextPath, refusedNext, readForm, readTicket, signInProvider } from './http';
+import { AccountPage, CheckEmailPage, SignInPage } from './auth.page';
+import { sendSignInLink } from './send-link';
 
 const emailField = authEmailSchema;
 
@@ -57,25 +56,8 @@ export function signInRoutes(deps: AppDeps) {
     );
   });
 
-  async function sendLink(c: Context, email: string, next: string) {
-    // One verifier per browser: asking twice keeps it, so the links of both emails finish here.
-    const existing = verifierCookie(c);
-    const verifier = existing && PKCE_PATTERN.test(existing) ? existing : pkceVerifier();
-    const redirectTo = `${deps.config.PUBLIC_BASE_URL}/auth/confirm?${new URLSearchParams({ next })}`;
-    const sent = await provider.sendLink({ email, redirectTo, codeChallenge: await s256Challenge(verifier), ip: clientIp(c, deps.config) });
-    const ticket = await makeTicket(deps, { email, next, sent_at: deps.now().getTime() });
-    if (!sent.ok) {
-      if (sent.error.status === 429) {
-        const retryAfter = sent.error.retryAfter ?? 60;
-        c.header('Retry-After', String(retryAfter));
-        const at = new Date(deps.now().getTime() + retryAfter * 1000);
-        return c.html(<RateLimitedPage retryAfter={retryAfter} at={at} ticket={ticket} masked={maskEmail(email)} next={next} />, 429);
-      }
-      return c.html(<SignInPage next={next} email={email} problem={`We could not send a link: ${sent.error.message}`} />, 400);
-    }
-    setVerifierCookie(c, deps, verifier);
-    return c.redirect(`/sign-in/sent?${new URLSearchParams({ ticket })}`, 303);
-  }
+  const sendLink = (c: Context, email: string, next: string) =>
+    sendSignInLink(c, deps, provider, { email, next, intent: 'sign-in' }, (problem) => <SignInPage next={next} email={email} problem={problem} />);
 
   app.get('/account', async (c) => {
     const current = await currentSiteSession(c, deps);

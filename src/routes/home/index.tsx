@@ -1,22 +1,29 @@
-// GET /: what this instance is, and where to look next.
+// GET /: signed out, what Tidings is and the subscribe form; signed in, your latest briefing as a web page.
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
-import { Layout } from '../layout';
+import { latestReaderBriefing } from '../../store/reader-briefings';
+import { recentTopicCounts } from '../../store/topics';
+import { webBriefing } from '../briefings/briefing-view';
+import { BriefingPage } from '../briefings/briefing.page';
+import { currentReader } from '../reader-session';
+import { signupDefaults } from '../subscribe';
+import { SubscribePage } from '../subscribe/subscribe.page';
+import type { ViewerEnv } from '../viewer';
+import { FirstBriefingPendingPage, NotSubscribedPage } from './home.page';
 
 export function homeRoutes(deps: AppDeps) {
-  return new Hono().get('/', (c) =>
-    c.html(
-      <Layout title="Tidings">
-        <h1>Tidings</h1>
-        <p>A personal briefing of the articles most worth your time, by email.</p>
-        {deps.config.NODE_ENV !== 'production' ? (
-          <div class="card">
-            <p>This is a development instance. Mail is {deps.config.usesDevOutbox ? <>captured in the <a href="/dev/outbox">dev outbox</a></> : 'sent through Resend'}.</p>
-            <p>Send yourself a briefing: <code>npx tidings send-now --to you@example.com</code></p>
-            <p class="muted"><a href="/healthz">Health</a></p>
-          </div>
-        ) : null}
-      </Layout>,
-    ),
-  );
+  return new Hono<ViewerEnv>().get('/', async (c) => {
+    const reader = await currentReader(c, deps);
+    if (!reader) {
+      const topics = await recentTopicCounts(deps.db);
+      return c.html(<SubscribePage topics={topics} values={signupDefaults} detect devNote={deps.config.NODE_ENV !== 'production' && deps.config.usesDevOutbox} />);
+    }
+    c.header('Cache-Control', 'private, no-store');
+    const { subscriber } = reader;
+    if (!subscriber || subscriber.status === 'unsubscribed') return c.html(<NotSubscribedPage email={reader.session.email} unsubscribed={!!subscriber} />);
+    const latest = await latestReaderBriefing(deps.db, subscriber.id);
+    const welcome = c.req.query('welcome') === '1';
+    if (!latest) return c.html(<FirstBriefingPendingPage welcome={welcome} attempt={Math.max(0, Math.min(99, Number(c.req.query('wait') ?? 0) || 0))} />);
+    return c.html(<BriefingPage briefing={await webBriefing(deps, subscriber, latest)} title="Your latest briefing" welcome={welcome} latest />);
+  });
 }

@@ -1,0 +1,79 @@
+// A briefing as a web page: the same ranked articles and the same tracked links as the email; and the archive list.
+import type { ArchiveEntry } from '../../store/reader-briefings';
+import { Layout } from '../layout';
+import { editionLabel, type WebBriefing } from './briefing-view';
+
+export function BriefingArticles(props: { briefing: WebBriefing }) {
+  return (
+    <ol class="articles">
+      {props.briefing.items.map((item) => (
+        <li class="article">
+          <h2>
+            <a href={item.href}>{item.title}</a>
+          </h2>
+          {item.summary ? <p>{item.summary}</p> : null}
+          <p class="meta">
+            {item.source}
+            {item.reasons.length > 0 ? ` · ${item.reasons.join(' · ')}` : ''}
+          </p>
+          <p class="actions">
+            <a href={item.saveHref}>Save for later</a>
+            <a href={item.moreHref}>More like this</a>
+            <a href={item.fewerHref}>Fewer like this</a>
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function BriefingPage(props: { briefing: WebBriefing; title: string; welcome?: boolean; latest?: boolean }) {
+  return (
+    <Layout title={props.title}>
+      {props.welcome ? (
+        <p class="notice" role="status">
+          You are subscribed. This is your first briefing; it is in your inbox too. From now on it arrives on your schedule (change it in{' '}
+          <a href="/settings">Settings</a>).
+        </p>
+      ) : null}
+      <h1>{props.title}</h1>
+      <p class="meta">{props.briefing.label}</p>
+      {props.briefing.items.length === 0 ? <p class="card">The articles of this briefing are no longer available.</p> : <BriefingArticles briefing={props.briefing} />}
+      <p class="muted">
+        {props.latest ? <a href="/briefings">All your briefings</a> : <a href="/">Your latest briefing</a>} · <a href="/preferences">What Tidings learned about you</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function ArchivePage(props: { entries: ArchiveEntry[]; total: number; start: number; pageSize: number; timeZone: string }) {
+  const { entries, total, start, pageSize } = props;
+  return (
+    <Layout title="Your briefings">
+      <h1>Your briefings</h1>
+      {total === 0 ? (
+        <p class="card">
+          No briefing yet. Your first one arrives on your schedule; see <a href="/settings">Settings</a>.
+        </p>
+      ) : (
+        <div class="card">
+          <p class="muted">
+            {total} briefing{total === 1 ? '' : 's'}, newest first.
+          </p>
+          <ul class="list">
+            {entries.map((e) => (
+              <li>
+                <a href={`/briefings/${encodeURIComponent(e.edition)}`}>{editionLabel(e.sent_at, props.timeZone)}</a>
+                <span class="muted small">{e.edition}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <p class="actions">
+        {start > 0 ? <a href={`/briefings?start=${Math.max(0, start - pageSize)}`}>Newer</a> : null}
+        {start + pageSize < total ? <a href={`/briefings?start=${start + pageSize}`}>Older</a> : null}
+      </p>
+    </Layout>
+  );
+}

@@ -1,0 +1,21 @@
+// After any sign-in: if the address has a sign-up waiting, this sign-in confirms it — the subscriber is created
+// (or the existing one, matched by address, takes the new choices and is active again) and a welcome briefing is asked for.
+import type { AppDeps } from '../../deps';
+import { ensureSubscriber, saveSubscriber } from '../../store/subscribers';
+import { requestWelcomeBriefing, takePendingSignup } from '../../store/signups';
+
+/** Returns whether a sign-up was confirmed. */
+export async function confirmPendingSignup(deps: AppDeps, email: string): Promise<boolean> {
+  const signup = await takePendingSignup(deps.db, email);
+  if (!signup) return false;
+  const settings = { timezone: signup.timezone, frequency: signup.frequency, weekday: signup.weekday, delivery_hour: signup.delivery_hour };
+  const { subscriber, created } = await ensureSubscriber(deps.db, { email, topics: signup.topics, ...settings }, deps.now());
+  if (!created) {
+    // A bouncing address stays suppressed: the reader may subscribe, but we do not mail an address that bounces.
+    const status = subscriber.status === 'suppressed' ? 'suppressed' : 'active';
+    await saveSubscriber(deps.db, { ...subscriber, ...settings, topics: signup.topics.length > 0 ? signup.topics : subscriber.topics, status, paused_until: null });
+  }
+  await requestWelcomeBriefing(deps.db, subscriber.id, deps.now());
+  deps.log.info({ subscriber: subscriber.id, created }, 'sign-up confirmed; welcome briefing requested');
+  return true;
+}

@@ -1,0 +1,127 @@
+// The reader's pages through the edge app: the subscribe form and its answers, bad input named by field,
+// pages that need a session, and development-only demo pages.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Article } from '../src/contracts';
+import { saveArticles } from '../src/store/articles';
+import { ensureSubscriber, findSubscriberByEmail } from '../src/store/subscribers';
+import { testApp, testEnv, type TestEnv } from './helpers';
+import { productionEnv } from './production-env';
+import { readerCookie } from './reader-helpers';
+
+let t: TestEnv;
+afterEach(() => t.cleanup());
+
+const article = (i: number, topics: string[]): Article => ({
+  id: `art_p${i}`,
+  url: `https://news.example/p${i}`,
+  title: `Story ${i}`,
+  summary: '',
+  source: 'wire',
+  topics,
+  author: null,
+  published_at: new Date(Date.UTC(2026, 10, 30, i)).toISOString(),
+  content_type: 'news',
+});
+
+function form(app: ReturnType<typeof testApp>['app'], path: string, fields: Array<[string, string]>, cookie?: string) {
+  return app.request(path, {
+    method: 'POST',
+    body: new URLSearchParams(fields).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.config.PUBLIC_BASE_URL, ...(cookie ? { cookie } : {}) },
+    redirect: 'manual',
+  });
+}
+
+const good: Array<[string, string]> = [
+  ['topics', 'ranking'],
+  ['timezone', 'Europe/Berlin'],
+  ['delivery_hour', '6'],
+  ['frequency', 'weekly'],
+  ['weekday', '5'],
+];
+
+describe('the subscribe form', () => {
+  it('offers the topics Tidings has, with how many recent articles each', async () => {
+    t = testEnv();
+    await saveArticles(t.db, [article(1, ['ranking', 'email']), article(2, ['ranking'])]);
+    const html = await (await testApp(t).app.request('/')).text();
+    expect(html).toMatch(/value="ranking"[^>]*\/?> ranking <span class="muted">\(2 recent\)/);
+    expect(html).toMatch(/value="email"[^>]*\/?> email <span class="muted">\(1 recent\)/);
+    expect(html).toContain('data-detect-timezone="auto"');
+  });
+
+  it('names each bad field and keeps nothing', async () => {
+    t = testEnv();
+    await saveArticles(t.db, [article(1, ['ranking'])]);
+    const response = await form(testApp(t).app, '/subscribe', [['email', 'nobody'], ['topics', 'astrology'], ['timezone', 'Mars/Olympus'], ['delivery_hour', '25'], ['frequency', 'hourly'], ['weekday', '1']]);
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('That does not look like an email address');
+    expect(html).toContain('not known here: astrology');
+    expect(html).toContain('must be an IANA time zone');
+    expect(html).toContain('must be an hour, 0 to 23');
+    expect(html).toContain('must be one of daily, weekdays, weekly');
+    expect(await t.db.redis.keys(`${t.config.REDIS_PREFIX}signup:*`)).toEqual([]);
+  });
+
+  it('keeps the choices until the link expires and sends only the link, with the same answer for a known address', async () => {
+    t = testEnv();
+    await saveArticles(t.db, [article(1, ['ranking'])]);
+    const { app } = testApp(t);
+    await ensureSubscriber(t.db, { email: 'known@example.com' }, t.now());
+    const fresh = await form(app, '/subscribe', [['email', 'New@Example.com'], ...good]);
+    const known = await form(app, '/subscribe', [['email', 'known@example.com'], ...good]);
+    for (const r of [fresh, known]) {
+      expect(r.status).toBe(303);
+      expect(r.headers.get('location')).toMatch(/^\/sign-in\/sent\?ticket=/);
+    }
+    expect(await findSubscriberByEmail(t.db, 'new@example.com')).toBeNull();
+    const ttl = await t.db.redis.ttl(t.db.keys.signup('new@example.com'));
+    expect(ttl).toBeGreaterThan(t.config.AUTH_LINK_TTL_SECONDS);
+    expect(ttl).toBeLessThanOrEqual(t.config.AUTH_LINK_TTL_SECONDS + 600);
+    expect(JSON.parse((await t.db.redis.get(t.db.keys.signup('new@example.com')))!)).toMatchObject({ timezone: 'Europe/Berlin', delivery_hour: 6, frequency: 'weekly', weekday: 5, topics: ['ranking'] });
+    expect(await t.db.redis.xlen(t.db.keys.authMail)).toBe(2);
+  });
+});
+
+describe('pages that need a signed-in reader', () => {
+  it('send a signed-out visitor to sign in and back', async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    for (const path of ['/briefings', '/bookmarks', '/settings', '/account/export', '/account/delete']) {
+      const r = await app.request(path, { redirect: 'manual' });
+      expect(r.status, path).toBe(303);
+      expect(r.headers.get('location')).toBe(`/sign-in?next=${encodeURIComponent(path)}`);
+    }
+  });
+
+  it('refuse a bad delivery hour and a pause date in the past, naming the field', async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    await ensureSubscriber(t.db, { email: 'set@example.com' }, t.now());
+    const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, 'set@example.com');
+    const hour = await form(app, '/settings', [['timezone', 'UTC'], ['frequency', 'daily'], ['weekday', '1'], ['delivery_hour', '24']], cookie);
+    expect(hour.status).toBe(400);
+    expect(await hour.text()).toContain('delivery hour must be an hour, 0 to 23');
+    const pause = await form(app, '/settings/pause', [['until', '2020-01-01']], cookie);
+    expect(pause.status).toBe(400);
+    expect(await pause.text()).toContain('The date must be after today');
+    expect((await findSubscriberByEmail(t.db, 'set@example.com'))!.paused_until).toBeNull();
+  });
+
+  it('say what to do next for a briefing that does not exist', async () => {
+    t = testEnv();
+    await ensureSubscriber(t.db, { email: 'arch@example.com' }, t.now());
+    const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, 'arch@example.com');
+    const r = await testApp(t).app.request('/briefings/no-such-edition', { headers: { cookie } });
+    expect(r.status).toBe(404);
+    expect(await r.text()).toContain('href="/briefings"');
+  });
+});
+
+describe('demo articles', () => {
+  it('are not served in production', async () => {
+    t = testEnv(productionEnv);
+    expect((await testApp(t).app.request('/demo/wire/anything')).status).toBe(404);
+  });
+});
