@@ -1,5 +1,7 @@
 // `npx tidings <command>`: the operator's commands. Each command lives in its own file.
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { loadEnvFile } from '../node/env-file';
 import { registerStart } from './commands/start';
 import { registerSources } from './commands/sources';
 import { registerRank } from './commands/rank';
@@ -12,9 +14,27 @@ import { registerSubscribers } from './commands/subscribers';
 import { registerStatus } from './commands/status';
 import { CliError } from './context';
 
+// Output piped into `head` or `less` that closes early is not an error: stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
+try {
+  loadEnvFile();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 const program = new Command()
   .name('tidings')
-  .description('Tidings: personal briefing emails. Reads its configuration from the environment (see README).')
+  .description('Tidings: personal briefing emails. Reads its configuration from the environment and from ./.env (see .env.example).')
+  .version(version, '-V, --version', 'print the version of Tidings')
   .showHelpAfterError();
 
 registerStart(program);

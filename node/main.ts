@@ -8,7 +8,9 @@ import type { EventRecorder } from '../src/recording/recorder';
 import { withClickFastPath } from './click-fast-path';
 import { createNodeRecorder } from '../src/recording/node-recorder';
 import { statePaths } from './paths';
-import { ensureRedis, RedisUnavailableError, type RedisTarget } from './private-redis';
+import { ensureRedis, redactUrl, RedisUnavailableError, type RedisTarget } from './private-redis';
+import { loadedEnvFile } from './env-file';
+import { portInUseMessage } from './port-in-use';
 import { openServices, type Services } from './services';
 import { startWorkers, type RunningWorkers } from '../workers/index';
 import { seedDemo } from '../workers/seed-demo';
@@ -24,6 +26,8 @@ export interface Running {
   config: Config;
   services: Services;
   url: string;
+  /** The Redis this process uses (password hidden), and whether Tidings started it itself. */
+  redis: { url: string; private: boolean };
   stop(): Promise<void>;
 }
 
@@ -65,7 +69,7 @@ export async function run(options: RunOptions): Promise<Running> {
       await services.close();
       await redis.stop?.();
     })());
-  return { config, services, url: config.PUBLIC_BASE_URL, stop };
+  return { config, services, url: config.PUBLIC_BASE_URL, redis: { url: redactUrl(redis.url), private: redis.url !== config.REDIS_URL }, stop };
 }
 
 /** node:http with the /c/ fast path in front of Hono (one decision, two adapters: see node/click-fast-path.ts). */
@@ -98,6 +102,11 @@ export async function main(options: RunOptions, banner: (running: Running) => st
       console.error(error.message);
       process.exit(1);
     }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const config = loadConfig();
+      console.error(portInUseMessage(config.PORT, config.HOST));
+      process.exit(1);
+    }
     throw error;
   }
   console.log(banner(running));
@@ -118,15 +127,21 @@ export async function main(options: RunOptions, banner: (running: Running) => st
   process.on('SIGTERM', onSignal);
 }
 
-export function startBanner({ config }: Running): string {
+export function startBanner({ config, redis }: Running): string {
   const mail = config.usesDevOutbox ? `the dev outbox: ${config.PUBLIC_BASE_URL}/dev/outbox` : `Resend, from ${config.MAIL_FROM}`;
+  // Outside production the token is a development value (or the operator's own, on their machine): show it,
+  // so the dashboard can be opened without reading the source. In production it is never printed.
+  const token = config.NODE_ENV === 'production' ? 'the OPERATOR_TOKEN you set' : `OPERATOR_TOKEN ${config.OPERATOR_TOKEN}`;
+  const envFile = loadedEnvFile();
   return [
     '',
     `Tidings is running at ${config.PUBLIC_BASE_URL}  (edge app and workers, ${config.NODE_ENV})`,
     `  health:          ${config.PUBLIC_BASE_URL}/healthz`,
     `  get a briefing:  npx tidings send-now --to you@example.com`,
-    `  operators:       ${config.PUBLIC_BASE_URL}/ops  (sign in with OPERATOR_TOKEN; queues at /ops/queues)`,
+    `  operators:       ${config.PUBLIC_BASE_URL}/ops  (sign in with ${token}; queues at /ops/queues)`,
     `  mail goes to:    ${mail}`,
+    `  redis:           ${redis.url}${redis.private ? ` (Tidings' private redis-server; data in ${statePaths(config.STATE_DIR).privateRedisDir})` : ''}`,
+    `  configuration:   ${envFile ? `${envFile} and the environment` : 'the environment (no .env file here; copy .env.example to .env)'}`,
     '  stop:            Ctrl-C',
     '',
   ].join('\n');

@@ -82,7 +82,7 @@ describe('the tidings CLI', () => {
     expect(add.output).toMatch(/Next run: \d{4}-\d\d-\d\dT0[56]:00:00\.000Z/);
     const bad = await tidings(['schedule', 'add', '--name', 'x', '--cron', '0 7 * *', '--tz', 'subscriber'], t.env);
     expect(bad.code).toBe(2);
-    expect(bad.output).toMatch(/--cron must have 5 fields/);
+    expect(bad.output).toMatch(/--cron "0 7 \* \*": must have 5 fields/);
     expect((await tidings(['schedule', 'pause', 'morning'], t.env)).output).toMatch(/Schedule morning paused/);
     expect(await getSchedule(t.db, 'morning')).toMatchObject({ paused: true });
     const list = await tidings(['schedule', 'list'], t.env);

@@ -20,7 +20,8 @@ export function registerSchedule(program: Command): void {
     .action(async (options: { name: string; cron: string; tz: string }) => {
       const parsed = scheduleInputSchema.safeParse({ name: options.name, cron: options.cron, tz: options.tz });
       if (!parsed.success) {
-        throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0])} ${i.message} (got "${(options as Record<string, string>)[String(i.path[0])]}")`).join('\n'), 2);
+        // One line per bad option: the value given, then what is wrong and what a good value looks like.
+        throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0])} "${(options as Record<string, string>)[String(i.path[0])]}": ${i.message}`).join('\n'), 2);
       }
       await withServices(async ({ db, now }) => {
         const { schedule: saved, created } = await putSchedule(db, parsed.data, now());
