@@ -15,7 +15,8 @@ const opsCss = `
   td.wrap, th.wrap { white-space: normal; min-width: 12rem; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); gap: 1rem; }
   figure.chart { margin: 0; background: #fff; border-radius: 12px; padding: .75rem; box-shadow: 0 1px 3px rgba(0,0,0,.08); min-width: 0; }
-  figure.chart svg { width: 100%; height: 12rem; display: block; }
+  figure.chart > svg { width: 100%; height: 12rem; display: block; }
+  .legend svg { display: inline-block; vertical-align: baseline; }
   figcaption { font-weight: 600; margin-bottom: .25rem; }
   .legend { display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .85rem; color: #5f6368; margin: .25rem 0 0; }
   .alert { background: #fdecea; color: #8c1d18; border-radius: 8px; padding: .75rem 1rem; }
