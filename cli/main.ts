@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve';
 import { registerSchedule } from './commands/schedule';
 import { registerSubscribers } from './commands/subscribers';
 import { registerStatus } from './commands/status';
+import { registerDoctor } from './commands/doctor';
 import { CliError } from './context';
 
 // Output piped into `head` or `less` that closes early is not an error: stop quietly, as Unix tools do.
@@ -47,6 +48,7 @@ registerServe(program);
 registerSchedule(program);
 registerSubscribers(program);
 registerStatus(program);
+registerDoctor(program);
 
 try {
   await program.parseAsync(process.argv);
