@@ -16,6 +16,7 @@ import { startWorkers, type RunningWorkers } from '../workers/index';
 import { seedDemo } from '../workers/seed-demo';
 import { openQueues, type Queues } from '../workers/queues';
 import { mountNodeOps } from './ops-routes';
+import { redirectLatency } from './metrics';
 
 export interface RunOptions {
   server: boolean;
@@ -48,7 +49,7 @@ export async function run(options: RunOptions): Promise<Running> {
     // Node-only operator tools (BullMQ board, metrics, preview, test send) are mounted here, never in createApp.
     opsQueues = openQueues(services.queueConnection, config.QUEUE_PREFIX);
     mountNodeOps(app, deps, opsQueues);
-    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS });
+    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS, observe: (s) => redirectLatency.observe(s) });
   }
   if (options.workers) {
     workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log, now: services.now });
@@ -76,7 +77,7 @@ export async function run(options: RunOptions): Promise<Running> {
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   config: Pick<Config, 'PORT' | 'HOST'>,
-  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date; trustProxyHops?: number },
+  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date; trustProxyHops?: number; observe?: (seconds: number) => void },
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = createServer(withClickFastPath(getRequestListener(fetch), clicks));

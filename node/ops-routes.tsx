@@ -14,6 +14,8 @@ import { editionSummary, getDelivery, listEditions } from '../src/store/deliveri
 import { findSubscriberByEmail } from '../src/store/subscribers';
 import { Layout, MessagePage } from '../src/routes/layout';
 import { operatorOnly } from '../src/routes/ops/operator-session';
+import { editionClicks } from '../src/store/edition-clicks';
+import { redirectLatency } from './metrics';
 import { createBatchTransport } from '../workers/batch-transport';
 import { composeBriefing } from '../workers/briefing/compose-briefing';
 import { SENT_COPY_TTL_SECONDS, sentEmail } from '../workers/send-batch';
@@ -55,6 +57,47 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
       for (const e of await listEditions(deps.db, 10)) {
         for (const status of ['planned', 'queued', 'sent', 'failed', 'skipped', 'bounced', 'complained'] as const) this.set({ edition: e.id, status }, e[status]);
       }
+    },
+  });
+  registry.registerMetric(redirectLatency);
+  new Gauge({
+    name: 'tidings_queue_lag_seconds',
+    help: 'Age of the oldest job waiting in each queue (0 when none waits)',
+    labelNames: ['queue'],
+    registers: [registry],
+    async collect() {
+      for (const q of all) {
+        const [oldest] = await q.getWaiting(0, 0);
+        this.set({ queue: q.name }, oldest ? Math.max(0, (Date.now() - oldest.timestamp) / 1000) : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: 'tidings_emails',
+    help: 'Emails of the 20 newest editions by outcome (sent, failed, skipped, bounced, complained)',
+    labelNames: ['outcome'],
+    registers: [registry],
+    async collect() {
+      const editions = await listEditions(deps.db, 20);
+      for (const outcome of ['sent', 'failed', 'skipped', 'bounced', 'complained'] as const) this.set({ outcome }, editions.reduce((n, e) => n + e[outcome], 0));
+    },
+  });
+  new Gauge({
+    name: 'tidings_clicks',
+    help: 'Clicks on links of the 10 newest editions, by people and automated (scanners, prefetchers, honeypot), from the newest 20,000 events',
+    labelNames: ['by'],
+    registers: [registry],
+    async collect() {
+      const editions = await listEditions(deps.db, 10);
+      const clicks = await editionClicks(deps.db, editions.map((e) => e.id), 20_000);
+      let human = 0;
+      let automated = 0;
+      for (const k of clicks.values()) {
+        human += k.clicks;
+        automated += k.automated;
+      }
+      this.set({ by: 'person' }, human);
+      this.set({ by: 'automated' }, automated);
     },
   });
   app.use('/metrics', operatorOnly(deps.config, 'api'));

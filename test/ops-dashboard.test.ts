@@ -92,6 +92,11 @@ describe('the Node operator tools', () => {
     const metrics = await (await app.request('/metrics', { headers: auth })).text();
     expect(metrics).toMatch(/tidings_queue_jobs\{queue="send",state="waiting"\} 0/);
     expect(metrics).toMatch(/tidings_edition_deliveries\{edition="morning-2026-11-23",status="planned"\} 0/);
+    expect(metrics).toMatch(/tidings_queue_lag_seconds\{queue="send"\} 0/);
+    expect(metrics).toMatch(/tidings_emails\{outcome="sent"\} 0/);
+    expect(metrics).toMatch(/tidings_clicks\{by="person"\} 0/);
+    expect(metrics).toMatch(/tidings_clicks\{by="automated"\} 0/);
+    expect(metrics).toContain('# TYPE tidings_redirect_seconds histogram');
 
     expect((await app.request('/ops/queues')).status).toBe(303);
     const board = await app.request('/ops/queues', { headers: auth });
