@@ -49,7 +49,7 @@ export function registerSchedule(program: Command): void {
               { header: 'name', value: (r) => r.name },
               { header: 'cron', value: (r) => r.cron },
               { header: 'time zone', value: (r) => r.tz },
-              { header: 'state', value: (r) => (r.paused ? 'paused' : r.applied ? 'active' : 'active (not yet applied: is a worker running?)') },
+              { header: 'state', value: (r) => (r.paused ? (r.paused_reason ? `paused: ${r.paused_reason}` : 'paused') : r.applied ? 'active' : 'active (not yet applied: is a worker running?)') },
               { header: 'next run', value: (r) => (r.paused ? '—' : nextRunLocal(r, now())) },
             ]),
           );

@@ -88,7 +88,10 @@ export function dashboardRoutes(deps: AppDeps) {
       <OpsLayout title="Operator dashboard">
         <h1>Tidings operator dashboard</h1>
         {paused.length > 0 ? (
-          <p class="alert">Paused: {paused.map((s) => s.name).join(', ')}. Resume with <code>npx tidings schedule resume NAME</code>.</p>
+          <div class="alert" id="paused">
+            {paused.map((s) => <p>Schedule <strong>{s.name}</strong> is paused. {s.paused_reason ?? 'An operator paused it.'}</p>)}
+            <p>Resume with <code>npx tidings schedule resume NAME</code>.</p>
+          </div>
         ) : null}
         {editions.length === 0 ? (
           <p>No editions yet. Send one with <code>npx tidings send-now --schedule NAME</code> or <code>--to you@example.com</code>.</p>
