@@ -5,14 +5,14 @@ import { execFileSync } from 'node:child_process';
 export function portHolder(port: number): string | null {
   try {
     // ss is in iproute2 on every Linux we run on; it names the process when it belongs to this user.
-    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
     const match = /users:\(\("([^"]+)",pid=(\d+)/.exec(out);
     if (match) return `${match[1]} (pid ${match[2]})`;
   } catch {
     // No ss (macOS, containers without iproute2): fall through to lsof.
   }
   try {
-    const out = execFileSync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], { encoding: 'utf8', timeout: 2000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('lsof', ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpc'], { encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
     const pid = /^p(\d+)$/m.exec(out)?.[1];
     const command = /^c(.+)$/m.exec(out)?.[1];
     if (pid) return `${command ?? 'a process'} (pid ${pid})`;

@@ -2,7 +2,6 @@
 // records and that PUBLIC_BASE_URL answers; print exactly what to fix. Exits 1 when something must be fixed.
 import { Resolver } from 'node:dns/promises';
 import type { Command } from 'commander';
-import { Resend } from 'resend';
 import { ConfigError, loadConfig, type Config } from '../../src/env';
 import { ensureRedis, RedisUnavailableError } from '../../node/private-redis';
 
@@ -51,6 +50,8 @@ async function resendChecks(config: Config, domain: string | null): Promise<Chec
   if (!config.RESEND_API_KEY) {
     return [{ name: 'Resend', level: config.NODE_ENV === 'production' ? 'fail' : 'warn', detail: 'no RESEND_API_KEY: mail goes to the dev outbox (/dev/outbox), not to readers', fix: 'set RESEND_API_KEY=re_… (Resend → API Keys) in .env to send for real' }];
   }
+  // Loaded here, not at start-up: every other command starts faster without the SDK.
+  const { Resend } = await import('resend');
   const resend = new Resend(config.RESEND_API_KEY, config.RESEND_BASE_URL ? { baseUrl: config.RESEND_BASE_URL } : undefined);
   const { data, error } = await resend.domains.list();
   if (error || !data) {
