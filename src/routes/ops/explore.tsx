@@ -20,7 +20,7 @@ function health(s: SourceState): string {
   return s.last_success_at ? `ok, last fetched ${s.last_success_at.slice(0, 16).replace('T', ' ')}` : 'not fetched yet';
 }
 
-const back = <a href="/ops">Back to the dashboard</a>;
+const back = () => <a href="/ops">Back to the dashboard</a>;
 
 /** Subscribers whose address contains the text (HSCAN over the address index, bounded). */
 async function searchSubscribers(deps: AppDeps, q: string, limit = 50): Promise<Subscriber[]> {
@@ -45,7 +45,7 @@ export function exploreRoutes(deps: AppDeps) {
   app.get('/ops/articles/:id', async (c) => {
     const id = c.req.param('id');
     const article = await getArticle(deps.db, id);
-    if (!article) return c.html(<MessagePage title="No such article" message={`There is no article "${id}".`} next={back} />, 404);
+    if (!article) return c.html(<MessagePage title="No such article" message={`There is no article "${id}".`} next={back()} />, 404);
     const editions = await listEditions(deps.db, 20);
     const clicks = await editionClicks(deps.db, editions.map((e) => e.id), undefined, 1000);
     const rows = editions.map((e) => ({ e, n: clicks.get(e.id)?.topArticles.find((a) => a.articleId === id)?.clicks ?? 0 })).filter((r) => r.n > 0);
