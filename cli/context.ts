@@ -20,7 +20,7 @@ export async function withServices<T>(action: (services: Services) => Promise<T>
     const config = loadConfig();
     const redis = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: false, stateDir: config.STATE_DIR });
     // Commands print for people; only warnings and errors from the libraries go to the log.
-    const log: Logger = createNodeLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL);
+    const log: Logger = createNodeLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, { readable: config.NODE_ENV === 'development' });
     services = openServices(config, redis.url, log);
     return await action(services);
   } catch (error) {

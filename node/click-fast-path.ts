@@ -18,6 +18,8 @@ export interface FastPathDeps {
   trustProxyHops?: number;
   /** Events per link per minute; pass the app's so both adapters count together (one is made when absent). */
   clickBudget?: ClickBudget;
+  /** Told how long each redirect took, in seconds (the /metrics histogram). */
+  observe?: (seconds: number) => void;
 }
 
 /**
@@ -30,6 +32,7 @@ export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): N
     const url = req.url ?? '';
     const method = req.method ?? '';
     if (!url.startsWith('/c/') || (method !== 'GET' && method !== 'HEAD')) return fallback(req, res);
+    const started = deps.observe ? performance.now() : 0;
     const end = url.indexOf('?');
     const token = url.slice(3, end === -1 ? undefined : end);
     // Tokens are plain base64url and dots; anything encoded or nested is Hono's to judge and explain.
@@ -50,6 +53,7 @@ export function withClickFastPath(fallback: NodeListener, deps: FastPathDeps): N
     if (outcome.event) deps.recorder.record(outcome.event);
     res.writeHead(302, { Location: outcome.location, ...clickRedirectHeaders, 'Content-Length': '0' });
     res.end();
+    deps.observe?.((performance.now() - started) / 1000);
   };
 }
 

@@ -9,12 +9,15 @@ import { withClickFastPath } from './click-fast-path';
 import { createClickBudget, type ClickBudget } from '../src/core/links/click-budget';
 import { createNodeRecorder } from '../src/recording/node-recorder';
 import { statePaths } from './paths';
-import { ensureRedis, RedisUnavailableError, type RedisTarget } from './private-redis';
+import { ensureRedis, redactUrl, RedisUnavailableError, type RedisTarget } from './private-redis';
+import { loadedEnvFile } from './env-file';
+import { portInUseMessage } from './port-in-use';
 import { openServices, type Services } from './services';
 import { startWorkers, type RunningWorkers } from '../workers/index';
 import { seedDemo } from '../workers/seed-demo';
 import { openQueues, type Queues } from '../workers/queues';
 import { mountNodeOps } from './ops-routes';
+import { redirectLatency } from './metrics';
 
 export interface RunOptions {
   server: boolean;
@@ -25,6 +28,8 @@ export interface Running {
   config: Config;
   services: Services;
   url: string;
+  /** The Redis this process uses (password hidden), and whether Tidings started it itself. */
+  redis: { url: string; private: boolean };
   stop(): Promise<void>;
 }
 
@@ -47,7 +52,7 @@ export async function run(options: RunOptions): Promise<Running> {
     // Node-only operator tools (BullMQ board, metrics, preview, test send) are mounted here, never in createApp.
     opsQueues = openQueues(services.queueConnection, config.QUEUE_PREFIX);
     mountNodeOps(app, deps, opsQueues);
-    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS, clickBudget });
+    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS, clickBudget, observe: (s) => redirectLatency.observe(s) });
   }
   if (options.workers) {
     workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log, now: services.now });
@@ -68,14 +73,14 @@ export async function run(options: RunOptions): Promise<Running> {
       await services.close();
       await redis.stop?.();
     })());
-  return { config, services, url: config.PUBLIC_BASE_URL, stop };
+  return { config, services, url: config.PUBLIC_BASE_URL, redis: { url: redactUrl(redis.url), private: redis.url !== config.REDIS_URL }, stop };
 }
 
 /** node:http with the /c/ fast path in front of Hono (one decision, two adapters: see node/click-fast-path.ts). */
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   config: Pick<Config, 'PORT' | 'HOST'>,
-  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date; trustProxyHops?: number; clickBudget?: ClickBudget },
+  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date; trustProxyHops?: number; clickBudget?: ClickBudget; observe?: (seconds: number) => void },
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = createServer(withClickFastPath(getRequestListener(fetch), clicks));
@@ -101,6 +106,11 @@ export async function main(options: RunOptions, banner: (running: Running) => st
       console.error(error.message);
       process.exit(1);
     }
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      const config = loadConfig();
+      console.error(portInUseMessage(config.PORT, config.HOST));
+      process.exit(1);
+    }
     throw error;
   }
   console.log(banner(running));
@@ -121,15 +131,21 @@ export async function main(options: RunOptions, banner: (running: Running) => st
   process.on('SIGTERM', onSignal);
 }
 
-export function startBanner({ config }: Running): string {
+export function startBanner({ config, redis }: Running): string {
   const mail = config.usesDevOutbox ? `the dev outbox: ${config.PUBLIC_BASE_URL}/dev/outbox` : `Resend, from ${config.MAIL_FROM}`;
+  // Outside production the token is a development value (or the operator's own, on their machine): show it,
+  // so the dashboard can be opened without reading the source. In production it is never printed.
+  const token = config.NODE_ENV === 'production' ? 'the OPERATOR_TOKEN you set' : `OPERATOR_TOKEN ${config.OPERATOR_TOKEN}`;
+  const envFile = loadedEnvFile();
   return [
     '',
     `Tidings is running at ${config.PUBLIC_BASE_URL}  (edge app and workers, ${config.NODE_ENV})`,
     `  health:          ${config.PUBLIC_BASE_URL}/healthz`,
     `  get a briefing:  npx tidings send-now --to you@example.com`,
-    `  operators:       ${config.PUBLIC_BASE_URL}/ops  (sign in with OPERATOR_TOKEN; queues at /ops/queues)`,
+    `  operators:       ${config.PUBLIC_BASE_URL}/ops  (sign in with ${token}; queues at /ops/queues)`,
     `  mail goes to:    ${mail}`,
+    `  redis:           ${redis.url}${redis.private ? ` (Tidings' private redis-server; data in ${statePaths(config.STATE_DIR).privateRedisDir})` : ''}`,
+    `  configuration:   ${envFile ? `${envFile} and the environment` : 'the environment (no .env file here; copy .env.example to .env)'}`,
     '  stop:            Ctrl-C',
     '',
   ].join('\n');

@@ -99,6 +99,7 @@ function readPrivateRedisState(stateFile: string): { url: string } | null {
 }
 
 
-function redactUrl(url: string): string {
+/** The URL without its password, fit to print. */
+export function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
 }

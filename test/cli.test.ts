@@ -82,11 +82,12 @@ describe('the tidings CLI', () => {
     expect(add.output).toMatch(/Next run: \d{4}-\d\d-\d\dT0[56]:00:00\.000Z/);
     const bad = await tidings(['schedule', 'add', '--name', 'x', '--cron', '0 7 * *', '--tz', 'subscriber'], t.env);
     expect(bad.code).toBe(2);
-    expect(bad.output).toMatch(/--cron must have 5 fields/);
+    expect(bad.output).toMatch(/--cron "0 7 \* \*": must have 5 fields/);
     expect((await tidings(['schedule', 'pause', 'morning'], t.env)).output).toMatch(/Schedule morning paused/);
     expect(await getSchedule(t.db, 'morning')).toMatchObject({ paused: true });
     const list = await tidings(['schedule', 'list'], t.env);
     expect(list.output).toMatch(/morning\s+0 7 \* \* 1-5\s+Europe\/Berlin\s+paused/);
+    expect(list.output).toMatch(/NAME\s+CRON\s+TIME ZONE\s+STATE\s+NEXT RUN\n/);
     expect((await tidings(['schedule', 'rm', 'nope'], t.env)).output).toMatch(/There is no schedule named "nope"\. Schedules: morning/);
     expect((await tidings(['schedule', 'rm', 'morning'], t.env)).code).toBe(0);
     expect(await getSchedule(t.db, 'morning')).toBeNull();
@@ -99,7 +100,8 @@ describe('the tidings CLI', () => {
     await markPlanningDone(t.db, 'morning-2026-11-23');
     await finishDeliveries(t.db, 'morning-2026-11-23', 'b', [{ subscriberId: 'sub_a', status: 'sent', messageId: 'm' }, { subscriberId: 'sub_b', status: 'failed', reason: 'Resend refused this email: Invalid `to` field' }], t.now());
     const all = await tidings(['status'], t.env);
-    expect(all.output).toMatch(/morning-2026-11-23\s+done\s+planned 2\s+sent 1\s+failed 1/);
+    expect(all.output).toMatch(/EDITION\s+STATE\s+PLANNED\s+SENT\s+FAILED\s+SKIPPED\s+QUEUED\s+BOUNCED\s+COMPLAINED\s+CLICKS\s+CLICK-THROUGH\s+AUTOMATED\n/);
+    expect(all.output).toMatch(/morning-2026-11-23\s+done\s+2\s+1\s+1\s+0\s+0\s+0\s+0\s+0\s+0\.0%\s+0/);
     const one = await tidings(['status', 'morning-2026-11-23'], t.env);
     expect(one.output).toMatch(/sub_b: Resend refused this email: Invalid `to` field/);
     expect((await tidings(['status', 'nope'], t.env)).output).toMatch(/There is no edition "nope"/);

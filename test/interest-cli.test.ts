@@ -50,7 +50,8 @@ describe('tidings sources', () => {
       expect(again.stderr).toContain('already exists');
 
       const list = await tidings(['sources', 'list']);
-      expect(list.stdout).toMatch(/blog-example-com-feed {2}https:\/\/blog\.example\.com\/feed\.xml {2}\[default type news\]\n {4}not fetched yet; polled every 60 min/);
+      expect(list.stdout).toMatch(/^ID\s+URL\s+DEFAULT TYPE\s+POLLED EVERY\s+ENGAGED\s+HEALTH\n/);
+      expect(list.stdout).toMatch(/blog-example-com-feed\s+https:\/\/blog\.example\.com\/feed\.xml\s+news\s+60 min\s+not yet\s+not fetched yet/);
 
       expect((await tidings(['sources', 'rm', 'blog-example-com-feed'])).stdout).toContain('Removed source blog-example-com-feed');
       expect(await getSource(t.db, 'blog-example-com-feed')).toBeNull();

@@ -64,9 +64,14 @@ describe('the operator dashboard', () => {
 
     const cookie = await signIn(app, t.config.OPERATOR_TOKEN);
     const page = await (await app.request('/ops', { headers: { cookie } })).text();
-    const row = page.slice(page.indexOf('morning-2026-11-23'));
-    // sent 3, failed 1, bounced 0, human clicks 3, unique clickers 2, click-through 2/3, automated 1 + the burst's 4
-    expect(row).toMatch(/<td>done<\/td><td>3<\/td><td>1<\/td><td>0<\/td><td>3<\/td><td>2<\/td><td>66\.7%<\/td><td class="muted">5<\/td><td>art-1 \(2\) · art-2 \(1\)<\/td>/);
+    const row = page.slice(page.indexOf('<table id="editions"'));
+    // sent 3, failed 1, bounced 0, complained 0, rates 0, human clicks 3, unique clickers 2, click-through 2/3, automated 1 + the burst's 4
+    expect(row).toMatch(/<td>done<\/td><td>3<\/td><td>1<\/td><td>0<\/td><td>0<\/td><td>0\.0%<\/td><td>0\.0%<\/td><td>3<\/td><td>2<\/td><td>66\.7%<\/td><td class="muted">5<\/td>/);
+    // The articles people clicked, most first, each a link to its page.
+    expect(page).toMatch(/<a href="\/ops\/articles\/art-1">art-1<\/a><\/td><td>—<\/td><td>2<\/td>[\s\S]*<a href="\/ops\/articles\/art-2">art-2<\/a><\/td><td>—<\/td><td>1<\/td>/);
+    // Both charts are drawn, with the edition's figures in them.
+    expect(page).toContain('<title>morning-2026-11-23: human clicks 3</title>');
+    expect(page).toContain('<title>morning-2026-11-23: 67%</title>');
     const detail = await (await app.request('/ops/editions/morning-2026-11-23', { headers: { cookie } })).text();
     expect(detail).toContain('Invalid `to` field');
   });
@@ -87,6 +92,11 @@ describe('the Node operator tools', () => {
     const metrics = await (await app.request('/metrics', { headers: auth })).text();
     expect(metrics).toMatch(/tidings_queue_jobs\{queue="send-batch",state="waiting"\} 0/);
     expect(metrics).toMatch(/tidings_edition_deliveries\{edition="morning-2026-11-23",status="planned"\} 0/);
+    expect(metrics).toMatch(/tidings_queue_lag_seconds\{queue="send"\} 0/);
+    expect(metrics).toMatch(/tidings_emails\{outcome="sent"\} 0/);
+    expect(metrics).toMatch(/tidings_clicks\{by="person"\} 0/);
+    expect(metrics).toMatch(/tidings_clicks\{by="automated"\} 0/);
+    expect(metrics).toContain('# TYPE tidings_redirect_seconds histogram');
 
     expect((await app.request('/ops/queues')).status).toBe(303);
     const board = await app.request('/ops/queues', { headers: auth });

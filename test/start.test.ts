@@ -64,6 +64,9 @@ describe('starting Tidings', () => {
     }, 30_000);
     expect(health.redis).toBe('up');
     await waitFor('the banner', async () => (child!.output().includes('npx tidings send-now') ? true : undefined), 30_000);
+    // In development the banner names the token that opens /ops and the Redis in use, so nobody reads the source for them.
+    expect(child.output()).toMatch(/sign in with OPERATOR_TOKEN dev-only-operator-token-0+/);
+    expect(child.output()).toContain(`redis:           ${t.redisUrl}`);
 
     const send = tidings(['send-now', '--to', 'reader@example.com'], env);
     expect(await send.exited).toBe(0);

@@ -20,6 +20,8 @@ import { sendBatchJobSchema, type SendBatchJob } from './queues';
 
 /** How long a stored request is kept: Resend remembers an idempotency key for 24 hours. */
 const PENDING_TTL_SECONDS = 24 * 3600;
+/** How long a sent batch's exact emails are kept, so "preview for reader X" shows what X received (~250 bytes a reader). */
+export const SENT_COPY_TTL_SECONDS = 30 * 24 * 3600;
 
 const pendingSchema = z.object({
   key: z.string(),
@@ -86,6 +88,8 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
           addReaderBriefing(archive, deps.db, recipient.subscriber_id, { edition: data.edition_id, sent_at: data.sent_at, items });
         });
         await archive.exec();
+        // The request becomes the record of what each reader received (same bytes), then the pending copy goes.
+        await deps.db.redis.set(deps.db.keys.sentBatch(data.batch_id), stored ?? pack(pending), 'EX', SENT_COPY_TTL_SECONDS);
         await deps.db.redis.del(pendingKey);
         const sent = outcomes.filter((o) => o.status === 'sent').length;
         deps.log.info({ edition: data.edition_id, batch: data.batch_id, sent, failed: outcomes.length - sent, transport: deps.transport.name }, 'batch sent');
@@ -115,6 +119,15 @@ export async function giveUpBatch(deps: { db: Db; now: () => Date }, data: SendB
   const records = await getDeliveries(deps.db, data.edition_id, data.subscriber_ids);
   const stuck = data.subscriber_ids.filter((_, i) => records[i]?.status === 'queued' && records[i]?.batch === data.batch_id);
   await finishDeliveries(deps.db, data.edition_id, data.batch_id, stuck.map((subscriberId) => ({ subscriberId, status: 'failed', reason: `gave up after every attempt: ${reason}` })), deps.now());
+}
+
+/** The email one reader of a sent batch received, exactly as it went to the provider; null when no copy is kept. */
+export async function sentEmail(db: Db, batchId: string, subscriberId: string): Promise<BatchEmail | null> {
+  const stored = await db.redis.getBuffer(db.keys.sentBatch(batchId));
+  if (!stored) return null;
+  const batch = unpack(stored);
+  const i = batch.recipients.findIndex((r) => r.subscriber_id === subscriberId);
+  return i === -1 ? null : (batch.emails[i] ?? null);
 }
 
 // A batch's emails are ~100 near-identical HTML documents: compressed, the stored request is ~20× smaller.

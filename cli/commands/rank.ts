@@ -6,9 +6,9 @@ import { createInterface } from 'node:readline';
 import { ConfigError, loadConfig } from '../../src/env';
 import { interestSettingsFrom, rankSettingsFrom } from '../../src/core/interest/interest-settings';
 import { rankOfflineLine } from '../../src/core/interest/offline-rank';
-import { getSubscriber } from '../../src/store/subscribers';
 import { rankForSubscriber } from '../../workers/briefing/select-articles';
 import { CliError, withServices } from '../context';
+import { resolveSubscriber } from '../subscriber-ref';
 
 interface RankOptions {
   subscriber?: string;
@@ -20,8 +20,8 @@ interface RankOptions {
 export function registerRank(program: Command): void {
   program
     .command('rank')
-    .description('rank candidate articles: for a subscriber (--subscriber ID), or offline from JSON lines (--input FILE)')
-    .option('--subscriber <id>', 'print the ranked candidates for this subscriber, with scores and reasons')
+    .description('rank candidate articles: for a subscriber (--subscriber ID or EMAIL), or offline from JSON lines (--input FILE)')
+    .option('--subscriber <id-or-email>', 'print the ranked candidates for this subscriber (sub_… or reader@example.com), with scores and reasons')
     .option('--input <file>', 'replay JSON lines statelessly ("-" reads stdin); prints one JSON line per input line')
     .option('--limit <n>', 'with --subscriber: show at most this many (default: every candidate that passes the filters)')
     .option('--json', 'with --subscriber: print JSON lines')
@@ -36,8 +36,7 @@ async function rankSubscriber(id: string, options: RankOptions): Promise<void> {
   const limit = options.limit === undefined ? Infinity : Number(options.limit);
   if (!(limit >= 1)) throw new CliError(`--limit must be a whole number of at least 1 (got "${options.limit}")`, 2);
   await withServices(async ({ config, db, now }) => {
-    const subscriber = await getSubscriber(db, id);
-    if (!subscriber) throw new CliError(`No subscriber with id "${id}". Subscriber ids look like sub_…; send-now prints them.`, 1);
+    const subscriber = await resolveSubscriber(db, id);
     // Diversity caps apply to the first briefing-sized window, as in a real briefing.
     const settings = { ...rankSettingsFrom(config, config.BRIEFING_SIZE), limit };
     const { ranked, candidates } = await rankForSubscriber(db, subscriber, settings, now());

@@ -7,6 +7,7 @@ import { getSchedule, listSchedules, putSchedule, removeSchedule, setSchedulePau
 import { queueNames, scheduleSchedulerId } from '../../workers/queues';
 
 import { CliError, withServices } from '../context';
+import { table } from '../table';
 
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').description('briefing schedules: add, list, rm, pause, resume');
@@ -20,7 +21,8 @@ export function registerSchedule(program: Command): void {
     .action(async (options: { name: string; cron: string; tz: string }) => {
       const parsed = scheduleInputSchema.safeParse({ name: options.name, cron: options.cron, tz: options.tz });
       if (!parsed.success) {
-        throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0])} ${i.message} (got "${(options as Record<string, string>)[String(i.path[0])]}")`).join('\n'), 2);
+        // One line per bad option: the value given, then what is wrong and what a good value looks like.
+        throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0])} "${(options as Record<string, string>)[String(i.path[0])]}": ${i.message}`).join('\n'), 2);
       }
       await withServices(async ({ db, now }) => {
         const { schedule: saved, created } = await putSchedule(db, parsed.data, now());
@@ -42,10 +44,15 @@ export function registerSchedule(program: Command): void {
           const rows = schedules.map((s) => ({ ...s, applied: applied.has(scheduleSchedulerId(s.name)), next: s.paused ? null : nextRun(s, now())?.toISOString() ?? null }));
           if (options.json) return console.log(JSON.stringify(rows, null, 2));
           if (rows.length === 0) return console.log('No schedules yet. Add one: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin');
-          for (const r of rows) {
-            const state = r.paused ? 'paused' : r.applied ? 'active' : 'active (not yet applied: is a worker running?)';
-            console.log(`${r.name.padEnd(16)} ${r.cron.padEnd(16)} ${r.tz.padEnd(20)} ${state.padEnd(10)} next: ${r.paused ? '—' : nextRunText(r, now())}`);
-          }
+          console.log(
+            table(rows, [
+              { header: 'name', value: (r) => r.name },
+              { header: 'cron', value: (r) => r.cron },
+              { header: 'time zone', value: (r) => r.tz },
+              { header: 'state', value: (r) => (r.paused ? (r.paused_reason ? `paused: ${r.paused_reason}` : 'paused') : r.applied ? 'active' : 'active (not yet applied: is a worker running?)') },
+              { header: 'next run', value: (r) => (r.paused ? '—' : nextRunLocal(r, now())) },
+            ]),
+          );
         } finally {
           await queue.close();
         }
@@ -87,6 +94,15 @@ function nextRunText(s: Schedule, now: Date): string {
   if (s.tz === 'subscriber') return `each reader at the pattern's time in their zone (checked every 15 minutes)`;
   const next = nextRun(s, now);
   return next ? `${next.toISOString()} (UTC)` : 'none within a year';
+}
+
+/** The next run in the schedule's own zone (what the operator wrote the cron in), with UTC beside it. */
+function nextRunLocal(s: Schedule, now: Date): string {
+  if (s.tz === 'subscriber') return "each reader's local time";
+  const next = nextRun(s, now);
+  if (!next) return 'none within a year';
+  const local = new Intl.DateTimeFormat('en-CA', { timeZone: s.tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short' }).format(next);
+  return `${local} ${s.tz} (${next.toISOString().slice(0, 16)}Z)`;
 }
 
 async function noSuchSchedule(db: Parameters<typeof getSchedule>[0], name: string): Promise<CliError> {

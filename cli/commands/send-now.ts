@@ -6,7 +6,7 @@ import { emailAddress, type EditionSummary } from '../../src/contracts';
 import { editionSummary, getDelivery, markPlanningDone, registerEdition } from '../../src/store/deliveries';
 import { getSchedule, listSchedules } from '../../src/store/schedules';
 import { editionId, localTime } from '../../src/core/schedule/schedule-time';
-import { ensureSubscriber } from '../../src/store/subscribers';
+import { ensureSubscriber, findSubscriberByEmail } from '../../src/store/subscribers';
 import type { Services } from '../../node/services';
 import { openQueues, queueNames, type Queues } from '../../workers/queues';
 import { planBatch, type PlanResult } from '../../workers/plan-edition';
@@ -47,6 +47,12 @@ export function registerSendNow(program: Command): void {
 }
 
 async function sendToOne({ config, db, now }: Services, queues: Queues, email: string, timeoutMs: number): Promise<void> {
+  const known = await findSubscriberByEmail(db, email);
+  if (known && known.status !== 'active') {
+    // Refused before any edition exists, so nothing empty is left behind in the status list.
+    const why = known.status === 'unsubscribed' ? 'they unsubscribed, and Tidings never mails them again' : 'their address bounced or complained, so mailing it would hurt your sending reputation';
+    throw new CliError(`Nothing sent: ${known.email} (${known.id}) is ${known.status}: ${why}. Send to an active reader (see npx tidings subscribers list).`, 1);
+  }
   const { subscriber, created } = await ensureSubscriber(db, { email }, now());
   const edition = `now-${compactTimestamp(now())}`;
   await registerEdition(db, edition, null, now());
@@ -88,7 +94,8 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
   console.log(`Planning the ${name} edition now${schedule.paused ? ' (the schedule is paused; this send goes out anyway)' : ''}…`);
 
   const bar = new SingleBar({ format: '{bar} {value}/{total} done | planned {planned} | sent {sent} | failed {failed} | skipped {skipped}', hideCursor: true, clearOnComplete: false }, undefined);
-  bar.start(0, 0, { planned: 0, sent: 0, failed: 0, skipped: 0 });
+  // The bar appears once planning has a count: a bar started at 0/0 draws as complete.
+  let barStarted = false;
   const deadline = Date.now() + timeoutMs;
   let summaries: EditionSummary[] = [];
   try {
@@ -99,15 +106,21 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
       summaries = (await Promise.all(editions.map((e) => editionSummary(db, e)))).filter((e): e is EditionSummary => e !== null);
       const total = sum(summaries, 'planned');
       const done = sum(summaries, 'sent') + sum(summaries, 'failed') + sum(summaries, 'skipped');
-      bar.setTotal(total);
-      bar.update(done, { planned: total, sent: sum(summaries, 'sent'), failed: sum(summaries, 'failed'), skipped: sum(summaries, 'skipped') });
+      const counts = { planned: total, sent: sum(summaries, 'sent'), failed: sum(summaries, 'failed'), skipped: sum(summaries, 'skipped') };
+      if (!barStarted && total > 0) {
+        bar.start(total, done, counts);
+        barStarted = true;
+      } else if (barStarted) {
+        bar.setTotal(total);
+        bar.update(done, counts);
+      }
       if (state === 'failed') throw new CliError(`Planning failed: ${(await queues.planEdition.getJob(job.id!))?.failedReason ?? 'unknown reason'}. See npx tidings status.`, 1);
       if (state === 'completed' && summaries.every((s) => s.queued === 0)) break;
       if (Date.now() > deadline) throw new CliError(`Still sending after ${timeoutMs / 1000} s; the edition keeps going. Watch it with: npx tidings status`, 1);
       await sleep(POLL_MS);
     }
   } finally {
-    bar.stop();
+    if (barStarted) bar.stop();
   }
   if (summaries.length === 0) {
     // A fixed zone has one edition a day: if it was planned already, say how it went instead.

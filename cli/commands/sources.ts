@@ -7,6 +7,7 @@ import { getSource, getSourceState, listSources, removeSource, saveSource } from
 import { openQueues, pollSchedulerId, queueNames } from '../../workers/queues';
 import { removePoll, upsertPoll } from '../../workers/plan-polling';
 import { CliError, withServices } from '../context';
+import { table } from '../table';
 
 export function registerSources(program: Command): void {
   const sources = program.command('sources').description('add, list and remove the feeds Tidings polls');
@@ -62,13 +63,25 @@ export function registerSources(program: Command): void {
             return;
           }
           if (rows.length === 0) console.log('No sources yet. Add one: npx tidings sources add https://example.com/feed.xml');
-          for (const r of rows) {
-            const status = r.state.last_error
-              ? `failing (${r.state.failures}x, next try ${r.state.next_attempt_at}): ${r.state.last_error}`
-              : r.state.last_success_at
-                ? `ok, last fetched ${r.state.last_success_at}`
-                : 'not fetched yet';
-            console.log(`${r.id}  ${r.url}${r.default_content_type ? `  [default type ${r.default_content_type}]` : ''}\n    ${status}; polled every ${r.poll_minutes ?? '?'} min${r.engaged ? '' : ' (no reader engagement yet)'}`);
+          if (rows.length > 0) {
+            console.log(
+              table(rows, [
+                { header: 'id', value: (r) => r.id },
+                { header: 'url', value: (r) => r.url },
+                { header: 'default type', value: (r) => r.default_content_type },
+                { header: 'polled every', value: (r) => (r.poll_minutes ? `${r.poll_minutes} min` : '?') },
+                { header: 'engaged', value: (r) => (r.engaged ? 'yes' : 'not yet') },
+                {
+                  header: 'health',
+                  value: (r) =>
+                    r.state.last_error
+                      ? `failing (${r.state.failures}x, next try ${r.state.next_attempt_at}): ${r.state.last_error}`
+                      : r.state.last_success_at
+                        ? `ok, last fetched ${r.state.last_success_at}`
+                        : 'not fetched yet',
+                },
+              ]),
+            );
           }
           console.log(`${rows.length} sources, ${await countArticles(db)} articles.`);
         } finally {

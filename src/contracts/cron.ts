@@ -37,7 +37,7 @@ export function cronProblem(pattern: string): string | null {
 export function parseCron(pattern: string): CronFields {
   if (pattern.length > MAX_CRON_LENGTH) throw new Error(`must be at most ${MAX_CRON_LENGTH} characters (got ${pattern.length}), e.g. "0 7 * * 1-5"`);
   const parts = pattern.trim().split(/\s+/);
-  if (parts.length !== 5) throw new Error(`must have 5 fields (minute hour day-of-month month day-of-week), e.g. "0 7 * * 1-5" (got ${parts.length})`);
+  if (parts.length !== 5) throw new Error(`must have 5 fields (minute hour day-of-month month day-of-week), not ${parts.length}; e.g. "0 7 * * *" is every day at 07:00, "0 7 * * 1-5" weekdays at 07:00`);
   const sets = parts.map((part, i) => parseField(part, FIELDS[i]!));
   const dow = sets[4]!;
   if (dow.has(7)) dow.add(0);

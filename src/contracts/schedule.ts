@@ -20,6 +20,8 @@ export const scheduleSchema = z.object({
   cron: cronPattern,
   tz: scheduleTimeZone,
   paused: z.boolean().default(false),
+  /** Why Tidings paused it by itself (a deliverability guardrail); null when an operator paused it or it runs. */
+  paused_reason: z.string().nullable().optional(),
   updated_at: z.iso.datetime({ offset: true }),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;

@@ -1,5 +1,6 @@
 // The subscriber contract: who receives briefings, where they live, what they asked for.
 import { z } from 'zod';
+import { timeZoneProblem } from './time-zone-hint';
 
 export const subscriberStatuses = ['active', 'unsubscribed', 'suppressed'] as const;
 export type SubscriberStatus = (typeof subscriberStatuses)[number];
@@ -7,18 +8,20 @@ export type SubscriberStatus = (typeof subscriberStatuses)[number];
 // Zones already checked: building an Intl.DateTimeFormat per parse dominated the cost of reading subscribers in bulk.
 const knownZones = new Set<string>();
 
-/** An IANA time zone name the runtime knows, such as Europe/Berlin. */
-export const timeZone = z.string().refine((tz) => {
-  if (knownZones.has(tz)) return true;
+/** An IANA time zone name the runtime knows, such as Europe/Berlin; a mistyped one is told the nearest valid zone. */
+export const timeZone = z.string().superRefine((tz, ctx) => {
+  if (knownZones.has(tz)) return;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    if (tz.length === 0) return false;
-    knownZones.add(tz);
-    return true;
+    if (tz.length > 0) {
+      knownZones.add(tz);
+      return;
+    }
   } catch {
-    return false;
+    // not a zone: reported below
   }
-}, 'must be an IANA time zone such as Europe/Berlin or UTC');
+  ctx.addIssue({ code: 'custom', message: timeZoneProblem(tz) });
+});
 
 // C0 and C1 controls, DEL and bidirectional overrides: they can rewrite a terminal or disguise text.
 const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;

@@ -9,9 +9,9 @@ import type { Db } from './keys';
 export const DASHBOARD_EVENT_WINDOW = 100_000;
 const PAGE = 2000;
 
-export async function editionClicks(db: Db, editionIds: readonly string[], maxEvents = DASHBOARD_EVENT_WINDOW): Promise<Map<string, EditionClicks>> {
+export async function editionClicks(db: Db, editionIds: readonly string[], maxEvents = DASHBOARD_EVENT_WINDOW, topN = 5): Promise<Map<string, EditionClicks>> {
   const wanted = new Set(editionIds);
-  const acc = clickAccumulator(wanted);
+  const acc = clickAccumulator(wanted, topN);
   // Bursts and honeypot hits are marked by the click judge, not in the entries: each reader's marks, read once.
   const marks = new Map<string, Promise<EditionMarks>>();
   const judged = async (event: ReaderEvent): Promise<ReaderEvent> => {

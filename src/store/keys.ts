@@ -49,6 +49,7 @@ export function createKeys(prefix: string) {
     edition: (editionId: string) => `${prefix}edition:${editionId}`, // hash: counters (planned, queued, sent, …) and meta
     planCursor: (runKey: string) => `${prefix}plan:${runKey}`, // string: how far a planning run has walked the subscribers
     sentBriefing: (handle: string) => `${prefix}briefing:${handle}`, // string (TTL): what one reader was sent in one edition, deflated JSON
+    sentBatch: (batchId: string) => `${prefix}sent-batch:${batchId}`, // bytes (TTL): the exact request of a sent batch, for truthful previews
     pendingBatch: (batchId: string) => `${prefix}pending:${batchId}`, // string: the exact request of a batch whose outcome is unknown
     webhookEvents: `${prefix}webhook-events`, // stream: provider webhook events as received
     sendPacer: `${prefix}send:pacer`, // string: ms time of the next free provider request slot (shared by all workers)

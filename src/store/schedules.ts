@@ -46,10 +46,10 @@ export async function putSchedule(db: Db, input: ScheduleInput, now: Date): Prom
 }
 
 /** Pause or resume; null when there is no such schedule. */
-export async function setSchedulePaused(db: Db, name: string, paused: boolean, now: Date): Promise<Schedule | null> {
+export async function setSchedulePaused(db: Db, name: string, paused: boolean, now: Date, reason: string | null = null): Promise<Schedule | null> {
   const existing = await getSchedule(db, name);
   if (!existing) return null;
-  const schedule = { ...existing, paused, updated_at: now.toISOString() };
+  const schedule = { ...existing, paused, paused_reason: paused ? reason : null, updated_at: now.toISOString() };
   await save(db, schedule);
   return schedule;
 }

@@ -104,3 +104,20 @@ export async function planningPage(db: Db, start: number, count: number): Promis
     }),
   };
 }
+
+/**
+ * Remove a subscriber and what Tidings learned about them (profile, corrections, votes, what they were sent).
+ * Delivery records of past editions stay, so edition counts still add up. False when there was none.
+ */
+export async function removeSubscriber(db: Db, id: string): Promise<boolean> {
+  const existing = await getSubscriber(db, id);
+  if (!existing) return false;
+  await db.redis
+    .multi()
+    .hdel(db.keys.subscribers, id)
+    .hdel(db.keys.subscribersByEmail, existing.email)
+    .zrem(db.keys.subscribersByCreated, id)
+    .del(db.keys.profile(id), db.keys.readerPrefs(id), db.keys.sentArticles(id), db.keys.readerActions(id))
+    .exec();
+  return true;
+}

@@ -1,6 +1,8 @@
 // Provider webhook events: each handled once (by its webhook id), kept in a stream, counted per edition.
 import type { ResendWebhook } from '../contracts';
-import { countEditionEvent } from './deliveries';
+import { guardrailBreach } from '../core/delivery/guardrails';
+import { countEditionEvent, editionSummary } from './deliveries';
+import { getSchedule, setSchedulePaused } from './schedules';
 import type { Db } from './keys';
 import { findSubscriberByEmail, setSubscriberStatus } from './subscribers';
 
@@ -38,6 +40,7 @@ export async function handleWebhookEvent(db: Db, webhookId: string, event: Resen
   if (target.editionId) {
     const field = event.type === 'email.bounced' ? (hardBounce ? 'bounced' : 'soft_bounced') : event.type.replace(/^email\./, '');
     await countEditionEvent(db, target.editionId, field);
+    if (field === 'bounced' || field === 'complained') await applyGuardrails(db, target.editionId, now);
   }
   await db.redis.xadd(
     db.keys.webhookEvents,
@@ -59,4 +62,13 @@ export async function handleWebhookEvent(db: Db, webhookId: string, event: Resen
     JSON.stringify(event),
   );
   return { duplicate: false, suppressed: suppress && target.subscriberId !== null, target };
+}
+
+/** Pause the edition's schedule, saying why, when its complaint or bounce rate crossed a limit. */
+async function applyGuardrails(db: Db, editionId: string, now: Date): Promise<void> {
+  const summary = await editionSummary(db, editionId);
+  const breach = summary ? guardrailBreach(summary) : null;
+  if (!summary?.schedule || !breach) return;
+  const schedule = await getSchedule(db, summary.schedule);
+  if (schedule && !schedule.paused) await setSchedulePaused(db, schedule.name, true, now, `Paused by Tidings: the ${breach}.`);
 }

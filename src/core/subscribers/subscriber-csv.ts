@@ -39,9 +39,42 @@ export function splitCsvLine(line: string): string[] | null {
   }
 }
 
-/** Parse the whole file. A header row naming the columns is optional; blank lines are ignored. */
+// Header names people use for each column (compared lowercase, ignoring spaces, dashes and underscores).
+const HEADER_NAMES: Record<(typeof COLUMNS)[number], readonly string[]> = {
+  email: ['email', 'emailaddress', 'e-mail', 'mail', 'address'],
+  timezone: ['timezone', 'tz', 'zone', 'timezonename'],
+  topics: ['topics', 'topic', 'tags', 'interests'],
+};
+
+function headerKey(field: string): string {
+  return field.toLowerCase().replace(/[\s_-]+/g, '');
+}
+
+type ColumnMap = Record<(typeof COLUMNS)[number], number | null>;
+
+/** Map a header row to column positions, or null when the row is data rather than a header. */
+function columnsFromHeader(fields: string[]): ColumnMap | null {
+  const map: ColumnMap = { email: null, timezone: null, topics: null };
+  fields.forEach((field, i) => {
+    const key = headerKey(field);
+    for (const column of COLUMNS) {
+      if (map[column] === null && HEADER_NAMES[column].some((name) => headerKey(name) === key)) map[column] = i;
+    }
+  });
+  // A header names at least one known column and contains no address (a data row always does).
+  const looksLikeHeader = COLUMNS.some((c) => map[c] !== null) && !fields.some((f) => f.includes('@'));
+  return looksLikeHeader ? map : null;
+}
+
+/**
+ * Parse the whole file. With a header row, columns are found by name in any order (email, timezone,
+ * topics; other columns are ignored); without one they are read by position as email,timezone,topics.
+ * Blank lines are ignored.
+ */
 export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  let columns: ColumnMap | null = null;
+  let seenFirst = false;
   for (let n = 0; n < lines.length; n++) {
     const raw = lines[n]!;
     const line = n + 1;
@@ -51,22 +84,40 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
       yield { ok: false, line, reason: 'a quoted field is not closed; wrap fields in "…" and double any " inside' };
       continue;
     }
-    if (n === 0 && fields[0]?.toLowerCase() === 'email') continue; // header
-    if (fields.length > COLUMNS.length) {
-      yield { ok: false, line, reason: `has ${fields.length} columns; expected ${COLUMNS.join(',')} (quote topics that contain commas, or separate them with ;)` };
+    if (!seenFirst) {
+      seenFirst = true;
+      columns = columnsFromHeader(fields);
+      if (columns) {
+        if (columns.email === null) {
+          yield { ok: false, line, reason: `the header has no email column (got ${fields.map((f) => `"${f}"`).join(', ')}); name one "email", e.g. email,timezone,topics` };
+          return;
+        }
+        continue;
+      }
+    }
+    if (!columns && fields.length > COLUMNS.length) {
+      yield { ok: false, line, reason: `has ${fields.length} columns; expected ${COLUMNS.join(',')} (quote topics that contain commas, or separate them with ;), or add a header row naming the columns` };
       continue;
     }
-    const [emailText = '', tzText = '', topicsText = ''] = fields;
+    const at = (column: (typeof COLUMNS)[number]) => {
+      const i = columns ? columns[column] : COLUMNS.indexOf(column);
+      return i === null ? '' : (fields[i] ?? '');
+    };
+    const emailText = at('email');
+    const tzText = at('timezone');
+    const topicsText = at('topics');
     const email = emailAddress.safeParse(emailText);
     if (!email.success) {
       yield { ok: false, line, reason: `email ${email.error.issues[0]?.message ?? 'is not valid'} (got "${printable(emailText, 80)}")` };
       continue;
     }
-    const tz = tzText === '' ? { success: true as const, data: 'UTC' } : timeZone.safeParse(tzText);
+    // An empty zone keeps an existing reader's zone (a new one gets UTC).
+    const tz = tzText === '' ? { success: true as const, data: undefined } : timeZone.safeParse(tzText);
     if (!tz.success) {
       yield { ok: false, line, reason: `timezone ${tz.error.issues[0]?.message ?? 'is not valid'} (got "${printable(tzText, 80)}")` };
       continue;
     }
+    const hasTopics = columns === null || columns.topics !== null;
     const topics = topicsText.split(/[;,|]/).map((t) => t.trim().toLowerCase()).filter(Boolean);
     if (topics.length > 50) {
       yield { ok: false, line, reason: `topics has ${topics.length} entries; at most 50` };
@@ -77,6 +128,7 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
       yield { ok: false, line, reason: `topics "${printable(badTopic.t, 40)}" ${badTopic.check.error.issues[0]?.message ?? 'is not valid'}` };
       continue;
     }
-    yield { ok: true, line, subscriber: { email: email.data, timezone: tz.data, topics } };
+    // A file without a topics column leaves existing readers' topics alone.
+    yield { ok: true, line, subscriber: { email: email.data, timezone: tz.data, topics: hasTopics ? topics : undefined } };
   }
 }

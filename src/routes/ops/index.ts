@@ -7,6 +7,7 @@ import { listSources } from '../../store/sources';
 import { scheduleApiRoutes } from './schedules';
 import { operatorLoginRoutes } from './operator-session';
 import { dashboardRoutes } from './dashboard';
+import { exploreRoutes } from './explore';
 
 export function opsRoutes(deps: AppDeps) {
   const app = new Hono();
@@ -22,6 +23,11 @@ export function opsRoutes(deps: AppDeps) {
   app.route('/', scheduleApiRoutes(deps));
   app.route('/', operatorLoginRoutes(deps));
   app.route('/', dashboardRoutes(deps));
+  app.route('/', exploreRoutes(deps));
+
+  // An API client gets JSON for every path under /ops/api, a miss included, never an HTML page.
+  app.get('/ops/api', (c) => c.json({ endpoints: ['/ops/api/sources', '/ops/api/quarantine', '/ops/api/schedules'] }));
+  app.all('/ops/api/*', (c) => c.json({ error: 'not_found', message: `There is no ${c.req.method} ${c.req.path}. See GET /ops/api for the endpoints.` }, 404));
 
   return app;
 }

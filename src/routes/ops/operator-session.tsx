@@ -2,7 +2,7 @@
 // cookie set by signing in with that token at /ops/login. Changing the token invalidates every cookie.
 import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
-import { getSignedCookie, setSignedCookie } from 'hono/cookie';
+import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import type { AppDeps } from '../../deps';
 import type { Config } from '../../env';
 import { constantTimeEqual, utf8 } from '../../core/encoding';
@@ -46,6 +46,7 @@ export function operatorLoginRoutes(deps: AppDeps) {
       <div class="card">
         <h1>Operator sign-in</h1>
         {problem ? <p style="color:#b3261e">{problem}</p> : <p class="muted">Paste the operator token (OPERATOR_TOKEN) to open the dashboard.</p>}
+        {deps.config.NODE_ENV === 'production' ? null : <p class="muted">In development, <code>npm start</code> prints the token in its start banner.</p>}
         <form method="post" action="/ops/login">
           <input type="hidden" name="next" value={next} />
           <p>
@@ -71,6 +72,10 @@ export function operatorLoginRoutes(deps: AppDeps) {
       maxAge: 12 * 3600,
     });
     return c.redirect(next, 303);
+  });
+  app.post('/ops/logout', (c) => {
+    deleteCookie(c, COOKIE, { path: '/', secure: deps.config.PUBLIC_BASE_URL.startsWith('https:') });
+    return c.redirect('/ops/login', 303);
   });
   return app;
 }

@@ -1,0 +1,53 @@
+// The operator pages' frame: the shared Layout, a navigation bar with sign-out, and table/chart styles
+// that keep every page readable at 390 px (wide tables scroll inside their own box, never the page).
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { Layout } from '../layout';
+
+const opsCss = `
+  main { max-width: 72rem; }
+  nav.ops { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; margin-bottom: 1rem; font-size: .95rem; }
+  nav.ops form { margin: 0 0 0 auto; }
+  nav.ops button { padding: .3rem .8rem; font-size: .9rem; }
+  .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
+  .scroll table { min-width: 36rem; }
+  td, th { white-space: nowrap; }
+  td.wrap, th.wrap { white-space: normal; min-width: 12rem; }
+  .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); gap: 1rem; }
+  figure.chart { margin: 0; background: #fff; border-radius: 12px; padding: .75rem; box-shadow: 0 1px 3px rgba(0,0,0,.08); min-width: 0; }
+  figure.chart > svg { width: 100%; height: 12rem; display: block; }
+  .legend svg { display: inline-block; vertical-align: baseline; }
+  figcaption { font-weight: 600; margin-bottom: .25rem; }
+  .legend { display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .85rem; color: #5f6368; margin: .25rem 0 0; }
+  .alert { background: #fdecea; color: #8c1d18; border-radius: 8px; padding: .75rem 1rem; }
+  form.search { display: flex; gap: .5rem; flex-wrap: wrap; }
+  form.search input { flex: 1 1 12rem; padding: .5rem; font: inherit; min-width: 0; }
+  input { max-width: 100%; }
+  code { word-break: break-all; }
+`;
+
+export function OpsLayout(props: { title: string; children: Child }) {
+  return (
+    <Layout title={props.title}>
+      <style>{raw(opsCss)}</style>
+      <nav class="ops" aria-label="Operator">
+        <a href="/ops">Dashboard</a>
+        <a href="/ops/subscribers">Subscribers</a>
+        <a href="/ops/sources">Sources</a>
+        <a href="/ops/quarantine">Quarantine</a>
+        <a href="/ops/queues">Queues</a>
+        <form method="post" action="/ops/logout">
+          <button type="submit">Sign out</button>
+        </form>
+      </nav>
+      {props.children}
+    </Layout>
+  );
+}
+
+/** A table that scrolls sideways inside its own box on a narrow screen. */
+export function Scroll(props: { children: Child }) {
+  return <div class="scroll">{props.children}</div>;
+}
+
+export const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
