@@ -1,4 +1,5 @@
 // Lists for people: a header row and aligned columns; `--json` prints the same rows as JSON lines instead.
+import { printable } from '../src/core/printable';
 
 export interface Column<T> {
   header: string;
@@ -16,10 +17,13 @@ export function table<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>):
   return [line(columns.map((c) => c.header.toUpperCase())), ...cells.map(line)].join('\n');
 }
 
-/** Print rows as JSON lines (one object a line, easy to pipe into jq) or as a table. */
+/**
+ * Print rows as JSON lines (one object a line, easy to pipe into jq) or as a table. JSON lines escape what a
+ * terminal would act on (C1 controls, bidi overrides) as \uXXXX, which is still the same JSON value.
+ */
 export function printRows<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>, json: boolean | undefined, toJson: (row: T) => unknown = (r) => r): void {
   if (json) {
-    for (const row of rows) console.log(JSON.stringify(toJson(row)));
+    for (const row of rows) console.log(printable(JSON.stringify(toJson(row))));
     return;
   }
   console.log(table(rows, columns));

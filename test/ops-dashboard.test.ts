@@ -92,7 +92,7 @@ describe('the Node operator tools', () => {
     const metrics = await (await app.request('/metrics', { headers: auth })).text();
     expect(metrics).toMatch(/tidings_queue_jobs\{queue="send-batch",state="waiting"\} 0/);
     expect(metrics).toMatch(/tidings_edition_deliveries\{edition="morning-2026-11-23",status="planned"\} 0/);
-    expect(metrics).toMatch(/tidings_queue_lag_seconds\{queue="send"\} 0/);
+    expect(metrics).toMatch(/tidings_queue_lag_seconds\{queue="send-batch"\} 0/);
     expect(metrics).toMatch(/tidings_emails\{outcome="sent"\} 0/);
     expect(metrics).toMatch(/tidings_clicks\{by="person"\} 0/);
     expect(metrics).toMatch(/tidings_clicks\{by="automated"\} 0/);

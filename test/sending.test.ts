@@ -33,7 +33,7 @@ afterEach(async () => {
 async function setup(options: { faultRate?: number; firstFaults?: number; rateLimit?: number; invalidDomain?: string } = {}) {
   resend = new FakeResend({ rateLimit: options.rateLimit ?? 50, faultRate: options.faultRate ?? 0, firstFaults: options.firstFaults, invalidDomain: options.invalidDomain });
   const url = await resend.start();
-  t = testEnv({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: url, SEND_BACKOFF_MS: '20', SEND_ATTEMPTS: '30', SEND_TIMEOUT_MS: '500', SEND_RATE_LIMIT: String(options.rateLimit ?? 50), SEND_CONCURRENCY: '4' });
+  t = testEnv({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: url, SEND_BACKOFF_MS: '20', SEND_ATTEMPTS: '30', SEND_TIMEOUT_MS: '1500', SEND_RATE_LIMIT: String(options.rateLimit ?? 50), SEND_CONCURRENCY: '4' });
   workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
   await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
   return { t, workers, resend };

@@ -117,7 +117,7 @@ export function registerSubscribers(program: Command): void {
           { header: 'status', value: (s) => s.status },
           { header: 'time zone', value: (s) => printable(s.timezone) },
           { header: 'topics', value: (s) => s.topics.map((t) => printable(t)).join(', ') },
-        ], options.json, (s) => JSON.parse(printable(JSON.stringify(s))));
+        ], options.json);
         if (!options.json) console.log(`${Math.min(offset + rows.length, total)} of ${total} subscribers shown${total > offset + rows.length ? ` (next page: --offset ${offset + rows.length})` : ''}.`);
       });
     });
