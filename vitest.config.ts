@@ -3,7 +3,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.{ts,tsx}', 'node/**/*.test.{ts,tsx}', 'cli/**/*.test.{ts,tsx}', 'workers/**/*.test.{ts,tsx}', 'emails/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
+    include: [
+      'src/**/*.test.{ts,tsx}',
+      'node/**/*.test.{ts,tsx}',
+      'cli/**/*.test.{ts,tsx}',
+      'workers/**/*.test.{ts,tsx}',
+      'emails/**/*.test.{ts,tsx}',
+      'test/**/*.test.{ts,tsx}',
+    ],
     globalSetup: ['test/setup/redis.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,

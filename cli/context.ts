@@ -7,7 +7,10 @@ import { createNodeLogger } from '../node/logger';
 
 /** Thrown by a command to end with a message and an exit code, without a stack trace. */
 export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'CliError';
   }
@@ -18,9 +21,16 @@ export async function withServices<T>(action: (services: Services) => Promise<T>
   let services: Services | undefined;
   try {
     const config = loadConfig();
-    const redis = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: false, stateDir: config.STATE_DIR });
+    const redis = await ensureRedis({
+      url: config.REDIS_URL,
+      isDefault: config.redisUrlIsDefault,
+      mayStart: false,
+      stateDir: config.STATE_DIR,
+    });
     // Commands print for people; only warnings and errors from the libraries go to the log.
-    const log: Logger = createNodeLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, { readable: config.NODE_ENV === 'development' });
+    const log: Logger = createNodeLogger(config.LOG_LEVEL === 'info' ? 'warn' : config.LOG_LEVEL, {
+      readable: config.NODE_ENV === 'development',
+    });
     services = openServices(config, redis.url, log);
     return await action(services);
   } catch (error) {

@@ -34,7 +34,9 @@ const { version } = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 const program = new Command()
   .name('tidings')
-  .description('Tidings: personal briefing emails. Reads its configuration from the environment and from ./.env (see docs/configuration.md).')
+  .description(
+    'Tidings: personal briefing emails. Reads its configuration from the environment and from ./.env (see docs/configuration.md).',
+  )
   .version(version, '-V, --version', 'print the version of Tidings')
   .showHelpAfterError();
 

@@ -15,7 +15,8 @@ export function briefingText(props: BriefingProps): string {
     if (item.summary) lines.push(`${indent}${clip(item.summary, EMAIL_LIMITS.summary)}`);
     lines.push(`${indent}${item.textHref ?? item.href}`);
   });
-  if (props.latestPost) lines.push('', `Latest post: ${clip(props.latestPost.title, EMAIL_LIMITS.title)}`, props.latestPost.textHref ?? props.latestPost.href);
+  if (props.latestPost)
+    lines.push('', `Latest post: ${clip(props.latestPost.title, EMAIL_LIMITS.title)}`, props.latestPost.textHref ?? props.latestPost.href);
   lines.push('', '--', 'You get this because you subscribed to Tidings.');
   for (const link of props.textLinks ?? props.footerLinks) lines.push(`${link.label}: ${link.href}`);
   return `${lines.join('\n')}\n`;

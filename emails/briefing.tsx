@@ -44,7 +44,17 @@ const styles = {
   footer: { fontSize: '13px', color: '#5f6368' },
   view: { fontSize: '12px', color: '#5f6368', textAlign: 'right', margin: '0 0 8px' },
   // Hidden every way mail clients honour: not displayed, no size, no colour, nothing to select.
-  honeypot: { display: 'none', visibility: 'hidden', fontSize: '0px', lineHeight: '0px', maxHeight: '0px', overflow: 'hidden', opacity: 0, color: 'transparent', msoHide: 'all' },
+  honeypot: {
+    display: 'none',
+    visibility: 'hidden',
+    fontSize: '0px',
+    lineHeight: '0px',
+    maxHeight: '0px',
+    overflow: 'hidden',
+    opacity: 0,
+    color: 'transparent',
+    msoHide: 'all',
+  },
 } as const;
 
 /** One article's card. Rendered once per edition by the fast path and reused for every reader. */

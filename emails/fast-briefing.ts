@@ -102,7 +102,9 @@ export interface FastRendererOptions {
 }
 
 /** A renderer with per-edition caches; create one per worker and reuse it across batches. */
-export function createFastBriefingRenderer(options: FastRendererOptions = {}): BriefingRenderer & { stats(): { cards: number; shells: number } } {
+export function createFastBriefingRenderer(
+  options: FastRendererOptions = {},
+): BriefingRenderer & { stats(): { cards: number; shells: number } } {
   const maxPieces = options.maxPieces ?? 5000;
   const slots = slotNames(randomNonce());
   const cardStandIns = [slots.card, slots.actions.voteUp, slots.actions.voteDown, slots.actions.bookmark];
@@ -124,7 +126,10 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
   const fragment = async (item: BriefingItem): Promise<string> => {
     const doc = await render(createElement(BriefingCard, { item }));
     // A fragment comes back as a document wrapped in Suspense markers; keep only the card itself.
-    return doc.slice(DOCTYPE.length).replace(/^<!--\$-->/, '').replace(/<!--\/\$-->$/, '');
+    return doc
+      .slice(DOCTYPE.length)
+      .replace(/^<!--\$-->/, '')
+      .replace(/<!--\/\$-->$/, '');
   };
 
   const card = (item: BriefingItem) =>
@@ -136,7 +141,14 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
   const markerCard = card(markerItem);
 
   const shell = (props: BriefingProps) => {
-    const key = JSON.stringify([props.editionLabel, props.preview, props.latestPost?.title ?? null, props.footerLinks.map((l) => l.label), props.honeypotHref !== undefined, props.viewHref !== undefined]);
+    const key = JSON.stringify([
+      props.editionLabel,
+      props.preview,
+      props.latestPost?.title ?? null,
+      props.footerLinks.map((l) => l.label),
+      props.honeypotHref !== undefined,
+      props.viewHref !== undefined,
+    ]);
     return remember(shells, key, async () => {
       const marker = await markerCard;
       const standIn: BriefingProps = {
@@ -147,7 +159,12 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
         honeypotHref: props.honeypotHref === undefined ? undefined : slots.honeypot,
         viewHref: props.viewHref === undefined ? undefined : slots.view,
       };
-      const shellStandIns = [slots.slot('latest'), ...props.footerLinks.map((_, i) => slots.slot(`footer-${i}`)), slots.honeypot, slots.view];
+      const shellStandIns = [
+        slots.slot('latest'),
+        ...props.footerLinks.map((_, i) => slots.slot(`footer-${i}`)),
+        slots.honeypot,
+        slots.view,
+      ];
       const html = await render(createElement(Briefing, standIn));
       const [htmlBefore, htmlAfter, ...more] = html.split(marker.raw);
       if (htmlAfter === undefined || more.length > 0) {
@@ -167,10 +184,17 @@ export function createFastBriefingRenderer(options: FastRendererOptions = {}): B
       if (props.viewHref !== undefined) shellLinks.set(slots.view, props.viewHref);
       const cardLinks = (item: BriefingItem) => {
         const links = new Map([[slots.card, item.href]]);
-        if (item.actions) links.set(slots.actions.voteUp, item.actions.voteUp).set(slots.actions.voteDown, item.actions.voteDown).set(slots.actions.bookmark, item.actions.bookmark);
+        if (item.actions)
+          links
+            .set(slots.actions.voteUp, item.actions.voteUp)
+            .set(slots.actions.voteDown, item.actions.voteDown)
+            .set(slots.actions.bookmark, item.actions.bookmark);
         return links;
       };
-      const html = fill(s.htmlBefore, shellLinks) + pieces.map((p, i) => fill(p.html, cardLinks(props.items[i]!))).join('') + fill(s.htmlAfter, shellLinks);
+      const html =
+        fill(s.htmlBefore, shellLinks) +
+        pieces.map((p, i) => fill(p.html, cardLinks(props.items[i]!))).join('') +
+        fill(s.htmlAfter, shellLinks);
       return { html, text: briefingText(props) };
     },
     stats: () => ({ cards: cards.size, shells: shells.size }),

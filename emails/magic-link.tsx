@@ -26,7 +26,14 @@ const styles = {
   body: { backgroundColor: '#f6f5f2', fontFamily: 'system-ui, -apple-system, "Segoe UI", sans-serif', color: '#1d1d1f' },
   container: { maxWidth: '520px', margin: '0 auto', padding: '24px 16px' },
   card: { backgroundColor: '#ffffff', borderRadius: '10px', padding: '20px' },
-  button: { backgroundColor: '#0b57d0', color: '#ffffff', borderRadius: '8px', padding: '12px 20px', fontSize: '16px', textDecoration: 'none' },
+  button: {
+    backgroundColor: '#0b57d0',
+    color: '#ffffff',
+    borderRadius: '8px',
+    padding: '12px 20px',
+    fontSize: '16px',
+    textDecoration: 'none',
+  },
   code: { fontSize: '28px', letterSpacing: '6px', fontWeight: 700, margin: '8px 0', fontFamily: 'ui-monospace, Menlo, monospace' },
   small: { fontSize: '13px', color: '#5f6368' },
 } as const;
@@ -46,8 +53,8 @@ export function MagicLink({ email, href, code, expiresInMinutes, isNew, intent =
           <Section style={styles.card}>
             {subscribing ? (
               <Text>
-                Someone, hopefully you, asked to get Tidings briefings at {email}. Press the button to confirm: you are signed in, and your first
-                briefing arrives a moment later. Nothing is sent until you confirm.
+                Someone, hopefully you, asked to get Tidings briefings at {email}. Press the button to confirm: you are signed in, and your
+                first briefing arrives a moment later. Nothing is sent until you confirm.
               </Text>
             ) : (
               <Text>Press the button to sign in as {email}. You will be asked to confirm on the page that opens.</Text>

@@ -12,7 +12,10 @@ export function loadEnvFile(cwd = process.cwd(), env: NodeJS.ProcessEnv = proces
   const named = env.TIDINGS_ENV_FILE;
   const file = resolve(cwd, named && named !== '' ? named : '.env');
   if (!existsSync(file)) {
-    if (named) throw new Error(`TIDINGS_ENV_FILE names ${file}, which does not exist. Point it at a file like .env.example, or unset it to read ./.env`);
+    if (named)
+      throw new Error(
+        `TIDINGS_ENV_FILE names ${file}, which does not exist. Point it at a file like .env.example, or unset it to read ./.env`,
+      );
     return null;
   }
   process.loadEnvFile(file);

@@ -4,7 +4,15 @@ import { readableLine } from './logger';
 
 describe('readable log lines', () => {
   it('turn a pino JSON line into time, level, message and fields', () => {
-    const line = readableLine(JSON.stringify({ level: 40, time: '2026-12-01T21:50:03.123Z', msg: 'batch refused by the provider', edition: 'morning-2026-11-23', sent: 3 }));
+    const line = readableLine(
+      JSON.stringify({
+        level: 40,
+        time: '2026-12-01T21:50:03.123Z',
+        msg: 'batch refused by the provider',
+        edition: 'morning-2026-11-23',
+        sent: 3,
+      }),
+    );
     expect(line).toBe('21:50:03 WARN  batch refused by the provider  edition=morning-2026-11-23 sent=3\n');
   });
 

@@ -36,7 +36,12 @@ export interface Running {
 /** Start what was asked for; every failure to start is reported in words and exits non-zero. */
 export async function run(options: RunOptions): Promise<Running> {
   const config = loadConfig();
-  const redis: RedisTarget = await ensureRedis({ url: config.REDIS_URL, isDefault: config.redisUrlIsDefault, mayStart: true, stateDir: config.STATE_DIR });
+  const redis: RedisTarget = await ensureRedis({
+    url: config.REDIS_URL,
+    isDefault: config.redisUrlIsDefault,
+    mayStart: true,
+    stateDir: config.STATE_DIR,
+  });
   const services = openServices(config, redis.url);
   const { log } = services;
   for (const notice of config.notices) log.warn({}, notice);
@@ -52,10 +57,24 @@ export async function run(options: RunOptions): Promise<Running> {
     // Node-only operator tools (BullMQ board, metrics, preview, test send) are mounted here, never in createApp.
     opsQueues = openQueues(services.queueConnection, config.QUEUE_PREFIX);
     mountNodeOps(app, deps, opsQueues);
-    server = await listen(app.fetch, config, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS, clickBudget, observe: (s) => redirectLatency.observe(s) });
+    server = await listen(app.fetch, config, {
+      signer: services.signer,
+      recorder,
+      now: services.now,
+      trustProxyHops: config.TRUST_PROXY_HOPS,
+      clickBudget,
+      observe: (s) => redirectLatency.observe(s),
+    });
   }
   if (options.workers) {
-    workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log, now: services.now });
+    workers = await startWorkers({
+      config,
+      db: services.db,
+      connection: services.queueConnection,
+      signer: services.signer,
+      log,
+      now: services.now,
+    });
     if (config.SEED_DEMO && config.NODE_ENV !== 'production') {
       await seedDemo(services.db, workers.queues, services.queueConnection, config.QUEUE_PREFIX, log, services.now());
     }
@@ -73,14 +92,27 @@ export async function run(options: RunOptions): Promise<Running> {
       await services.close();
       await redis.stop?.();
     })());
-  return { config, services, url: config.PUBLIC_BASE_URL, redis: { url: redactUrl(redis.url), private: redis.url !== config.REDIS_URL }, stop };
+  return {
+    config,
+    services,
+    url: config.PUBLIC_BASE_URL,
+    redis: { url: redactUrl(redis.url), private: redis.url !== config.REDIS_URL },
+    stop,
+  };
 }
 
 /** node:http with the /c/ fast path in front of Hono (one decision, two adapters: see node/click-fast-path.ts). */
 export function listen(
   fetch: (request: Request) => Response | Promise<Response>,
   config: Pick<Config, 'PORT' | 'HOST'>,
-  clicks: { signer: LinkSigner; recorder: EventRecorder; now: () => Date; trustProxyHops?: number; clickBudget?: ClickBudget; observe?: (seconds: number) => void },
+  clicks: {
+    signer: LinkSigner;
+    recorder: EventRecorder;
+    now: () => Date;
+    trustProxyHops?: number;
+    clickBudget?: ClickBudget;
+    observe?: (seconds: number) => void;
+  },
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = createServer(withClickFastPath(getRequestListener(fetch), clicks));

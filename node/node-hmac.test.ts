@@ -3,10 +3,18 @@ import { LinkSigner, type LinkPayload } from '../src/core/links/links';
 import { nodeHmacSha256 } from './node-hmac';
 
 const keys = [{ id: 'k1', secret: 'node-and-web-crypto-agree-on-this-secret' }];
-const payload: LinkPayload = { url: 'https://news.example/ü?q=a b', subscriber: 'sub_1', edition: 'ed_1', article: 'art_1', position: 3, kind: 'article', sent_at: 1_790_000_000 };
+const payload: LinkPayload = {
+  url: 'https://news.example/ü?q=a b',
+  subscriber: 'sub_1',
+  edition: 'ed_1',
+  article: 'art_1',
+  position: 3,
+  kind: 'article',
+  sent_at: 1_790_000_000,
+};
 
 describe('the Node HMAC for link tokens', () => {
-  it('makes the same tokens as Web Crypto, and each verifies the other\'s', async () => {
+  it("makes the same tokens as Web Crypto, and each verifies the other's", async () => {
     const web = new LinkSigner(keys);
     const node = new LinkSigner(keys, nodeHmacSha256);
     const token = await web.sign(payload);

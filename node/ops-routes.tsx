@@ -56,7 +56,8 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     async collect() {
       this.reset();
       for (const e of await listEditions(deps.db, 10)) {
-        for (const status of ['planned', 'queued', 'sent', 'failed', 'skipped', 'bounced', 'complained'] as const) this.set({ edition: e.id, status }, e[status]);
+        for (const status of ['planned', 'queued', 'sent', 'failed', 'skipped', 'bounced', 'complained'] as const)
+          this.set({ edition: e.id, status }, e[status]);
       }
     },
   });
@@ -80,7 +81,11 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     registers: [registry],
     async collect() {
       const editions = await listEditions(deps.db, 20);
-      for (const outcome of ['sent', 'failed', 'skipped', 'bounced', 'complained'] as const) this.set({ outcome }, editions.reduce((n, e) => n + e[outcome], 0));
+      for (const outcome of ['sent', 'failed', 'skipped', 'bounced', 'complained'] as const)
+        this.set(
+          { outcome },
+          editions.reduce((n, e) => n + e[outcome], 0),
+        );
     },
   });
   new Gauge({
@@ -90,7 +95,11 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     registers: [registry],
     async collect() {
       const editions = await listEditions(deps.db, 10);
-      const clicks = await editionClicks(deps.db, editions.map((e) => e.id), 20_000);
+      const clicks = await editionClicks(
+        deps.db,
+        editions.map((e) => e.id),
+        20_000,
+      );
       let human = 0;
       let automated = 0;
       for (const k of clicks.values()) {
@@ -112,13 +121,24 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
    */
   const compose = async (edition: string, readerText: string) => {
     const reader = emailAddress.safeParse(readerText);
-    if (!reader.success) return { ok: false as const, status: 400 as const, message: `reader ${reader.error.issues[0]?.message} (got "${readerText}")` };
+    if (!reader.success)
+      return { ok: false as const, status: 400 as const, message: `reader ${reader.error.issues[0]?.message} (got "${readerText}")` };
     const subscriber = await findSubscriberByEmail(deps.db, reader.data);
-    if (!subscriber) return { ok: false as const, status: 404 as const, message: `There is no subscriber ${reader.data}. Add them first (npx tidings subscribers add ${reader.data}).` };
+    if (!subscriber)
+      return {
+        ok: false as const,
+        status: 404 as const,
+        message: `There is no subscriber ${reader.data}. Add them first (npx tidings subscribers add ${reader.data}).`,
+      };
     const delivery = await getDelivery(deps.db, edition, subscriber.id);
     if (delivery?.status === 'sent') {
       const email = await sentEmail(deps.db, delivery.batch, subscriber.id);
-      if (email) return { ok: true as const, email, note: `Exactly what ${subscriber.email} received in edition ${edition} (sent ${delivery.at.slice(0, 16).replace('T', ' ')} UTC).` };
+      if (email)
+        return {
+          ok: true as const,
+          email,
+          note: `Exactly what ${subscriber.email} received in edition ${edition} (sent ${delivery.at.slice(0, 16).replace('T', ' ')} UTC).`,
+        };
     }
     const summary = await editionSummary(deps.db, edition);
     const sentAt = summary?.created_at ? new Date(summary.created_at) : deps.now();
@@ -129,7 +149,12 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
         : delivery
           ? `${subscriber.email} was not sent this edition (${delivery.status}${delivery.reason ? `: ${delivery.reason}` : ''}). This is what they would get if it were composed now.`
           : `Not sent to ${subscriber.email} yet. This is what they would get if it were composed now.`;
-    if (!briefing) return { ok: false as const, status: 409 as const, message: `${why.replace(/ This is what.*$/, '')} Nothing new for ${subscriber.email} now: every ranked article was already sent to them.` };
+    if (!briefing)
+      return {
+        ok: false as const,
+        status: 409 as const,
+        message: `${why.replace(/ This is what.*$/, '')} Nothing new for ${subscriber.email} now: every ranked article was already sent to them.`,
+      };
     return { ok: true as const, email: briefing.email, note: why };
   };
 
@@ -139,15 +164,23 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
   app.get('/ops/preview', async (c) => {
     const edition = c.req.query('edition') ?? 'preview';
     const result = await compose(edition, c.req.query('reader') ?? '');
-    if (!result.ok) return c.html(<MessagePage title="Cannot preview" message={result.message} next={<a href="/ops">Back to the dashboard</a>} />, result.status);
+    if (!result.ok)
+      return c.html(
+        <MessagePage title="Cannot preview" message={result.message} next={<a href="/ops">Back to the dashboard</a>} />,
+        result.status,
+      );
     const { email, note } = result;
     const raw = `/ops/preview/html?edition=${encodeURIComponent(edition)}&reader=${encodeURIComponent(email.to[0]!)}`;
     return c.html(
       <Layout title={`Preview for ${email.to[0]}`}>
-        <p><a href="/ops">← dashboard</a></p>
+        <p>
+          <a href="/ops">← dashboard</a>
+        </p>
         <h1>{email.subject}</h1>
         <p class="card">{note}</p>
-        <p class="muted">To {email.to[0]} · from {email.from} · edition {edition}</p>
+        <p class="muted">
+          To {email.to[0]} · from {email.from} · edition {edition}
+        </p>
         <iframe src={raw} style="width:100%;height:70vh;border:1px solid #ddd;border-radius:8px;background:#fff" title="HTML part" />
         <h2>Plain-text part</h2>
         <pre>{email.text}</pre>
@@ -163,16 +196,38 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     const body = await readForm(c);
     const edition = typeof body.edition === 'string' && body.edition ? body.edition : 'test';
     const to = emailAddress.safeParse(body.to);
-    if (!to.success) return c.html(<MessagePage title="Cannot send a test" message={`to ${to.error.issues[0]?.message} (got "${String(body.to ?? '')}")`} next={<a href="/ops">Back to the dashboard</a>} />, 400);
+    if (!to.success)
+      return c.html(
+        <MessagePage
+          title="Cannot send a test"
+          message={`to ${to.error.issues[0]?.message} (got "${String(body.to ?? '')}")`}
+          next={<a href="/ops">Back to the dashboard</a>}
+        />,
+        400,
+      );
     const result = await compose(edition, typeof body.reader === 'string' ? body.reader : '');
-    if (!result.ok) return c.html(<MessagePage title="Cannot send a test" message={result.message} next={<a href="/ops">Back to the dashboard</a>} />, result.status);
+    if (!result.ok)
+      return c.html(
+        <MessagePage title="Cannot send a test" message={result.message} next={<a href="/ops">Back to the dashboard</a>} />,
+        result.status,
+      );
     // The same email the preview shows (what the reader got, or would get now), addressed to the tester.
     // Without the reader's tags, so the provider's events about the test never count against the edition.
     const { tags: _tags, ...same } = result.email as typeof result.email & { tags?: unknown };
     const email = { ...same, to: [to.data], subject: `[Test] ${result.email.subject}` };
     // A fresh key: each test is its own send, never mistaken for the reader's real delivery.
     const answer = await transport.sendOne(email, `tidings-test/${randomId('t')}`);
-    if (answer.kind !== 'accepted') return c.html(<MessagePage title="The test was not sent" message={answer.reason} next="Check the provider settings and try again." />, 502);
-    return c.html(<MessagePage title="Test sent" message={`Sent ${result.email.to[0]}'s briefing of edition ${edition} to ${to.data} through ${transport.name} (id ${answer.id}).`} next={<a href="/ops">Back to the dashboard</a>} />);
+    if (answer.kind !== 'accepted')
+      return c.html(
+        <MessagePage title="The test was not sent" message={answer.reason} next="Check the provider settings and try again." />,
+        502,
+      );
+    return c.html(
+      <MessagePage
+        title="Test sent"
+        message={`Sent ${result.email.to[0]}'s briefing of edition ${edition} to ${to.data} through ${transport.name} (id ${answer.id}).`}
+        next={<a href="/ops">Back to the dashboard</a>}
+      />,
+    );
   });
 }

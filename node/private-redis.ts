@@ -33,13 +33,17 @@ interface EnsureOptions {
 export async function ensureRedis(options: EnsureOptions): Promise<RedisTarget> {
   if (await redisAnswers(options.url)) return { url: options.url };
   if (!options.isDefault) {
-    throw new RedisUnavailableError(`Nothing answers at REDIS_URL=${redactUrl(options.url)}. Start that Redis, or unset REDIS_URL to let Tidings run a private one.`);
+    throw new RedisUnavailableError(
+      `Nothing answers at REDIS_URL=${redactUrl(options.url)}. Start that Redis, or unset REDIS_URL to let Tidings run a private one.`,
+    );
   }
   const paths = statePaths(options.stateDir);
   const running = readPrivateRedisState(paths.privateRedisStateFile);
   if (running && (await redisAnswers(running.url))) return { url: running.url };
   if (!options.mayStart) {
-    throw new RedisUnavailableError(`Nothing answers at ${options.url} and no private Redis is running. Start Tidings first with \`npm start\` (it runs one), or set REDIS_URL.`);
+    throw new RedisUnavailableError(
+      `Nothing answers at ${options.url} and no private Redis is running. Start Tidings first with \`npm start\` (it runs one), or set REDIS_URL.`,
+    );
   }
   if (!redisServerInstalled()) {
     throw new RedisUnavailableError(
@@ -64,7 +68,24 @@ export async function startPrivateRedis(dataDir: string, stateFile: string | nul
   port ??= await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes', '--save', '', '--daemonize', 'no', '--loglevel', 'warning', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dataDir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const url = `redis://127.0.0.1:${port}`;
@@ -97,7 +118,6 @@ function readPrivateRedisState(stateFile: string): { url: string } | null {
     return null;
   }
 }
-
 
 /** The URL without its password, fit to print. */
 export function redactUrl(url: string): string {

@@ -3,7 +3,13 @@ import { Redis, type RedisOptions } from 'ioredis';
 
 /** Does anything answer PING at this URL within the timeout? */
 export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
-  const probe = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   probe.on('error', () => {});
   try {
     await probe.connect();
@@ -20,7 +26,13 @@ export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boole
  * and it reconnects in the background.
  */
 export function appRedis(url: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2000, enableOfflineQueue: true, retryStrategy: (n) => Math.min(n * 100, 2000), ...options });
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    connectTimeout: 2000,
+    enableOfflineQueue: true,
+    retryStrategy: (n) => Math.min(n * 100, 2000),
+    ...options,
+  });
   redis.on('error', () => {}); // reported through health and the recorder's counters, not as noise per retry
   return redis;
 }

@@ -19,7 +19,11 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export function openServices(config: Config, redisUrl: string, log: Logger = createNodeLogger(config.LOG_LEVEL, { readable: config.NODE_ENV === 'development' })): Services {
+export function openServices(
+  config: Config,
+  redisUrl: string,
+  log: Logger = createNodeLogger(config.LOG_LEVEL, { readable: config.NODE_ENV === 'development' }),
+): Services {
   const redis = appRedis(redisUrl);
   const queueConnection = queueRedis(redisUrl);
   return {

@@ -16,7 +16,9 @@ const { values } = parseArgs({ options: { requests: { type: 'string', default: '
 const requests = Number(values.requests);
 const concurrency = Number(values.concurrency);
 
-const id = randomId('bench').replace(/[^A-Za-z0-9]/g, '').slice(0, 16);
+const id = randomId('bench')
+  .replace(/[^A-Za-z0-9]/g, '')
+  .slice(0, 16);
 let handler: (r: Request, env: unknown) => Response | Promise<Response> = () => new Response('starting', { status: 503 });
 const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
   const s = serve({ fetch: (r, env) => handler(r, env), port: 0, hostname: '127.0.0.1' }, () => resolve(s));
@@ -32,9 +34,23 @@ const config = loadConfig({
   AUTH_IP_HOURLY_LIMIT: '100000',
 });
 const services = openServices(config, config.REDIS_URL);
-const app = createApp({ config, db: services.db, signer: services.signer, recorder: createBufferedRecorder({ store: (events) => appendEvents(services.db, events), log: services.log }), log: services.log, now: services.now });
+const app = createApp({
+  config,
+  db: services.db,
+  signer: services.signer,
+  recorder: createBufferedRecorder({ store: (events) => appendEvents(services.db, events), log: services.log }),
+  log: services.log,
+  now: services.now,
+});
 handler = (r, env) => app.fetch(r, env as never);
-const workers = await startWorkers({ config, db: services.db, connection: services.queueConnection, signer: services.signer, log: services.log, now: services.now });
+const workers = await startWorkers({
+  config,
+  db: services.db,
+  connection: services.queueConnection,
+  signer: services.signer,
+  log: services.log,
+  now: services.now,
+});
 
 function percentile(sorted: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
@@ -42,7 +58,11 @@ function percentile(sorted: number[], p: number): number {
 
 async function otp(email: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${url}/auth/v1/otp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+  const response = await fetch(`${url}/auth/v1/otp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email }),
+  });
   if (response.status !== 200) throw new Error(`POST /otp answered ${response.status}: ${await response.text()}`);
   return performance.now() - started;
 }
@@ -82,8 +102,19 @@ try {
   console.log(
     JSON.stringify({
       bench: 'auth',
-      email_latency_ms: { requests: single, p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: percentile(latencies, 100) },
-      otp: { requests, concurrency, per_second: Math.round(requests / (answered / 1000)), p50_ms: percentile(answers, 50), p95_ms: percentile(answers, 95) },
+      email_latency_ms: {
+        requests: single,
+        p50: percentile(latencies, 50),
+        p95: percentile(latencies, 95),
+        max: percentile(latencies, 100),
+      },
+      otp: {
+        requests,
+        concurrency,
+        per_second: Math.round(requests / (answered / 1000)),
+        p50_ms: percentile(answers, 50),
+        p95_ms: percentile(answers, 95),
+      },
       emails_sent_per_second: Math.round(requests / (drained / 1000)),
     }),
   );

@@ -34,9 +34,21 @@ const requests = arg('requests', 2_000);
 const concurrency = arg('concurrency', 1);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tidings-bench-home-'));
-const redisTarget = await ensureRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', isDefault: !process.env.REDIS_URL, mayStart: true, stateDir: dataDir });
+const redisTarget = await ensureRedis({
+  url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  isDefault: !process.env.REDIS_URL,
+  mayStart: true,
+  stateDir: dataDir,
+});
 const id = `benchhome${Date.now().toString(36)}`;
-const config = loadConfig({ NODE_ENV: 'development', REDIS_URL: redisTarget.url, REDIS_PREFIX: `${id}:`, QUEUE_PREFIX: `{${id}}`, PUBLIC_BASE_URL: 'https://tidings.example.com', LOG_LEVEL: 'warn' });
+const config = loadConfig({
+  NODE_ENV: 'development',
+  REDIS_URL: redisTarget.url,
+  REDIS_PREFIX: `${id}:`,
+  QUEUE_PREFIX: `{${id}}`,
+  PUBLIC_BASE_URL: 'https://tidings.example.com',
+  LOG_LEVEL: 'warn',
+});
 const services = openServices(config, redisTarget.url);
 const { db } = services;
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -46,7 +58,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function signedCookie(value: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(config.SESSION_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(config.SESSION_SECRET),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(value)));
   return `${SESSION_COOKIE}=${encodeURIComponent(`${value}.${btoa(String.fromCharCode(...mac))}`)}`;
 }
@@ -63,7 +81,8 @@ async function load(total: number, make: (i: number) => { url: string; cookie: s
         const response = await fetch(url, { headers: { cookie } });
         const body = await response.text();
         times.push(performance.now() - started);
-        if (response.status !== 200 || !body.includes('class="article"')) throw new Error(`${url} answered ${response.status}: ${body.slice(0, 200)}`);
+        if (response.status !== 200 || !body.includes('class="article"'))
+          throw new Error(`${url} answered ${response.status}: ${body.slice(0, 200)}`);
       }
     }),
   );
@@ -87,15 +106,32 @@ try {
   await saveArticles(db, articles);
   const ids = await createSubscribers(db, subscribers);
   log(`${subscribers} subscribers; writing ${days} days of briefings for ${archived} of them`);
-  const editions = Array.from({ length: days }, (_, d) => ({ edition: `morning-${new Date(base - d * 86_400_000).toISOString().slice(0, 10)}`, sent_at: base - d * 86_400_000 }));
+  const editions = Array.from({ length: days }, (_, d) => ({
+    edition: `morning-${new Date(base - d * 86_400_000).toISOString().slice(0, 10)}`,
+    sent_at: base - d * 86_400_000,
+  }));
   const editionTx = db.redis.pipeline();
-  for (const e of editions) editionTx.zadd(db.keys.editions, e.sent_at, e.edition).hset(db.keys.edition(e.edition), 'created_at', new Date(e.sent_at).toISOString(), 'planned', String(subscribers), 'sent', String(subscribers));
+  for (const e of editions)
+    editionTx
+      .zadd(db.keys.editions, e.sent_at, e.edition)
+      .hset(
+        db.keys.edition(e.edition),
+        'created_at',
+        new Date(e.sent_at).toISOString(),
+        'planned',
+        String(subscribers),
+        'sent',
+        String(subscribers),
+      );
   await editionTx.exec();
   for (let r = 0; r < archived; r += 50) {
     const tx = db.redis.multi();
     for (let k = r; k < Math.min(archived, r + 50); k++) {
       for (const [d, e] of editions.entries()) {
-        const items = Array.from({ length: 10 }, (_, j) => ({ id: articles[(k + d * 7 + j * 13) % articles.length]!.id, reasons: j < 2 ? ['because you read about infrastructure'] : [] }));
+        const items = Array.from({ length: 10 }, (_, j) => ({
+          id: articles[(k + d * 7 + j * 13) % articles.length]!.id,
+          reasons: j < 2 ? ['because you read about infrastructure'] : [],
+        }));
         addReaderBriefing(tx, db, ids[k]!, { edition: e.edition, sent_at: e.sent_at, items });
       }
     }
@@ -104,7 +140,20 @@ try {
   const cookies: string[] = [];
   for (let k = 0; k < archived; k++) {
     const sid = `benchsession${k}`;
-    await saveSiteSession(db, sid, { user_id: `user${k}`, email: `reader${k}@example.com`, provider: 'builtin', access_token: 'a', refresh_token: 'r', expires_at: 0, created_at: Date.now() }, 3600);
+    await saveSiteSession(
+      db,
+      sid,
+      {
+        user_id: `user${k}`,
+        email: `reader${k}@example.com`,
+        provider: 'builtin',
+        access_token: 'a',
+        refresh_token: 'r',
+        expires_at: 0,
+        created_at: Date.now(),
+      },
+      3600,
+    );
     cookies.push(await signedCookie(sid));
   }
   const recorder = createBufferedRecorder({ store: (events) => appendEvents(db, events), log: services.log });
@@ -117,7 +166,10 @@ try {
   await load(200, (i) => ({ url: `${url}/`, cookie: cookies[pick(i)]! })); // warm-up
   log(`timing ${requests} requests of each page, ${concurrency} at a time`);
   const home = await load(requests, (i) => ({ url: `${url}/`, cookie: cookies[pick(i)]! }));
-  const edition = await load(requests, (i) => ({ url: `${url}/briefings/${editions[(i * 31) % days]!.edition}`, cookie: cookies[pick(i)]! }));
+  const edition = await load(requests, (i) => ({
+    url: `${url}/briefings/${editions[(i * 31) % days]!.edition}`,
+    cookie: cookies[pick(i)]!,
+  }));
   const result = {
     home_p50_ms: percentile(home, 50),
     home_p95_ms: percentile(home, 95),

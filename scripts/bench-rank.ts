@@ -2,7 +2,13 @@
 // readers with learned profiles. The last line is JSON. Set BENCH_READERS / BENCH_CANDIDATES to vary.
 import type { Article, ContentType } from '../src/contracts';
 import { articleFeatures, buildCorpus } from '../src/core/interest/article-features';
-import { applySignal, defaultInterestSettings, emptyProfile, type LearnableSignal, type Profile } from '../src/core/interest/interest-profile';
+import {
+  applySignal,
+  defaultInterestSettings,
+  emptyProfile,
+  type LearnableSignal,
+  type Profile,
+} from '../src/core/interest/interest-profile';
 import { forwardWeight, popularitySnapshot, type Engagement } from '../src/core/interest/popularity';
 import { defaultRankSettings, prepareCandidates, rankCandidates, type ReaderContext } from '../src/core/interest/ranking';
 
@@ -14,7 +20,7 @@ const SIGNALS_PER_PROFILE = 150;
 const NOW = Date.UTC(2026, 10, 20, 12);
 
 let seed = 12345;
-const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296);
+const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 4294967296;
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
 const words = Array.from({ length: 3000 }, (_, i) => `word${i}`);
 const topics = Array.from({ length: 60 }, (_, i) => `topic-${i}`);
@@ -36,16 +42,37 @@ const setupStarted = performance.now();
 const corpus = buildCorpus(articles);
 const candidates = prepareCandidates(articles, corpus);
 const features = articles.map((a) => articleFeatures(a, corpus));
-const signals: LearnableSignal[] = ['click', 'click', 'click', 'delivered', 'delivered', 'delivered', 'delivered', 'bookmark', 'vote_up', 'vote_down'];
+const signals: LearnableSignal[] = [
+  'click',
+  'click',
+  'click',
+  'delivered',
+  'delivered',
+  'delivered',
+  'delivered',
+  'bookmark',
+  'vote_up',
+  'vote_down',
+];
 const profiles: Profile[] = Array.from({ length: PROFILES }, () => {
   let profile = emptyProfile();
   for (let s = 0; s < SIGNALS_PER_PROFILE; s++) {
     const i = Math.floor(random() * articles.length);
-    profile = applySignal(profile, articles[i]!.id, features[i]!, pick(signals), NOW - Math.floor(random() * 30 * 86_400_000), defaultInterestSettings).profile;
+    profile = applySignal(
+      profile,
+      articles[i]!.id,
+      features[i]!,
+      pick(signals),
+      NOW - Math.floor(random() * 30 * 86_400_000),
+      defaultInterestSettings,
+    ).profile;
   }
   return profile;
 });
-const stored: Array<[string, Engagement]> = articles.map((a) => [a.id, { clicks: random() * 50 * forwardWeight(NOW), delivered: (50 + random() * 500) * forwardWeight(NOW) }]);
+const stored: Array<[string, Engagement]> = articles.map((a) => [
+  a.id,
+  { clicks: random() * 50 * forwardWeight(NOW), delivered: (50 + random() * 500) * forwardWeight(NOW) },
+]);
 const popularity = popularitySnapshot(stored, { clicks: 1, delivered: 10 }, NOW);
 const setupSeconds = (performance.now() - setupStarted) / 1000;
 

@@ -37,7 +37,15 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `bench-${randomId('r').slice(2, 12)}:`;
 const benchStateDir = mkdtempSync(join(tmpdir(), 'tidings-bench-state-'));
 const pathsFile = join(benchStateDir, 'paths.txt');
-const env = { ...process.env, NODE_ENV: 'development', REDIS_URL: redisUrl, REDIS_PREFIX: prefix, STATE_DIR: benchStateDir, LOG_LEVEL: 'warn', SEED_DEMO: 'false' };
+const env = {
+  ...process.env,
+  NODE_ENV: 'development',
+  REDIS_URL: redisUrl,
+  REDIS_PREFIX: prefix,
+  STATE_DIR: benchStateDir,
+  LOG_LEVEL: 'warn',
+  SEED_DEMO: 'false',
+};
 const config = loadConfig(env);
 
 /** Distinct valid tokens: 1,000 readers × 10 articles of one edition, sent an hour ago. */
@@ -46,7 +54,15 @@ async function makePaths(): Promise<string[]> {
   const sentAt = Math.floor(Date.now() / 1000) - 3600;
   return Promise.all(
     Array.from({ length: tokenCount }, async (_, i) => {
-      const token = await signer.sign({ url: `https://news.example/story/${i % 10}`, subscriber: `sub_${Math.floor(i / 10)}`, edition: 'ed_bench', article: `art_${i % 10}`, position: i % 10, kind: 'article', sent_at: sentAt });
+      const token = await signer.sign({
+        url: `https://news.example/story/${i % 10}`,
+        subscriber: `sub_${Math.floor(i / 10)}`,
+        edition: 'ed_bench',
+        article: `art_${i % 10}`,
+        position: i % 10,
+        kind: 'article',
+        sent_at: sentAt,
+      });
       return `/c/${token}`;
     }),
   );
@@ -59,9 +75,14 @@ interface Server {
 }
 
 function start(name: string, script: string, execArgv: string[] = []): Promise<Server> {
-  const child = fork(join(projectRoot, script), [], { env, execArgv: ['--import', 'tsx', ...execArgv], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(projectRoot, script), [], {
+    env,
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   // The load generator has its own core; the servers' main threads share the others, all alike.
-  if (generator.pinnedCore !== null) execFileSync('taskset', ['-p', '-c', `0-${Math.max(0, generator.pinnedCore - 1)}`, String(child.pid)], { stdio: 'ignore' });
+  if (generator.pinnedCore !== null)
+    execFileSync('taskset', ['-p', '-c', `0-${Math.max(0, generator.pinnedCore - 1)}`, String(child.pid)], { stdio: 'ignore' });
   return new Promise((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve({ name, child, port: m.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
@@ -82,7 +103,8 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-const load = (server: Server, duration: number, paths: string[]) => generator.run({ port: server.port, seconds: duration, connections, paths, pathsFile, userAgent });
+const load = (server: Server, duration: number, paths: string[]) =>
+  generator.run({ port: server.port, seconds: duration, connections, paths, pathsFile, userAgent });
 
 type Cpu = { user: number; system: number };
 interface Run {
@@ -100,7 +122,13 @@ async function measure(server: Server, paths: string[]): Promise<Run> {
 }
 
 const rps = (runs: Run[]) => runs.reduce((sum, r) => sum + r.result.requests, 0) / (runs.length * seconds);
-const describe = (runs: Run[]) => runs.map((r) => `${Math.round(r.result.requests / seconds)} req/s (p50 ${r.result.p50Ms} ms, p99 ${r.result.p99Ms} ms, server ${r.serverUs} µs/req)`).join('; ');
+const describe = (runs: Run[]) =>
+  runs
+    .map(
+      (r) =>
+        `${Math.round(r.result.requests / seconds)} req/s (p50 ${r.result.p50Ms} ms, p99 ${r.result.p99Ms} ms, server ${r.serverUs} µs/req)`,
+    )
+    .join('; ');
 const problems = (runs: Run[]) => runs.reduce((n, r) => n + r.result.errors + r.result.timeouts, 0);
 
 async function deleteKeys(redis: Redis): Promise<void> {
@@ -130,7 +158,9 @@ const redis = new Redis(redisUrl);
 try {
   const paths = await makePaths();
   writeFileSync(pathsFile, `${paths.join('\n')}\n`);
-  console.log(`bench:redirect: ${connections} connections from ${generator.name}, ${paths.length} distinct tokens, ${warmupSeconds} s warm-up, then ${rounds} rounds of ${seconds} s per server, Redis ${redisUrl} prefix ${prefix}`);
+  console.log(
+    `bench:redirect: ${connections} connections from ${generator.name}, ${paths.length} distinct tokens, ${warmupSeconds} s warm-up, then ${rounds} rounds of ${seconds} s per server, Redis ${redisUrl} prefix ${prefix}`,
+  );
 
   const profileDir = join(statePaths(undefined).dir, 'profiles');
   if (profile) mkdirSync(profileDir, { recursive: true });
@@ -153,11 +183,17 @@ try {
   const [baselineRuns, tidingsRuns, floorRuns] = [runs.get('baseline')!, runs.get('tidings')!, runs.get('floor')!];
   console.log(`baseline node:http 302: ${describe(baselineRuns)}`);
   console.log(`tidings edge app:       ${describe(tidingsRuns)}; errors+timeouts ${problems(tidingsRuns)}`);
-  console.log(`floor (verify + minimal record): ${describe(floorRuns)}; served ${floorDrain.served}, recorded ${floorDrain.stats.recorded}`);
+  console.log(
+    `floor (verify + minimal record): ${describe(floorRuns)}; served ${floorDrain.served}, recorded ${floorDrain.stats.recorded}`,
+  );
   console.log(`recorder after drain:   ${JSON.stringify(stats)}`);
-  console.log(`click judge (a worker's job, after the run): ${judge.clicks} clicks in ${judge.seconds.toFixed(1)} s = ${Math.round(judge.clicks / judge.seconds)} clicks/s`);
+  console.log(
+    `click judge (a worker's job, after the run): ${judge.clicks} clicks in ${judge.seconds.toFixed(1)} s = ${Math.round(judge.clicks / judge.seconds)} clicks/s`,
+  );
   if (profile) console.log(`CPU profiles of the Tidings server and the floor written to ${profileDir} and ${join(profileDir, 'floor')}`);
-  console.log("Note: the load generator, Redis and the servers share this machine's cores (and other work on it); figures vary between runs.");
+  console.log(
+    "Note: the load generator, Redis and the servers share this machine's cores (and other work on it); figures vary between runs.",
+  );
   const latencies = tidingsRuns.map((r) => r.result);
   console.log(
     JSON.stringify({

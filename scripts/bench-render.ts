@@ -15,18 +15,25 @@ const poolSize = arg('articles', 40);
 
 // A fixed pool of articles; each reader gets 10 of them with one of a few "why" reasons, and their own links.
 let seed = 42;
-const next = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+const next = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 const pool = Array.from({ length: poolSize }, (_, i) => ({
   title: `Article ${i}: what changed in delivery, ranking and feeds this week`,
   summary: `A summary of article ${i}, long enough to be a realistic paragraph of text in an email briefing for a reader.`,
   source: ['Tidings Engineering', 'Field Notes on Reading', 'The Wire'][i % 3]!,
 }));
-const reasonSets = [['new since your last briefing'], ['because you read about email delivery'], ['popular with readers like you', 'new since your last briefing']];
-const token = () => `t1.k2026.${Math.floor(next() * 2 ** 52).toString(36)}${Math.floor(next() * 2 ** 52).toString(36)}.${Math.floor(next() * 2 ** 52).toString(36)}`;
+const reasonSets = [
+  ['new since your last briefing'],
+  ['because you read about email delivery'],
+  ['popular with readers like you', 'new since your last briefing'],
+];
+const token = () =>
+  `t1.k2026.${Math.floor(next() * 2 ** 52).toString(36)}${Math.floor(next() * 2 ** 52).toString(36)}.${Math.floor(next() * 2 ** 52).toString(36)}`;
 
 function readerProps(): BriefingProps {
   const start = Math.floor(next() * (poolSize - 10));
-  const items: BriefingItem[] = pool.slice(start, start + 10).map((a) => ({ ...a, href: `https://tidings.example.com/c/${token()}`, reasons: reasonSets[Math.floor(next() * reasonSets.length)]! }));
+  const items: BriefingItem[] = pool
+    .slice(start, start + 10)
+    .map((a) => ({ ...a, href: `https://tidings.example.com/c/${token()}`, reasons: reasonSets[Math.floor(next() * reasonSets.length)]! }));
   return {
     editionLabel: 'Monday, 23 November 2026',
     preview: `Also: ${items[1]!.title} · ${items[2]!.title}`,
@@ -61,4 +68,17 @@ const naiveOneRender = await measure('naive (whole template + text part)', naive
 const fastRenderer = createFastBriefingRenderer();
 const fast = await measure('fast (cards once per edition)', readers, (p) => fastRenderer.render(p));
 
-console.log(JSON.stringify({ bench: 'render', readers, articles_per_briefing: 10, naive_per_s: Math.round(naive), naive_single_render_per_s: Math.round(naiveOneRender), fast_per_s: Math.round(fast), ratio: Number((fast / naive).toFixed(1)), goal_ratio: 20, cards_rendered: fastRenderer.stats().cards, shells_rendered: fastRenderer.stats().shells }));
+console.log(
+  JSON.stringify({
+    bench: 'render',
+    readers,
+    articles_per_briefing: 10,
+    naive_per_s: Math.round(naive),
+    naive_single_render_per_s: Math.round(naiveOneRender),
+    fast_per_s: Math.round(fast),
+    ratio: Number((fast / naive).toFixed(1)),
+    goal_ratio: 20,
+    cards_rendered: fastRenderer.stats().cards,
+    shells_rendered: fastRenderer.stats().shells,
+  }),
+);

@@ -40,4 +40,10 @@ for (const [name, unit] of Object.entries(patterns)) {
   worst[2] = Math.max(worst[2], two);
   console.log(`${name.padEnd(24)} 1 MB ${one.toFixed(1).padStart(8)} ms   2 MB ${two.toFixed(1).padStart(8)} ms`);
 }
-console.log(JSON.stringify({ ms_1mb: Number(worst[1].toFixed(1)), ms_2mb: Number(worst[2].toFixed(1)), growth: Number((worst[2] / worst[1]).toFixed(2)) }));
+console.log(
+  JSON.stringify({
+    ms_1mb: Number(worst[1].toFixed(1)),
+    ms_2mb: Number(worst[2].toFixed(1)),
+    growth: Number((worst[2] / worst[1]).toFixed(2)),
+  }),
+);

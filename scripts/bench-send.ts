@@ -27,7 +27,12 @@ const rate = arg('rate', 5);
 const concurrency = arg('concurrency', 12);
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tidings-bench-send-'));
-const redisTarget = await ensureRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', isDefault: !process.env.REDIS_URL, mayStart: true, stateDir: dataDir });
+const redisTarget = await ensureRedis({
+  url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  isDefault: !process.env.REDIS_URL,
+  mayStart: true,
+  stateDir: dataDir,
+});
 const id = `bench${Date.now().toString(36)}`;
 const env: Record<string, string> = {
   NODE_ENV: 'development',
@@ -91,7 +96,13 @@ try {
     missing: subscribers - resend.perRecipient.size,
     worker_peak_rss_mb: peakRss === null ? null : Number((peakRss / 2 ** 20).toFixed(1)),
   };
-  if (process.env.BENCH_DEBUG) console.log(resend.accepted.filter((a, i, all) => i === 0 || all[i - 1]!.id !== a.id && all[i - 1]!.at !== a.at).map((a) => a.at - resend.stats.firstAcceptedAt).join(" "));
+  if (process.env.BENCH_DEBUG)
+    console.log(
+      resend.accepted
+        .filter((a, i, all) => i === 0 || (all[i - 1]!.id !== a.id && all[i - 1]!.at !== a.at))
+        .map((a) => a.at - resend.stats.firstAcceptedAt)
+        .join(' '),
+    );
   console.log(JSON.stringify(result));
 } finally {
   await resend.close();

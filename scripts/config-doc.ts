@@ -56,7 +56,9 @@ export function accepts(node: Node): string {
   const checks = (inner.def.checks ?? []).map((c) => c._zod.def);
   switch (inner.def.type) {
     case 'enum':
-      return Object.values(inner.def.entries ?? {}).map(code).join(', ');
+      return Object.values(inner.def.entries ?? {})
+        .map(code)
+        .join(', ');
     case 'number': {
       const int = checks.some((c) => c.format === 'safeint' || c.format === 'int32');
       const low = checks.find((c) => c.check === 'greater_than');
@@ -101,7 +103,8 @@ export function configTable(schema: z.ZodObject = envSchema): string {
 export function withConfigTable(doc: string): string {
   const start = doc.indexOf(tableStart);
   const end = doc.indexOf(tableEnd);
-  if (start < 0 || end < start) throw new Error(`docs/configuration.md must keep the two marker lines around the table:\n${tableStart}\n${tableEnd}`);
+  if (start < 0 || end < start)
+    throw new Error(`docs/configuration.md must keep the two marker lines around the table:\n${tableStart}\n${tableEnd}`);
   return `${doc.slice(0, start + tableStart.length)}\n${configTable()}\n${doc.slice(end)}`;
 }
 

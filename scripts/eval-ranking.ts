@@ -6,7 +6,18 @@ import { buildCorpus, type Corpus } from '../src/core/interest/article-features'
 import { defaultInterestSettings, type Profile } from '../src/core/interest/interest-profile';
 import { learnEvent } from '../src/core/interest/learn';
 import { popularityScore, popularitySnapshot, type Engagement } from '../src/core/interest/popularity';
-import { ageReference, defaultRankSettings, exclusion, prepareCandidates, rankByRecency, rankCandidates, type Candidate, type RankedArticle, type ReaderContext, type RankSettings } from '../src/core/interest/ranking';
+import {
+  ageReference,
+  defaultRankSettings,
+  exclusion,
+  prepareCandidates,
+  rankByRecency,
+  rankCandidates,
+  type Candidate,
+  type RankedArticle,
+  type ReaderContext,
+  type RankSettings,
+} from '../src/core/interest/ranking';
 
 const arg = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const DAYS = arg('EVAL_DAYS', 40);
@@ -63,7 +74,13 @@ function buildWorld(random: () => number): World {
       const primary = pick(sourceTopics[source]!);
       const secondary = random() < 0.4 ? Math.floor(random() * TOPICS) : null;
       const words = [pick(vocab(primary)), pick(vocab(primary)), pick(vocab(primary)), pick(filler), pick(filler)];
-      const summary = [...words, pick(vocab(primary)), secondary !== null ? pick(vocab(secondary)) : pick(filler), pick(filler), pick(filler)];
+      const summary = [
+        ...words,
+        pick(vocab(primary)),
+        secondary !== null ? pick(vocab(secondary)) : pick(filler),
+        pick(filler),
+        pick(filler),
+      ];
       const type: ContentType = random() < 0.03 ? 'internal' : random() < 0.5 ? 'post' : 'news';
       const id = `art_${(n++).toString(36)}`;
       const article: Article = {
@@ -137,8 +154,18 @@ function simulate(world: World, strategy: Strategy, botsOn: boolean): RunResult 
 
   const popularity = new Map<string, Engagement>();
   const totals: Engagement = { clicks: 0, delivered: 0 };
-  const result: RunResult = { precision: [], ndcg: [], newcomerPrecision: Array(DAYS - NEWCOMERS_JOIN_DAY).fill(0), newcomerNoTopicPrecision: Array(DAYS - NEWCOMERS_JOIN_DAY).fill(0) };
-  const settings: RankSettings = { ...defaultRankSettings, limit: BRIEFING, diversityWindow: BRIEFING, halfLifeDays: defaultInterestSettings.halfLifeDays };
+  const result: RunResult = {
+    precision: [],
+    ndcg: [],
+    newcomerPrecision: Array(DAYS - NEWCOMERS_JOIN_DAY).fill(0),
+    newcomerNoTopicPrecision: Array(DAYS - NEWCOMERS_JOIN_DAY).fill(0),
+  };
+  const settings: RankSettings = {
+    ...defaultRankSettings,
+    limit: BRIEFING,
+    diversityWindow: BRIEFING,
+    halfLifeDays: defaultInterestSettings.halfLifeDays,
+  };
 
   for (let day = 0; day < DAYS; day++) {
     const sendMs = START_MS + day * DAY_MS;
@@ -189,7 +216,7 @@ function simulate(world: World, strategy: Strategy, botsOn: boolean): RunResult 
         } else if (newcomerDay >= 0) {
           newcomerSum += precision;
           newcomerCount++;
-          if (reader.chosen.length === 0) (noTopicSum += precision), noTopicCount++;
+          if (reader.chosen.length === 0) ((noTopicSum += precision), noTopicCount++);
         }
       }
 
@@ -198,13 +225,30 @@ function simulate(world: World, strategy: Strategy, botsOn: boolean): RunResult 
       ranked.forEach((r, position) => {
         const id = r.article.id;
         reader.sent.add(id);
-        const base = { subscriber_id: reader.id, edition_id: `day-${day}`, article_id: id, kind: 'article', position, url: null, method: 'GET', user_agent: null, ip: null, seconds_since_send: null };
-        events.push({ reader, event: { ...base, type: 'delivered', kind: null, at: new Date(sendMs).toISOString(), suspected_bot: false, bot_reasons: [] } });
+        const base = {
+          subscriber_id: reader.id,
+          edition_id: `day-${day}`,
+          article_id: id,
+          kind: 'article',
+          position,
+          url: null,
+          method: 'GET',
+          user_agent: null,
+          ip: null,
+          seconds_since_send: null,
+        };
+        events.push({
+          reader,
+          event: { ...base, type: 'delivered', kind: null, at: new Date(sendMs).toISOString(), suspected_bot: false, bot_reasons: [] },
+        });
         if (!opens) return;
         const at = new Date(sendMs + (position + 1) * 60_000).toISOString();
         if (reader.bot) {
           const flagged = random() < BOT_DETECTION;
-          events.push({ reader, event: { ...base, type: 'click', at, suspected_bot: flagged, bot_reasons: flagged ? ['all_links_clicked'] : [] } });
+          events.push({
+            reader,
+            event: { ...base, type: 'click', at, suspected_bot: flagged, bot_reasons: flagged ? ['all_links_clicked'] : [] },
+          });
           return;
         }
         const rel = relevance(world, reader, id);
@@ -213,8 +257,10 @@ function simulate(world: World, strategy: Strategy, botsOn: boolean): RunResult 
         const clicked = random() < positionBias * appeal * world.quality.get(id)! + 0.02;
         if (clicked) {
           events.push({ reader, event: { ...base, type: 'click', at, suspected_bot: false, bot_reasons: [] } });
-          if (rel > 0 && random() < 0.1) events.push({ reader, event: { ...base, type: 'vote_up', kind: 'vote_up', at, suspected_bot: false, bot_reasons: [] } });
-          if (rel > 0 && random() < 0.05) events.push({ reader, event: { ...base, type: 'bookmark', kind: 'bookmark', at, suspected_bot: false, bot_reasons: [] } });
+          if (rel > 0 && random() < 0.1)
+            events.push({ reader, event: { ...base, type: 'vote_up', kind: 'vote_up', at, suspected_bot: false, bot_reasons: [] } });
+          if (rel > 0 && random() < 0.05)
+            events.push({ reader, event: { ...base, type: 'bookmark', kind: 'bookmark', at, suspected_bot: false, bot_reasons: [] } });
         } else if (rel === 0 && random() < 0.03) {
           events.push({ reader, event: { ...base, type: 'vote_down', kind: 'vote_down', at, suspected_bot: false, bot_reasons: [] } });
         }
@@ -254,7 +300,11 @@ function rankByPopularity(candidates: readonly Candidate[], reader: ReaderContex
   const oldest = ageReference(candidates, reader.nowMs) - defaultRankSettings.maxAgeHours * 3_600_000;
   return candidates
     .filter((c) => exclusion(c, reader, oldest).ok)
-    .map((c) => ({ article: c.article, score: popularityScore(reader.popularity.byArticle.get(c.article.id), reader.popularity.meanCtr) + random() * 1e-6, reasons: [] }))
+    .map((c) => ({
+      article: c.article,
+      score: popularityScore(reader.popularity.byArticle.get(c.article.id), reader.popularity.meanCtr) + random() * 1e-6,
+      reasons: [],
+    }))
     .sort((x, y) => y.score - x.score)
     .slice(0, BRIEFING);
 }
@@ -279,8 +329,12 @@ const noBots = steady(runs.tidingsWithoutBots.precision);
 for (const [name, run] of Object.entries(runs)) {
   console.log(`${name.padEnd(20)} precision@10 by day: ${run.precision.map((p) => p.toFixed(2)).join(' ')}`);
 }
-console.log(`${'newcomers'.padEnd(20)} precision@10 by day since joining: ${runs.tidings.newcomerPrecision.map((p) => p.toFixed(2)).join(' ')}`);
-console.log(`${'  without topics'.padEnd(20)} precision@10 by day since joining: ${runs.tidings.newcomerNoTopicPrecision.map((p) => p.toFixed(2)).join(' ')}`);
+console.log(
+  `${'newcomers'.padEnd(20)} precision@10 by day since joining: ${runs.tidings.newcomerPrecision.map((p) => p.toFixed(2)).join(' ')}`,
+);
+console.log(
+  `${'  without topics'.padEnd(20)} precision@10 by day since joining: ${runs.tidings.newcomerNoTopicPrecision.map((p) => p.toFixed(2)).join(' ')}`,
+);
 const summary = {
   days: DAYS,
   steady_state_days: STEADY_DAYS,
@@ -288,8 +342,16 @@ const summary = {
   bots: BOTS,
   bot_detection: BOT_DETECTION,
   seed: SEED,
-  precision_at_10: { tidings: r4(tidingsPrecision), recency: r4(steady(runs.recency.precision)), popularity: r4(steady(runs.popularity.precision)) },
-  ndcg_at_10: { tidings: r4(steady(runs.tidings.ndcg)), recency: r4(steady(runs.recency.ndcg)), popularity: r4(steady(runs.popularity.ndcg)) },
+  precision_at_10: {
+    tidings: r4(tidingsPrecision),
+    recency: r4(steady(runs.recency.precision)),
+    popularity: r4(steady(runs.popularity.precision)),
+  },
+  ndcg_at_10: {
+    tidings: r4(steady(runs.tidings.ndcg)),
+    recency: r4(steady(runs.recency.ndcg)),
+    popularity: r4(steady(runs.popularity.ndcg)),
+  },
   tidings_over_popularity: r4(tidingsPrecision / steady(runs.popularity.precision)),
   days_to_80pct_for_new_reader: daysTo80 < 0 ? null : daysTo80,
   days_to_80pct_for_new_reader_without_topics: daysTo80NoTopic < 0 ? null : daysTo80NoTopic,

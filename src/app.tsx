@@ -72,7 +72,10 @@ export function createApp(given: AppDeps) {
   app.route('/', webhookRoutes(deps));
 
   app.notFound((c) =>
-    c.html(<MessagePage title="Page not found" message="There is nothing at this address." next={<a href="/">Go to the start page</a>} />, 404),
+    c.html(
+      <MessagePage title="Page not found" message="There is nothing at this address." next={<a href="/">Go to the start page</a>} />,
+      404,
+    ),
   );
 
   app.onError((error, c) => {
@@ -86,9 +89,16 @@ export function createApp(given: AppDeps) {
       const page = <ClientErrorPage status={error.status} />;
       return new Response(`<!DOCTYPE html>${page}`, { status: error.status, headers });
     }
-    deps.log.error({ err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path: c.req.path }, 'unhandled error');
+    deps.log.error(
+      { err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error), path: c.req.path },
+      'unhandled error',
+    );
     return c.html(
-      <MessagePage title="Something went wrong on our side" message="We could not finish this request. Nothing you did caused it." next="Please try again in a minute." />,
+      <MessagePage
+        title="Something went wrong on our side"
+        message="We could not finish this request. Nothing you did caused it."
+        next="Please try again in a minute."
+      />,
       500,
     );
   });
@@ -98,11 +108,45 @@ export function createApp(given: AppDeps) {
 
 /** The page for a refusal raised by middleware: what happened and what to do next. */
 function ClientErrorPage({ status }: { status: number }) {
-  if (status === 400) return <MessagePage title="This form could not be read" message="What the browser sent was cut off or is not a form this page understands, so nothing was changed." next="Go back, reload the page and press the button again. If it keeps happening, try another browser." />;
-  if (status === 413) return <MessagePage title="That was too large to accept" message="The request sent far more than this page ever needs, so nothing was read or changed." next="Go back, reload the page and press the button again." />;
-  if (status === 401) return <MessagePage title="Sign-in needed" message="This page is for operators and needs the operator token." next="Send it as an Authorization: Bearer header, or ask whoever runs this Tidings." />;
-  if (status === 403) return <MessagePage title="This form could not be accepted" message="The request did not come from a page of this site, so it was refused to protect your account." next="Go back, reload the page and press the button again." />;
-  return <MessagePage title="This request could not be handled" message={`The server refused it (status ${status}).`} next={<a href="/">Go to the start page</a>} />;
+  if (status === 400)
+    return (
+      <MessagePage
+        title="This form could not be read"
+        message="What the browser sent was cut off or is not a form this page understands, so nothing was changed."
+        next="Go back, reload the page and press the button again. If it keeps happening, try another browser."
+      />
+    );
+  if (status === 413)
+    return (
+      <MessagePage
+        title="That was too large to accept"
+        message="The request sent far more than this page ever needs, so nothing was read or changed."
+        next="Go back, reload the page and press the button again."
+      />
+    );
+  if (status === 401)
+    return (
+      <MessagePage
+        title="Sign-in needed"
+        message="This page is for operators and needs the operator token."
+        next="Send it as an Authorization: Bearer header, or ask whoever runs this Tidings."
+      />
+    );
+  if (status === 403)
+    return (
+      <MessagePage
+        title="This form could not be accepted"
+        message="The request did not come from a page of this site, so it was refused to protect your account."
+        next="Go back, reload the page and press the button again."
+      />
+    );
+  return (
+    <MessagePage
+      title="This request could not be handled"
+      message={`The server refused it (status ${status}).`}
+      next={<a href="/">Go to the start page</a>}
+    />
+  );
 }
 
 /** Errors the platform's form parser throws for a malformed body (Request.formData() via hono's parseBody). */

@@ -8,10 +8,13 @@ export const authSchema = {
   AUTH_PROVIDER: z.enum(['builtin', 'supabase']).default('builtin').meta({
     description: "`builtin`: Tidings' own `/auth/v1`; `supabase`: a Supabase project (`SUPABASE_URL`, `SUPABASE_ANON_KEY`).",
   }),
-  SUPABASE_URL: z.url({ protocol: /^https?$/ }).optional().meta({
-    description: 'The Supabase project URL; required with `AUTH_PROVIDER=supabase`.',
-    production: 'https',
-  }),
+  SUPABASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description: 'The Supabase project URL; required with `AUTH_PROVIDER=supabase`.',
+      production: 'https',
+    }),
   SUPABASE_ANON_KEY: z.string().min(1).optional().meta({
     description: "The project's anon (publishable) key; required with `AUTH_PROVIDER=supabase`.",
   }),
@@ -29,34 +32,69 @@ export const authSchema = {
     description: 'How long a session and its chain of refresh tokens live without use (30 days).',
   }),
   AUTH_LINK_STYLE: z.enum(['verify', 'token_hash']).default('verify').meta({
-    description: "`verify`: links go through `/auth/v1/verify` (Supabase's default); `token_hash`: straight to `/auth/confirm?token_hash=…&type=email`.",
+    description:
+      "`verify`: links go through `/auth/v1/verify` (Supabase's default); `token_hash`: straight to `/auth/confirm?token_hash=…&type=email`.",
   }),
   AUTH_REDIRECT_ALLOW_LIST: z
     .string()
     .default('')
-    .transform((raw) => raw.split(',').map((p) => p.trim()).filter(Boolean))
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .meta({
       description: 'Extra `redirect_to` patterns, comma-separated globs such as `https://*.example.com/**`; this site is always allowed.',
       shown_default: 'empty',
     }),
   AUTH_EMAIL_COOLDOWN_SECONDS: seconds(0, 3_600, 60).meta({ description: 'Per address: at most one link per this many seconds.' }),
-  AUTH_EMAIL_HOURLY_LIMIT: z.coerce.number().int().min(1).max(1000).default(5).meta({ description: 'Per address: at most this many links per hour.' }),
-  AUTH_IP_HOURLY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(30).meta({ description: 'Per visitor IP: at most this many links per hour.' }),
+  AUTH_EMAIL_HOURLY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .meta({ description: 'Per address: at most this many links per hour.' }),
+  AUTH_IP_HOURLY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(30)
+    .meta({ description: 'Per visitor IP: at most this many links per hour.' }),
 };
 
 /** Rules that span variables: the Supabase provider needs its URL (https in production) and key; patterns need a scheme and host. */
-export function authConfigProblems(config: { NODE_ENV: string; AUTH_PROVIDER: string; SUPABASE_URL?: string; SUPABASE_ANON_KEY?: string; AUTH_REDIRECT_ALLOW_LIST: string[] }): ConfigProblem[] {
+export function authConfigProblems(config: {
+  NODE_ENV: string;
+  AUTH_PROVIDER: string;
+  SUPABASE_URL?: string;
+  SUPABASE_ANON_KEY?: string;
+  AUTH_REDIRECT_ALLOW_LIST: string[];
+}): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (config.AUTH_PROVIDER === 'supabase') {
-    if (!config.SUPABASE_URL) problems.push({ variable: 'SUPABASE_URL', problem: 'is required when AUTH_PROVIDER=supabase: your project URL, e.g. https://abcd.supabase.co' });
+    if (!config.SUPABASE_URL)
+      problems.push({
+        variable: 'SUPABASE_URL',
+        problem: 'is required when AUTH_PROVIDER=supabase: your project URL, e.g. https://abcd.supabase.co',
+      });
     if (config.SUPABASE_URL && config.NODE_ENV === 'production' && !config.SUPABASE_URL.startsWith('https://')) {
       problems.push({ variable: 'SUPABASE_URL', problem: `must use https in production (got ${config.SUPABASE_URL})` });
     }
-    if (!config.SUPABASE_ANON_KEY) problems.push({ variable: 'SUPABASE_ANON_KEY', problem: "is required when AUTH_PROVIDER=supabase: the project's anon (publishable) key" });
+    if (!config.SUPABASE_ANON_KEY)
+      problems.push({
+        variable: 'SUPABASE_ANON_KEY',
+        problem: "is required when AUTH_PROVIDER=supabase: the project's anon (publishable) key",
+      });
   }
   for (const pattern of config.AUTH_REDIRECT_ALLOW_LIST) {
     if (!/^https?:\/\/[^/]+/.test(pattern)) {
-      problems.push({ variable: 'AUTH_REDIRECT_ALLOW_LIST', problem: `each pattern must start with http:// or https:// and a host (got ${JSON.stringify(pattern)})` });
+      problems.push({
+        variable: 'AUTH_REDIRECT_ALLOW_LIST',
+        problem: `each pattern must start with http:// or https:// and a host (got ${JSON.stringify(pattern)})`,
+      });
     }
   }
   return problems;

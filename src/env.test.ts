@@ -64,16 +64,28 @@ describe('configuration', () => {
 
   it.each(['SESSION_SECRET', 'OPERATOR_TOKEN'])('refuses a missing, short or dev-default %s in production', (name) => {
     expect(problemsOf({ ...goodProduction, [name]: undefined })).toEqual([expect.stringMatching(new RegExp(`^${name}: is required`))]);
-    expect(problemsOf({ ...goodProduction, [name]: 'short-secret' })).toEqual([expect.stringMatching(new RegExp(`^${name}: is too short`))]);
-    expect(problemsOf({ ...goodProduction, [name]: devDefaults[name as 'SESSION_SECRET'] })).toEqual([expect.stringMatching(new RegExp(`^${name}: is a development`))]);
+    expect(problemsOf({ ...goodProduction, [name]: 'short-secret' })).toEqual([
+      expect.stringMatching(new RegExp(`^${name}: is too short`)),
+    ]);
+    expect(problemsOf({ ...goodProduction, [name]: devDefaults[name as 'SESSION_SECRET'] })).toEqual([
+      expect.stringMatching(new RegExp(`^${name}: is a development`)),
+    ]);
   });
 
   it('refuses missing, short or dev-default link signing keys in production', () => {
-    expect(problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: undefined })).toEqual([expect.stringMatching(/^LINK_SIGNING_KEYS: is required/)]);
-    expect(problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: 'a:short' })).toEqual([expect.stringMatching(/^LINK_SIGNING_KEYS \(key "a"\): is too short/)]);
-    expect(problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: devDefaults.LINK_SIGNING_KEYS })).toEqual([expect.stringMatching(/^LINK_SIGNING_KEYS \(key "dev"\): is a development/)]);
+    expect(problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: undefined })).toEqual([
+      expect.stringMatching(/^LINK_SIGNING_KEYS: is required/),
+    ]);
+    expect(problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: 'a:short' })).toEqual([
+      expect.stringMatching(/^LINK_SIGNING_KEYS \(key "a"\): is too short/),
+    ]);
+    expect(problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: devDefaults.LINK_SIGNING_KEYS })).toEqual([
+      expect.stringMatching(/^LINK_SIGNING_KEYS \(key "dev"\): is a development/),
+    ]);
     // An old key being retired is checked as strictly as the signing one.
-    expect(problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: `${goodProduction.LINK_SIGNING_KEYS},old:tiny` })).toEqual([expect.stringMatching(/key "old"\): is too short/)]);
+    expect(problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: `${goodProduction.LINK_SIGNING_KEYS},old:tiny` })).toEqual([
+      expect.stringMatching(/key "old"\): is too short/),
+    ]);
   });
 
   it('refuses malformed link signing keys in any environment', () => {
@@ -82,12 +94,18 @@ describe('configuration', () => {
   });
 
   it('refuses production with Resend but without a valid webhook signing secret', () => {
-    expect(problemsOf({ ...goodProduction, RESEND_WEBHOOK_SECRET: undefined })).toEqual([expect.stringMatching(/^RESEND_WEBHOOK_SECRET: is required in production with Resend/)]);
-    expect(problemsOf({ ...goodProduction, RESEND_WEBHOOK_SECRET: 'not-a-secret' })).toEqual([expect.stringMatching(/^RESEND_WEBHOOK_SECRET: must be the signing secret/)]);
+    expect(problemsOf({ ...goodProduction, RESEND_WEBHOOK_SECRET: undefined })).toEqual([
+      expect.stringMatching(/^RESEND_WEBHOOK_SECRET: is required in production with Resend/),
+    ]);
+    expect(problemsOf({ ...goodProduction, RESEND_WEBHOOK_SECRET: 'not-a-secret' })).toEqual([
+      expect.stringMatching(/^RESEND_WEBHOOK_SECRET: must be the signing secret/),
+    ]);
   });
 
   it('refuses to send production mail to the dev outbox', () => {
-    expect(problemsOf({ ...goodProduction, RESEND_API_KEY: undefined })).toEqual([expect.stringMatching(/^RESEND_API_KEY: is required in production; without it mail would only reach the dev outbox/)]);
+    expect(problemsOf({ ...goodProduction, RESEND_API_KEY: undefined })).toEqual([
+      expect.stringMatching(/^RESEND_API_KEY: is required in production; without it mail would only reach the dev outbox/),
+    ]);
   });
 
   it('refuses the dev sender address in production', () => {
@@ -97,7 +115,9 @@ describe('configuration', () => {
   it('names every bad variable at once, with what a good value looks like', () => {
     const problems = problemsOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://localhost:8787' });
     const names = problems.map((p) => p.split(':')[0]);
-    expect(names).toEqual(expect.arrayContaining(['PUBLIC_BASE_URL', 'SESSION_SECRET', 'OPERATOR_TOKEN', 'LINK_SIGNING_KEYS', 'RESEND_API_KEY', 'MAIL_FROM']));
+    expect(names).toEqual(
+      expect.arrayContaining(['PUBLIC_BASE_URL', 'SESSION_SECRET', 'OPERATOR_TOKEN', 'LINK_SIGNING_KEYS', 'RESEND_API_KEY', 'MAIL_FROM']),
+    );
     expect(problems.join('\n')).toMatch(/e\.g\. https:\/\/tidings\.example\.com/);
   });
 
@@ -128,7 +148,9 @@ describe('setup traps (issue 12, item 16)', () => {
   });
 
   it('refuses a development start on a network address unless told so explicitly', () => {
-    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([expect.stringMatching(/^HOST: .*dev outbox.*(NODE_ENV=production|ALLOW_DEV_ON_NETWORK=true)/)]);
+    expect(problemsOf({ HOST: '0.0.0.0' })).toEqual([
+      expect.stringMatching(/^HOST: .*dev outbox.*(NODE_ENV=production|ALLOW_DEV_ON_NETWORK=true)/),
+    ]);
     expect(problemsOf({ HOST: '192.0.2.10', PUBLIC_BASE_URL: 'https://tidings.example.com' })[0]).toMatch(/^HOST:/);
     expect(loadConfig({ HOST: '0.0.0.0', ALLOW_DEV_ON_NETWORK: 'true' }).HOST).toBe('0.0.0.0');
     expect(loadConfig({ HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
@@ -149,12 +171,19 @@ describe('setup traps (issue 12, item 16)', () => {
     for (const env of cases) {
       const text = problemsOf(env).join('\n');
       expect(text.length, JSON.stringify(env)).toBeGreaterThan(0);
-      for (const part of [secret, secret.slice(0, 10), secret.slice(0, 12), secret.slice(0, 20)]) expect(text, JSON.stringify(env)).not.toContain(part);
+      for (const part of [secret, secret.slice(0, 10), secret.slice(0, 12), secret.slice(0, 20)])
+        expect(text, JSON.stringify(env)).not.toContain(part);
     }
   });
 
   it('reports every problem in one round: shape errors and production rules together', () => {
-    const problems = problemsOf({ ...goodProduction, LINK_SIGNING_KEYS: 'no-id-secret-secret-secret-secret-secret', RESEND_WEBHOOK_SECRET: undefined, MAIL_FROM: undefined, PORT: 'eighty' });
+    const problems = problemsOf({
+      ...goodProduction,
+      LINK_SIGNING_KEYS: 'no-id-secret-secret-secret-secret-secret',
+      RESEND_WEBHOOK_SECRET: undefined,
+      MAIL_FROM: undefined,
+      PORT: 'eighty',
+    });
     const names = problems.map((p) => p.split(':')[0]);
     expect(names).toEqual(expect.arrayContaining(['LINK_SIGNING_KEYS', 'RESEND_WEBHOOK_SECRET', 'MAIL_FROM', 'PORT']));
   });

@@ -25,14 +25,25 @@ const keyIdPattern = /^[A-Za-z0-9_-]{1,16}$/;
 
 const signingKeys = z.string().transform((raw, ctx): SigningKey[] => {
   const keys: SigningKey[] = [];
-  for (const part of raw.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const colon = part.indexOf(':');
     const id = colon > 0 ? part.slice(0, colon) : '';
     const secret = colon > 0 ? part.slice(colon + 1) : '';
     if (!keyIdPattern.test(id) || !secret) {
       // The entry may be a bare secret: only its position is named, never any of its characters.
-      const position = raw.split(',').map((p) => p.trim()).filter(Boolean).indexOf(part) + 1;
-      ctx.addIssue({ code: 'custom', message: `each key is "id:secret" with an id of 1-16 letters, digits, - or _ (entry ${position} is not, e.g. "k2026:<48 random characters>"; its value is not shown)` });
+      const position =
+        raw
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+          .indexOf(part) + 1;
+      ctx.addIssue({
+        code: 'custom',
+        message: `each key is "id:secret" with an id of 1-16 letters, digits, - or _ (entry ${position} is not, e.g. "k2026:<48 random characters>"; its value is not shown)`,
+      });
       return z.NEVER;
     }
     keys.push({ id, secret });
@@ -70,14 +81,20 @@ const schema = z.object({
   ALLOW_DEV_ON_NETWORK: z.stringbool().default(false).meta({
     description: 'Let a development or test instance listen on a network address, dev outbox and dev operator token included.',
   }),
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional().meta({
-    description: 'The address readers reach; every link in every email is built from it.',
-    shown_default: '`http://localhost:$PORT`',
-    production: 'required; https; not localhost, 127.0.0.0/8, `::1` or `0.0.0.0`',
-  }),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default(DEFAULT_REDIS_URL).meta({
-    description: 'Redis for queues, streams and data; when the default does not answer, `npm start` runs a private `redis-server`.',
-  }),
+  PUBLIC_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description: 'The address readers reach; every link in every email is built from it.',
+      shown_default: '`http://localhost:$PORT`',
+      production: 'required; https; not localhost, 127.0.0.0/8, `::1` or `0.0.0.0`',
+    }),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .default(DEFAULT_REDIS_URL)
+    .meta({
+      description: 'Redis for queues, streams and data; when the default does not answer, `npm start` runs a private `redis-server`.',
+    }),
   REDIS_PREFIX: z.string().min(1).default('tidings:').meta({
     description: "Key prefix of Tidings' own data; on Redis Cluster give it a hash tag, e.g. `{tidings}:`.",
   }),
@@ -104,10 +121,13 @@ const schema = z.object({
     shown_default: 'unset: the dev outbox',
     production: 'required (the dev outbox is refused)',
   }),
-  RESEND_BASE_URL: z.url({ protocol: /^https?$/ }).optional().meta({
-    description: "Another server that speaks Resend's API (tests and benchmarks use `test/fixtures/resend-server.ts`).",
-    shown_default: "Resend's API",
-  }),
+  RESEND_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description: "Another server that speaks Resend's API (tests and benchmarks use `test/fixtures/resend-server.ts`).",
+      shown_default: "Resend's API",
+    }),
   MAIL_FROM: z.string().min(3).default(devDefaults.MAIL_FROM).meta({
     description: 'Sender of every email.',
     production: 'required; a sender on your verified domain',
@@ -122,11 +142,17 @@ const schema = z.object({
     description: 'Reverse proxies in front of the Node app that append to `X-Forwarded-For` (nginx alone: 1); 0 believes only the socket.',
   }),
   EVENTS_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90).meta({
-    description: 'Reader events older than this leave the events stream (hourly), never before every consumer group is past them; 0 keeps all.',
+    description:
+      'Reader events older than this leave the events stream (hourly), never before every consumer group is past them; 0 keeps all.',
   }),
-  ARTICLE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 3650).default(168).meta({
-    description: 'Nothing older is mailed, counted back from the newest article.',
-  }),
+  ARTICLE_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 3650)
+    .default(168)
+    .meta({
+      description: 'Nothing older is mailed, counted back from the newest article.',
+    }),
   FEED_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000).meta({
     description: 'A feed fetch gives up after this long, connecting and reading included.',
   }),
@@ -143,20 +169,34 @@ const schema = z.object({
     .string()
     .default('')
     .transform((raw, ctx) => {
-      const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+      const entries = raw
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
       for (const entry of entries) {
         const problem = allowEntryProblem(entry);
-        if (problem) ctx.addIssue({ code: 'custom', message: `${problem}; list host names, addresses or ranges, comma-separated (e.g. feeds.intranet,10.1.0.0/16)` });
+        if (problem)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${problem}; list host names, addresses or ranges, comma-separated (e.g. feeds.intranet,10.1.0.0/16)`,
+          });
       }
       return entries;
     })
     .meta({
-      description: 'Exceptions to "feeds are fetched from public addresses only": host names, addresses or CIDR ranges, comma-separated; outside production loopback is allowed too.',
+      description:
+        'Exceptions to "feeds are fetched from public addresses only": host names, addresses or CIDR ranges, comma-separated; outside production loopback is allowed too.',
       shown_default: 'empty',
     }),
-  POLL_INTERVAL_MINUTES: z.coerce.number().int().min(5).max(7 * 24 * 60).default(60).meta({
-    description: 'Base polling interval per source; sources readers engage with are polled up to 4× as often, unread ones half as often.',
-  }),
+  POLL_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(7 * 24 * 60)
+    .default(60)
+    .meta({
+      description: 'Base polling interval per source; sources readers engage with are polled up to 4× as often, unread ones half as often.',
+    }),
   BRIEFING_SIZE: z.coerce.number().int().min(1).max(50).default(10).meta({ description: 'Articles per briefing.' }),
   SEED_DEMO: z.stringbool().default(true).meta({
     description: 'Seed the demo feeds of `samples/feeds/` on first start.',
@@ -166,10 +206,14 @@ const schema = z.object({
     description: 'Local state on Node: the private Redis (data and address) and events spilled while Redis is away.',
     shown_default: '`.tidings/` in the project',
   }),
-  RESEND_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret Resend shows for the webhook, "whsec_…"').optional().meta({
-    description: 'Signing secret of the Resend webhook that posts to `/webhooks/resend`; unset, the webhook answers 503.',
-    production: 'required with Resend',
-  }),
+  RESEND_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/=]+$/, 'must be the signing secret Resend shows for the webhook, "whsec_…"')
+    .optional()
+    .meta({
+      description: 'Signing secret of the Resend webhook that posts to `/webhooks/resend`; unset, the webhook answers 503.',
+      production: 'required with Resend',
+    }),
   SEND_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(2).meta({
     description: "Provider requests per second to start from; Resend's `ratelimit-*` headers adjust it while sending.",
   }),
@@ -200,7 +244,15 @@ export const envSchema = schema;
 type Parsed = z.infer<typeof schema>;
 
 /** Variables whose values are never printed, whatever is wrong with them. */
-const SECRET_VARIABLES = new Set(['LINK_SIGNING_KEYS', 'SESSION_SECRET', 'OPERATOR_TOKEN', 'RESEND_API_KEY', 'RESEND_WEBHOOK_SECRET', 'AUTH_JWT_SECRET', 'SUPABASE_ANON_KEY']);
+const SECRET_VARIABLES = new Set([
+  'LINK_SIGNING_KEYS',
+  'SESSION_SECRET',
+  'OPERATOR_TOKEN',
+  'RESEND_API_KEY',
+  'RESEND_WEBHOOK_SECRET',
+  'AUTH_JWT_SECRET',
+  'SUPABASE_ANON_KEY',
+]);
 
 export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL' | 'HOST'> {
   PUBLIC_BASE_URL: string;
@@ -313,21 +365,33 @@ function productionProblems(config: Config, input: Record<string, string | undef
   const problems: ConfigProblem[] = [];
   const publicUrl = input.PUBLIC_BASE_URL;
   if (!publicUrl) {
-    problems.push({ variable: 'PUBLIC_BASE_URL', problem: 'is required in production: the https address readers reach, e.g. https://tidings.example.com' });
+    problems.push({
+      variable: 'PUBLIC_BASE_URL',
+      problem: 'is required in production: the https address readers reach, e.g. https://tidings.example.com',
+    });
   } else {
     const url = new URL(publicUrl);
     if (url.protocol !== 'https:') {
-      problems.push({ variable: 'PUBLIC_BASE_URL', problem: `must use https in production (got ${publicUrl}); e.g. https://tidings.example.com` });
+      problems.push({
+        variable: 'PUBLIC_BASE_URL',
+        problem: `must use https in production (got ${publicUrl}); e.g. https://tidings.example.com`,
+      });
     }
     if (isLocalHostname(url.hostname)) {
-      problems.push({ variable: 'PUBLIC_BASE_URL', problem: `points at this machine (${url.hostname}); links in emails would not open for readers. Use the public address, e.g. https://tidings.example.com` });
+      problems.push({
+        variable: 'PUBLIC_BASE_URL',
+        problem: `points at this machine (${url.hostname}); links in emails would not open for readers. Use the public address, e.g. https://tidings.example.com`,
+      });
     }
   }
   for (const name of ['SESSION_SECRET', 'OPERATOR_TOKEN'] as const) {
     problems.push(...secretProblems(name, input[name]));
   }
   if (!input.LINK_SIGNING_KEYS) {
-    problems.push({ variable: 'LINK_SIGNING_KEYS', problem: `is required in production: "id:secret" pairs, comma-separated, each secret at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 48)` });
+    problems.push({
+      variable: 'LINK_SIGNING_KEYS',
+      problem: `is required in production: "id:secret" pairs, comma-separated, each secret at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 48)`,
+    });
   } else {
     for (const key of config.LINK_SIGNING_KEYS) {
       problems.push(...secretProblems(`LINK_SIGNING_KEYS (key "${key.id}")`, key.secret));
@@ -335,13 +399,23 @@ function productionProblems(config: Config, input: Record<string, string | undef
   }
   if (input.AUTH_JWT_SECRET !== undefined) problems.push(...secretProblems('AUTH_JWT_SECRET', input.AUTH_JWT_SECRET));
   if (config.usesDevOutbox) {
-    problems.push({ variable: 'RESEND_API_KEY', problem: 'is required in production; without it mail would only reach the dev outbox. Set your Resend API key (re_…)' });
+    problems.push({
+      variable: 'RESEND_API_KEY',
+      problem: 'is required in production; without it mail would only reach the dev outbox. Set your Resend API key (re_…)',
+    });
   }
   if (!config.usesDevOutbox && !input.RESEND_WEBHOOK_SECRET) {
-    problems.push({ variable: 'RESEND_WEBHOOK_SECRET', problem: 'is required in production with Resend: without it bounces and complaints cannot be verified, so they would be refused. Copy the webhook signing secret (whsec_…) from Resend' });
+    problems.push({
+      variable: 'RESEND_WEBHOOK_SECRET',
+      problem:
+        'is required in production with Resend: without it bounces and complaints cannot be verified, so they would be refused. Copy the webhook signing secret (whsec_…) from Resend',
+    });
   }
   if (!input.MAIL_FROM || input.MAIL_FROM === devDefaults.MAIL_FROM) {
-    problems.push({ variable: 'MAIL_FROM', problem: 'is required in production: a sender on your verified domain, e.g. "Tidings <briefing@example.com>"' });
+    problems.push({
+      variable: 'MAIL_FROM',
+      problem: 'is required in production: a sender on your verified domain, e.g. "Tidings <briefing@example.com>"',
+    });
   }
   return problems;
 }

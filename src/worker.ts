@@ -32,11 +32,20 @@ export default {
     }
     const { config, signer } = cached;
     // Workers may not share a socket between requests, so each request has its own connection.
-    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 2000, enableOfflineQueue: true });
+    const redis = new Redis(config.REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 2,
+      connectTimeout: 2000,
+      enableOfflineQueue: true,
+    });
     redis.on('error', () => {});
     const db = { redis, keys: createKeys(config.REDIS_PREFIX) };
     // No disk on Workers: a failed write is retried with backoff after the response (waitUntil), then counted and logged.
-    const recorder = createBufferedRecorder({ store: (events) => appendEvents(db, events), log: consoleLogger, retryDelaysMs: [100, 500, 2000] });
+    const recorder = createBufferedRecorder({
+      store: (events) => appendEvents(db, events),
+      log: consoleLogger,
+      retryDelaysMs: [100, 500, 2000],
+    });
     const app = createApp({ config, db, signer, recorder, log: consoleLogger, now: () => new Date(), clickBudget });
     const response = await app.fetch(request);
     ctx.waitUntil(recorder.flush().finally(() => redis.quit().catch(() => redis.disconnect())));

@@ -24,9 +24,14 @@ afterEach(async () => {
 });
 
 const origin = () => new URL(t.config.PUBLIC_BASE_URL).origin;
-const actionPath = async (kind: LinkKind) => `/a/${await t.signer.sign(linkPayload(t, { kind, subscriber: subscriberId, url: kind === 'unsubscribe' ? t.config.PUBLIC_BASE_URL : 'https://news.example/story?id=7' }))}`;
+const actionPath = async (kind: LinkKind) =>
+  `/a/${await t.signer.sign(linkPayload(t, { kind, subscriber: subscriberId, url: kind === 'unsubscribe' ? t.config.PUBLIC_BASE_URL : 'https://news.example/story?id=7' }))}`;
 const press = (path: string, verb: 'apply' | 'undo' = 'apply', headers: Record<string, string> = { origin: origin() }) =>
-  app.request(path, { method: 'POST', body: new URLSearchParams({ do: verb }), headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': browserAgent, ...headers } });
+  app.request(path, {
+    method: 'POST',
+    body: new URLSearchParams({ do: verb }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': browserAgent, ...headers },
+  });
 
 /** Everything a GET could have changed: the subscriber, the action state, the stream. */
 async function snapshot() {
@@ -49,21 +54,24 @@ describe('reader action pages', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it.each(['vote_up', 'vote_down', 'bookmark'] as const)('a %s POST acts once, however often it is pressed, and can be undone', async (kind) => {
-    const path = await actionPath(kind);
-    for (let i = 0; i < 3; i++) {
-      const response = await press(path);
-      expect(response.status).toBe(200);
-      expect(await response.text()).toMatch(/<h1>Done<\/h1>.*name="do" value="undo"/s);
-    }
-    const undone = await press(path, 'undo');
-    expect(await undone.text()).toMatch(/<h1>Undone<\/h1>/);
-    await press(path, 'undo');
-    await recorder.flush();
-    const types = (await recentEvents(t.db)).reverse().map((e) => e.type);
-    expect(types).toEqual([kind, kind === 'bookmark' ? 'bookmark_removed' : 'vote_cleared']);
-    expect(await t.db.redis.hgetall(t.db.keys.readerActions(subscriberId))).toEqual({});
-  });
+  it.each(['vote_up', 'vote_down', 'bookmark'] as const)(
+    'a %s POST acts once, however often it is pressed, and can be undone',
+    async (kind) => {
+      const path = await actionPath(kind);
+      for (let i = 0; i < 3; i++) {
+        const response = await press(path);
+        expect(response.status).toBe(200);
+        expect(await response.text()).toMatch(/<h1>Done<\/h1>.*name="do" value="undo"/s);
+      }
+      const undone = await press(path, 'undo');
+      expect(await undone.text()).toMatch(/<h1>Undone<\/h1>/);
+      await press(path, 'undo');
+      await recorder.flush();
+      const types = (await recentEvents(t.db)).reverse().map((e) => e.type);
+      expect(types).toEqual([kind, kind === 'bookmark' ? 'bookmark_removed' : 'vote_cleared']);
+      expect(await t.db.redis.hgetall(t.db.keys.readerActions(subscriberId))).toEqual({});
+    },
+  );
 
   it('an up-vote after a down-vote replaces it, and undoing the old one leaves the new one', async () => {
     const down = await actionPath('vote_down');
@@ -130,7 +138,7 @@ describe('RFC 8058 one-click unsubscribe', () => {
     expect((await getSubscriber(t.db, subscriberId))!.status).toBe('unsubscribed');
   });
 
-  it('does not act on any other body without the page\'s Origin', async () => {
+  it("does not act on any other body without the page's Origin", async () => {
     const path = await actionPath('unsubscribe');
     expect((await oneClick(path, 'List-Unsubscribe=Yes')).status).toBe(403);
     expect((await oneClick(path, '')).status).toBe(403);

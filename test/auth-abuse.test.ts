@@ -18,8 +18,10 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 const json = { 'content-type': 'application/json' };
-const otp = (body: object, ip = '198.51.100.7') => app.request('/auth/v1/otp', { method: 'POST', headers: { ...json, 'cf-connecting-ip': ip }, body: JSON.stringify(body) });
-const verify = (body: object, ip = '198.51.100.7') => app.request('/auth/v1/verify', { method: 'POST', headers: { ...json, 'cf-connecting-ip': ip }, body: JSON.stringify(body) });
+const otp = (body: object, ip = '198.51.100.7') =>
+  app.request('/auth/v1/otp', { method: 'POST', headers: { ...json, 'cf-connecting-ip': ip }, body: JSON.stringify(body) });
+const verify = (body: object, ip = '198.51.100.7') =>
+  app.request('/auth/v1/verify', { method: 'POST', headers: { ...json, 'cf-connecting-ip': ip }, body: JSON.stringify(body) });
 
 /** The newest sign-in mail request on the stream, opened as the worker would. */
 async function lastMail(): Promise<MagicLinkMail> {
@@ -52,7 +54,7 @@ describe('metadata sent with a link request (item 9)', () => {
     }
   });
 
-  it('does not let a stranger\'s request decide the metadata of an address they cannot confirm', async () => {
+  it("does not let a stranger's request decide the metadata of an address they cannot confirm", async () => {
     expect((await otp({ email: 'victim@example.com', data: { nickname: 'set-by-a-stranger' } }, '203.0.113.9')).status).toBe(200);
     const stored = await findUserByEmail(t.db, 'victim@example.com');
     expect(stored?.user_metadata).toEqual({});
@@ -72,7 +74,8 @@ describe('wrong codes from one client (item 13)', () => {
     expect((await otp({ email: 'victim@example.com' })).status).toBe(200);
     const mail = await lastMail();
     const wrong = mail.code === '000000' ? '111111' : '000000';
-    for (let i = 0; i < 5; i++) expect((await verify({ type: 'email', email: 'victim@example.com', token: wrong }, '203.0.113.9')).status).toBe(403);
+    for (let i = 0; i < 5; i++)
+      expect((await verify({ type: 'email', email: 'victim@example.com', token: wrong }, '203.0.113.9')).status).toBe(403);
     // The guesser is stopped...
     expect((await verify({ type: 'email', email: 'victim@example.com', token: mail.code }, '203.0.113.9')).status).toBe(429);
     // ...the person is not.
@@ -114,8 +117,12 @@ describe('whether an address has an account (item 8)', () => {
 
   it('does the same Redis work for a known address and an unknown one with create_user:false', async () => {
     await signIn('known@example.com');
-    const known = await commandsDuring(async () => expect((await otp({ email: 'known@example.com', create_user: false }, '192.0.2.1')).status).toBe(200));
-    const unknown = await commandsDuring(async () => expect((await otp({ email: 'nobody@example.com', create_user: false }, '192.0.2.2')).status).toBe(200));
+    const known = await commandsDuring(async () =>
+      expect((await otp({ email: 'known@example.com', create_user: false }, '192.0.2.1')).status).toBe(200),
+    );
+    const unknown = await commandsDuring(async () =>
+      expect((await otp({ email: 'nobody@example.com', create_user: false }, '192.0.2.2')).status).toBe(200),
+    );
     expect(known.length).toBeGreaterThan(3);
     expect(unknown).toEqual(known);
     // And still no account, and no mail, for the unknown address.

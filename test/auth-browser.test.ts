@@ -13,7 +13,15 @@ beforeAll(async () => {
     chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true, // playwright passes --headless and a fresh temporary --user-data-dir
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     }),
   ]);
 }, 60_000);
@@ -44,7 +52,7 @@ async function expectSignedIn(page: Page, email: string) {
 }
 
 describe('in a real browser', () => {
-  it("takes a new reader from /sign-in to signed in", async () => {
+  it('takes a new reader from /sign-in to signed in', async () => {
     const page = await freshPage();
     const email = address();
     await askForLink(page, email);

@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { productionEnv as production } from './production-env';
 import { testApp, testEnv, type TestEnv } from './helpers';
 
-
 let t: TestEnv;
 afterEach(() => t.cleanup());
 
@@ -30,7 +29,10 @@ describe('sign-in configuration at work', () => {
     t = testEnv({ AUTH_REDIRECT_ALLOW_LIST: 'https://*.example.org/**' });
     const { app } = testApp(t);
     const preflight = (origin: string) =>
-      app.request('/auth/v1/otp', { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'apikey,content-type,x-client-info' } });
+      app.request('/auth/v1/otp', {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'apikey,content-type,x-client-info' },
+      });
     const allowed = await preflight('https://app.example.org');
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.org');
     expect(allowed.headers.get('access-control-allow-headers')).toContain('x-client-info');

@@ -104,11 +104,21 @@ export function formOf(html: string, action?: string): { action: string; fields:
 }
 
 function decodeEntities(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }
 
 /** Submit a form like a browser on this site would (Origin header, form encoding), without following redirects. */
-export function submit(base: string, action: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+export function submit(
+  base: string,
+  action: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(new URL(action, base), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', origin: new URL(base).origin, ...headers },
@@ -154,11 +164,12 @@ export function agent(base: string, userAgent = 'Mozilla/5.0 (tidings-test)') {
     jar,
     setCookies: [] as string[],
     async get(path: string, method: 'GET' | 'HEAD' = 'GET'): Promise<Response> {
-      return remember(await fetch(new URL(path, base), { method, headers: { cookie: cookie(), 'user-agent': userAgent }, redirect: 'manual' }));
+      return remember(
+        await fetch(new URL(path, base), { method, headers: { cookie: cookie(), 'user-agent': userAgent }, redirect: 'manual' }),
+      );
     },
     async post(action: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
       return remember(await submit(base, action, fields, { cookie: cookie(), 'user-agent': userAgent, ...headers }));
     },
   };
 }
-

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listOutbox } from '../src/store/outbox';
 import { agent, formOf, startAuthServer, submit, type AuthServer } from './auth-helpers';
 
-const SAFE_LINKS_UA = 'Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; WOW64; Trident/7.0; .NET CLR 2.0.50727; ms-office; MSOffice 16) SafeLinks';
+const SAFE_LINKS_UA =
+  'Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; WOW64; Trident/7.0; .NET CLR 2.0.50727; ms-office; MSOffice 16) SafeLinks';
 
 let s: AuthServer;
 beforeAll(async () => {
@@ -229,7 +230,9 @@ describe('failures say what happened and offer a new link', () => {
   });
 
   it('errors in the query or the fragment of /auth/confirm', async () => {
-    const page = await fetch(`${s.url}/auth/confirm?error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid+or+has+expired`);
+    const page = await fetch(
+      `${s.url}/auth/confirm?error=access_denied&error_code=otp_expired&error_description=Email+link+is+invalid+or+has+expired`,
+    );
     expect(page.status).toBe(400);
     const html = await page.text();
     expect(html).toContain('expired or was already used');
@@ -255,22 +258,41 @@ describe('failures say what happened and offer a new link', () => {
 
 describe('CSRF', () => {
   it('refuses every form POST without this site as Origin', async () => {
-    for (const action of ['/sign-in', '/sign-in/resend', '/sign-out', '/auth/confirm', '/auth/confirm/code', '/auth/confirm/implicit', '/auth/v1/verify']) {
+    for (const action of [
+      '/sign-in',
+      '/sign-in/resend',
+      '/sign-out',
+      '/auth/confirm',
+      '/auth/confirm/code',
+      '/auth/confirm/implicit',
+      '/auth/v1/verify',
+    ]) {
       const foreign = await submit(s.url, action, { email: 'a@example.com' }, { origin: 'https://evil.example' });
       expect(foreign.status, action).toBe(403);
       expect(await foreign.text()).toContain('came from another site');
-      const none = await fetch(new URL(action, s.url), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'email=a%40example.com', redirect: 'manual' });
+      const none = await fetch(new URL(action, s.url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=a%40example.com',
+        redirect: 'manual',
+      });
       expect(none.status, action).toBe(403);
     }
   });
 
   it('takes /auth/v1 requests with bodies as JSON only, so a cross-site form cannot send mail or sign anyone in', async () => {
     const email = address();
-    const forged = await fetch(`${s.url}/auth/v1/otp`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: 'https://evil.example' }, body: JSON.stringify({ email }) });
+    const forged = await fetch(`${s.url}/auth/v1/otp`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', origin: 'https://evil.example' },
+      body: JSON.stringify({ email }),
+    });
     expect(forged.status).toBe(400);
     expect(await forged.json()).toMatchObject({ error_code: 'validation_failed', msg: expect.stringContaining('application/json') });
     for (const path of ['/auth/v1/token?grant_type=pkce', '/auth/v1/token?grant_type=refresh_token']) {
-      expect((await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status, path).toBe(400);
+      expect((await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status, path).toBe(
+        400,
+      );
     }
   });
 });
@@ -360,7 +382,9 @@ describe('limits and enumeration', () => {
     const mail = await requestLink(agent(s.url), email);
     const token = new URL(mail.link).searchParams.get('token')!;
     const keys = await s.t.db.redis.keys(`${s.t.config.REDIS_PREFIX}auth:*`);
-    const dump = (await Promise.all(keys.map(async (k) => `${k} ${(await s.t.db.redis.type(k)) === 'string' ? await s.t.db.redis.get(k) : ''}`))).join('\n');
+    const dump = (
+      await Promise.all(keys.map(async (k) => `${k} ${(await s.t.db.redis.type(k)) === 'string' ? await s.t.db.redis.get(k) : ''}`))
+    ).join('\n');
     expect(dump).not.toContain(token);
     expect(dump).not.toContain(token.slice(5));
     expect(dump).not.toMatch(new RegExp(`\\b${mail.code}\\b`));

@@ -6,7 +6,10 @@ let idp: AuthServer; // plays the Supabase project
 let site: AuthServer; // AUTH_PROVIDER=supabase
 beforeAll(async () => {
   idp = await startAuthServer({ AUTH_REDIRECT_ALLOW_LIST: 'http://127.0.0.1:*/auth/confirm**', AUTH_EMAIL_COOLDOWN_SECONDS: '0' });
-  site = await startAuthServer({ AUTH_PROVIDER: 'supabase', SUPABASE_URL: idp.url, SUPABASE_ANON_KEY: 'anon-key', AUTH_EMAIL_COOLDOWN_SECONDS: '0' }, { workers: false });
+  site = await startAuthServer(
+    { AUTH_PROVIDER: 'supabase', SUPABASE_URL: idp.url, SUPABASE_ANON_KEY: 'anon-key', AUTH_EMAIL_COOLDOWN_SECONDS: '0' },
+    { workers: false },
+  );
 });
 afterAll(async () => {
   await site?.close();
@@ -86,7 +89,12 @@ describe('AUTH_PROVIDER=supabase', () => {
     const form = formOf(await (await onIdp.get(mail.link)).text(), '/auth/v1/verify');
     const landing = new URL((await onIdp.post(form.action, form.fields)).headers.get('location')!);
     const fragment = new URLSearchParams(landing.hash.slice(1));
-    const fields = { access_token: fragment.get('access_token')!, refresh_token: fragment.get('refresh_token')!, expires_at: fragment.get('expires_at')!, next: '/account' };
+    const fields = {
+      access_token: fragment.get('access_token')!,
+      refresh_token: fragment.get('refresh_token')!,
+      expires_at: fragment.get('expires_at')!,
+      next: '/account',
+    };
 
     const forged = agent(site.url);
     const [head, body] = fields.access_token.split('.');

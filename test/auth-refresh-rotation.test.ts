@@ -12,7 +12,9 @@ let db: Db;
 let prefix: string;
 
 beforeAll(() => {
-  prefix = `${randomId('t').replace(/[^A-Za-z0-9]/g, '').slice(0, 14)}:`;
+  prefix = `${randomId('t')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 14)}:`;
   db = { redis: new Redis(inject('redisUrl')), keys: createKeys(prefix) };
 });
 

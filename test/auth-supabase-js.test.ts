@@ -66,7 +66,12 @@ describe('supabase-js against /auth/v1', () => {
     expect(data.user?.email).toBe(email);
     const user = await supabase.auth.getUser();
     expect(user.error).toBeNull();
-    expect(user.data.user).toMatchObject({ email, aud: 'authenticated', role: 'authenticated', app_metadata: { provider: 'email', providers: ['email'] } });
+    expect(user.data.user).toMatchObject({
+      email,
+      aud: 'authenticated',
+      role: 'authenticated',
+      app_metadata: { provider: 'email', providers: ['email'] },
+    });
     expect(user.data.user?.email_confirmed_at).toBeTruthy();
 
     // The code is single use.
@@ -87,7 +92,10 @@ describe('supabase-js against /auth/v1', () => {
     expect(fragment.get('type')).toBe('signup');
     expect(Number(fragment.get('expires_in'))).toBe(3600);
 
-    const set = await supabase.auth.setSession({ access_token: fragment.get('access_token')!, refresh_token: fragment.get('refresh_token')! });
+    const set = await supabase.auth.setSession({
+      access_token: fragment.get('access_token')!,
+      refresh_token: fragment.get('refresh_token')!,
+    });
     expect(set.error).toBeNull();
     const user = await supabase.auth.getUser();
     expect(user.data.user?.email).toBe(email);
@@ -130,7 +138,8 @@ describe('supabase-js against /auth/v1', () => {
     await supabase.auth.signInWithOtp({ email });
     const { code } = await s.nextMail(email);
     const wrong = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-    for (let i = 0; i < 4; i++) expect((await supabase.auth.verifyOtp({ email, token: wrong, type: 'email' })).error?.code).toBe('otp_expired');
+    for (let i = 0; i < 4; i++)
+      expect((await supabase.auth.verifyOtp({ email, token: wrong, type: 'email' })).error?.code).toBe('otp_expired');
     // A right code does not count against the person: after it, the fifth wrong guess is still allowed.
     expect((await supabase.auth.verifyOtp({ email, token: code, type: 'email' })).error).toBeNull();
     expect((await supabase.auth.verifyOtp({ email, token: wrong, type: 'email' })).error?.code).toBe('otp_expired');
@@ -195,7 +204,11 @@ describe('supabase-js against /auth/v1', () => {
     expect(raw.status).toBe(404);
     expect(await raw.json()).toEqual({ code: 'flow_state_not_found', message: expect.any(String) });
     // Missing fields: 400 validation_failed, naming the field; the legacy shape without the version header.
-    const empty = await fetch(`${s.url}/auth/v1/token?grant_type=pkce`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const empty = await fetch(`${s.url}/auth/v1/token?grant_type=pkce`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(empty.status).toBe(400);
     expect(await empty.json()).toMatchObject({ code: 400, error_code: 'validation_failed', msg: expect.stringContaining('auth_code') });
   });

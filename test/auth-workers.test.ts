@@ -13,7 +13,6 @@ import { freePort } from '../node/free-port';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-
 let dir: string;
 let wrangler: ChildProcess;
 let output = '';
@@ -28,11 +27,29 @@ beforeAll(async () => {
   workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
   // wrangler keeps its build and state next to its config: a temporary one keeps the repository clean.
   dir = mkdtempSync(join(tmpdir(), 'tidings-wrangler-'));
-  writeFileSync(join(dir, 'wrangler.toml'), `name = "tidings-auth-test"\nmain = "${join(ROOT, 'src/worker.ts')}"\ncompatibility_date = "2026-04-01"\ncompatibility_flags = ["nodejs_compat"]\n`);
+  writeFileSync(
+    join(dir, 'wrangler.toml'),
+    `name = "tidings-auth-test"\nmain = "${join(ROOT, 'src/worker.ts')}"\ncompatibility_date = "2026-04-01"\ncompatibility_flags = ["nodejs_compat"]\n`,
+  );
   const vars = { ...t.env, LOG_LEVEL: 'warn' } as Record<string, string>;
-  const args = [join(ROOT, 'node_modules/wrangler/bin/wrangler.js'), 'dev', '--config', join(dir, 'wrangler.toml'), '--port', String(port), '--ip', '127.0.0.1', '--show-interactive-dev-session=false'];
+  const args = [
+    join(ROOT, 'node_modules/wrangler/bin/wrangler.js'),
+    'dev',
+    '--config',
+    join(dir, 'wrangler.toml'),
+    '--port',
+    String(port),
+    '--ip',
+    '127.0.0.1',
+    '--show-interactive-dev-session=false',
+  ];
   for (const [k, v] of Object.entries(vars)) if (v !== undefined) args.push('--var', `${k}:${v}`);
-  wrangler = spawn(process.execPath, args, { cwd: dir, detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  wrangler = spawn(process.execPath, args, {
+    cwd: dir,
+    detached: true,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   wrangler.stdout!.on('data', (d) => (output += d));
   wrangler.stderr!.on('data', (d) => (output += d));
   const deadline = Date.now() + 45_000;
@@ -66,7 +83,10 @@ async function mailTo(email: string) {
 describe('sign-in on Cloudflare Workers (wrangler dev)', () => {
   it('serves /auth/v1 to supabase-js: PKCE through the button page, then getUser, refresh and sign-out', async () => {
     const storage = memoryStorage();
-    const supabase = createClient(url, 'anon', { auth: { flowType: 'pkce', storage, autoRefreshToken: false, detectSessionInUrl: false }, realtime: { transport: realtimeTransport as never } });
+    const supabase = createClient(url, 'anon', {
+      auth: { flowType: 'pkce', storage, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: realtimeTransport as never },
+    });
     const email = `workers-${Date.now()}@example.com`;
     expect((await supabase.auth.signInWithOtp({ email, options: { emailRedirectTo: `${url}/somewhere` } })).error).toBeNull();
     const { link } = await mailTo(email);
@@ -87,7 +107,11 @@ describe('sign-in on Cloudflare Workers (wrangler dev)', () => {
 
   it('serves /auth/confirm: the token-hash button page, the sign-in POST with its cookie, the code, and CSRF', async () => {
     const email = `confirm-${Date.now()}@example.com`;
-    const otp = await fetch(`${url}/auth/v1/otp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    const otp = await fetch(`${url}/auth/v1/otp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email }),
+    });
     expect(otp.status).toBe(200);
     const { link } = await mailTo(email);
     const token = new URL(link).searchParams.get('token')!;

@@ -16,7 +16,11 @@ function sourceFiles(dir: string): string[] {
 /** Every module a file names: static imports, re-exports and dynamic import() calls. */
 function specifiers(file: string): string[] {
   const source = readFileSync(file, 'utf8');
-  const found = [...source.matchAll(/(?:import|export)[^'"();]*?from\s*['"]([^'"]+)['"]/g), ...source.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g), ...source.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)];
+  const found = [
+    ...source.matchAll(/(?:import|export)[^'"();]*?from\s*['"]([^'"]+)['"]/g),
+    ...source.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g),
+    ...source.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
+  ];
   return found.map((m) => m[1]!);
 }
 
@@ -47,14 +51,17 @@ describe('the edge app and its pure core', () => {
   });
 
   it('keeps core/ and contracts/ to Web APIs, without store, env or the services built on them', () => {
-    const refused = (to: string) => to.startsWith('node:') || /^(bullmq|ioredis|pino|hono)/.test(to) || /^src\/(store|env|identity|recording|routes|app|deps)/.test(to);
+    const refused = (to: string) =>
+      to.startsWith('node:') || /^(bullmq|ioredis|pino|hono)/.test(to) || /^src\/(store|env|identity|recording|routes|app|deps)/.test(to);
     expect(violations('src/core', refused)).toEqual([]);
     expect(violations('src/contracts', (to) => refused(to) || to.startsWith('src/core'))).toEqual([]);
   });
 
   it('uses no Node globals in core/ and contracts/', () => {
     const files = [...sourceFiles(join(projectRoot, 'src/core')), ...sourceFiles(join(projectRoot, 'src/contracts'))];
-    const offending = files.filter((file) => /\b(Buffer\.|process\.|require\()/.test(readFileSync(file, 'utf8'))).map((file) => relative(projectRoot, file));
+    const offending = files
+      .filter((file) => /\b(Buffer\.|process\.|require\()/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(projectRoot, file));
     expect(offending).toEqual([]);
   });
 });

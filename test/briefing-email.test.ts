@@ -22,16 +22,28 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 /** Every anchor: its href and its text. */
-const anchors = (html: string) => [...html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>(.*?)<\/a>/gs)].map((m) => ({ href: m[1]!.replace(/&amp;/g, '&'), text: m[2]! }));
+const anchors = (html: string) =>
+  [...html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>(.*?)<\/a>/gs)].map((m) => ({ href: m[1]!.replace(/&amp;/g, '&'), text: m[2]! }));
 const hoursAgo = (now: Date, h: number) => new Date(now.getTime() - h * 3600_000).toISOString();
 const article = (id: string, published_at: string, overrides: Partial<Article> = {}) =>
-  articleSchema.parse({ id, url: `https://news.example/${id}`, title: `Article ${id} on its own subject`, source: 'news', published_at, content_type: 'post', ...overrides });
+  articleSchema.parse({
+    id,
+    url: `https://news.example/${id}`,
+    title: `Article ${id} on its own subject`,
+    source: 'news',
+    published_at,
+    content_type: 'post',
+    ...overrides,
+  });
 
 describe('the briefing email', () => {
   it('never says "new since your last briefing" in a reader\'s first briefing', async () => {
     const now = t.now();
     // Two days old and unremarkable: nothing but the fallback reason applies to the older one.
-    await saveArticles(t.db, [article('fresh', hoursAgo(now, 1)), article('older', hoursAgo(now, 48), { title: 'Quiet piece about gardening' })]);
+    await saveArticles(t.db, [
+      article('fresh', hoursAgo(now, 1)),
+      article('older', hoursAgo(now, 48), { title: 'Quiet piece about gardening' }),
+    ]);
     const { subscriber } = await ensureSubscriber(t.db, { email: 'first@example.com' }, now);
     const { email } = (await composeBriefing({ config: t.config, db: t.db, signer: t.signer }, subscriber, 'ed_first', now))!;
     expect(email.html).toContain('Quiet piece about gardening');
@@ -41,7 +53,11 @@ describe('the briefing email', () => {
 
   it('never repeats a listed article, or one sent before, as the "Latest post"', async () => {
     const now = t.now();
-    await saveArticles(t.db, [article('newest', hoursAgo(now, 1)), article('second', hoursAgo(now, 2)), article('earlier', hoursAgo(now, 30), { content_type: 'news' })]);
+    await saveArticles(t.db, [
+      article('newest', hoursAgo(now, 1)),
+      article('second', hoursAgo(now, 2)),
+      article('earlier', hoursAgo(now, 30), { content_type: 'news' }),
+    ]);
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, now);
     const deps = { config: { ...t.config, BRIEFING_SIZE: 2 }, db: t.db, signer: t.signer };
 
@@ -69,7 +85,14 @@ describe('the briefing email', () => {
     // Words of their own per article, so no two are near-duplicates of one story.
     const costly = (i: number, n: number) => `Tom${i} & Jerry${i}'s "queues${i}" <fast${i}> café${i} — ☕ `.repeat(n).slice(0, n).trim();
     const sourceIds = ['wire', 'notes', 'digest'];
-    for (const id of sourceIds) await saveSource(t.db, { id, url: `https://${id}.example/feed.xml`, title: `${id} `.padEnd(200, 'é'), default_content_type: null, added_at: now.toISOString() });
+    for (const id of sourceIds)
+      await saveSource(t.db, {
+        id,
+        url: `https://${id}.example/feed.xml`,
+        title: `${id} `.padEnd(200, 'é'),
+        default_content_type: null,
+        added_at: now.toISOString(),
+      });
     const articles = Array.from({ length: 10 }, (_, i) =>
       article(`max${i}`, hoursAgo(now, i), {
         url: `https://news.example/${i}/${'long-path-segment/'.repeat(8)}?utm_campaign=x&ref=${'q'.repeat(60)}&page=${i}`,
@@ -87,13 +110,21 @@ describe('the briefing email', () => {
     expect(articleIds).toHaveLength(10);
     const htmlBytes = new TextEncoder().encode(email.html).length;
     const textBytes = new TextEncoder().encode(email.text).length;
-    console.log(JSON.stringify({ largest_briefing_html_kb: +(htmlBytes / 1024).toFixed(1), largest_briefing_text_kb: +(textBytes / 1024).toFixed(1) }));
+    console.log(
+      JSON.stringify({
+        largest_briefing_html_kb: +(htmlBytes / 1024).toFixed(1),
+        largest_briefing_text_kb: +(textBytes / 1024).toFixed(1),
+      }),
+    );
     expect(htmlBytes).toBeLessThan(90 * 1024);
   });
 
   it('shows that very email at its "View in browser" link, without signing in, and refuses an altered link', async () => {
     const now = new Date(t.now().getTime() - 3600_000);
-    await saveArticles(t.db, [article('a1', hoursAgo(now, 1), { title: 'Queues & you' }), article('a2', hoursAgo(now, 3), { title: 'Feeds without trust' })]);
+    await saveArticles(t.db, [
+      article('a1', hoursAgo(now, 1), { title: 'Queues & you' }),
+      article('a2', hoursAgo(now, 3), { title: 'Feeds without trust' }),
+    ]);
     const { subscriber } = await ensureSubscriber(t.db, { email: 'viewer@example.com' }, now);
     const deps = { config: t.config, db: t.db, signer: t.signer };
     const { email } = (await composeBriefing(deps, subscriber, 'ed_view', now))!;
@@ -120,9 +151,18 @@ describe('the briefing email', () => {
 
   it('gives the text part one short link per article that lands on the article and counts as a click', async () => {
     const now = new Date(t.now().getTime() - 3600_000);
-    await saveArticles(t.db, [article('a1', hoursAgo(now, 1)), article('a2', hoursAgo(now, 3)), article('old-post', hoursAgo(now, 40), { title: 'An older post' })]);
+    await saveArticles(t.db, [
+      article('a1', hoursAgo(now, 1)),
+      article('a2', hoursAgo(now, 3)),
+      article('old-post', hoursAgo(now, 40), { title: 'An older post' }),
+    ]);
     const { subscriber } = await ensureSubscriber(t.db, { email: 'texter@example.com' }, now);
-    const { email } = (await composeBriefing({ config: { ...t.config, BRIEFING_SIZE: 2 }, db: t.db, signer: t.signer }, subscriber, 'ed_text', now))!;
+    const { email } = (await composeBriefing(
+      { config: { ...t.config, BRIEFING_SIZE: 2 }, db: t.db, signer: t.signer },
+      subscriber,
+      'ed_text',
+      now,
+    ))!;
     const urls = email.text.match(/https?:\/\/\S+/g)!;
     const base = t.config.PUBLIC_BASE_URL;
     // A heading link, two articles, the latest post, preferences and unsubscribe: all short, no action links.
@@ -140,7 +180,15 @@ describe('the briefing email', () => {
     await recorder.flush();
     const events = await recentEvents(t.db);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ type: 'click', subscriber_id: subscriber.id, edition_id: 'ed_text', article_id: 'a1', position: 0, kind: 'article', url: 'https://news.example/a1' });
+    expect(events[0]).toMatchObject({
+      type: 'click',
+      subscriber_id: subscriber.id,
+      edition_id: 'ed_text',
+      article_id: 'a1',
+      position: 0,
+      kind: 'article',
+      url: 'https://news.example/a1',
+    });
 
     const lines = email.text.split('\n');
     const latest = await follow(lines[lines.findIndex((l) => l.startsWith('Latest post: An older post')) + 1]!);
@@ -152,11 +200,28 @@ describe('the briefing email', () => {
   });
 
   it('says what to do when storage does not answer, rather than failing blank', async () => {
-    const broken = new Redis({ host: '127.0.0.1', port: await freePort(), lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const broken = new Redis({
+      host: '127.0.0.1',
+      port: await freePort(),
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     try {
-      const app = createApp({ config: t.config, db: { redis: broken, keys: t.db.keys }, signer: t.signer, recorder: createBufferedRecorder({ store: async () => {}, log: t.log }), log: t.log, now: t.now });
+      const app = createApp({
+        config: t.config,
+        db: { redis: broken, keys: t.db.keys },
+        signer: t.signer,
+        recorder: createBufferedRecorder({ store: async () => {}, log: t.log }),
+        log: t.log,
+        now: t.now,
+      });
       const handle = await briefingHandle('ed_down', 'sub_down');
-      for (const path of [`/l/${await signCompact(t.signer, { handle, slot: { kind: 'article', position: 0 } })}`, `/v/${await signCompact(t.signer, { handle, slot: { kind: 'view' } })}`]) {
+      for (const path of [
+        `/l/${await signCompact(t.signer, { handle, slot: { kind: 'article', position: 0 } })}`,
+        `/v/${await signCompact(t.signer, { handle, slot: { kind: 'view' } })}`,
+      ]) {
         const response = await app.request(path);
         expect(response.status).toBe(503);
         expect(await response.text()).toContain('full (HTML) version keep working');

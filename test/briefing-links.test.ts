@@ -15,12 +15,26 @@ beforeEach(() => {
 afterEach(() => t.cleanup());
 
 /** Every anchor: its opening tag, its href and its text. */
-const anchors = (html: string) => [...html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>(.*?)<\/a>/gs)].map((m) => ({ tag: m[0], href: m[1]!.replace(/&amp;/g, '&'), text: m[2]! }));
+const anchors = (html: string) =>
+  [...html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>(.*?)<\/a>/gs)].map((m) => ({
+    tag: m[0],
+    href: m[1]!.replace(/&amp;/g, '&'),
+    text: m[2]!,
+  }));
 
 describe('briefing links', () => {
   it('carries Preferences and Unsubscribe links, a hidden honeypot, and one-click unsubscribe headers', async () => {
     const now = new Date(t.now().getTime() - 3600_000);
-    await saveArticles(t.db, [articleSchema.parse({ id: 'art_1', url: 'https://news.example/1', title: 'One', source: 'news', published_at: now.toISOString(), content_type: 'news' })]);
+    await saveArticles(t.db, [
+      articleSchema.parse({
+        id: 'art_1',
+        url: 'https://news.example/1',
+        title: 'One',
+        source: 'news',
+        published_at: now.toISOString(),
+        content_type: 'news',
+      }),
+    ]);
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, now);
     const composed = await composeBriefing({ config: t.config, db: t.db, signer: t.signer }, subscriber, 'ed_1', now);
     const { email } = composed!;
@@ -37,12 +51,18 @@ describe('briefing links', () => {
     expect((await t.signer.verify(footer('Preferences')!.href.split('/').pop()!)).ok).toBe(true);
 
     const actions = ['More like this', 'Fewer like this', 'Save for later'].map((label) => links.find((l) => l.text === label)?.href);
-    const kinds = await Promise.all(actions.map(async (href) => {
-      expect(href).toMatch(new RegExp(`^${base}/a/t1\\.`));
-      const result = await t.signer.verify(href!.split('/').pop()!);
-      return result.ok ? [result.payload.kind, result.payload.article] : null;
-    }));
-    expect(kinds).toEqual([['vote_up', 'art_1'], ['vote_down', 'art_1'], ['bookmark', 'art_1']]);
+    const kinds = await Promise.all(
+      actions.map(async (href) => {
+        expect(href).toMatch(new RegExp(`^${base}/a/t1\\.`));
+        const result = await t.signer.verify(href!.split('/').pop()!);
+        return result.ok ? [result.payload.kind, result.payload.article] : null;
+      }),
+    );
+    expect(kinds).toEqual([
+      ['vote_up', 'art_1'],
+      ['vote_down', 'art_1'],
+      ['bookmark', 'art_1'],
+    ]);
 
     const honeypots = links.filter((l) => /display:none/.test(l.tag));
     expect(honeypots).toHaveLength(1);
@@ -57,7 +77,11 @@ describe('briefing links', () => {
 
     // The header's URL is the same one-click endpoint the tests of /a/ cover: it unsubscribes at once.
     const { app, recorder } = linksApp(t);
-    const response = await app.request(unsubscribe!.slice(base.length), { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const response = await app.request(unsubscribe!.slice(base.length), {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(response.status).toBe(200);
     expect((await getSubscriber(t.db, subscriber.id))!.status).toBe('unsubscribed');
     await recorder.flush();

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/env';
 import { LinkSigner } from '../src/core/links/links';
 
-const env = { ...process.env, NODE_ENV: 'test', PUBLIC_BASE_URL: 'https://tidings.example', LINK_SIGNING_KEYS: 'k9:cli-test-secret-cli-test-secret-cli-test', LOG_LEVEL: 'silent' };
+const env = {
+  ...process.env,
+  NODE_ENV: 'test',
+  PUBLIC_BASE_URL: 'https://tidings.example',
+  LINK_SIGNING_KEYS: 'k9:cli-test-secret-cli-test-secret-cli-test',
+  LOG_LEVEL: 'silent',
+};
 const tidings = (...args: string[]) => spawnSync(process.execPath, ['bin/tidings.js', 'link', ...args], { env, encoding: 'utf8' });
 
 describe('tidings link', () => {
@@ -13,7 +19,10 @@ describe('tidings link', () => {
     const article = tidings('--url', 'https://news.example/a?b=1', '--subscriber', 'sub_1', '--edition', 'ed_9', '--article', 'art_3');
     expect(article.status, article.stderr).toBe(0);
     const [, token] = /^https:\/\/tidings\.example\/c\/(\S+)\n$/.exec(article.stdout) ?? [];
-    expect(await signer.verify(token!)).toMatchObject({ ok: true, payload: { url: 'https://news.example/a?b=1', subscriber: 'sub_1', edition: 'ed_9', article: 'art_3', kind: 'article' } });
+    expect(await signer.verify(token!)).toMatchObject({
+      ok: true,
+      payload: { url: 'https://news.example/a?b=1', subscriber: 'sub_1', edition: 'ed_9', article: 'art_3', kind: 'article' },
+    });
     const vote = tidings('--url', 'https://news.example/a', '--subscriber', 'sub_1', '--kind', 'vote_up');
     expect(vote.stdout).toMatch(/^https:\/\/tidings\.example\/a\/t1\.k9\./);
   });

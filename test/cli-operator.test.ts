@@ -22,7 +22,11 @@ interface Run {
 }
 
 function tidings(args: string[], env: Record<string, string | undefined>, options: { cwd?: string } = {}): Promise<Run> {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? dir ?? tmpdir(), env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? dir ?? tmpdir(),
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -104,10 +108,15 @@ describe('the operator CLI', () => {
   it('imports a CSV whose header names the columns in another order, ignoring extra columns', async () => {
     t = testEnv();
     const cwd = freshDir();
-    writeFileSync(join(cwd, 'readers.csv'), ['Name,Topics,Time Zone,E-mail', 'Ada,rust;email,Europe/Berlin,ada@example.com', 'Bob,,Berlin,bob@example.com'].join('\n'));
+    writeFileSync(
+      join(cwd, 'readers.csv'),
+      ['Name,Topics,Time Zone,E-mail', 'Ada,rust;email,Europe/Berlin,ada@example.com', 'Bob,,Berlin,bob@example.com'].join('\n'),
+    );
     const run = await tidings(['subscribers', 'import', 'readers.csv'], t.env);
     expect(run.stdout).toMatch(/1 new, 0 updated, 1 refused/);
-    expect(run.stdout).toMatch(/line 3: timezone must be an IANA time zone such as Europe\/Berlin or UTC; did you mean Europe\/Berlin\? \(got "Berlin"\)/);
+    expect(run.stdout).toMatch(
+      /line 3: timezone must be an IANA time zone such as Europe\/Berlin or UTC; did you mean Europe\/Berlin\? \(got "Berlin"\)/,
+    );
     expect(await findSubscriberByEmail(t.db, 'ada@example.com')).toMatchObject({ timezone: 'Europe/Berlin', topics: ['rust', 'email'] });
   });
 
@@ -131,7 +140,9 @@ describe('the operator CLI', () => {
     freshDir();
     const run = await tidings(['schedule', 'add', '--name', 'daily', '--cron', 'every day', '--tz', 'Berlin'], t.env);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--cron "every day": must have 5 fields (minute hour day-of-month month day-of-week), not 2; e.g. "0 7 * * *" is every day at 07:00');
+    expect(run.stderr).toContain(
+      '--cron "every day": must have 5 fields (minute hour day-of-month month day-of-week), not 2; e.g. "0 7 * * *" is every day at 07:00',
+    );
     expect(run.stderr).toContain('--tz "Berlin": must be an IANA time zone such as Europe/Berlin or UTC; did you mean Europe/Berlin?');
     expect(run.stderr).not.toMatch(/\(got 2\)/);
   });
@@ -140,7 +151,11 @@ describe('the operator CLI', () => {
     t = testEnv();
     freshDir();
     await createSubscribers(t.db, 3000);
-    const child = spawn(process.execPath, [BIN, 'subscribers', 'list', '--limit', '3000'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...t.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'subscribers', 'list', '--limit', '3000'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...t.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     // Like `| head -1`: read the first chunk, then close the pipe.
@@ -169,11 +184,24 @@ describe('the operator CLI', () => {
     await seedArticles(t.db);
     await createSubscribers(t.db, 40);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'UTC' }, t.now());
-    const workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
+    const workers = await startWorkers({
+      config: t.config,
+      db: t.db,
+      connection: t.queueConnection,
+      signer: t.signer,
+      log: t.log,
+      now: t.now,
+    });
     try {
       // script(1) gives the command a terminal, where the bar is drawn.
-      const env = Object.entries({ ...t.env, COLUMNS: '200' }).map(([k, v]) => `${k}='${v}'`).join(' ');
-      const child = spawn('script', ['-qec', `env ${env} ${process.execPath} ${BIN} send-now --schedule morning`, '/dev/null'], { cwd: dir, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const env = Object.entries({ ...t.env, COLUMNS: '200' })
+        .map(([k, v]) => `${k}='${v}'`)
+        .join(' ');
+      const child = spawn('script', ['-qec', `env ${env} ${process.execPath} ${BIN} send-now --schedule morning`, '/dev/null'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       const code = await new Promise((r) => child.on('close', r));

@@ -19,8 +19,15 @@ import { testEnv, type TestEnv } from './helpers';
 
 const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
 
-function tidings(args: string[], env: Record<string, string | undefined>, until?: RegExp): Promise<{ code: number | null; output: string; kill: () => void }> {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function tidings(
+  args: string[],
+  env: Record<string, string | undefined>,
+  until?: RegExp,
+): Promise<{ code: number | null; output: string; kill: () => void }> {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve) => {
     const onData = (d: Buffer) => {
@@ -46,7 +53,18 @@ describe('the tidings CLI', () => {
     t = testEnv();
     dir = mkdtempSync(join(tmpdir(), 'tidings-csv-'));
     const file = join(dir, 'readers.csv');
-    writeFileSync(file, ['email,timezone,topics', 'ada@example.com,Europe/Berlin,rust;email', 'not-an-email,UTC,', 'bob@example.com,Mars/Base,', '"carol@example.com",America/New_York,"ai,feeds"', '', 'ADA@example.com,Asia/Tokyo,'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'email,timezone,topics',
+        'ada@example.com,Europe/Berlin,rust;email',
+        'not-an-email,UTC,',
+        'bob@example.com,Mars/Base,',
+        '"carol@example.com",America/New_York,"ai,feeds"',
+        '',
+        'ADA@example.com,Asia/Tokyo,',
+      ].join('\n'),
+    );
     const run = await tidings(['subscribers', 'import', file], t.env);
     expect(run.code).toBe(1);
     expect(run.output).toMatch(/2 new, 1 updated, 2 refused/);
@@ -64,8 +82,22 @@ describe('the tidings CLI', () => {
   it('prints control and bidi-override characters in stored subscribers escaped, never raw', async () => {
     t = testEnv();
     // A record written before the input limits existed: the terminal must not run what it holds.
-    await saveSubscriber(t.db, { id: 'sub_legacy', email: 'eve@example.com', timezone: 'UTC', topics: ['\u001b[2j\u001b[31mred', '\u202eevil', '\u009bx'], status: 'active', created_at: '2026-11-20T00:00:00.000Z', frequency: 'daily', weekday: 1, delivery_hour: null, paused_until: null });
-    for (const args of [['subscribers', 'list'], ['subscribers', 'list', '--json']]) {
+    await saveSubscriber(t.db, {
+      id: 'sub_legacy',
+      email: 'eve@example.com',
+      timezone: 'UTC',
+      topics: ['\u001b[2j\u001b[31mred', '\u202eevil', '\u009bx'],
+      status: 'active',
+      created_at: '2026-11-20T00:00:00.000Z',
+      frequency: 'daily',
+      weekday: 1,
+      delivery_hour: null,
+      paused_until: null,
+    });
+    for (const args of [
+      ['subscribers', 'list'],
+      ['subscribers', 'list', '--json'],
+    ]) {
       const list = await tidings(args, t.env);
       expect(list.code, list.output).toBe(0);
       expect(list.output).not.toMatch(/[\u001b\u202e\u009b]/);
@@ -98,21 +130,39 @@ describe('the tidings CLI', () => {
     await registerEdition(t.db, 'morning-2026-11-23', 'morning', t.now());
     await claimDeliveries(t.db, 'morning-2026-11-23', 'b', ['sub_a', 'sub_b'], t.now());
     await markPlanningDone(t.db, 'morning-2026-11-23');
-    await finishDeliveries(t.db, 'morning-2026-11-23', 'b', [{ subscriberId: 'sub_a', status: 'sent', messageId: 'm' }, { subscriberId: 'sub_b', status: 'failed', reason: 'Resend refused this email: Invalid `to` field' }], t.now());
+    await finishDeliveries(
+      t.db,
+      'morning-2026-11-23',
+      'b',
+      [
+        { subscriberId: 'sub_a', status: 'sent', messageId: 'm' },
+        { subscriberId: 'sub_b', status: 'failed', reason: 'Resend refused this email: Invalid `to` field' },
+      ],
+      t.now(),
+    );
     const all = await tidings(['status'], t.env);
-    expect(all.output).toMatch(/EDITION\s+STATE\s+PLANNED\s+SENT\s+FAILED\s+SKIPPED\s+QUEUED\s+BOUNCED\s+COMPLAINED\s+CLICKS\s+CLICK-THROUGH\s+AUTOMATED\n/);
+    expect(all.output).toMatch(
+      /EDITION\s+STATE\s+PLANNED\s+SENT\s+FAILED\s+SKIPPED\s+QUEUED\s+BOUNCED\s+COMPLAINED\s+CLICKS\s+CLICK-THROUGH\s+AUTOMATED\n/,
+    );
     expect(all.output).toMatch(/morning-2026-11-23\s+done\s+2\s+1\s+1\s+0\s+0\s+0\s+0\s+0\s+0\.0%\s+0/);
     const one = await tidings(['status', 'morning-2026-11-23'], t.env);
     expect(one.output).toMatch(/sub_b: Resend refused this email: Invalid `to` field/);
     expect((await tidings(['status', 'nope'], t.env)).output).toMatch(/There is no edition "nope"/);
   });
 
-  it('sends a schedule\'s edition now with send-now --schedule, ends with a summary, and never twice', async () => {
+  it("sends a schedule's edition now with send-now --schedule, ends with a summary, and never twice", async () => {
     t = testEnv();
     await seedArticles(t.db);
     await createSubscribers(t.db, 150);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'UTC' }, t.now());
-    const workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
+    const workers = await startWorkers({
+      config: t.config,
+      db: t.db,
+      connection: t.queueConnection,
+      signer: t.signer,
+      log: t.log,
+      now: t.now,
+    });
     try {
       const run = await tidings(['send-now', '--schedule', 'morning'], t.env);
       expect(run.output).toMatch(/Planning the morning edition now/);

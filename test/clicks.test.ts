@@ -52,7 +52,18 @@ describe('GET /c/:token', () => {
     const events = await recentEvents(t.db);
     expect(events).toHaveLength(2);
     for (const event of events) {
-      expect(event).toMatchObject({ type: 'click', subscriber_id: 'sub_1', edition_id: 'ed_1', article_id: 'art_1', kind: 'article', position: 0, method: 'GET', user_agent: browserAgent, suspected_bot: false, bot_reasons: [] });
+      expect(event).toMatchObject({
+        type: 'click',
+        subscriber_id: 'sub_1',
+        edition_id: 'ed_1',
+        article_id: 'art_1',
+        kind: 'article',
+        position: 0,
+        method: 'GET',
+        user_agent: browserAgent,
+        suspected_bot: false,
+        bot_reasons: [],
+      });
       expect(event.seconds_since_send).toBeGreaterThanOrEqual(3600);
     }
     expect(events.map((e) => e.ip)).toContain('127.0.0.1'); // the Node adapter knows the socket
@@ -98,7 +109,9 @@ describe('GET /c/:token', () => {
       }
     }
     const [page] = await click(retired);
-    expect(await (await app.request(`/c/${retired}`)).text()).toMatch(/This link doesn&#39;t work.*opening it again from the original email/s);
+    expect(await (await app.request(`/c/${retired}`)).text()).toMatch(
+      /This link doesn&#39;t work.*opening it again from the original email/s,
+    );
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
   });
 
@@ -126,7 +139,12 @@ describe('GET /c/:token', () => {
     await click(fresh);
     await recorder.flush();
     const events = (await recentEvents(t.db)).reverse();
-    expect(events.map((e) => e.bot_reasons)).toEqual([[botReasons.scanner('mimecast')], [botReasons.scanner('mimecast')], [botReasons.tooSoon], [botReasons.tooSoon]]);
+    expect(events.map((e) => e.bot_reasons)).toEqual([
+      [botReasons.scanner('mimecast')],
+      [botReasons.scanner('mimecast')],
+      [botReasons.tooSoon],
+      [botReasons.tooSoon],
+    ]);
   });
 });
 
@@ -139,7 +157,11 @@ describe('clicks judged together per edition', () => {
     await judge.close();
   }
   const links = (n: number, edition: string) =>
-    Promise.all(Array.from({ length: n }, (_, i) => t.signer.sign(linkPayload(t, { edition, article: `art_${i}`, position: i, url: `https://news.example/${i}` }))));
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        t.signer.sign(linkPayload(t, { edition, article: `art_${i}`, position: i, url: `https://news.example/${i}` })),
+      ),
+    );
 
   it('flags every click of a burst through all the links of one email', async () => {
     const tokens = await links(10, 'ed_burst');
@@ -162,9 +184,11 @@ describe('clicks judged together per edition', () => {
     for (const event of await recentEvents(t.db)) expect(await automatedReasons(t.db, event)).toEqual({ automated: false, reasons: [] });
   });
 
-  it('a honeypot hit flags that recipient\'s clicks of that edition, before and after it, and no one else\'s', async () => {
+  it("a honeypot hit flags that recipient's clicks of that edition, before and after it, and no one else's", async () => {
     const [before, after] = await links(2, 'ed_trap');
-    const honeypot = await t.signer.sign(linkPayload(t, { edition: 'ed_trap', kind: 'honeypot', article: null, position: null, url: t.config.PUBLIC_BASE_URL }));
+    const honeypot = await t.signer.sign(
+      linkPayload(t, { edition: 'ed_trap', kind: 'honeypot', article: null, position: null, url: t.config.PUBLIC_BASE_URL }),
+    );
     const otherEdition = (await links(1, 'ed_other'))[0]!;
     const otherReader = await t.signer.sign(linkPayload(t, { edition: 'ed_trap', subscriber: 'sub_2' }));
     const go = async (token: string) => {

@@ -19,7 +19,10 @@ describe('the configuration documentation', () => {
   });
 
   it('gives every variable of the schema one row, in the schema order', () => {
-    const rows = configTable().split('\n').slice(2).map((row) => /^\| `([A-Z0-9_]+)` \|/.exec(row)?.[1]);
+    const rows = configTable()
+      .split('\n')
+      .slice(2)
+      .map((row) => /^\| `([A-Z0-9_]+)` \|/.exec(row)?.[1]);
     expect(rows).toEqual(variables);
     expect(variables.length).toBeGreaterThan(40);
   });
@@ -40,12 +43,17 @@ describe('the configuration documentation', () => {
   });
 
   it('refuses to generate a table while a variable has no description', () => {
-    expect(() => configTable(z.object({ SOME_NEW_SETTING: z.string().optional() }))).toThrow(/SOME_NEW_SETTING in src\/env.ts has no description/);
+    expect(() => configTable(z.object({ SOME_NEW_SETTING: z.string().optional() }))).toThrow(
+      /SOME_NEW_SETTING in src\/env.ts has no description/,
+    );
   });
 
   it('describes every variable in one sentence', () => {
     for (const [name, schema] of Object.entries(envSchema.shape)) {
-      expect({ name, description: (schema as z.ZodType).meta()?.description }).toEqual({ name, description: expect.stringMatching(/^\S.*\.$/) });
+      expect({ name, description: (schema as z.ZodType).meta()?.description }).toEqual({
+        name,
+        description: expect.stringMatching(/^\S.*\.$/),
+      });
     }
   });
 

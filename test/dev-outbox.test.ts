@@ -3,11 +3,17 @@ import { pushOutbox } from '../src/store/outbox';
 import { testApp, testEnv, type TestEnv } from './helpers';
 import { productionEnv as production } from './production-env';
 
-
 let t: TestEnv;
 afterEach(() => t.cleanup());
 
-const email = { from: 'Tidings <b@tidings.localhost>', to: ['a@example.com'], subject: 'Hello', html: '<p>Hi</p>', text: 'Hi', headers: { 'X-Test': '1' } };
+const email = {
+  from: 'Tidings <b@tidings.localhost>',
+  to: ['a@example.com'],
+  subject: 'Hello',
+  html: '<p>Hi</p>',
+  text: 'Hi',
+  headers: { 'X-Test': '1' },
+};
 
 describe('the dev outbox', () => {
   it('lists messages newest first as JSON, with every field', async () => {

@@ -8,7 +8,10 @@ import { mailFromDomain } from '../cli/commands/doctor';
 const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
 
 function doctor(env: Record<string, string | undefined>): Promise<{ code: number | null; stdout: string }> {
-  const child = spawn(process.execPath, [BIN, 'doctor'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'doctor'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stdout += d));
@@ -34,7 +37,13 @@ describe('tidings doctor', () => {
     t = testEnv();
     resend = new FakeResend({ apiKey: 're_test', domains: { 'mail.tidings.invalid': 'pending', 'other.example': 'verified' } });
     await resend.start();
-    const env = { ...t.env, RESEND_API_KEY: 're_test', RESEND_BASE_URL: resend.url, MAIL_FROM: 'Tidings <briefing@mail.tidings.invalid>', PUBLIC_BASE_URL: 'http://127.0.0.1:1' };
+    const env = {
+      ...t.env,
+      RESEND_API_KEY: 're_test',
+      RESEND_BASE_URL: resend.url,
+      MAIL_FROM: 'Tidings <briefing@mail.tidings.invalid>',
+      PUBLIC_BASE_URL: 'http://127.0.0.1:1',
+    };
     const run = await doctor(env);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('✓ Configuration: valid');

@@ -15,7 +15,8 @@ const now = Date.parse('2026-11-21T12:00:00Z');
 /** Entries written 40, 35 and 31 days ago, and 1 day ago and now, with ids that say so. */
 async function fill(): Promise<string[]> {
   const ids: string[] = [];
-  for (const daysAgo of [40, 35, 31, 1, 0]) ids.push((await t.db.redis.xadd(t.db.keys.events, `${now - daysAgo * DAY}-0`, 'event', `{"days_ago":${daysAgo}}`)) as string);
+  for (const daysAgo of [40, 35, 31, 1, 0])
+    ids.push((await t.db.redis.xadd(t.db.keys.events, `${now - daysAgo * DAY}-0`, 'event', `{"days_ago":${daysAgo}}`)) as string);
   return ids;
 }
 

@@ -14,7 +14,11 @@ afterEach(async () => {
 });
 
 const complaint = (edition: string, subscriber: string, to: string) =>
-  resendWebhookSchema.parse({ type: 'email.complained', created_at: '2026-11-23T08:00:00.000Z', data: { to: [to], tags: { edition, subscriber } } });
+  resendWebhookSchema.parse({
+    type: 'email.complained',
+    created_at: '2026-11-23T08:00:00.000Z',
+    data: { to: [to], tags: { edition, subscriber } },
+  });
 
 describe('deliverability guardrails', () => {
   it('pause a schedule whose edition crosses the complaint rate, and the dashboard says why', async () => {
@@ -25,7 +29,13 @@ describe('deliverability guardrails', () => {
     await registerEdition(t.db, edition, 'morning', t.now());
     await claimDeliveries(t.db, edition, 'b', ids, t.now());
     await markPlanningDone(t.db, edition);
-    await finishDeliveries(t.db, edition, 'b', ids.map((id, i) => ({ subscriberId: id, status: 'sent' as const, messageId: `m${i}` })), t.now());
+    await finishDeliveries(
+      t.db,
+      edition,
+      'b',
+      ids.map((id, i) => ({ subscriberId: id, status: 'sent' as const, messageId: `m${i}` })),
+      t.now(),
+    );
 
     // One complaint in 400 is 0.25%: under Gmail's 0.3%, the schedule keeps running.
     await handleWebhookEvent(t.db, 'wh1', complaint(edition, ids[0]!, 'reader0@example.com'), t.now());
@@ -34,11 +44,15 @@ describe('deliverability guardrails', () => {
     await handleWebhookEvent(t.db, 'wh2', complaint(edition, ids[1]!, 'reader1@example.com'), t.now());
     const paused = await getSchedule(t.db, 'morning');
     expect(paused).toMatchObject({ paused: true });
-    expect(paused!.paused_reason).toBe(`Paused by Tidings: the complaint rate of edition ${edition} is 0.5% (2 of 400), at or above 0.3%; look at who complained and why before resuming.`);
+    expect(paused!.paused_reason).toBe(
+      `Paused by Tidings: the complaint rate of edition ${edition} is 0.5% (2 of 400), at or above 0.3%; look at who complained and why before resuming.`,
+    );
 
     const { app } = testApp(t);
     const page = await (await app.request('/ops', { headers: { authorization: `Bearer ${t.config.OPERATOR_TOKEN}` } })).text();
-    expect(page).toContain('Schedule <strong>morning</strong> is paused. Paused by Tidings: the complaint rate of edition morning-2026-11-23 is 0.5%');
+    expect(page).toContain(
+      'Schedule <strong>morning</strong> is paused. Paused by Tidings: the complaint rate of edition morning-2026-11-23 is 0.5%',
+    );
     expect(page).toMatch(/reader1@example\.com<\/a><\/td><td>complaint<\/td>/);
   });
 });

@@ -25,7 +25,9 @@ export interface TestEnv extends Services {
 /** Config and connections for one test, isolated under fresh prefixes. */
 export function testEnv(overrides: EnvSource = {}): TestEnv {
   const redisUrl = inject('redisUrl');
-  const id = randomId('t').replace(/[^A-Za-z0-9]/g, '').slice(0, 14);
+  const id = randomId('t')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 14);
   const env: EnvSource = {
     NODE_ENV: 'test',
     REDIS_URL: redisUrl,

@@ -23,23 +23,43 @@ afterEach(() => t.cleanup());
 /** A cookie header for a signed-in visitor of this site. */
 async function signedInCookie(): Promise<string> {
   const id = 'session-hostile-edge';
-  await saveSiteSession(t.db, id, { user_id: 'u1', email: 'reader@example.com', provider: 'builtin', access_token: 'a', refresh_token: 'r', expires_at: 0, created_at: 0 }, 3600);
+  await saveSiteSession(
+    t.db,
+    id,
+    {
+      user_id: 'u1',
+      email: 'reader@example.com',
+      provider: 'builtin',
+      access_token: 'a',
+      refresh_token: 'r',
+      expires_at: 0,
+      created_at: 0,
+    },
+    3600,
+  );
   return (await serializeSigned('tidings_session', id, t.config.SESSION_SECRET)).split(';')[0]!;
 }
 
 describe('next after signing in (item 2)', () => {
-  it.each(['/.//evil.com', '/..//evil.com', '/a/..//evil.com'])('never sends a signed-in visitor of /auth/confirm?next=%s to another host', async (next) => {
-    const { app } = testApp(t);
-    const response = await app.request(`/auth/confirm?code=x&next=${encodeURIComponent(next)}`, { headers: { cookie: await signedInCookie() } });
-    const location = response.headers.get('location');
-    if (location !== null) expect(new URL(location, t.config.PUBLIC_BASE_URL).origin).toBe(new URL(t.config.PUBLIC_BASE_URL).origin);
-    expect(response.status).toBe(400);
-    expect(await response.text()).toContain('points to another site');
-  });
+  it.each(['/.//evil.com', '/..//evil.com', '/a/..//evil.com'])(
+    'never sends a signed-in visitor of /auth/confirm?next=%s to another host',
+    async (next) => {
+      const { app } = testApp(t);
+      const response = await app.request(`/auth/confirm?code=x&next=${encodeURIComponent(next)}`, {
+        headers: { cookie: await signedInCookie() },
+      });
+      const location = response.headers.get('location');
+      if (location !== null) expect(new URL(location, t.config.PUBLIC_BASE_URL).origin).toBe(new URL(t.config.PUBLIC_BASE_URL).origin);
+      expect(response.status).toBe(400);
+      expect(await response.text()).toContain('points to another site');
+    },
+  );
 
   it('still takes a signed-in visitor to a next on this site', async () => {
     const { app } = testApp(t);
-    const response = await app.request(`/auth/confirm?code=x&next=${encodeURIComponent('/a/../account')}`, { headers: { cookie: await signedInCookie() } });
+    const response = await app.request(`/auth/confirm?code=x&next=${encodeURIComponent('/a/../account')}`, {
+      headers: { cookie: await signedInCookie() },
+    });
     expect(response.status).toBe(303);
     expect(response.headers.get('location')).toBe('/account');
   });
@@ -67,7 +87,12 @@ describe('request bodies (item 4)', () => {
   ])('refuses an 8 MiB streamed body to %s with 413 JSON after reading a small part of it', async (path, type) => {
     const { app } = testApp(t);
     const body = countedBody(huge);
-    const response = await app.request(path, { method: 'POST', body: body.stream, headers: { 'content-type': type }, duplex: 'half' } as RequestInit);
+    const response = await app.request(path, {
+      method: 'POST',
+      body: body.stream,
+      headers: { 'content-type': type },
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toContain('application/json');
     expect(((await response.json()) as { error: string }).error).toBe('body_too_large');
@@ -77,7 +102,12 @@ describe('request bodies (item 4)', () => {
   it('refuses a body announced as too large before reading any of it', async () => {
     const { app } = testApp(t);
     const body = countedBody(huge);
-    const response = await app.request('/auth/v1/otp', { method: 'POST', body: body.stream, headers: { 'content-type': 'application/json', 'content-length': String(huge) }, duplex: 'half' } as RequestInit);
+    const response = await app.request('/auth/v1/otp', {
+      method: 'POST',
+      body: body.stream,
+      headers: { 'content-type': 'application/json', 'content-length': String(huge) },
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(413);
     expect(body.pulled()).toBeLessThanOrEqual(65_536);
   });
@@ -100,7 +130,12 @@ describe('request bodies (item 4)', () => {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const body = countedBody(huge);
-      const response = await fetch(`${base}/auth/v1/otp`, { method: 'POST', body: body.stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit).catch((error: unknown) => error);
+      const response = await fetch(`${base}/auth/v1/otp`, {
+        method: 'POST',
+        body: body.stream,
+        headers: { 'content-type': 'application/json' },
+        duplex: 'half',
+      } as RequestInit).catch((error: unknown) => error);
       // The server may answer 413 or cut the upload short; either way it did not take the whole body.
       if (response instanceof Response) expect(response.status).toBe(413);
       expect(body.pulled()).toBeLessThan(huge);
@@ -118,23 +153,29 @@ function forgedButSigned(payload: object): string {
 }
 
 describe('signed tokens with payloads that cannot be used (item 6)', () => {
-  it.each(['http://exa mple.com/', 'https://[é/', 'http://', 'https://a\u0000b/'])('answers 400 on both adapters for destination %j, and the process lives', async (url) => {
-    const { app, recorder } = linksApp(t);
-    const server: ServerType = await listen(app.fetch, { PORT: 0, HOST: '127.0.0.1' }, { signer: t.signer, recorder, now: t.now });
-    try {
-      const token = forgedButSigned({ u: url, s: 'sub_1', e: 'ed_1', k: 'article' });
-      const viaHono = await app.request(`/c/${token}`, { headers: { 'user-agent': browserAgent } });
-      const viaNode = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/c/${token}`, { headers: { 'user-agent': browserAgent }, redirect: 'manual' });
-      for (const response of [viaHono, viaNode]) {
-        expect(response.status).toBe(400);
-        expect(response.headers.get('location')).toBeNull();
-        expect(await response.text()).toContain('This link doesn&#39;t work');
+  it.each(['http://exa mple.com/', 'https://[é/', 'http://', 'https://a\u0000b/'])(
+    'answers 400 on both adapters for destination %j, and the process lives',
+    async (url) => {
+      const { app, recorder } = linksApp(t);
+      const server: ServerType = await listen(app.fetch, { PORT: 0, HOST: '127.0.0.1' }, { signer: t.signer, recorder, now: t.now });
+      try {
+        const token = forgedButSigned({ u: url, s: 'sub_1', e: 'ed_1', k: 'article' });
+        const viaHono = await app.request(`/c/${token}`, { headers: { 'user-agent': browserAgent } });
+        const viaNode = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/c/${token}`, {
+          headers: { 'user-agent': browserAgent },
+          redirect: 'manual',
+        });
+        for (const response of [viaHono, viaNode]) {
+          expect(response.status).toBe(400);
+          expect(response.headers.get('location')).toBeNull();
+          expect(await response.text()).toContain('This link doesn&#39;t work');
+        }
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+        await recorder.flush();
       }
-    } finally {
-      await new Promise((resolve) => server.close(resolve));
-      await recorder.flush();
-    }
-  });
+    },
+  );
 });
 
 describe('client mistakes in forms (item 15)', () => {
@@ -144,7 +185,11 @@ describe('client mistakes in forms (item 15)', () => {
     const { app } = testApp(t);
     const subscriber = (await ensureSubscriber(t.db, { email: 'reader@example.com' }, t.now())).subscriber;
     const token = await t.signer.sign(linkPayload(t, { kind: 'bookmark', subscriber: subscriber.id }));
-    const response = await app.request(`/a/${token}`, { method: 'POST', body: broken, headers: { 'content-type': 'multipart/form-data; boundary=x', origin: t.config.PUBLIC_BASE_URL } });
+    const response = await app.request(`/a/${token}`, {
+      method: 'POST',
+      body: broken,
+      headers: { 'content-type': 'multipart/form-data; boundary=x', origin: t.config.PUBLIC_BASE_URL },
+    });
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain('could not be read');
@@ -153,7 +198,11 @@ describe('client mistakes in forms (item 15)', () => {
 
   it('answers malformed multipart on POST /sign-in with 400 and a page saying what to do', async () => {
     const { app } = testApp(t);
-    const response = await app.request('/sign-in', { method: 'POST', body: broken, headers: { 'content-type': 'multipart/form-data; boundary=x', origin: t.config.PUBLIC_BASE_URL } });
+    const response = await app.request('/sign-in', {
+      method: 'POST',
+      body: broken,
+      headers: { 'content-type': 'multipart/form-data; boundary=x', origin: t.config.PUBLIC_BASE_URL },
+    });
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('could not be read');
   });
@@ -162,7 +211,11 @@ describe('client mistakes in forms (item 15)', () => {
 describe('input limits (item 14)', () => {
   it('refuses a 100,000-character local part on /auth/v1/otp, naming the field, and sends nothing', async () => {
     const { app } = testApp(t);
-    const response = await app.request('/auth/v1/otp', { method: 'POST', body: JSON.stringify({ email: `${'a'.repeat(100_000)}@example.com` }), headers: { 'content-type': 'application/json' } });
+    const response = await app.request('/auth/v1/otp', {
+      method: 'POST',
+      body: JSON.stringify({ email: `${'a'.repeat(100_000)}@example.com` }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect([400, 413]).toContain(response.status);
     const body = (await response.json()) as { msg?: string; message?: string; error?: string };
     expect(JSON.stringify(body)).toMatch(/email|larger than this endpoint accepts/);
@@ -171,7 +224,11 @@ describe('input limits (item 14)', () => {
 
   it('refuses a 300-character local part with a message naming the email field', async () => {
     const { app } = testApp(t);
-    const response = await app.request('/auth/v1/otp', { method: 'POST', body: JSON.stringify({ email: `${'a'.repeat(300)}@example.com` }), headers: { 'content-type': 'application/json' } });
+    const response = await app.request('/auth/v1/otp', {
+      method: 'POST',
+      body: JSON.stringify({ email: `${'a'.repeat(300)}@example.com` }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as { msg: string }).msg).toMatch(/^email: .*(64|254)/);
   });
@@ -181,7 +238,15 @@ describe('input limits (item 14)', () => {
     const odd = 'c<sharp> "quoted"';
     const subscriber = (await ensureSubscriber(t.db, { email: 'reader@example.com', topics: ['cooking'] }, t.now())).subscriber;
     await saveSubscriber(t.db, { ...subscriber, topics: ['cooking', odd] });
-    const token = await t.signer.sign({ url: `${t.config.PUBLIC_BASE_URL}/preferences`, subscriber: subscriber.id, edition: 'ed-1', article: null, position: null, kind: 'preferences', sent_at: null });
+    const token = await t.signer.sign({
+      url: `${t.config.PUBLIC_BASE_URL}/preferences`,
+      subscriber: subscriber.id,
+      edition: 'ed-1',
+      article: null,
+      position: null,
+      kind: 'preferences',
+      sent_at: null,
+    });
     const page = await (await app.request(`/preferences/${token}`)).text();
     expect(page).toContain('c&lt;sharp&gt; &quot;quoted&quot;');
     const response = await app.request(`/preferences/${token}/topics/drop`, {
@@ -208,4 +273,3 @@ describe('what /healthz tells the public (item 16)', () => {
     expect(await response.json()).toMatchObject({ status: 'ok', redis: 'up', env: 'test', mail: 'dev-outbox', events: { recorded: 0 } });
   });
 });
-

@@ -15,11 +15,23 @@ const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
 const hostileFeed = JSON.stringify({
   version: 'https://jsonfeed.org/version/1.1',
   title: 'Hostile',
-  items: [{ id: '1', url: 'https://hostile.example/1', title: 'Hostile', content_text: '<p'.repeat(48_000), date_published: new Date().toISOString(), _tidings: { content_type: 'post' } }],
+  items: [
+    {
+      id: '1',
+      url: 'https://hostile.example/1',
+      title: 'Hostile',
+      content_text: '<p'.repeat(48_000),
+      date_published: new Date().toISOString(),
+      _tidings: { content_type: 'post' },
+    },
+  ],
 });
 
 function tidings(args: string[], env: Record<string, string>): ChildProcess & { output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -60,16 +72,37 @@ describe('a hostile feed in the process that serves readers', () => {
     await new Promise<void>((resolve) => feeds!.listen(feedPort, '127.0.0.1', resolve));
     t = testEnv();
     const port = await freePort();
-    const env = { ...t.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn', SEED_DEMO: 'false', FEED_PARSE_TIMEOUT_MS: '2000' } as Record<string, string>;
+    const env = {
+      ...t.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      FEED_PARSE_TIMEOUT_MS: '2000',
+    } as Record<string, string>;
     app = tidings(['start'], env);
     const deadline = Date.now() + 30_000;
-    while ((await healthLatency(port)) >= 3000 || !(await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false))) {
+    while (
+      (await healthLatency(port)) >= 3000 ||
+      !(await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
       if (Date.now() > deadline) throw new Error(`tidings start did not answer: ${app.output()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
 
     // What `tidings sources add` does, without starting one more process: save the source, queue its fetch.
-    await saveSource(t.db, { id: 'hostile', url: `http://127.0.0.1:${feedPort}/feed.json`, title: 'Hostile', default_content_type: null, added_at: new Date().toISOString() });
+    await saveSource(t.db, {
+      id: 'hostile',
+      url: `http://127.0.0.1:${feedPort}/feed.json`,
+      title: 'Hostile',
+      default_content_type: null,
+      added_at: new Date().toISOString(),
+    });
     const queues = openQueues(t.queueConnection, t.config.QUEUE_PREFIX);
     await queues.ingest.add('ingest', { source_id: 'hostile' }, { jobId: 'add__hostile' });
     await queues.close();
@@ -88,6 +121,8 @@ describe('a hostile feed in the process that serves readers', () => {
 
     const list = tidings(['sources', 'list'], env);
     expect(await list.exited).toBe(0);
-    expect(list.output()).toMatch(/hostile .*failing \(1x, next try [^)]+\): reading the feed took longer than 2000 ms \(FEED_PARSE_TIMEOUT_MS\)/);
+    expect(list.output()).toMatch(
+      /hostile .*failing \(1x, next try [^)]+\): reading the feed took longer than 2000 ms \(FEED_PARSE_TIMEOUT_MS\)/,
+    );
   }, 90_000);
 });

@@ -18,7 +18,10 @@ const base = 'https://tidings.example.com';
 const request = { token: 'x', method: 'GET', userAgent: 'Mozilla/5.0', ip: '127.0.0.1' };
 
 /** Strings that look a little like what they attack: pieces of the real syntax, glued at random. */
-const pieces = (parts: string[], maxLength = 30) => fc.array(fc.oneof(fc.constantFrom(...parts), fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength }).map((p) => p.join(''));
+const pieces = (parts: string[], maxLength = 30) =>
+  fc
+    .array(fc.oneof(fc.constantFrom(...parts), fc.string({ maxLength: 3 }), fc.string({ unit: 'binary', maxLength: 3 })), { maxLength })
+    .map((p) => p.join(''));
 
 /** A token whose tag is right for its body: what a leaked key, or an older signer, could make. */
 function signedBody(body: string): string {
@@ -28,7 +31,12 @@ function signedBody(body: string): string {
 
 describe('link tokens', () => {
   it('verify never throws, and refuses, for any string', async () => {
-    const token = fc.oneof(fc.string({ maxLength: 200 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.tuple(fc.integer({ min: 2030, max: 2070 }), fc.string({ maxLength: 30 })).map(([n, tail]) => `t1.k1.${'A'.repeat(n)}.${tail}`), pieces(['t1', '.', 'k1', 'eyJ', 'A', '_', '-', '=', '%', '/'], 20));
+    const token = fc.oneof(
+      fc.string({ maxLength: 200 }),
+      fc.string({ unit: 'binary', maxLength: 200 }),
+      fc.tuple(fc.integer({ min: 2030, max: 2070 }), fc.string({ maxLength: 30 })).map(([n, tail]) => `t1.k1.${'A'.repeat(n)}.${tail}`),
+      pieces(['t1', '.', 'k1', 'eyJ', 'A', '_', '-', '=', '%', '/'], 20),
+    );
     await fc.assert(
       fc.asyncProperty(token, async (t) => {
         for (const signer of signers) expect((await signer.verify(t)).ok).toBe(false);
@@ -40,10 +48,24 @@ describe('link tokens', () => {
   it('a signed token with any payload verifies or is refused, and the click decision never throws', async () => {
     const url = fc.oneof(fc.webUrl(), pieces(['http://', 'https://', '[', ']', ' ', 'é', '%', ':', '@', '/', '\u0000', 'a.b'], 12));
     const payload = fc.oneof(
-      fc.record({ u: url, s: fc.string(), e: fc.string(), k: fc.constantFrom('article', 'honeypot', 'vote_up', 'x'), p: fc.anything(), t: fc.anything(), a: fc.anything() }, { requiredKeys: ['u', 's', 'e', 'k'] }),
+      fc.record(
+        {
+          u: url,
+          s: fc.string(),
+          e: fc.string(),
+          k: fc.constantFrom('article', 'honeypot', 'vote_up', 'x'),
+          p: fc.anything(),
+          t: fc.anything(),
+          a: fc.anything(),
+        },
+        { requiredKeys: ['u', 's', 'e', 'k'] },
+      ),
       fc.jsonValue(),
     );
-    const body = fc.oneof(payload.map((p) => toBase64Url(utf8(JSON.stringify(p) ?? 'null'))), fc.string({ maxLength: 40 }));
+    const body = fc.oneof(
+      payload.map((p) => toBase64Url(utf8(JSON.stringify(p) ?? 'null'))),
+      fc.string({ maxLength: 40 }),
+    );
     await fc.assert(
       fc.asyncProperty(body, async (b) => {
         const token = signedBody(b);
@@ -60,7 +82,10 @@ describe('link tokens', () => {
 
 describe('cron input', () => {
   it('cronProblem answers every string with a reason or null, quickly, and never accepts more than MAX_CRON_LENGTH', () => {
-    const pattern = fc.oneof(fc.string({ maxLength: 2000 }), pieces(['*', '/', '-', ',', ' ', '0', '7', '59', '99', '1-5', '*/15', '\t'], 400));
+    const pattern = fc.oneof(
+      fc.string({ maxLength: 2000 }),
+      pieces(['*', '/', '-', ',', ' ', '0', '7', '59', '99', '1-5', '*/15', '\t'], 400),
+    );
     fc.assert(
       fc.property(pattern, (p) => {
         const started = performance.now();
@@ -77,7 +102,12 @@ describe('cron input', () => {
 
   it('accepts every well-formed five-field pattern', () => {
     const field = (min: number, max: number) =>
-      fc.oneof(fc.constant('*'), fc.integer({ min, max }).map(String), fc.integer({ min: 1, max: 30 }).map((s) => `*/${s}`), fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`));
+      fc.oneof(
+        fc.constant('*'),
+        fc.integer({ min, max }).map(String),
+        fc.integer({ min: 1, max: 30 }).map((s) => `*/${s}`),
+        fc.tuple(fc.integer({ min, max }), fc.integer({ min, max })).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`),
+      );
     fc.assert(
       fc.property(fc.tuple(field(0, 59), field(0, 23), field(1, 31), field(1, 12), field(0, 7)), (parts) => {
         expect(cronProblem(parts.join(' '))).toBeNull();
@@ -89,7 +119,13 @@ describe('cron input', () => {
 
 describe('where sign-in may send a person', () => {
   it('next: never throws, and anything accepted stays on this site whatever a browser does with it', () => {
-    const next = fc.oneof(fc.string({ maxLength: 100 }), pieces(['/', '//', '.', '..', '\\', '%2e', '%2f', '%5c', 'evil.com', '@', ':', '?', '#', 'a', '\t', ' ', 'http:', 'https://evil.com'], 14));
+    const next = fc.oneof(
+      fc.string({ maxLength: 100 }),
+      pieces(
+        ['/', '//', '.', '..', '\\', '%2e', '%2f', '%5c', 'evil.com', '@', ':', '?', '#', 'a', '\t', ' ', 'http:', 'https://evil.com'],
+        14,
+      ),
+    );
     fc.assert(
       fc.property(next, (value) => {
         const path = safeNext(value, base);
@@ -106,7 +142,14 @@ describe('where sign-in may send a person', () => {
 
   it('redirect_to: never throws, and anything accepted is this site or matches a pattern', () => {
     const patterns = ['https://*.example.org/**', 'http://localhost:3000/auth/callback'];
-    const value = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string({ maxLength: 100 }), pieces(['https://', 'http://', 'tidings.example.com', '.example.org', 'evil.com', '@', ':', '/', '\\', '?', '#', '%2e', 'localhost:3000'], 10));
+    const value = fc.oneof(
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.string({ maxLength: 100 }),
+      pieces(
+        ['https://', 'http://', 'tidings.example.com', '.example.org', 'evil.com', '@', ':', '/', '\\', '?', '#', '%2e', 'localhost:3000'],
+        10,
+      ),
+    );
     fc.assert(
       fc.property(value, (v) => {
         const check = checkRedirect(v, { baseUrl: base, patterns });
@@ -125,7 +168,11 @@ describe('where sign-in may send a person', () => {
 
 describe('sign-in request bodies', () => {
   it('the address, metadata and whole-body contracts never throw, and what passes is within limits', () => {
-    const email = fc.oneof(fc.emailAddress(), fc.string({ maxLength: 400 }), fc.tuple(fc.string({ minLength: 60, maxLength: 300 }), fc.domain()).map(([l, d]) => `${l}@${d}`));
+    const email = fc.oneof(
+      fc.emailAddress(),
+      fc.string({ maxLength: 400 }),
+      fc.tuple(fc.string({ minLength: 60, maxLength: 300 }), fc.domain()).map(([l, d]) => `${l}@${d}`),
+    );
     const data = fc.oneof(fc.dictionary(fc.string({ maxLength: 70 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 20 }), fc.jsonValue());
     fc.assert(
       fc.property(email, data, fc.anything(), (e, d, anything) => {

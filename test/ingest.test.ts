@@ -20,22 +20,45 @@ const item = (o: { link: string; title: string; type?: string; description?: str
   <category>testing</category>
   ${o.type ? `<tidings:contentType>${o.type}</tidings:contentType>` : ''}
 </item>`;
-const rss = (items: string) => `<?xml version="1.0"?><rss version="2.0" xmlns:tidings="urn:tidings:feed:1"><channel><title>T</title>${items}</channel></rss>`;
+const rss = (items: string) =>
+  `<?xml version="1.0"?><rss version="2.0" xmlns:tidings="urn:tidings:feed:1"><channel><title>T</title>${items}</channel></rss>`;
 
 const goodFeed = rss(
-  item({ link: 'https://news.example/good?utm_source=feed&amp;id=7', title: 'A good article', type: 'post', description: '&lt;p&gt;Safe &lt;b&gt;text&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;' }) +
+  item({
+    link: 'https://news.example/good?utm_source=feed&amp;id=7',
+    title: 'A good article',
+    type: 'post',
+    description: '&lt;p&gt;Safe &lt;b&gt;text&lt;/b&gt;&lt;script&gt;alert(1)&lt;/script&gt;&lt;/p&gt;',
+  }) +
     item({ link: 'https://news.example/untyped', title: 'No content type here' }) +
     item({ link: 'javascript:alert(document.cookie)', title: 'A hostile link', type: 'post' }),
 );
-const otherFeed = rss(item({ link: 'https://news.example/good?id=7&amp;fbclid=abc', title: 'A good article, syndicated', type: 'news' }) + item({ link: 'https://other.example/own', title: 'Its own article', type: 'news' }));
+const otherFeed = rss(
+  item({ link: 'https://news.example/good?id=7&amp;fbclid=abc', title: 'A good article, syndicated', type: 'news' }) +
+    item({ link: 'https://other.example/own', title: 'Its own article', type: 'news' }),
+);
 
 // One item with a numeric title among good ones: the item is quarantined, the rest kept.
 const mixedJsonFeed = JSON.stringify({
   version: 'https://jsonfeed.org/version/1.1',
   title: 'Mixed',
   items: [
-    { id: '1', url: 'https://mixed.example/numeric', title: 404, content_text: 'A number for a title', date_published: '2026-11-20T08:00:00Z', _tidings: { content_type: 'post' } },
-    { id: '2', url: 'https://mixed.example/fine', title: 'A fine item', content_text: 'Fine', date_published: '2026-11-20T09:00:00Z', _tidings: { content_type: 'post' } },
+    {
+      id: '1',
+      url: 'https://mixed.example/numeric',
+      title: 404,
+      content_text: 'A number for a title',
+      date_published: '2026-11-20T08:00:00Z',
+      _tidings: { content_type: 'post' },
+    },
+    {
+      id: '2',
+      url: 'https://mixed.example/fine',
+      title: 'A fine item',
+      content_text: 'Fine',
+      date_published: '2026-11-20T09:00:00Z',
+      _tidings: { content_type: 'post' },
+    },
   ],
 });
 const futureFeed = rss(
@@ -47,7 +70,16 @@ const futureFeed = rss(
 const hostileJsonFeed = JSON.stringify({
   version: 'https://jsonfeed.org/version/1.1',
   title: 'Hostile',
-  items: [{ id: '1', url: 'https://hostile.example/1', title: 'Hostile', content_text: '<p'.repeat(48_000), date_published: '2026-11-20T08:00:00Z', _tidings: { content_type: 'post' } }],
+  items: [
+    {
+      id: '1',
+      url: 'https://hostile.example/1',
+      title: 'Hostile',
+      content_text: '<p'.repeat(48_000),
+      date_published: '2026-11-20T08:00:00Z',
+      _tidings: { content_type: 'post' },
+    },
+  ],
 });
 
 let server: Server;
@@ -85,7 +117,9 @@ beforeAll(async () => {
       case '/malformed.xml':
         return void res.writeHead(200, { 'content-type': 'application/xml' }).end('<rss><channel><item><title>Broken');
       case '/page.html':
-        return void res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><head><title>Blog</title></head><body>Hi</body></html>');
+        return void res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end('<!DOCTYPE html><html><head><title>Blog</title></head><body>Hi</body></html>');
       case '/huge.xml':
         return streamHuge(res);
       case '/mixed.json':
@@ -140,11 +174,18 @@ describe('ingest against real feeds', () => {
     const [article] = await recentArticles(t.db, 10);
     expect(article).toMatchObject({ url: 'https://news.example/good?id=7', summary: 'Safe text', content_type: 'post' });
     const reasons = (await listQuarantine(t.db)).map((q) => q.reasons[0]);
-    expect(reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^content_type is missing/), expect.stringMatching(/^url must be an absolute http/)]));
+    expect(reasons).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^content_type is missing/), expect.stringMatching(/^url must be an absolute http/)]),
+    );
     expect(warnings().filter((w) => w.msg === 'feed item quarantined')).toHaveLength(2);
     // The next poll sees the same bad items: they are counted, not listed or warned about again.
     await t.db.redis.hdel(t.db.keys.sourceState, 'good'); // forget the ETag so the feed is read again
-    expect(await pollSource(deps, (await source('good', '/good.xml')))).toMatchObject({ status: 'ingested', stored: 0, duplicates: 1, quarantined: 2 });
+    expect(await pollSource(deps, await source('good', '/good.xml'))).toMatchObject({
+      status: 'ingested',
+      stored: 0,
+      duplicates: 1,
+      quarantined: 2,
+    });
     expect(await listQuarantine(t.db)).toHaveLength(2);
     expect(warnings().filter((w) => w.msg === 'feed item quarantined')).toHaveLength(2);
   });
@@ -166,7 +207,10 @@ describe('ingest against real feeds', () => {
     expect(warnings()).toContainEqual(expect.objectContaining({ msg: 'source fetch failed', source: 'broken', reason: result.reason }));
     // Within the backoff the source is not fetched again; another source is unaffected.
     const before = requests.length;
-    expect(await pollSource(deps, broken)).toMatchObject({ status: 'backing_off', reason: expect.stringMatching(/backing off after 1 failed fetches/) });
+    expect(await pollSource(deps, broken)).toMatchObject({
+      status: 'backing_off',
+      reason: expect.stringMatching(/backing off after 1 failed fetches/),
+    });
     expect(requests.length).toBe(before);
     expect(await pollSource(deps, await source('good', '/good.xml'))).toMatchObject({ status: 'ingested', stored: 1 });
     // Later failures back off longer.
@@ -176,12 +220,18 @@ describe('ingest against real feeds', () => {
 
   it('refuses a feed URL that serves an HTML page, saying what to use instead', async () => {
     const result = await pollSource(deps, await source('page', '/page.html'));
-    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/HTML page, not a feed; use the page's RSS, Atom or JSON Feed link/) });
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/HTML page, not a feed; use the page's RSS, Atom or JSON Feed link/),
+    });
   });
 
   it('stops reading a 50 MB feed once it passes the size limit', async () => {
     const result = await pollSource(deps, await source('huge', '/huge.xml'));
-    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/more than 1000000 bytes; reading stopped there.*FEED_MAX_BYTES/) });
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/more than 1000000 bytes; reading stopped there.*FEED_MAX_BYTES/),
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     // The server stopped once the client hung up: far less than 50 MB went out.
     expect(hugeBytesSent).toBeLessThan(10 * 1024 * 1024);
@@ -190,7 +240,10 @@ describe('ingest against real feeds', () => {
   it('gives up on a feed that never answers after the configured timeout', async () => {
     const started = Date.now();
     const result = await pollSource(deps, await source('hang', '/hang.xml'));
-    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/no complete answer within 400 ms \(FEED_TIMEOUT_MS\)/) });
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/no complete answer within 400 ms \(FEED_TIMEOUT_MS\)/),
+    });
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
@@ -208,7 +261,12 @@ describe('ingest against real feeds', () => {
     await t.db.redis.hset(t.db.keys.globalInterest, 's:good:-', String(40 * forwardWeight(Date.parse('2026-11-20T12:00:00Z'))));
     const result = await pollSource(deps, await source('good', '/good.xml'));
     expect(result).toMatchObject({ status: 'ingested', stored: 0, filtered: 1, quarantined: 2 });
-    expect(log.lines).toContainEqual(expect.objectContaining({ msg: 'feed item not kept by the ingest filter', obj: expect.objectContaining({ reason: 'readers have consistently voted down the source good' }) }));
+    expect(log.lines).toContainEqual(
+      expect.objectContaining({
+        msg: 'feed item not kept by the ingest filter',
+        obj: expect.objectContaining({ reason: 'readers have consistently voted down the source good' }),
+      }),
+    );
   });
 
   it('quarantines one malformed JSON Feed item (a numeric title) with its reason and stores the rest', async () => {
@@ -217,7 +275,11 @@ describe('ingest against real feeds', () => {
     expect((await recentArticles(t.db, 10)).map((a) => a.url)).toEqual(['https://mixed.example/fine']);
     const [held] = await listQuarantine(t.db);
     expect(held).toMatchObject({ source: 'mixed', reasons: [expect.stringMatching(/^title .*(string|text)/)] });
-    expect(await getSourceState(t.db, 'mixed')).toMatchObject({ failures: 0, last_error: null, last_success_at: '2026-11-20T12:00:00.000Z' });
+    expect(await getSourceState(t.db, 'mixed')).toMatchObject({
+      failures: 0,
+      last_error: null,
+      last_success_at: '2026-11-20T12:00:00.000Z',
+    });
   });
 
   it('quarantines an item dated in 2100 instead of letting it pin "latest" forever, and keeps today\'s', async () => {
@@ -231,7 +293,10 @@ describe('ingest against real feeds', () => {
   it('fails a feed that takes longer than the parse budget with a reason, and reads the next feed normally', async () => {
     const started = Date.now();
     const result = await pollSource(deps, await source('hostile', '/hostile.json'));
-    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/took longer than 1500 ms \(FEED_PARSE_TIMEOUT_MS\) and was stopped/) });
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/took longer than 1500 ms \(FEED_PARSE_TIMEOUT_MS\) and was stopped/),
+    });
     expect(Date.now() - started).toBeLessThan(6000);
     expect(await getSourceState(t.db, 'hostile')).toMatchObject({ failures: 1, last_error: result.reason });
     // The stopped thread is replaced; the pool goes on reading.

@@ -39,7 +39,10 @@ describe('tidings sources', () => {
     const added = await tidings(['sources', 'add', 'https://blog.example.com/feed.xml', '--content-type', 'news']);
     expect(added.code, added.stderr).toBe(0);
     expect(added.stdout).toContain('Added source blog-example-com-feed');
-    expect(await getSource(t.db, 'blog-example-com-feed')).toMatchObject({ default_content_type: 'news', url: 'https://blog.example.com/feed.xml' });
+    expect(await getSource(t.db, 'blog-example-com-feed')).toMatchObject({
+      default_content_type: 'news',
+      url: 'https://blog.example.com/feed.xml',
+    });
     const queues = openQueues(t.queueConnection, t.config.QUEUE_PREFIX);
     try {
       const schedulers = await queues.ingest.getJobSchedulers(0, -1);
@@ -51,7 +54,9 @@ describe('tidings sources', () => {
 
       const list = await tidings(['sources', 'list']);
       expect(list.stdout).toMatch(/^ID\s+URL\s+DEFAULT TYPE\s+POLLED EVERY\s+ENGAGED\s+HEALTH\n/);
-      expect(list.stdout).toMatch(/blog-example-com-feed\s+https:\/\/blog\.example\.com\/feed\.xml\s+news\s+60 min\s+not yet\s+not fetched yet/);
+      expect(list.stdout).toMatch(
+        /blog-example-com-feed\s+https:\/\/blog\.example\.com\/feed\.xml\s+news\s+60 min\s+not yet\s+not fetched yet/,
+      );
 
       expect((await tidings(['sources', 'rm', 'blog-example-com-feed'])).stdout).toContain('Removed source blog-example-com-feed');
       expect(await getSource(t.db, 'blog-example-com-feed')).toBeNull();
@@ -79,7 +84,10 @@ describe('tidings rank', () => {
     const lines = readFileSync(SAMPLE, 'utf8').trim().split('\n');
     const result = await tidings(['rank', '--input', '-'], [lines[0], '{"id":"broken"}', lines[1]].join('\n'));
     expect(result.code).toBe(1);
-    const out = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const out = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(out.map((o) => o.id)).toEqual(['reader-a', 'new-reader']);
     expect(out[0].ranked[0]).toEqual({ id: expect.stringMatching(/^art_/), score: expect.any(Number), reasons: expect.any(Array) });
     expect(result.stderr).toMatch(/line 2 \(id broken\) skipped: now must be an ISO 8601 date-time/);
@@ -89,8 +97,28 @@ describe('tidings rank', () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com', topics: ['rust'] }, new Date());
     const now = new Date().toISOString();
     await saveArticles(t.db, [
-      { id: 'a1', url: 'https://x.example/1', title: 'Rust in production', summary: '', source: 'the-wire', topics: ['rust'], author: null, published_at: now, content_type: 'post' },
-      { id: 'a2', url: 'https://x.example/2', title: 'Runbook', summary: '', source: 'ops', topics: ['ops'], author: null, published_at: now, content_type: 'internal' },
+      {
+        id: 'a1',
+        url: 'https://x.example/1',
+        title: 'Rust in production',
+        summary: '',
+        source: 'the-wire',
+        topics: ['rust'],
+        author: null,
+        published_at: now,
+        content_type: 'post',
+      },
+      {
+        id: 'a2',
+        url: 'https://x.example/2',
+        title: 'Runbook',
+        summary: '',
+        source: 'ops',
+        topics: ['ops'],
+        author: null,
+        published_at: now,
+        content_type: 'internal',
+      },
     ]);
     const result = await tidings(['rank', '--subscriber', subscriber.id]);
     expect(result.code, result.stderr).toBe(0);

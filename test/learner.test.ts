@@ -29,7 +29,15 @@ const article = (id: string, topic: string, source: string, published = '2026-11
 });
 
 const event = (subscriber: string, articleId: string | null, overrides: Partial<ReaderEventInput> = {}): ReaderEvent =>
-  readerEventSchema.parse({ type: 'click', subscriber_id: subscriber, edition_id: 'ed-1', article_id: articleId, kind: 'article', at: '2026-11-20T09:00:00Z', ...overrides });
+  readerEventSchema.parse({
+    type: 'click',
+    subscriber_id: subscriber,
+    edition_id: 'ed-1',
+    article_id: articleId,
+    kind: 'article',
+    at: '2026-11-20T09:00:00Z',
+    ...overrides,
+  });
 
 beforeEach(() => {
   t = testEnv();
@@ -71,7 +79,13 @@ describe('the learn worker', () => {
     expect(profile.weights['t:rust']).toBeGreaterThan(0);
     expect(await learnStats(t.db)).toEqual({ applied: 4, unknown_article: 1, unknown_reader: 1, not_a_signal: 1, invalid_event: 1 });
     const warned = log.lines.filter((l) => l.level === 'warn').map((l) => l.msg);
-    expect(warned).toEqual(expect.arrayContaining([expect.stringMatching(/^reader event refused: it does not match the event contract/), 'reader event for an unknown article: not learned', 'reader event for an unknown reader: not learned (the subscriber does not exist)']));
+    expect(warned).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^reader event refused: it does not match the event contract/),
+        'reader event for an unknown article: not learned',
+        'reader event for an unknown reader: not learned (the subscriber does not exist)',
+      ]),
+    );
     expect((await sourceEngagement(t.db)).get('field-notes')).toBeGreaterThan(0);
 
     // The briefing now leads with what the reader read, though gardening is newer, and says why.
@@ -84,7 +98,9 @@ describe('the learn worker', () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
     await saveArticles(t.db, [article('a1', 'rust', 'field-notes')]);
     await ensureLearnGroup(t.db);
-    const flood = Array.from({ length: 3000 }, () => event(subscriber.id, 'a1', { suspected_bot: true, bot_reasons: ['all_links_clicked'] }));
+    const flood = Array.from({ length: 3000 }, () =>
+      event(subscriber.id, 'a1', { suspected_bot: true, bot_reasons: ['all_links_clicked'] }),
+    );
     await appendEvents(t.db, [...flood.slice(0, 1500), event(subscriber.id, 'a1'), ...flood.slice(1500)]);
     const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
     expect(await drain(learner)).toEqual({ read: 3001, applied: 1 });
@@ -95,23 +111,41 @@ describe('the learn worker', () => {
     expect(popularity.byArticle.get('a1')!.clicks).toBeCloseTo(1, 6);
     // Nothing stays pending.
     expect(((await t.db.redis.xpending(t.db.keys.events, LEARN_GROUP)) as [number])[0]).toBe(0);
-    expect(log.lines.some((l) => l.msg === 'reader events not learned from, by reason' && (l.obj as { skipped: Record<string, number> }).skipped.suspected_bot! > 0)).toBe(true);
+    expect(
+      log.lines.some(
+        (l) =>
+          l.msg === 'reader events not learned from, by reason' &&
+          (l.obj as { skipped: Record<string, number> }).skipped.suspected_bot! > 0,
+      ),
+    ).toBe(true);
   });
 
   it('applies every event once across a restart and claims what a crashed consumer left pending', async () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
-    await saveArticles(t.db, ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((id) => article(id, 'rust', 'field-notes')));
+    await saveArticles(
+      t.db,
+      ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((id) => article(id, 'rust', 'field-notes')),
+    );
     await ensureLearnGroup(t.db);
-    await appendEvents(t.db, ['a1', 'a2'].map((id) => event(subscriber.id, id)));
+    await appendEvents(
+      t.db,
+      ['a1', 'a2'].map((id) => event(subscriber.id, id)),
+    );
 
     const first = createLearner({ db: t.db, log, settings }, { consumer: 'first' });
     expect(await drain(first)).toMatchObject({ applied: 2 });
     await first.close();
 
     // A consumer reads two events and dies before acknowledging them.
-    await appendEvents(t.db, ['a3', 'a4'].map((id) => event(subscriber.id, id)));
+    await appendEvents(
+      t.db,
+      ['a3', 'a4'].map((id) => event(subscriber.id, id)),
+    );
     await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'crashed', 'COUNT', 2, 'STREAMS', t.db.keys.events, '>');
-    await appendEvents(t.db, ['a5', 'a6'].map((id) => event(subscriber.id, id)));
+    await appendEvents(
+      t.db,
+      ['a5', 'a6'].map((id) => event(subscriber.id, id)),
+    );
 
     // After a restart the new consumer learns the new events and, once they idle long enough, the abandoned ones.
     const second = createLearner({ db: t.db, log, settings }, { consumer: 'second', claimIdleMs: 50 });
@@ -128,7 +162,10 @@ describe('the learn worker', () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
     await saveArticles(t.db, [article('a1', 'rust', 'field-notes'), article('a2', 'rust', 'field-notes')]);
     await ensureLearnGroup(t.db);
-    await appendEvents(t.db, ['a1', 'a2'].map((id) => event(subscriber.id, id)));
+    await appendEvents(
+      t.db,
+      ['a1', 'a2'].map((id) => event(subscriber.id, id)),
+    );
     // The process read both, then was killed before applying them.
     await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'learn-host', 'COUNT', 10, 'STREAMS', t.db.keys.events, '>');
     const restarted = createLearner({ db: t.db, log, settings }, { consumer: 'learn-host' });
@@ -140,9 +177,15 @@ describe('the learn worker', () => {
   it('applies an entry once when two consumers hold it at the same time', async () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
     const ids = Array.from({ length: 40 }, (_, i) => `a${i}`);
-    await saveArticles(t.db, ids.map((id) => article(id, 'rust', 'field-notes')));
+    await saveArticles(
+      t.db,
+      ids.map((id) => article(id, 'rust', 'field-notes')),
+    );
     await ensureLearnGroup(t.db);
-    await appendEvents(t.db, ids.map((id) => event(subscriber.id, id)));
+    await appendEvents(
+      t.db,
+      ids.map((id) => event(subscriber.id, id)),
+    );
     await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'slow', 'COUNT', 100, 'STREAMS', t.db.keys.events, '>');
     // The slow consumer works through its entries while another claims them all at once.
     const slow = createLearner({ db: t.db, log, settings }, { consumer: 'slow' });
@@ -175,7 +218,10 @@ describe('clicks are judged once nothing can flag them any more', () => {
   async function setUp() {
     const scanned = (await ensureSubscriber(t.db, { email: 'scanned@example.com' }, new Date(at))).subscriber;
     const person = (await ensureSubscriber(t.db, { email: 'person@example.com' }, new Date(at))).subscriber;
-    await saveArticles(t.db, ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'].map((id) => article(id, 'rust', 'field-notes')));
+    await saveArticles(
+      t.db,
+      ['a0', 'a1', 'a2', 'a3', 'a4', 'a5'].map((id) => article(id, 'rust', 'field-notes')),
+    );
     await ensureLearnGroup(t.db);
     return { scanned: scanned.id, person: person.id };
   }
@@ -199,9 +245,15 @@ describe('clicks are judged once nothing can flag them any more', () => {
     const { scanned, person } = await setUp();
     await ensureJudgeGroup(t.db);
     // A scanner opens five links within a second.
-    await appendEvents(t.db, [0, 1, 2, 3, 4].map((n) => click(scanned, n, n * 200)));
+    await appendEvents(
+      t.db,
+      [0, 1, 2, 3, 4].map((n) => click(scanned, n, n * 200)),
+    );
     // Another edition: one click, then the honeypot five minutes later.
-    await appendEvents(t.db, [{ ...click(scanned, 5, 0), edition_id: 'ed-2' }, { ...click(scanned, 9, 5 * 60_000, 'honeypot'), edition_id: 'ed-2' }]);
+    await appendEvents(t.db, [
+      { ...click(scanned, 5, 0), edition_id: 'ed-2' },
+      { ...click(scanned, 9, 5 * 60_000, 'honeypot'), edition_id: 'ed-2' },
+    ]);
     // A person clicks one link at the same moment.
     await appendEvents(t.db, [click(person, 1, 0)]);
 

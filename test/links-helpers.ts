@@ -5,7 +5,8 @@ import type { LinkPayload } from '../src/core/links/links';
 import { appendEvents } from '../src/store/events';
 import type { Services } from '../node/services';
 
-export const browserAgent = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
+export const browserAgent =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15';
 
 /** The edge app as deployed: the buffered recorder appending to the events stream. */
 export function linksApp(t: Services) {

@@ -111,7 +111,8 @@ async function undeclaredKeys(redis: Redis, source: string): Promise<string[]> {
     }
     const spec = { first: info[3], last: info[4], step: info[5], movable: info[2].includes('movablekeys') };
     if (spec.movable) problems.push(`${call.at}: ${call.command} finds its keys in its arguments; this check cannot follow it`);
-    if (call.args.some((a) => /\bunpack\b|\.\.\.|table\.unpack/.test(a))) problems.push(`${call.at}: ${call.command} takes spread arguments; pass keys one by one`);
+    if (call.args.some((a) => /\bunpack\b|\.\.\.|table\.unpack/.test(a)))
+      problems.push(`${call.at}: ${call.command} takes spread arguments; pass keys one by one`);
     for (const key of keyArgs(call, spec)) {
       if (!/^KEYS\[[A-Za-z0-9_+\- *]+\]$/.test(key)) problems.push(`${call.at}: ${call.command} touches ${key}, which is not one of KEYS`);
     }
@@ -155,23 +156,29 @@ describe('the Lua scripts', () => {
       for (const part of ['Input:', 'KEYS[', 'ARGV[', 'Output:']) expect(header, `${name}.lua's header names ${part}`).toContain(part);
       // Each KEYS[n] the code uses is described in the header (KEYS[1..n] covers a list of keys).
       const code = maskLua(source);
-      for (const [, n] of code.matchAll(/KEYS\[(\d+)\]/g)) expect(header, `${name}.lua describes KEYS[${n}]`).toMatch(new RegExp(`KEYS\\[${n}(\\]|\\.\\.)`));
+      for (const [, n] of code.matchAll(/KEYS\[(\d+)\]/g))
+        expect(header, `${name}.lua describes KEYS[${n}]`).toMatch(new RegExp(`KEYS\\[${n}(\\]|\\.\\.)`));
     }
   });
 
   it('touches only keys declared in KEYS, never a key built inside the script', async () => {
     const problems: string[] = [];
-    for (const [name, source] of Object.entries(files)) for (const problem of await undeclaredKeys(redis, source)) problems.push(`${name}.lua ${problem}`);
+    for (const [name, source] of Object.entries(files))
+      for (const problem of await undeclaredKeys(redis, source)) problems.push(`${name}.lua ${problem}`);
     expect(problems).toEqual([]);
   });
 
   it('catches a key built from ARGV, a prefix or a variable, and an aliased redis.call', async () => {
-    expect(await undeclaredKeys(redis, "redis.call('EXISTS', ARGV[1] .. sid)")).toEqual(["line 1: EXISTS touches ARGV[1] .. sid, which is not one of KEYS"]);
+    expect(await undeclaredKeys(redis, "redis.call('EXISTS', ARGV[1] .. sid)")).toEqual([
+      'line 1: EXISTS touches ARGV[1] .. sid, which is not one of KEYS',
+    ]);
     expect(await undeclaredKeys(redis, "for _, key in ipairs(KEYS) do redis.call('INCR', key) end")).toHaveLength(1);
-    expect(await undeclaredKeys(redis, "-- redis.call('GET', x)\nredis.call('DEL', KEYS[1], 'k')")).toEqual(["line 2: DEL touches 'k', which is not one of KEYS"]);
+    expect(await undeclaredKeys(redis, "-- redis.call('GET', x)\nredis.call('DEL', KEYS[1], 'k')")).toEqual([
+      "line 2: DEL touches 'k', which is not one of KEYS",
+    ]);
     expect(await undeclaredKeys(redis, "redis.call('SET', KEYS[1], string.format('%s', ARGV[1]), 'PX', 60000)")).toEqual([]);
     expect(await undeclaredKeys(redis, "local t = redis.call('TIME')")).toEqual([]);
-    expect(await undeclaredKeys(redis, "redis.call(ARGV[1], KEYS[1])")).toHaveLength(1);
+    expect(await undeclaredKeys(redis, 'redis.call(ARGV[1], KEYS[1])')).toHaveLength(1);
     expect(() => redisCalls('local call = redis.call')).toThrow(/aliased/);
   });
 
@@ -182,7 +189,9 @@ describe('the Lua scripts', () => {
       .filter((file) => /redis\.p?call\s*\(|\.eval(sha)?\s*\(|defineCommand\s*\(/.test(readFileSync(file, 'utf8')))
       .map((file) => relative(projectRoot, file));
     expect(offending).toEqual([]);
-    const used = code.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/scriptCommand(?:<[^>]*>)?\(\s*'([a-z-]+)'/g)].map((m) => m[1]!));
+    const used = code.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/scriptCommand(?:<[^>]*>)?\(\s*'([a-z-]+)'/g)].map((m) => m[1]!),
+    );
     expect(new Set(used)).toEqual(new Set(Object.keys(files)));
   });
 });

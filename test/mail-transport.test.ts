@@ -15,7 +15,14 @@ afterEach(async () => {
   t = resend = undefined;
 });
 
-const email = (to: string): OutgoingEmail => ({ from: 'Tidings <briefing@example.com>', to: [to], subject: `Hello ${to}`, html: '<p>Hello</p>', text: 'Hello', headers: {} });
+const email = (to: string): OutgoingEmail => ({
+  from: 'Tidings <briefing@example.com>',
+  to: [to],
+  subject: `Hello ${to}`,
+  html: '<p>Hello</p>',
+  text: 'Hello',
+  headers: {},
+});
 
 describe('the mail transport', () => {
   it('sends one email or a batch through Resend, and tells waiting, retrying and giving up apart', async () => {
@@ -25,19 +32,33 @@ describe('the mail transport', () => {
     expect(transport.name).toBe('resend');
 
     // The local server answers its first two requests with a 429 and a 500.
-    expect(await transport.sendOne(email('one@example.com'), 'one')).toMatchObject({ kind: 'rate_limited', retryAfterMs: 1000, rateLimit: { limit: 50 } });
-    expect(await transport.sendOne(email('one@example.com'), 'one')).toMatchObject({ kind: 'retry', reason: expect.stringMatching(/^Resend answered 500/) });
+    expect(await transport.sendOne(email('one@example.com'), 'one')).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 1000,
+      rateLimit: { limit: 50 },
+    });
+    expect(await transport.sendOne(email('one@example.com'), 'one')).toMatchObject({
+      kind: 'retry',
+      reason: expect.stringMatching(/^Resend answered 500/),
+    });
     const sent = await transport.sendOne(email('one@example.com'), 'one');
     expect(sent).toEqual({ kind: 'accepted', id: resend.accepted.at(-1)!.id, rateLimit: expect.objectContaining({ limit: 50 }) });
     // The same key again is answered as before, and nothing new reaches the reader.
     expect(await transport.sendOne(email('one@example.com'), 'one')).toMatchObject({ kind: 'accepted', id: (sent as { id: string }).id });
     expect(resend.perRecipient.get('one@example.com')).toBe(1);
-    expect(await transport.sendOne(email('nobody@invalid.test'), 'bad')).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/^Resend answered 422 validation_error: Invalid `to` field/) });
+    expect(await transport.sendOne(email('nobody@invalid.test'), 'bad')).toMatchObject({
+      kind: 'refused',
+      reason: expect.stringMatching(/^Resend answered 422 validation_error: Invalid `to` field/),
+    });
 
     const batch = await transport.sendBatch([email('a@example.com'), email('b@invalid.test'), email('c@example.com')], 'batch');
     expect(batch).toMatchObject({
       kind: 'accepted',
-      results: [{ ok: true, id: expect.any(String) }, { ok: false, reason: expect.stringMatching(/^Resend refused this email: Invalid `to` field/) }, { ok: true, id: expect.any(String) }],
+      results: [
+        { ok: true, id: expect.any(String) },
+        { ok: false, reason: expect.stringMatching(/^Resend refused this email: Invalid `to` field/) },
+        { ok: true, id: expect.any(String) },
+      ],
     });
     expect([...resend.perRecipient.keys()].sort()).toEqual(['a@example.com', 'c@example.com', 'one@example.com']);
   });

@@ -32,16 +32,54 @@ async function seed(): Promise<void> {
     await registerEdition(t.db, edition, 'morning', new Date(Date.parse('2026-11-22T07:00:00Z') + n * 86_400_000));
     await claimDeliveries(t.db, edition, 'b', ids, t.now());
     await markPlanningDone(t.db, edition);
-    await finishDeliveries(t.db, edition, 'b', ids.map((id, i) => ({ subscriberId: id, status: 'sent' as const, messageId: `m-${n}-${i}` })), t.now());
+    await finishDeliveries(
+      t.db,
+      edition,
+      'b',
+      ids.map((id, i) => ({ subscriberId: id, status: 'sent' as const, messageId: `m-${n}-${i}` })),
+      t.now(),
+    );
     // The second edition gets more people clicking: a rising trend.
     const clickers = ids.slice(0, 2 + n * 2);
     const events = clickers.map((id, i) =>
-      readerEventSchema.parse({ type: 'click', subscriber_id: id, edition_id: edition, article_id: articles[i % articles.length]!.id, kind: 'article', position: i, url: articles[i % articles.length]!.url, at: `2026-11-2${2 + n}T08:00:00.000Z`, suspected_bot: false, bot_reasons: [] }),
+      readerEventSchema.parse({
+        type: 'click',
+        subscriber_id: id,
+        edition_id: edition,
+        article_id: articles[i % articles.length]!.id,
+        kind: 'article',
+        position: i,
+        url: articles[i % articles.length]!.url,
+        at: `2026-11-2${2 + n}T08:00:00.000Z`,
+        suspected_bot: false,
+        bot_reasons: [],
+      }),
     );
-    events.push(readerEventSchema.parse({ type: 'click', subscriber_id: ids[5]!, edition_id: edition, article_id: articles[0]!.id, kind: 'article', position: 0, url: articles[0]!.url, at: `2026-11-2${2 + n}T07:00:01.000Z`, suspected_bot: true, bot_reasons: ['head_request'] }));
+    events.push(
+      readerEventSchema.parse({
+        type: 'click',
+        subscriber_id: ids[5]!,
+        edition_id: edition,
+        article_id: articles[0]!.id,
+        kind: 'article',
+        position: 0,
+        url: articles[0]!.url,
+        at: `2026-11-2${2 + n}T07:00:01.000Z`,
+        suspected_bot: true,
+        bot_reasons: ['head_request'],
+      }),
+    );
     await appendEvents(t.db, events);
   }
-  const bounce = resendWebhookSchema.parse({ type: 'email.bounced', created_at: '2026-11-23T07:01:00.000Z', data: { to: ['reader4@example.com'], tags: { edition: 'morning-2026-11-23', subscriber: ids[4]! }, bounce: { type: 'Permanent', subType: 'General', message: 'mailbox does not exist' } } });
+  const bounce = resendWebhookSchema.parse({
+    type: 'email.bounced',
+    created_at: '2026-11-23T07:01:00.000Z',
+    data: {
+      to: ['reader4@example.com'],
+      tags: { edition: 'morning-2026-11-23', subscriber: ids[4]! },
+      bounce: { type: 'Permanent', subType: 'General', message: 'mailbox does not exist' },
+    },
+  });
   await handleWebhookEvent(t.db, 'wh_bounce_1', bounce, t.now());
 }
 
@@ -51,9 +89,20 @@ beforeAll(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   // Development, as a new operator runs it: the banner prints the token. SEED_DEMO off: the test's data only.
-  const env = { ...t.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', PUBLIC_BASE_URL: base, SEED_DEMO: 'false', LOG_LEVEL: 'warn' };
+  const env = {
+    ...t.env,
+    NODE_ENV: 'development',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_BASE_URL: base,
+    SEED_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+  };
   delete (env as Record<string, string | undefined>).OPERATOR_TOKEN;
-  server = spawn(process.execPath, [BIN, 'start'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(process.execPath, [BIN, 'start'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   server.stdout!.on('data', (d) => (output += d));
   server.stderr!.on('data', (d) => (output += d));
   const deadline = Date.now() + 60_000;
@@ -64,7 +113,15 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   mkdirSync(SHOTS, { recursive: true });
 }, 90_000);
@@ -98,9 +155,13 @@ describe('the operator dashboard in a real browser', () => {
   it('signs in with the banner token, shows charts with data, and links edition → article → source', async () => {
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await signIn(page);
-    const bars = await page.locator('figure[data-chart="Emails sent and clicks per edition"] rect[data-value]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+    const bars = await page
+      .locator('figure[data-chart="Emails sent and clicks per edition"] rect[data-value]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
     expect(bars).toEqual([6, 2, 1, 6, 4, 1]);
-    const trend = await page.locator('figure[data-chart="Click-through per edition"] circle').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+    const trend = await page
+      .locator('figure[data-chart="Click-through per edition"] circle')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
     expect(trend[1]!).toBeGreaterThan(trend[0]!);
     await page.screenshot({ path: `${SHOTS}dashboard-1280.png`, fullPage: true });
 

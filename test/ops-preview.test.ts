@@ -24,9 +24,20 @@ describe('previews of an edition', () => {
     await seedArticles(t.db);
     await createSubscribers(t.db, 30);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * *', tz: 'UTC' }, t.now());
-    const workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
+    const workers = await startWorkers({
+      config: t.config,
+      db: t.db,
+      connection: t.queueConnection,
+      signer: t.signer,
+      log: t.log,
+      now: t.now,
+    });
     try {
-      await workers.queues.planEdition.add(queueNames.planEdition, { schedule: 'morning', at: Date.now(), now: true }, { jobId: 'plan__preview-test' });
+      await workers.queues.planEdition.add(
+        queueNames.planEdition,
+        { schedule: 'morning', at: Date.now(), now: true },
+        { jobId: 'plan__preview-test' },
+      );
       const deadline = Date.now() + 30_000;
       while ((await listOutbox(t.db, 100)).length < 30) {
         if (Date.now() > deadline) throw new Error('the edition was not sent');
@@ -46,21 +57,33 @@ describe('previews of an edition', () => {
     const picks = [...sent].sort(() => Math.random() - 0.5).slice(0, 5);
     for (const message of picks) {
       const reader = message.to[0]!;
-      const html = await (await app.request(`/ops/preview/html?edition=${encodeURIComponent(edition!.id)}&reader=${encodeURIComponent(reader)}`, { headers: auth })).text();
+      const html = await (
+        await app.request(`/ops/preview/html?edition=${encodeURIComponent(edition!.id)}&reader=${encodeURIComponent(reader)}`, {
+          headers: auth,
+        })
+      ).text();
       expect(html, reader).toBe(message.html);
-      const page = await (await app.request(`/ops/preview?edition=${encodeURIComponent(edition!.id)}&reader=${encodeURIComponent(reader)}`, { headers: auth })).text();
+      const page = await (
+        await app.request(`/ops/preview?edition=${encodeURIComponent(edition!.id)}&reader=${encodeURIComponent(reader)}`, { headers: auth })
+      ).text();
       expect(page).toContain(`Exactly what ${reader} received in edition ${edition!.id}`);
     }
 
     // "Send a test" sends that same email to the tester.
     const reader = picks[0]!.to[0]!;
-    const test = await app.request('/ops/test-send', { method: 'POST', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ edition: edition!.id, reader, to: 'operator@example.com' }).toString() });
+    const test = await app.request('/ops/test-send', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ edition: edition!.id, reader, to: 'operator@example.com' }).toString(),
+    });
     expect(test.status).toBe(200);
     const [copy] = await listOutbox(t.db, 1);
     expect(copy).toMatchObject({ to: ['operator@example.com'], subject: `[Test] ${picks[0]!.subject}`, html: picks[0]!.html });
 
     // An edition not sent to this reader: what they would get now, and the page says so.
-    const unsent = await (await app.request(`/ops/preview?edition=tomorrow&reader=${encodeURIComponent(reader)}`, { headers: auth })).text();
+    const unsent = await (
+      await app.request(`/ops/preview?edition=tomorrow&reader=${encodeURIComponent(reader)}`, { headers: auth })
+    ).text();
     expect(unsent).toMatch(/Not sent to .+ yet\. This is what they would get if it were composed now\.|Nothing new for/);
   }, 60_000);
 });

@@ -21,10 +21,18 @@ describe('the schedules API', () => {
     queue = new Queue(queueNames.planEdition, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
 
     expect((await app.request('/ops/api/schedules')).status).toBe(401);
-    const created = await app.request('/ops/api/schedules', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }) });
+    const created = await app.request('/ops/api/schedules', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }),
+    });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ name: 'morning', paused: false, next_run: expect.stringMatching(/T0[56]:00:00/) });
-    await app.request('/ops/api/schedules/local', { method: 'PUT', headers: auth, body: JSON.stringify({ cron: '30 6 * * *', tz: 'subscriber' }) });
+    await app.request('/ops/api/schedules/local', {
+      method: 'PUT',
+      headers: auth,
+      body: JSON.stringify({ cron: '30 6 * * *', tz: 'subscriber' }),
+    });
 
     await reconcileSchedules(t.db, queue);
     const applied = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
@@ -52,7 +60,14 @@ describe('the schedules API', () => {
     const { problems } = (await response.json()) as { problems: Array<{ field: string; problem: string }> };
     expect(problems.map((p) => p.field).sort()).toEqual(['cron', 'name', 'tz']);
     expect(problems.find((p) => p.field === 'cron')!.problem).toMatch(/hour "25" is out of range 0-23/);
-    expect((await app.request('/ops/api/schedules/nope/pause', { method: 'POST', headers: { authorization: `Bearer ${t.config.OPERATOR_TOKEN}` } })).status).toBe(404);
+    expect(
+      (
+        await app.request('/ops/api/schedules/nope/pause', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${t.config.OPERATOR_TOKEN}` },
+        })
+      ).status,
+    ).toBe(404);
   });
 });
 
@@ -64,7 +79,11 @@ describe('hostile cron input (issue 12, item 12)', () => {
     const { app } = testApp(t);
     const auth = { authorization: `Bearer ${t.config.OPERATOR_TOKEN}`, 'content-type': 'application/json' };
     expect(long.length).toBeGreaterThan(1024);
-    const response = await app.request('/ops/api/schedules', { method: 'POST', headers: auth, body: JSON.stringify({ name: 'long', cron: long, tz: 'UTC' }) });
+    const response = await app.request('/ops/api/schedules', {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ name: 'long', cron: long, tz: 'UTC' }),
+    });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { problems: Array<{ field: string; problem: string }> };
     expect(body.problems[0]).toMatchObject({ field: 'cron', problem: expect.stringMatching(/at most \d+ characters/) });
@@ -74,8 +93,17 @@ describe('hostile cron input (issue 12, item 12)', () => {
     t = testEnv();
     queue = new Queue(queueNames.planEdition, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
     // Written straight to Redis, as an older version without the check would have stored it.
-    const stored = (name: string, cron: string) => JSON.stringify({ name, cron, tz: 'UTC', paused: false, updated_at: '2026-11-20T12:00:00.000Z' });
-    await t.db.redis.hset(t.db.keys.schedules, 'aaa-long', stored('aaa-long', long), 'mmm-bad', stored('mmm-bad', '0 7 * * * *'), 'zzz-good', stored('zzz-good', '0 7 * * *'));
+    const stored = (name: string, cron: string) =>
+      JSON.stringify({ name, cron, tz: 'UTC', paused: false, updated_at: '2026-11-20T12:00:00.000Z' });
+    await t.db.redis.hset(
+      t.db.keys.schedules,
+      'aaa-long',
+      stored('aaa-long', long),
+      'mmm-bad',
+      stored('mmm-bad', '0 7 * * * *'),
+      'zzz-good',
+      stored('zzz-good', '0 7 * * *'),
+    );
     const result = await reconcileSchedules(t.db, queue);
     expect((await queue.getJobSchedulers(0, -1)).map((s) => s.key)).toEqual([scheduleSchedulerId('zzz-good')]);
     expect(result.active).toEqual(['zzz-good']);

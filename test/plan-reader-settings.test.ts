@@ -39,13 +39,15 @@ async function reader(id: string, settings: Partial<Subscriber>): Promise<void> 
 /** Who an edition planned at this moment reaches. */
 async function plannedAt(iso: string, options: { now?: boolean; schedule?: Schedule } = {}): Promise<string[]> {
   const schedule = options.schedule ?? morning;
-  const result = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: queues.sendBatch }, schedule, new Date(iso), { now: options.now ?? false });
+  const result = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: queues.sendBatch }, schedule, new Date(iso), {
+    now: options.now ?? false,
+  });
   const ids: string[] = [];
   for (const edition of result.editions) ids.push(...(await t.db.redis.hkeys(t.db.keys.delivery(edition))));
   return ids.sort();
 }
 
-describe('the planner and each reader\'s settings', () => {
+describe("the planner and each reader's settings", () => {
   beforeEach(async () => {
     await reader('a-daily', {});
     await reader('b-weekdays', { frequency: 'weekdays' });
@@ -59,7 +61,13 @@ describe('the planner and each reader\'s settings', () => {
   });
 
   it('on a Wednesday at 07:00 reaches daily, weekday and Wednesday readers, not the paused, the unsubscribed or other hours', async () => {
-    expect(await plannedAt('2026-12-02T07:00:00Z')).toEqual(['a-daily', 'b-weekdays', 'd-weekly-wednesday', 'f-pause-ends-today', 'i-tokyo-at-four-pm']);
+    expect(await plannedAt('2026-12-02T07:00:00Z')).toEqual([
+      'a-daily',
+      'b-weekdays',
+      'd-weekly-wednesday',
+      'f-pause-ends-today',
+      'i-tokyo-at-four-pm',
+    ]);
   });
 
   it('sends a reader with their own delivery hour at that hour in their zone', async () => {
@@ -75,10 +83,17 @@ describe('the planner and each reader\'s settings', () => {
   });
 
   it('an edition planned now (send-now) ignores the hour but still honours pause, frequency and unsubscribing', async () => {
-    expect(await plannedAt('2026-12-02T13:37:00Z', { now: true })).toEqual(['a-daily', 'b-weekdays', 'd-weekly-wednesday', 'f-pause-ends-today', 'g-at-nine', 'i-tokyo-at-four-pm']);
+    expect(await plannedAt('2026-12-02T13:37:00Z', { now: true })).toEqual([
+      'a-daily',
+      'b-weekdays',
+      'd-weekly-wednesday',
+      'f-pause-ends-today',
+      'g-at-nine',
+      'i-tokyo-at-four-pm',
+    ]);
   });
 
-  it('a schedule in a fixed zone honours pause and frequency by the reader\'s own date', async () => {
+  it("a schedule in a fixed zone honours pause and frequency by the reader's own date", async () => {
     const fixed: Schedule = { ...morning, name: 'berlin', tz: 'Europe/Berlin' };
     const planned = await plannedAt('2026-12-02T06:00:00Z', { schedule: fixed });
     expect(planned).not.toContain('c-weekly-monday');

@@ -18,11 +18,19 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-const everyOf = async (queue: Queues['ingest'] | Queues['planPolling'] = queues.ingest) => new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, Number(s.every)]));
+const everyOf = async (queue: Queues['ingest'] | Queues['planPolling'] = queues.ingest) =>
+  new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, Number(s.every)]));
 
 describe('source polling', () => {
   it('polls sources readers engage with more often, and drops schedules of removed sources', async () => {
-    for (const id of ['loved', 'ignored', 'gone']) await saveSource(t.db, { id, url: `https://${id}.example/feed`, title: id, default_content_type: null, added_at: new Date().toISOString() });
+    for (const id of ['loved', 'ignored', 'gone'])
+      await saveSource(t.db, {
+        id,
+        url: `https://${id}.example/feed`,
+        title: id,
+        default_content_type: null,
+        added_at: new Date().toISOString(),
+      });
     const deps = { db: t.db, log: memoryLogger(), config: t.config };
     await syncPollSchedules(deps, queues);
     expect((await everyOf()).get(pollSchedulerId('loved'))).toBe(120 * 60_000);
@@ -45,8 +53,18 @@ describe('source polling', () => {
   });
 
   it('re-plans from a job on its own queue, and drops the re-planning scheduler an older version left on the ingest queue', async () => {
-    await saveSource(t.db, { id: 'only', url: 'https://only.example/feed', title: 'only', default_content_type: null, added_at: new Date().toISOString() });
-    await queues.ingest.upsertJobScheduler(PLAN_POLLING_SCHEDULER_ID, { every: 10 * 60_000 }, { name: PLAN_POLLING_SCHEDULER_ID, data: { source_id: PLAN_POLLING_SCHEDULER_ID } });
+    await saveSource(t.db, {
+      id: 'only',
+      url: 'https://only.example/feed',
+      title: 'only',
+      default_content_type: null,
+      added_at: new Date().toISOString(),
+    });
+    await queues.ingest.upsertJobScheduler(
+      PLAN_POLLING_SCHEDULER_ID,
+      { every: 10 * 60_000 },
+      { name: PLAN_POLLING_SCHEDULER_ID, data: { source_id: PLAN_POLLING_SCHEDULER_ID } },
+    );
     const replan = planPollingProcessor({ db: t.db, log: memoryLogger(), config: t.config, queues });
     expect(await replan({ data: {} } as Job)).toEqual([{ source: 'only', minutes: 120, changed: true }]);
     expect([...(await everyOf()).keys()]).toEqual([pollSchedulerId('only')]);

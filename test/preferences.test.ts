@@ -27,24 +27,52 @@ const article = (id: string, topic: string, source: string): Article => ({
   published_at: '2026-11-20T08:00:00Z',
   content_type: 'post',
 });
-const articles = [article('r1', 'rust', 'field-notes'), article('r2', 'rust', 'field-notes'), article('g1', 'gardening', 'the-wire'), article('c1', 'cooking', 'kitchen')];
+const articles = [
+  article('r1', 'rust', 'field-notes'),
+  article('r2', 'rust', 'field-notes'),
+  article('g1', 'gardening', 'the-wire'),
+  article('c1', 'cooking', 'kitchen'),
+];
 
 beforeEach(async () => {
   t = testEnv();
   subscriber = (await ensureSubscriber(t.db, { email: 'reader@example.com', topics: ['cooking', 'gardening'] }, NOW)).subscriber;
   await saveArticles(t.db, articles);
-  await saveSource(t.db, { id: 'field-notes', url: 'sample:field-notes.atom', title: 'Field Notes on Reading', default_content_type: null, added_at: NOW.toISOString() });
+  await saveSource(t.db, {
+    id: 'field-notes',
+    url: 'sample:field-notes.atom',
+    title: 'Field Notes on Reading',
+    default_content_type: null,
+    added_at: NOW.toISOString(),
+  });
   const corpus = buildCorpus(articles);
   let profile = emptyProfile();
-  for (const a of [articles[0]!, articles[1]!]) profile = applySignal(profile, a.id, articleFeatures(a, corpus), 'click', NOW.getTime() - 3600_000, { halfLifeDays: 21, maxFeatures: 256 }).profile;
+  for (const a of [articles[0]!, articles[1]!])
+    profile = applySignal(profile, a.id, articleFeatures(a, corpus), 'click', NOW.getTime() - 3600_000, {
+      halfLifeDays: 21,
+      maxFeatures: 256,
+    }).profile;
   await t.db.redis.set(t.db.keys.profile(subscriber.id), JSON.stringify(profile));
 });
 afterEach(() => t.cleanup());
 
 const token = (kind: LinkKind = 'preferences', who = subscriber.id) =>
-  t.signer.sign({ url: `${t.config.PUBLIC_BASE_URL}/preferences`, subscriber: who, edition: 'ed-1', article: null, position: null, kind, sent_at: null });
+  t.signer.sign({
+    url: `${t.config.PUBLIC_BASE_URL}/preferences`,
+    subscriber: who,
+    edition: 'ed-1',
+    article: null,
+    position: null,
+    kind,
+    sent_at: null,
+  });
 
-const post = (app: ReturnType<typeof testApp>['app'], path: string, body: Record<string, string>, origin: string | null = t.config.PUBLIC_BASE_URL) =>
+const post = (
+  app: ReturnType<typeof testApp>['app'],
+  path: string,
+  body: Record<string, string>,
+  origin: string | null = t.config.PUBLIC_BASE_URL,
+) =>
   app.request(path, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(origin ? { origin } : {}) },

@@ -22,7 +22,15 @@ beforeAll(async () => {
     chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     }),
   ]);
   await seedDemo(s.t.db, s.workers!.queues, s.t.queueConnection, s.t.config.QUEUE_PREFIX, s.t.log, s.t.now());
@@ -32,7 +40,14 @@ afterAll(async () => {
   await s?.close();
 });
 
-const phone = () => browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, acceptDownloads: true });
+const phone = () =>
+  browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    acceptDownloads: true,
+  });
 let n = 0;
 const address = () => `stranger${++n}-${Date.now()}@example.com`;
 const hrefs = (html: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
@@ -56,7 +71,12 @@ function schedule(name: string): Schedule {
 
 /** Plan an edition for everyone now, as `send-now --schedule` does; returns the edition id. */
 async function planNow(name: string): Promise<string> {
-  const result = await planSchedule({ db: s.t.db, log: s.t.log, now: s.t.now, sendQueue: s.workers!.queues.sendBatch }, schedule(name), s.t.now(), { now: true });
+  const result = await planSchedule(
+    { db: s.t.db, log: s.t.log, now: s.t.now, sendQueue: s.workers!.queues.sendBatch },
+    schedule(name),
+    s.t.now(),
+    { now: true },
+  );
   return result.editions[0]!;
 }
 

@@ -53,7 +53,14 @@ describe('the subscribe form', () => {
   it('names each bad field and keeps nothing', async () => {
     t = testEnv();
     await saveArticles(t.db, [article(1, ['ranking'])]);
-    const response = await form(testApp(t).app, '/subscribe', [['email', 'nobody'], ['topics', 'astrology'], ['timezone', 'Mars/Olympus'], ['delivery_hour', '25'], ['frequency', 'hourly'], ['weekday', '1']]);
+    const response = await form(testApp(t).app, '/subscribe', [
+      ['email', 'nobody'],
+      ['topics', 'astrology'],
+      ['timezone', 'Mars/Olympus'],
+      ['delivery_hour', '25'],
+      ['frequency', 'hourly'],
+      ['weekday', '1'],
+    ]);
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain('That does not look like an email address');
@@ -79,7 +86,13 @@ describe('the subscribe form', () => {
     const ttl = await t.db.redis.ttl(t.db.keys.signup('new@example.com'));
     expect(ttl).toBeGreaterThan(t.config.AUTH_LINK_TTL_SECONDS);
     expect(ttl).toBeLessThanOrEqual(t.config.AUTH_LINK_TTL_SECONDS + 600);
-    expect(JSON.parse((await t.db.redis.get(t.db.keys.signup('new@example.com')))!)).toMatchObject({ timezone: 'Europe/Berlin', delivery_hour: 6, frequency: 'weekly', weekday: 5, topics: ['ranking'] });
+    expect(JSON.parse((await t.db.redis.get(t.db.keys.signup('new@example.com')))!)).toMatchObject({
+      timezone: 'Europe/Berlin',
+      delivery_hour: 6,
+      frequency: 'weekly',
+      weekday: 5,
+      topics: ['ranking'],
+    });
     expect(await t.db.redis.xlen(t.db.keys.authMail)).toBe(2);
   });
 });
@@ -100,7 +113,17 @@ describe('pages that need a signed-in reader', () => {
     const { app } = testApp(t);
     await ensureSubscriber(t.db, { email: 'set@example.com' }, t.now());
     const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, 'set@example.com');
-    const hour = await form(app, '/settings', [['timezone', 'UTC'], ['frequency', 'daily'], ['weekday', '1'], ['delivery_hour', '24']], cookie);
+    const hour = await form(
+      app,
+      '/settings',
+      [
+        ['timezone', 'UTC'],
+        ['frequency', 'daily'],
+        ['weekday', '1'],
+        ['delivery_hour', '24'],
+      ],
+      cookie,
+    );
     expect(hour.status).toBe(400);
     expect(await hour.text()).toContain('delivery hour must be an hour, 0 to 23');
     const pause = await form(app, '/settings/pause', [['until', '2020-01-01']], cookie);

@@ -65,7 +65,9 @@ describe('when Redis goes away', () => {
 
       redis = await startPrivateRedis(join(dir, 'redis'), null, port);
       await clickSome(20); // clicks keep coming while Redis returns
-      await expect.poll(async () => (t.db.redis.status === 'ready' ? t.db.redis.xlen(t.db.keys.events) : -1), { timeout: 15_000, interval: 200 }).toBe(220);
+      await expect
+        .poll(async () => (t.db.redis.status === 'ready' ? t.db.redis.xlen(t.db.keys.events) : -1), { timeout: 15_000, interval: 200 })
+        .toBe(220);
       await recorder.flush();
       const positions = (await recentEvents(t.db, 1000)).map((e) => e.position).sort((a, b) => a! - b!);
       expect(positions).toEqual([...Array(220).keys()]);

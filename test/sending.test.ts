@@ -31,9 +31,22 @@ afterEach(async () => {
 });
 
 async function setup(options: { faultRate?: number; firstFaults?: number; rateLimit?: number; invalidDomain?: string } = {}) {
-  resend = new FakeResend({ rateLimit: options.rateLimit ?? 50, faultRate: options.faultRate ?? 0, firstFaults: options.firstFaults, invalidDomain: options.invalidDomain });
+  resend = new FakeResend({
+    rateLimit: options.rateLimit ?? 50,
+    faultRate: options.faultRate ?? 0,
+    firstFaults: options.firstFaults,
+    invalidDomain: options.invalidDomain,
+  });
   const url = await resend.start();
-  t = testEnv({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: url, SEND_BACKOFF_MS: '20', SEND_ATTEMPTS: '30', SEND_TIMEOUT_MS: '1500', SEND_RATE_LIMIT: String(options.rateLimit ?? 50), SEND_CONCURRENCY: '4' });
+  t = testEnv({
+    RESEND_API_KEY: 're_test_key',
+    RESEND_BASE_URL: url,
+    SEND_BACKOFF_MS: '20',
+    SEND_ATTEMPTS: '30',
+    SEND_TIMEOUT_MS: '1500',
+    SEND_RATE_LIMIT: String(options.rateLimit ?? 50),
+    SEND_CONCURRENCY: '4',
+  });
   workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
   await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
   return { t, workers, resend };
@@ -53,7 +66,13 @@ async function allEvents(t: TestEnv): Promise<ReaderEvent[]> {
   return rows.map(([, fields]) => readerEventSchema.parse(JSON.parse(fields[fields.indexOf('event') + 1]!)));
 }
 
-const morning = (tz = 'Europe/Berlin'): Schedule => ({ name: 'morning', cron: '0 7 * * 1-5', tz, paused: false, updated_at: '2026-11-20T00:00:00.000Z' });
+const morning = (tz = 'Europe/Berlin'): Schedule => ({
+  name: 'morning',
+  cron: '0 7 * * 1-5',
+  tz,
+  paused: false,
+  updated_at: '2026-11-20T00:00:00.000Z',
+});
 const at = new Date('2026-11-23T06:00:00Z'); // Monday 07:00 in Berlin
 
 describe('composing for real readers', () => {
@@ -81,11 +100,20 @@ describe('sending an edition', () => {
     await setSubscriberStatus(t.db, ids[4]!, 'suppressed');
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
 
-    const plan = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, { now: false });
+    const plan = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, {
+      now: false,
+    });
     expect(plan).toMatchObject({ editions: ['morning-2026-11-23'], planned: 248, batches: 3 });
     await until('the edition to finish', async () => (await editionSummary(t.db, 'morning-2026-11-23'))!.queued === 0);
 
-    expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({ planned: 248, sent: 247, failed: 1, skipped: 0, queued: 0, planning_done: true });
+    expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({
+      planned: 248,
+      sent: 247,
+      failed: 1,
+      skipped: 0,
+      queued: 0,
+      planning_done: true,
+    });
     expect(resend.duplicates()).toEqual([]);
     expect(resend.perRecipient.size).toBe(247);
     expect(resend.perRecipient.has('reader3@example.com')).toBe(false);
@@ -98,7 +126,9 @@ describe('sending an edition', () => {
     expect(new Set(resend.accepted.map((a) => a.idempotencyKey)).size).toBe(3);
 
     // Planning the same edition again plans nothing new and sends nothing.
-    const again = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, { now: true });
+    const again = await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, {
+      now: true,
+    });
     expect(again.planned).toBe(0);
     expect((await editionSummary(t.db, 'morning-2026-11-23'))!.planned).toBe(248);
   });
@@ -116,7 +146,7 @@ describe('sending an edition', () => {
     expect(resend.stats.hung).toBeGreaterThan(0);
   }, 90_000);
 
-  it('plans a per-reader time zone schedule into each reader\'s local 07:00, one edition per local date', async () => {
+  it("plans a per-reader time zone schedule into each reader's local 07:00, one edition per local date", async () => {
     const { t, workers } = await setup();
     const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo'];
     const ids = await createSubscribers(t.db, 30, { timezone: (i) => zones[i % 3]! });
@@ -144,7 +174,10 @@ describe('sending an edition', () => {
     await workers.queues.sendBatch.resume();
     await until('the edition to finish', async () => (await editionSummary(t.db, 'morning-2026-11-23'))!.queued === 0);
     expect(resend.perRecipient.has('reader110@example.com')).toBe(false);
-    expect(await getDelivery(t.db, 'morning-2026-11-23', ids[110]!)).toMatchObject({ status: 'skipped', reason: 'the subscriber is unsubscribed' });
+    expect(await getDelivery(t.db, 'morning-2026-11-23', ids[110]!)).toMatchObject({
+      status: 'skipped',
+      reason: 'the subscriber is unsubscribed',
+    });
     expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({ sent: 119, skipped: 1 });
   });
 });
@@ -180,10 +213,11 @@ describe('what a sent edition teaches', () => {
 
     // Popularity counts them as deliveries: the denominator of each article's click-through.
     const popularity = await loadPopularity(t.db, [...readersPerArticle.keys()], Date.now());
-    for (const [article, readers] of readersPerArticle) expect(popularity.byArticle.get(article)?.delivered, article).toBeCloseTo(readers, 3);
+    for (const [article, readers] of readersPerArticle)
+      expect(popularity.byArticle.get(article)?.delivered, article).toBeCloseTo(readers, 3);
   });
 
-  it('appends a batch\'s delivered events once, even when a retry finds the batch already finished', async () => {
+  it("appends a batch's delivered events once, even when a retry finds the batch already finished", async () => {
     t = testEnv();
     await seedArticles(t.db);
     const ids = await createSubscribers(t.db, 3);
@@ -202,7 +236,13 @@ describe('what a sent edition teaches', () => {
       renderer: createFastBriefingRenderer(),
       onTooManyRequests: async () => {},
       // Keep the request the batch stored before it went out, to play a worker that died before clearing it.
-      transport: { ...outbox, sendBatch: async (emails, key) => ((stored = await t!.db.redis.getBuffer(t!.db.keys.pendingBatch(data.batch_id))), outbox.sendBatch(emails, key)) },
+      transport: {
+        ...outbox,
+        sendBatch: async (emails, key) => (
+          (stored = await t!.db.redis.getBuffer(t!.db.keys.pendingBatch(data.batch_id))),
+          outbox.sendBatch(emails, key)
+        ),
+      },
     });
     const job = { data, timestamp: at.getTime() } as Job;
     expect(await send(job)).toMatchObject({ sent: 3 });

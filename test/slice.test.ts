@@ -33,7 +33,10 @@ afterEach(async () => {
 async function sendBriefing(email: string, edition: string) {
   const { subscriber } = await ensureSubscriber(t.db, { email }, t.now());
   await registerEdition(t.db, edition, null, t.now());
-  const { jobId } = await planBatch({ db: t.db, now: t.now, sendQueue: workers.queues.sendBatch }, { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: t.now().getTime() });
+  const { jobId } = await planBatch(
+    { db: t.db, now: t.now, sendQueue: workers.queues.sendBatch },
+    { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: t.now().getTime() },
+  );
   const job = (await workers.queues.sendBatch.getJob(jobId!))!;
   const result = await job.waitUntilFinished(events, 20_000);
   return { subscriber, result, delivery: await getDelivery(t.db, edition, subscriber.id) };
@@ -50,7 +53,11 @@ describe('the thin slice', () => {
       expect.arrayContaining([expect.stringMatching(/^content_type is missing/), expect.stringMatching(/^url must be an absolute http/)]),
     );
     // A second start seeds nothing again.
-    expect(await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now())).toEqual({ seeded: false, stored: 0, quarantined: 0 });
+    expect(await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now())).toEqual({
+      seeded: false,
+      stored: 0,
+      quarantined: 0,
+    });
   });
 
   it('sends a briefing whose every article link redirects to the article itself', async () => {
@@ -61,7 +68,11 @@ describe('the thin slice', () => {
 
     const [message, ...others] = await listOutbox(t.db);
     expect(others).toEqual([]);
-    expect(message).toMatchObject({ to: ['reader@example.com'], from: t.config.MAIL_FROM, subject: expect.stringMatching(/^Your briefing: .+, and 9 more$/) });
+    expect(message).toMatchObject({
+      to: ['reader@example.com'],
+      from: t.config.MAIL_FROM,
+      subject: expect.stringMatching(/^Your briefing: .+, and 9 more$/),
+    });
     expect(message!.text).toMatch(/your tidings briefing/i);
 
     const honeypot = hrefs(message!.html).filter((h) => message!.html.includes(`href="${h}" style="display:none`));
@@ -110,7 +121,10 @@ describe('the thin slice', () => {
     const first = await sendBriefing('reader@example.com', 'ed-1');
     expect(first.delivery).toMatchObject({ status: 'sent' });
     // Same edition again, in another batch: the reader's delivery record belongs to the first, so nobody is claimed.
-    const replan = await planBatch({ db: t.db, now: t.now, sendQueue: workers.queues.sendBatch }, { editionId: 'ed-1', batchId: 'ed-1__again', subscriberIds: [first.subscriber.id], sentAt: t.now().getTime() });
+    const replan = await planBatch(
+      { db: t.db, now: t.now, sendQueue: workers.queues.sendBatch },
+      { editionId: 'ed-1', batchId: 'ed-1__again', subscriberIds: [first.subscriber.id], sentAt: t.now().getTime() },
+    );
     expect(replan).toEqual({ claimed: [], jobId: null });
     // The same batch again under a fresh job id: the delivery record stops a second send.
     const data = { edition_id: 'ed-1', batch_id: 'ed-1__p0', subscriber_ids: [first.subscriber.id], sent_at: t.now().getTime() };

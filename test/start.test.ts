@@ -13,9 +13,14 @@ import { devDefaults } from '../src/env';
 
 const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
 
-
-function tidings(args: string[], env: Record<string, string | undefined>): ChildProcess & { output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function tidings(
+  args: string[],
+  env: Record<string, string | undefined>,
+): ChildProcess & { output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
@@ -56,12 +61,24 @@ describe('starting Tidings', () => {
   it('runs the edge app and workers, sends a briefing on request, and shuts down cleanly', async () => {
     t = testEnv();
     const port = await freePort();
-    const env = { ...t.env, NODE_ENV: 'development', PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, LOG_LEVEL: 'warn' } as Record<string, string>;
+    const env = {
+      ...t.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'warn',
+    } as Record<string, string>;
     child = tidings(['start'], env);
-    const health = await waitFor('health', async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { authorization: `Bearer ${env.OPERATOR_TOKEN ?? devDefaults.OPERATOR_TOKEN}` } });
-      return response.status === 200 ? ((await response.json()) as { redis: string }) : undefined;
-    }, 30_000);
+    const health = await waitFor(
+      'health',
+      async () => {
+        const response = await fetch(`http://127.0.0.1:${port}/healthz`, {
+          headers: { authorization: `Bearer ${env.OPERATOR_TOKEN ?? devDefaults.OPERATOR_TOKEN}` },
+        });
+        return response.status === 200 ? ((await response.json()) as { redis: string }) : undefined;
+      },
+      30_000,
+    );
     expect(health.redis).toBe('up');
     await waitFor('the banner', async () => (child!.output().includes('npx tidings send-now') ? true : undefined), 30_000);
     // In development the banner names the token that opens /ops and the Redis in use, so nobody reads the source for them.
@@ -72,7 +89,9 @@ describe('starting Tidings', () => {
     expect(await send.exited).toBe(0);
     expect(send.output()).toMatch(/Sent a briefing of 10 articles to reader@example.com/);
 
-    const { messages } = (await (await fetch(`http://127.0.0.1:${port}/dev/outbox.json`)).json()) as { messages: Array<{ to: string[]; html: string }> };
+    const { messages } = (await (await fetch(`http://127.0.0.1:${port}/dev/outbox.json`)).json()) as {
+      messages: Array<{ to: string[]; html: string }>;
+    };
     expect(messages[0]!.to).toEqual(['reader@example.com']);
     const link = messages[0]!.html.match(/href="(http:\/\/127\.0\.0\.1:\d+\/c\/[^"]+)"/)![1]!;
     const redirect = await fetch(link, { redirect: 'manual' });
@@ -96,7 +115,8 @@ describe('starting Tidings', () => {
 
   it('runs with Redis only installed: starts a private one, the CLI finds it, and it stops on exit', async () => {
     // A fresh network namespace has its own loopback with nothing on 6379: a machine with Redis installed but not running.
-    const probe = (path: string) => `node -e "fetch('http://127.0.0.1:8787${path}').then(r=>r.text()).then(t=>{console.log(t);process.exit(0)},()=>process.exit(1))"`;
+    const probe = (path: string) =>
+      `node -e "fetch('http://127.0.0.1:8787${path}').then(r=>r.text()).then(t=>{console.log(t);process.exit(0)},()=>process.exit(1))"`;
     const script = [
       'set -u',
       'ip link set lo up',
@@ -113,7 +133,10 @@ describe('starting Tidings', () => {
       'exit 0',
     ].join('\n');
     const stateDir = mkdtempSync(join(tmpdir(), 'tidings-state-'));
-    const run = spawn('unshare', ['-n', 'bash', '-c', script], { env: { PATH: process.env.PATH, HOME: process.env.HOME, STATE_DIR: stateDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = spawn('unshare', ['-n', 'bash', '-c', script], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, STATE_DIR: stateDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     run.stdout.on('data', (d) => (output += d));
     run.stderr.on('data', (d) => (output += d));
@@ -141,6 +164,8 @@ describe('starting Tidings', () => {
 
   it('says what to do when an explicit REDIS_URL does not answer', async () => {
     const unused = `redis://127.0.0.1:${await freePort()}`;
-    await expect(ensureRedis({ url: unused, isDefault: false, mayStart: true })).rejects.toThrow(/Nothing answers at REDIS_URL=redis:\/\/127\.0\.0\.1:\d+\. Start that Redis, or unset REDIS_URL/);
+    await expect(ensureRedis({ url: unused, isDefault: false, mayStart: true })).rejects.toThrow(
+      /Nothing answers at REDIS_URL=redis:\/\/127\.0\.0\.1:\d+\. Start that Redis, or unset REDIS_URL/,
+    );
   });
 });

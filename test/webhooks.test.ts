@@ -25,13 +25,22 @@ async function post(app: ReturnType<typeof testApp>['app'], body: string, id: st
   const timestamp = Math.floor(Date.now() / 1000);
   return app.request('/webhooks/resend', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature ?? sign(body, id, timestamp) },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signature ?? sign(body, id, timestamp),
+    },
     body,
   });
 }
 
 const event = (type: string, extra: object = {}) =>
-  JSON.stringify({ type, created_at: '2026-11-23T07:00:05.000Z', data: { email_id: 'em_1', to: ['reader1@example.com'], tags: { edition: 'morning-2026-11-23', subscriber: 'sub_0000001' }, ...extra } });
+  JSON.stringify({
+    type,
+    created_at: '2026-11-23T07:00:05.000Z',
+    data: { email_id: 'em_1', to: ['reader1@example.com'], tags: { edition: 'morning-2026-11-23', subscriber: 'sub_0000001' }, ...extra },
+  });
 
 describe('the Resend webhook', () => {
   it('accepts exactly what resend.webhooks.verify accepts', async () => {
@@ -45,12 +54,21 @@ describe('the Resend webhook', () => {
       { body, id: 'msg_2', timestamp: String(ts), signature: good },
       { body, id: 'msg_1', timestamp: String(ts - 3600), signature: sign(body, 'msg_1', ts - 3600) },
       { body, id: 'msg_1', timestamp: String(ts), signature: `v1,bm90IGl0 ${good}` },
-      { body, id: 'msg_1', timestamp: String(ts), signature: sign(body, 'msg_1', ts, 'whsec_' + Buffer.from('another-secret-entirely-32-bytes').toString('base64')) },
+      {
+        body,
+        id: 'msg_1',
+        timestamp: String(ts),
+        signature: sign(body, 'msg_1', ts, 'whsec_' + Buffer.from('another-secret-entirely-32-bytes').toString('base64')),
+      },
     ];
     for (const c of cases) {
       let sdkAccepts = true;
       try {
-        sdk.webhooks.verify({ payload: c.body, headers: { id: c.id, timestamp: c.timestamp, signature: c.signature }, webhookSecret: SECRET });
+        sdk.webhooks.verify({
+          payload: c.body,
+          headers: { id: c.id, timestamp: c.timestamp, signature: c.signature },
+          webhookSecret: SECRET,
+        });
       } catch {
         sdkAccepts = false;
       }
@@ -65,13 +83,19 @@ describe('the Resend webhook', () => {
     await registerEdition(t.db, 'morning-2026-11-23', 'morning', t.now());
     await claimDeliveries(t.db, 'morning-2026-11-23', 'b1', [id!], t.now());
     const { app } = testApp(t);
-    const response = await post(app, event('email.bounced', { bounce: { type: 'Permanent', subType: 'General', message: 'mailbox does not exist' } }), 'msg_b1');
+    const response = await post(
+      app,
+      event('email.bounced', { bounce: { type: 'Permanent', subType: 'General', message: 'mailbox does not exist' } }),
+      'msg_b1',
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ ok: true, duplicate: false, suppressed: true });
     expect((await getSubscriber(t.db, id!))!.status).toBe('suppressed');
     expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({ bounced: 1 });
     // Resend retries deliveries of the same event: it is handled once.
-    expect(await (await post(app, event('email.bounced', { bounce: { type: 'Permanent' } }), 'msg_b1')).json()).toMatchObject({ duplicate: true });
+    expect(await (await post(app, event('email.bounced', { bounce: { type: 'Permanent' } }), 'msg_b1')).json()).toMatchObject({
+      duplicate: true,
+    });
     expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({ bounced: 1 });
   });
 

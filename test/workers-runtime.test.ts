@@ -29,10 +29,39 @@ beforeAll(async () => {
   t = testEnv({ LINK_SIGNING_KEYS: 'w1:workers-test-secret-workers-test-secret' });
   dir = mkdtempSync(join(tmpdir(), 'tidings-wrangler-'));
   // The repo's wrangler.toml is for deployment (NODE_ENV=production); this one lives and dies in a temp dir.
-  writeFileSync(join(dir, 'wrangler.toml'), [`name = "tidings-test"`, `main = ${JSON.stringify(join(projectRoot, 'src/worker.ts'))}`, `compatibility_date = "2026-04-01"`, `compatibility_flags = ["nodejs_compat"]`, ''].join('\n'));
+  writeFileSync(
+    join(dir, 'wrangler.toml'),
+    [
+      `name = "tidings-test"`,
+      `main = ${JSON.stringify(join(projectRoot, 'src/worker.ts'))}`,
+      `compatibility_date = "2026-04-01"`,
+      `compatibility_flags = ["nodejs_compat"]`,
+      '',
+    ].join('\n'),
+  );
   const [port, inspector] = [await freePort(), await freePort()];
-  const vars = { NODE_ENV: 'test', PUBLIC_BASE_URL: t.config.PUBLIC_BASE_URL, REDIS_URL: t.redisUrl, REDIS_PREFIX: t.config.REDIS_PREFIX, LINK_SIGNING_KEYS: t.env.LINK_SIGNING_KEYS!, LOG_LEVEL: 'warn' };
-  const args = ['dev', '--config', join(dir, 'wrangler.toml'), '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspector), '--show-interactive-dev-session=false', '--log-level', 'info'];
+  const vars = {
+    NODE_ENV: 'test',
+    PUBLIC_BASE_URL: t.config.PUBLIC_BASE_URL,
+    REDIS_URL: t.redisUrl,
+    REDIS_PREFIX: t.config.REDIS_PREFIX,
+    LINK_SIGNING_KEYS: t.env.LINK_SIGNING_KEYS!,
+    LOG_LEVEL: 'warn',
+  };
+  const args = [
+    'dev',
+    '--config',
+    join(dir, 'wrangler.toml'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--inspector-port',
+    String(inspector),
+    '--show-interactive-dev-session=false',
+    '--log-level',
+    'info',
+  ];
   for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
   wrangler = spawn(process.execPath, [join(projectRoot, 'node_modules/wrangler/bin/wrangler.js'), ...args], {
     cwd: dir,
@@ -47,7 +76,10 @@ beforeAll(async () => {
   for (;;) {
     if (wrangler.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
     if (Date.now() > deadline) throw new Error(`wrangler dev was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${output}`);
-    const healthy = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
+    const healthy = await fetch(`${base}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (healthy) break;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -72,7 +104,13 @@ describe('the edge app on workerd', () => {
     expect(response.headers.get('location')).toBe('https://news.example/story?id=7');
     expect(response.headers.get('cache-control')).toBe('private, no-store');
     await expect.poll(() => recentEvents(t.db), { timeout: 10_000, interval: 100 }).toHaveLength(1);
-    expect((await recentEvents(t.db))[0]).toMatchObject({ type: 'click', subscriber_id: 'sub_w', edition_id: 'ed_w', method: 'GET', suspected_bot: false });
+    expect((await recentEvents(t.db))[0]).toMatchObject({
+      type: 'click',
+      subscriber_id: 'sub_w',
+      edition_id: 'ed_w',
+      method: 'GET',
+      suspected_bot: false,
+    });
 
     const altered = token.slice(0, -3) + (token.endsWith('AAA') ? 'BBB' : 'AAA');
     const refused = await fetch(`${base}/c/${altered}`, { redirect: 'manual' });
@@ -87,14 +125,28 @@ describe('the edge app on workerd', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/<button type="submit">Unsubscribe<\/button>/);
     expect((await getSubscriber(t.db, subscriber.id))!.status).toBe('active');
-    const oneClick = await fetch(`${base}${path}`, { method: 'POST', body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    const oneClick = await fetch(`${base}${path}`, {
+      method: 'POST',
+      body: 'List-Unsubscribe=One-Click',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
     expect(oneClick.status).toBe(200);
     expect((await getSubscriber(t.db, subscriber.id))!.status).toBe('unsubscribed');
   });
 
   it('shows a briefing at its "View in browser" link and follows a short text-part link', async () => {
     const sent = new Date(t.now().getTime() - 3600_000);
-    await saveArticles(t.db, [articleSchema.parse({ id: 'art_w', url: 'https://news.example/w', title: 'Workers & Redis', source: 'news', published_at: sent.toISOString(), content_type: 'news' })]);
+    await saveArticles(t.db, [
+      articleSchema.parse({
+        id: 'art_w',
+        url: 'https://news.example/w',
+        title: 'Workers & Redis',
+        source: 'news',
+        published_at: sent.toISOString(),
+        content_type: 'news',
+      }),
+    ]);
     const { subscriber } = await ensureSubscriber(t.db, { email: 'worker-viewer@example.com' }, sent);
     const { email } = (await composeBriefing({ config: t.config, db: t.db, signer: t.signer }, subscriber, 'ed_wv', sent))!;
     const view = /href="([^"]+\/v\/[^"]+)"/.exec(email.html)![1]!.slice(t.config.PUBLIC_BASE_URL.length);
@@ -111,12 +163,26 @@ describe('the edge app on workerd', () => {
 });
 
 describe("the reader's pages on workerd", () => {
-  it('serve the signed-in home, a briefing and the bookmarks, with the email\'s tracked links', async () => {
+  it("serve the signed-in home, a briefing and the bookmarks, with the email's tracked links", async () => {
     const { subscriber } = await ensureSubscriber(t.db, { email: 'worker-home@example.com' }, t.now());
-    const article = { id: 'art_workerd1', url: 'https://news.example/workerd', title: 'Workerd serves the reader', summary: 'A page from the edge.', source: 'wire', topics: ['edge'], author: null, published_at: '2026-11-30T10:00:00Z', content_type: 'news' as const };
+    const article = {
+      id: 'art_workerd1',
+      url: 'https://news.example/workerd',
+      title: 'Workerd serves the reader',
+      summary: 'A page from the edge.',
+      source: 'wire',
+      topics: ['edge'],
+      author: null,
+      published_at: '2026-11-30T10:00:00Z',
+      content_type: 'news' as const,
+    };
     await saveArticles(t.db, [article]);
     const tx = t.db.redis.multi();
-    addReaderBriefing(tx, t.db, subscriber.id, { edition: 'morning-2026-11-30', sent_at: Date.parse('2026-11-30T07:00:00Z'), items: [{ id: article.id, reasons: ['edge'] }] });
+    addReaderBriefing(tx, t.db, subscriber.id, {
+      edition: 'morning-2026-11-30',
+      sent_at: Date.parse('2026-11-30T07:00:00Z'),
+      items: [{ id: article.id, reasons: ['edge'] }],
+    });
     tx.hset(t.db.keys.readerActions(subscriber.id), `bookmark:${article.id}`, '1');
     await tx.exec();
     const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, subscriber.email);

@@ -37,7 +37,11 @@ class AddressRefused extends Error {
  * moment later (DNS rebinding) cannot slip past.
  */
 function guardedLookup(policy: AddressPolicy) {
-  return (hostname: string, options: { all?: boolean; family?: number | string }, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void) => {
+  return (
+    hostname: string,
+    options: { all?: boolean; family?: number | string },
+    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
     dnsLookup(hostname, { ...options, all: true } as never, (error: NodeJS.ErrnoException | null, found: LookupAddress[]) => {
       if (error) return callback(error, '');
       if (!hostIsListed(hostname, policy)) {
@@ -88,23 +92,41 @@ export async function fetchFeed(url: string, validators: Validators, limits: Fet
 }
 
 /** Follow redirects one hop at a time, checking each target before anything is sent to it. */
-async function fetchThrough(agent: Agent, start: URL, headers: Record<string, string>, signal: AbortSignal, limits: FetchLimits): Promise<FetchOutcome> {
+async function fetchThrough(
+  agent: Agent,
+  start: URL,
+  headers: Record<string, string>,
+  signal: AbortSignal,
+  limits: FetchLimits,
+): Promise<FetchOutcome> {
   let url = start;
   let response: UndiciResponse;
   for (let hop = 0; ; hop++) {
     const refused = refusedBeforeConnecting(url, limits.addresses);
-    if (refused) return { status: 'failed', reason: notPublic(hop === 0 ? `refused: ${refused}` : `refused: the feed redirected to ${url.href}, and ${refused}`) };
+    if (refused)
+      return {
+        status: 'failed',
+        reason: notPublic(hop === 0 ? `refused: ${refused}` : `refused: the feed redirected to ${url.href}, and ${refused}`),
+      };
     try {
       response = await undiciFetch(url, { headers, signal, redirect: 'manual', dispatcher: agent });
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause;
-      if (cause instanceof AddressRefused) return { status: 'failed', reason: notPublic(hop === 0 ? `refused: ${cause.message}` : `refused: the feed redirected to ${url.href}, and ${cause.message}`) };
+      if (cause instanceof AddressRefused)
+        return {
+          status: 'failed',
+          reason: notPublic(hop === 0 ? `refused: ${cause.message}` : `refused: the feed redirected to ${url.href}, and ${cause.message}`),
+        };
       return { status: 'failed', reason: describeFetchError(error, limits) };
     }
     const location = response.headers.get('location');
     if (response.status < 300 || response.status > 399 || response.status === 304 || !location) break;
     await response.body?.cancel().catch(() => {});
-    if (hop === MAX_REDIRECTS) return { status: 'failed', reason: `the feed went through more than ${MAX_REDIRECTS} redirects (the last to ${location}); use the final feed URL` };
+    if (hop === MAX_REDIRECTS)
+      return {
+        status: 'failed',
+        reason: `the feed went through more than ${MAX_REDIRECTS} redirects (the last to ${location}); use the final feed URL`,
+      };
     try {
       url = new URL(location, url);
     } catch {
@@ -117,7 +139,10 @@ async function fetchThrough(agent: Agent, start: URL, headers: Record<string, st
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => {});
-    return { status: 'failed', reason: `the feed answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}; check the URL, or remove the source if it is gone` };
+    return {
+      status: 'failed',
+      reason: `the feed answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}; check the URL, or remove the source if it is gone`,
+    };
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limits.maxBytes) {
@@ -182,7 +207,8 @@ function charsetOf(contentType: string | null): string {
 
 function describeFetchError(error: unknown, limits: FetchLimits): string {
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no complete answer within ${limits.timeoutMs} ms (FEED_TIMEOUT_MS); the server may be down or very slow`;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
+    return `no complete answer within ${limits.timeoutMs} ms (FEED_TIMEOUT_MS); the server may be down or very slow`;
   const cause = e?.cause?.code ?? e?.cause?.message;
   return `could not fetch the feed: ${e?.message ?? String(error)}${cause ? ` (${cause})` : ''}`;
 }

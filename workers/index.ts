@@ -92,7 +92,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const trimmer = startEventTrimmer({ db: deps.db, log: deps.log, now: deps.now, retentionDays: config.EVENTS_RETENTION_DAYS });
   await syncPollSchedules(deps, queues);
   for (const worker of workers) {
-    worker.on('failed', (job, error) => deps.log.warn({ queue: worker.name, job: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'));
+    worker.on('failed', (job, error) =>
+      deps.log.warn({ queue: worker.name, job: job?.id, attempts: job?.attemptsMade, err: error.message }, 'job failed'),
+    );
     worker.on('error', (error) => deps.log.error({ queue: worker.name, err: error.message }, 'worker error'));
   }
   // Queues report lost connections as 'error' events; without a listener they are printed raw (e.g. while Redis restarts).

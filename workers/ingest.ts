@@ -33,7 +33,8 @@ export interface IngestDeps {
   now: () => Date;
   /** Where documents are read: the pool of parsing threads (createFeedParser), or inline for known samples. */
   parser: FeedParser;
-  config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS' | 'NODE_ENV' | 'FETCH_ALLOW_HOSTS'> & Partial<Pick<Config, 'PUBLIC_BASE_URL'>>;
+  config?: Pick<Config, 'FEED_TIMEOUT_MS' | 'FEED_MAX_BYTES' | 'ARTICLE_MAX_AGE_HOURS' | 'NODE_ENV' | 'FETCH_ALLOW_HOSTS'> &
+    Partial<Pick<Config, 'PUBLIC_BASE_URL'>>;
 }
 
 export interface IngestResult {
@@ -84,7 +85,13 @@ export async function pollSource(deps: IngestDeps, source: Source): Promise<Inge
     const fetched = await fetchFeed(source.url, validators, limitsOf(deps));
     if (fetched.status === 'failed') return fail(deps, source, attempt, fetched.reason, empty);
     if (fetched.status === 'not_modified') {
-      await saveSourceState(deps.db, source.id, { ...attempt, failures: 0, next_attempt_at: null, last_error: null, last_success_at: now.toISOString() });
+      await saveSourceState(deps.db, source.id, {
+        ...attempt,
+        failures: 0,
+        next_attempt_at: null,
+        last_error: null,
+        last_success_at: now.toISOString(),
+      });
       deps.log.info({ source: source.id }, 'source not modified since the last fetch');
       return { ...empty, status: 'not_modified' };
     }
@@ -98,11 +105,24 @@ export async function pollSource(deps: IngestDeps, source: Source): Promise<Inge
     if (error instanceof FeedParseError) return fail(deps, source, attempt, error.message, empty);
     throw error;
   }
-  await saveSourceState(deps.db, source.id, { ...attempt, ...validators, failures: 0, next_attempt_at: null, last_error: null, last_success_at: now.toISOString() });
+  await saveSourceState(deps.db, source.id, {
+    ...attempt,
+    ...validators,
+    failures: 0,
+    next_attempt_at: null,
+    last_error: null,
+    last_success_at: now.toISOString(),
+  });
   return result;
 }
 
-async function fail(deps: IngestDeps, source: Source, state: SourceState, reason: string, empty: Omit<IngestResult, 'status'>): Promise<IngestResult> {
+async function fail(
+  deps: IngestDeps,
+  source: Source,
+  state: SourceState,
+  reason: string,
+  empty: Omit<IngestResult, 'status'>,
+): Promise<IngestResult> {
   const failures = state.failures + 1;
   const backoff = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
   const next = new Date(deps.now().getTime() + backoff).toISOString();
@@ -143,7 +163,10 @@ export async function ingestSource(deps: IngestDeps, source: Source, body: strin
   // Ages count back from the feed's newest item (or now, if it is newer), so a quiet feed keeps its latest posts.
   const articles = [...valid.values()];
   // A loop, not Math.max(...all): a feed may hold more items than a call has arguments.
-  const newest = Math.min(now.getTime(), articles.reduce((max, a) => Math.max(max, Date.parse(a.published_at)), -Infinity));
+  const newest = Math.min(
+    now.getTime(),
+    articles.reduce((max, a) => Math.max(max, Date.parse(a.published_at)), -Infinity),
+  );
   const oldestMs = (Number.isFinite(newest) ? newest : now.getTime()) - (deps.config?.ARTICLE_MAX_AGE_HOURS ?? 168) * 3600_000;
   const global = await globalInterest(deps.db, ingestFilterKeys(articles));
   const worth: Article[] = [];
@@ -159,7 +182,10 @@ export async function ingestSource(deps: IngestDeps, source: Source, body: strin
   const stored = await saveNewArticles(deps.db, worth);
   duplicates += worth.length - stored.length;
   if (worth.length > stored.length) {
-    deps.log.info({ source: source.id, duplicates: worth.length - stored.length }, 'feed items already known (this or another source brought them first): not stored again');
+    deps.log.info(
+      { source: source.id, duplicates: worth.length - stored.length },
+      'feed items already known (this or another source brought them first): not stored again',
+    );
   }
   deps.log.info({ source: source.id, stored: stored.length, quarantined, duplicates, filtered }, 'source ingested');
   return { source: source.id, status: 'ingested', stored: stored.length, quarantined, duplicates, filtered };

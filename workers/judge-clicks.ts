@@ -28,7 +28,14 @@ export function ensureJudgeGroup(db: Db): Promise<void> {
 export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOptions = {}) {
   const redis = consumerConnection(deps.db.redis);
   const db: Db = { redis, keys: deps.db.keys };
-  const reader = createGroupReader({ redis, stream: db.keys.events, group: JUDGE_GROUP, consumer: options.consumer ?? `judge-${hostname()}`, batch: BATCH, claimIdleMs: options.claimIdleMs ?? 60_000 });
+  const reader = createGroupReader({
+    redis,
+    stream: db.keys.events,
+    group: JUDGE_GROUP,
+    consumer: options.consumer ?? `judge-${hostname()}`,
+    batch: BATCH,
+    claimIdleMs: options.claimIdleMs ?? 60_000,
+  });
 
   /** Judge one batch; entries are acknowledged only after their clicks are in the window. */
   async function runBatch(blockMs: number | null = null): Promise<{ read: number; clicks: number }> {

@@ -75,7 +75,8 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   const reader = createGroupReader({ redis, stream: db.keys.events, group: LEARN_GROUP, consumer, batch: BATCH, claimIdleMs });
 
   async function currentCorpus(): Promise<Corpus> {
-    if (!corpus || Date.now() - corpus.at > CORPUS_TTL_MS) corpus = { value: buildCorpus(await recentArticles(db, CANDIDATE_POOL)), at: Date.now() };
+    if (!corpus || Date.now() - corpus.at > CORPUS_TTL_MS)
+      corpus = { value: buildCorpus(await recentArticles(db, CANDIDATE_POOL)), at: Date.now() };
     return corpus.value;
   }
 
@@ -112,7 +113,8 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       for (const [kind, count] of Object.entries(result.skipped)) tx.hincrby(db.keys.learnStats, kind, count);
       await tx.exec();
     }
-    if (Object.keys(result.skipped).length > 0) deps.log.info({ read: result.read, applied: result.applied, skipped: result.skipped }, 'reader events not learned from, by reason');
+    if (Object.keys(result.skipped).length > 0)
+      deps.log.info({ read: result.read, applied: result.applied, skipped: result.skipped }, 'reader events not learned from, by reason');
     return result;
   }
 
@@ -120,24 +122,39 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     try {
       return readerEventSchema.parse(JSON.parse(fields[fields.indexOf('event') + 1] ?? ''));
     } catch (error) {
-      deps.log.warn({ entry: entryId, err: error instanceof Error ? error.message.slice(0, 300) : String(error) }, 'reader event refused: it does not match the event contract (kept in the stream, not learned)');
+      deps.log.warn(
+        { entry: entryId, err: error instanceof Error ? error.message.slice(0, 300) : String(error) },
+        'reader event refused: it does not match the event contract (kept in the stream, not learned)',
+      );
       return null;
     }
   }
 
   type Skip = { kind: string };
 
-  async function handle(entryId: string, event: ReaderEvent, articles: Map<string, Article | null>, knownReaders: Map<string, boolean>): Promise<'applied' | Skip> {
+  async function handle(
+    entryId: string,
+    event: ReaderEvent,
+    articles: Map<string, Article | null>,
+    knownReaders: Map<string, boolean>,
+  ): Promise<'applied' | Skip> {
     // Its own flags, and what the other clicks of its email showed after it was stored (burst, honeypot).
     const automated = event.suspected_bot ? { automated: true, reasons: event.bot_reasons } : await automatedReasons(db, event);
     if (automated.automated) {
-      deps.log.debug({ entry: entryId, subscriber: event.subscriber_id, reasons: automated.reasons }, 'suspected automated event: never learned from');
+      deps.log.debug(
+        { entry: entryId, subscriber: event.subscriber_id, reasons: automated.reasons },
+        'suspected automated event: never learned from',
+      );
       return { kind: 'suspected_bot' };
     }
     let known = knownReaders.get(event.subscriber_id);
-    if (known === undefined) knownReaders.set(event.subscriber_id, (known = (await redis.hexists(db.keys.subscribers, event.subscriber_id)) === 1));
+    if (known === undefined)
+      knownReaders.set(event.subscriber_id, (known = (await redis.hexists(db.keys.subscribers, event.subscriber_id)) === 1));
     if (!known) {
-      deps.log.warn({ entry: entryId, subscriber: event.subscriber_id, type: event.type }, 'reader event for an unknown reader: not learned (the subscriber does not exist)');
+      deps.log.warn(
+        { entry: entryId, subscriber: event.subscriber_id, type: event.type },
+        'reader event for an unknown reader: not learned (the subscriber does not exist)',
+      );
       return { kind: 'unknown_reader' };
     }
     let article: Article | null = null;
@@ -160,7 +177,13 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       const outcome = learnEvent(parseProfile(await redis.get(profileKey)), event, article, corpus, deps.settings);
       if (!outcome.applied) {
         await redis.unwatch();
-        const details = { entry: entryId, subscriber: event.subscriber_id, type: event.type, article: event.article_id, reason: outcome.reason };
+        const details = {
+          entry: entryId,
+          subscriber: event.subscriber_id,
+          type: event.type,
+          article: event.article_id,
+          reason: outcome.reason,
+        };
         if (outcome.kind === 'unknown_article') deps.log.warn(details, 'reader event for an unknown article: not learned');
         else deps.log.debug(details, 'reader event not learned from');
         return { kind: outcome.kind };

@@ -88,10 +88,18 @@ export function createFeedParser(options: FeedParserOptions): FeedParser {
       const onMessage = (message: { id?: number; outcome?: ParseOutcome }) => {
         if (message.id === task.id && message.outcome) done(message.outcome, false);
       };
-      const onExit = (code: number) => done({ ok: false, reason: `the feed-parsing thread stopped (exit code ${code}) while reading this feed` }, true);
+      const onExit = (code: number) =>
+        done({ ok: false, reason: `the feed-parsing thread stopped (exit code ${code}) while reading this feed` }, true);
       // The thread is ready, so from here on the time is this document's own, not start-up or queueing.
       const timer = setTimeout(
-        () => done({ ok: false, reason: `reading the feed took longer than ${options.budgetMs} ms (FEED_PARSE_TIMEOUT_MS) and was stopped; the document may be hostile or unusually large` }, true),
+        () =>
+          done(
+            {
+              ok: false,
+              reason: `reading the feed took longer than ${options.budgetMs} ms (FEED_PARSE_TIMEOUT_MS) and was stopped; the document may be hostile or unusually large`,
+            },
+            true,
+          ),
         options.budgetMs,
       );
       worker.on('message', onMessage);
@@ -104,7 +112,10 @@ export function createFeedParser(options: FeedParserOptions): FeedParser {
     parse(body, source, nowMs) {
       if (closed) return Promise.resolve({ ok: false, reason: 'the feed parser is shutting down' });
       return new Promise((resolve) => {
-        queue.push({ task: { id: nextId++, body, source: { id: source.id, default_content_type: source.default_content_type }, nowMs }, resolve });
+        queue.push({
+          task: { id: nextId++, body, source: { id: source.id, default_content_type: source.default_content_type }, nowMs },
+          resolve,
+        });
         pump();
       });
     },
@@ -139,7 +150,13 @@ export async function readOutcome(body: string, source: Pick<Source, 'id' | 'def
   try {
     return { ok: true, ...(await readFeed(body, source, { nowMs })) };
   } catch (error) {
-    return { ok: false, reason: error instanceof FeedParseError ? error.message : `could not read the feed: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      reason:
+        error instanceof FeedParseError
+          ? error.message
+          : `could not read the feed: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 

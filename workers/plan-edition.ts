@@ -35,7 +35,8 @@ export function planEditionProcessor(deps: PlanDeps) {
     const data = planEditionJobSchema.parse(job.data);
     const schedule = await getSchedule(deps.db, data.schedule);
     if (!schedule) return { schedule: data.schedule, editions: [], planned: 0, batches: 0, skipped: 'the schedule was removed' };
-    if (schedule.paused && !data.now) return { schedule: schedule.name, editions: [], planned: 0, batches: 0, skipped: 'the schedule is paused' };
+    if (schedule.paused && !data.now)
+      return { schedule: schedule.name, editions: [], planned: 0, batches: 0, skipped: 'the schedule is paused' };
     // A scheduler's job carries its fire time as timestamp + delay; a retried job keeps it, so it plans the same editions.
     const at = new Date(data.at ?? job.timestamp + (job.delay ?? 0));
     return planSchedule(deps, schedule, at, { now: data.now });
@@ -58,7 +59,8 @@ function editionResolver(schedule: Schedule, at: Date, now: boolean): (reader: P
   const dueDate = (reader: PlanningEntry): string | null => {
     const key = `${reader.timezone}|${reader.delivery_hour ?? ''}`;
     if (!dates.has(key)) {
-      const date = fixed !== null || now ? localTime(at, reader.timezone).date : dueDateInWindow(cronFor(reader.delivery_hour), at, reader.timezone);
+      const date =
+        fixed !== null || now ? localTime(at, reader.timezone).date : dueDateInWindow(cronFor(reader.delivery_hour), at, reader.timezone);
       dates.set(key, date);
     }
     return dates.get(key)!;
@@ -97,7 +99,12 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
         await registerEdition(deps.db, edition, schedule.name, deps.now());
         editions.add(edition);
       }
-      const { claimed } = await planBatch(deps, { editionId: edition, batchId: `${edition}__${runTag}p${start}`, subscriberIds: ids, sentAt: minute });
+      const { claimed } = await planBatch(deps, {
+        editionId: edition,
+        batchId: `${edition}__${runTag}p${start}`,
+        subscriberIds: ids,
+        sentAt: minute,
+      });
       if (claimed.length === 0) continue;
       planned += claimed.length;
       batches++;
@@ -124,10 +131,17 @@ export interface BatchPlan {
  * enqueue one send job for them (its job id makes a repeated plan a no-op). The planner and `send-now --to`
  * both come through here. Returns the readers this batch owns, and its job id when it has any.
  */
-export async function planBatch(deps: Pick<PlanDeps, 'db' | 'now' | 'sendQueue'>, plan: BatchPlan): Promise<{ claimed: string[]; jobId: string | null }> {
+export async function planBatch(
+  deps: Pick<PlanDeps, 'db' | 'now' | 'sendQueue'>,
+  plan: BatchPlan,
+): Promise<{ claimed: string[]; jobId: string | null }> {
   const claimed = await claimDeliveries(deps.db, plan.editionId, plan.batchId, plan.subscriberIds, deps.now());
   if (claimed.length === 0) return { claimed, jobId: null };
   const jobId = sendBatchJobId(plan.batchId);
-  await deps.sendQueue.add(queueNames.sendBatch, { edition_id: plan.editionId, batch_id: plan.batchId, subscriber_ids: claimed, sent_at: plan.sentAt }, { jobId });
+  await deps.sendQueue.add(
+    queueNames.sendBatch,
+    { edition_id: plan.editionId, batch_id: plan.batchId, subscriber_ids: claimed, sent_at: plan.sentAt },
+    { jobId },
+  );
   return { claimed, jobId };
 }

@@ -35,7 +35,11 @@ export function planPollingProcessor(deps: PlanPollingDeps & { queues: PollingQu
 
 /** Make one scheduler per source at its engagement-based interval, drop schedulers of removed sources. */
 export async function syncPollSchedules(deps: PlanPollingDeps, queues: PollingQueues): Promise<PollPlan[]> {
-  const [sources, engagement, existing] = await Promise.all([listSources(deps.db), sourceEngagement(deps.db), queues.ingest.getJobSchedulers(0, -1)]);
+  const [sources, engagement, existing] = await Promise.all([
+    listSources(deps.db),
+    sourceEngagement(deps.db),
+    queues.ingest.getJobSchedulers(0, -1),
+  ]);
   const current = new Map(existing.filter((s) => isPollSchedulerId(s.key)).map((s) => [s.key, Number(s.every ?? 0)]));
   const most = Math.max(0, ...sources.map((s) => engagement.get(s.id) ?? 0));
   const plans: PollPlan[] = [];
@@ -49,17 +53,29 @@ export async function syncPollSchedules(deps: PlanPollingDeps, queues: PollingQu
     plans.push({ source: source.id, minutes, changed });
   }
   for (const orphan of current.keys()) await queues.ingest.removeJobScheduler(orphan);
-  await queues.planPolling.upsertJobScheduler(PLAN_POLLING_SCHEDULER_ID, { every: PLAN_EVERY_MS }, { name: queueNames.planPolling, data: {} });
+  await queues.planPolling.upsertJobScheduler(
+    PLAN_POLLING_SCHEDULER_ID,
+    { every: PLAN_EVERY_MS },
+    { name: queueNames.planPolling, data: {} },
+  );
   // Before re-planning had a queue of its own it rode the ingest queue under the same scheduler id: drop that one.
   await queues.ingest.removeJobScheduler(PLAN_POLLING_SCHEDULER_ID);
   const changed = plans.filter((p) => p.changed);
-  if (changed.length > 0 || current.size > 0) deps.log.info({ changed: changed.map((p) => `${p.source}:${p.minutes}m`), removed: [...current.keys()] }, 'source polling re-planned from reader engagement');
+  if (changed.length > 0 || current.size > 0)
+    deps.log.info(
+      { changed: changed.map((p) => `${p.source}:${p.minutes}m`), removed: [...current.keys()] },
+      'source polling re-planned from reader engagement',
+    );
   return plans;
 }
 
 export async function upsertPoll(queues: Pick<Queues, 'ingest'>, sourceId: string, minutes: number): Promise<void> {
   const every = minutes * 60_000;
-  await queues.ingest.upsertJobScheduler(pollSchedulerId(sourceId), { every, startDate: Date.now() + every }, { name: queueNames.ingest, data: { source_id: sourceId } });
+  await queues.ingest.upsertJobScheduler(
+    pollSchedulerId(sourceId),
+    { every, startDate: Date.now() + every },
+    { name: queueNames.ingest, data: { source_id: sourceId } },
+  );
 }
 
 export async function removePoll(queues: Pick<Queues, 'ingest'>, sourceId: string): Promise<void> {

@@ -28,7 +28,10 @@ export async function reconcileSchedules(db: Db, planEditionQueue: Queue<PlanEdi
   const active: string[] = [];
   for (const s of schedules.filter((x) => !x.paused)) {
     try {
-      await planEditionQueue.upsertJobScheduler(scheduleSchedulerId(s.name), repeatOptions(s), { name: queueNames.planEdition, data: { schedule: s.name, now: false } });
+      await planEditionQueue.upsertJobScheduler(scheduleSchedulerId(s.name), repeatOptions(s), {
+        name: queueNames.planEdition,
+        data: { schedule: s.name, now: false },
+      });
       active.push(s.name);
     } catch (error) {
       failed.push({ name: s.name, problem: (error as Error).message });
@@ -52,7 +55,12 @@ export interface Reconciler {
 }
 
 /** Poll the schedules version and reconcile whenever it moves (and once at start). */
-export async function startScheduleReconciler(db: Db, planEditionQueue: Queue<PlanEditionJob>, log: Logger, intervalMs = 2000): Promise<Reconciler> {
+export async function startScheduleReconciler(
+  db: Db,
+  planEditionQueue: Queue<PlanEditionJob>,
+  log: Logger,
+  intervalMs = 2000,
+): Promise<Reconciler> {
   let applied: string | null = null;
   let reported = '';
   let running: Promise<void> = Promise.resolve();
@@ -68,7 +76,8 @@ export async function startScheduleReconciler(db: Db, planEditionQueue: Queue<Pl
         reported = said;
         log.info({ version, active: result.active, removed: result.removed }, 'schedules applied');
         // Said once, not every tick: the others are applied, and these wait for the operator to fix them.
-        for (const f of result.failed) log.error({ version, schedule: f.name, problem: f.problem }, 'schedule could not be applied; the others were');
+        for (const f of result.failed)
+          log.error({ version, schedule: f.name, problem: f.problem }, 'schedule could not be applied; the others were');
       }
     } catch (error) {
       log.warn({ err: (error as Error).message }, 'schedules could not be applied; retrying');

@@ -19,7 +19,14 @@ export interface SeedResult {
 }
 
 /** Seed once per Redis: a second start finds the marker and leaves everything as it is. */
-export async function seedDemo(db: Db, queues: Queues, connection: ConnectionOptions, prefix: string, log: Logger, now: Date): Promise<SeedResult> {
+export async function seedDemo(
+  db: Db,
+  queues: Queues,
+  connection: ConnectionOptions,
+  prefix: string,
+  log: Logger,
+  now: Date,
+): Promise<SeedResult> {
   const first = await db.redis.set(db.keys.seeded, now.toISOString(), 'NX');
   if (first !== 'OK') return { seeded: false, stored: 0, quarantined: 0 };
   const events = new QueueEvents(queueNames.ingest, { connection, prefix });

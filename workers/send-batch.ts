@@ -25,7 +25,9 @@ export const SENT_COPY_TTL_SECONDS = 30 * 24 * 3600;
 
 const pendingSchema = z.object({
   key: z.string(),
-  recipients: z.array(z.object({ subscriber_id: z.string(), article_ids: z.array(z.string()), reasons: z.array(z.array(z.string())).optional() })),
+  recipients: z.array(
+    z.object({ subscriber_id: z.string(), article_ids: z.array(z.string()), reasons: z.array(z.array(z.string())).optional() }),
+  ),
   emails: z.array(z.custom<BatchEmail>()),
 });
 type PendingBatch = z.infer<typeof pendingSchema>;
@@ -75,7 +77,9 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
         // Finishing records what each sent email carried (its delivered events, the reader's sent articles) with it, once.
         const outcomes: DeliveryOutcome[] = answer.results.map((r, i) => {
           const recipient = pending.recipients[i]!;
-          return r.ok ? { subscriberId: recipient.subscriber_id, status: 'sent', messageId: r.id, articleIds: recipient.article_ids } : { subscriberId: recipient.subscriber_id, status: 'failed', reason: r.reason };
+          return r.ok
+            ? { subscriberId: recipient.subscriber_id, status: 'sent', messageId: r.id, articleIds: recipient.article_ids }
+            : { subscriberId: recipient.subscriber_id, status: 'failed', reason: r.reason };
         });
         await finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now());
         // The readers' web archive: what each email showed, so /briefings re-signs the very same links.
@@ -92,7 +96,10 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
         await deps.db.redis.set(deps.db.keys.sentBatch(data.batch_id), stored ?? pack(pending), 'EX', SENT_COPY_TTL_SECONDS);
         await deps.db.redis.del(pendingKey);
         const sent = outcomes.filter((o) => o.status === 'sent').length;
-        deps.log.info({ edition: data.edition_id, batch: data.batch_id, sent, failed: outcomes.length - sent, transport: deps.transport.name }, 'batch sent');
+        deps.log.info(
+          { edition: data.edition_id, batch: data.batch_id, sent, failed: outcomes.length - sent, transport: deps.transport.name },
+          'batch sent',
+        );
         const articles = answer.results.reduce((n, r, i) => n + (r.ok ? pending.recipients[i]!.article_ids.length : 0), 0);
         return { sent, articles, failed: outcomes.length - sent, skipped };
       }
@@ -105,7 +112,13 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
         if (!answer.mayHaveBeenProcessed) await deps.db.redis.del(pendingKey);
         throw new Error(answer.reason);
       case 'refused': {
-        await finishDeliveries(deps.db, data.edition_id, data.batch_id, pending.recipients.map((r) => ({ subscriberId: r.subscriber_id, status: 'failed', reason: answer.reason })), deps.now());
+        await finishDeliveries(
+          deps.db,
+          data.edition_id,
+          data.batch_id,
+          pending.recipients.map((r) => ({ subscriberId: r.subscriber_id, status: 'failed', reason: answer.reason })),
+          deps.now(),
+        );
         await deps.db.redis.del(pendingKey);
         deps.log.warn({ edition: data.edition_id, batch: data.batch_id, reason: answer.reason }, 'batch refused by the provider');
         return { sent: 0, failed: pending.recipients.length, skipped };
@@ -118,7 +131,13 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
 export async function giveUpBatch(deps: { db: Db; now: () => Date }, data: SendBatchJob, reason: string): Promise<void> {
   const records = await getDeliveries(deps.db, data.edition_id, data.subscriber_ids);
   const stuck = data.subscriber_ids.filter((_, i) => records[i]?.status === 'queued' && records[i]?.batch === data.batch_id);
-  await finishDeliveries(deps.db, data.edition_id, data.batch_id, stuck.map((subscriberId) => ({ subscriberId, status: 'failed', reason: `gave up after every attempt: ${reason}` })), deps.now());
+  await finishDeliveries(
+    deps.db,
+    data.edition_id,
+    data.batch_id,
+    stuck.map((subscriberId) => ({ subscriberId, status: 'failed', reason: `gave up after every attempt: ${reason}` })),
+    deps.now(),
+  );
 }
 
 /** The email one reader of a sent batch received, exactly as it went to the provider; null when no copy is kept. */
@@ -142,7 +161,11 @@ function unpack(stored: Buffer): PendingBatch {
 /** Decide who is in the request and compose each email; readers who left or have nothing new are settled here. */
 async function prepare(deps: SendBatchDeps, data: SendBatchJob): Promise<{ pending: PendingBatch; skipped: number }> {
   const ids = data.subscriber_ids;
-  const [records, subscribers, sourceTitles] = await Promise.all([getDeliveries(deps.db, data.edition_id, ids), getSubscribers(deps.db, ids), loadSourceTitles(deps.db)]);
+  const [records, subscribers, sourceTitles] = await Promise.all([
+    getDeliveries(deps.db, data.edition_id, ids),
+    getSubscribers(deps.db, ids),
+    loadSourceTitles(deps.db),
+  ]);
   const sentAt = new Date(data.sent_at);
   const cached = withBatchReadCache(deps.db);
   const settled: DeliveryOutcome[] = [];
@@ -176,9 +199,16 @@ async function prepare(deps: SendBatchDeps, data: SendBatchJob): Promise<{ pendi
   );
   await finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now());
   const ready = composed.filter((c): c is NonNullable<typeof c> => c !== null);
-  const key = await batchIdempotencyKey(data.edition_id, ready.map((r) => r.subscriber_id));
+  const key = await batchIdempotencyKey(
+    data.edition_id,
+    ready.map((r) => r.subscriber_id),
+  );
   return {
-    pending: { key, recipients: ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons })), emails: ready.map((r) => r.email) },
+    pending: {
+      key,
+      recipients: ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons })),
+      emails: ready.map((r) => r.email),
+    },
     skipped: settled.length,
   };
 }

@@ -22,7 +22,8 @@ function flakyTransport(failures: number): MailTransport & { sent: Array<{ email
     attempts: 0,
     async sendOne(email: OutgoingEmail, key: string): Promise<SendResult> {
       transport.attempts++;
-      if (transport.attempts <= failures) return { kind: 'retry', reason: 'provider timed out', mayHaveBeenProcessed: false, rateLimit: null };
+      if (transport.attempts <= failures)
+        return { kind: 'retry', reason: 'provider timed out', mayHaveBeenProcessed: false, rateLimit: null };
       sent.push({ email, key });
       return { kind: 'accepted', id: `m${sent.length}`, rateLimit: null };
     },
@@ -62,7 +63,15 @@ describe('the sign-in mail worker', () => {
 
   it('gives up at once on a request the provider refuses, and says so', async () => {
     t = testEnv();
-    expect((await requestLink({ db: t.db, config: t.config, now: t.now }, { email: 'refused@example.com', create_user: true }, { redirectTo: null, ip: null })).ok).toBe(true);
+    expect(
+      (
+        await requestLink(
+          { db: t.db, config: t.config, now: t.now },
+          { email: 'refused@example.com', create_user: true },
+          { redirectTo: null, ip: null },
+        )
+      ).ok,
+    ).toBe(true);
     let attempts = 0;
     const refusing: MailTransport = {
       name: 'resend',
@@ -78,7 +87,9 @@ describe('the sign-in mail worker', () => {
     worker = await startMagicLinkWorker({ config: t.config, db: t.db, log, transport: refusing, claimIdleMs: 200 });
     await until('the request leaves the stream', async () => (await t.db.redis.xlen(t.db.keys.authMail)) === 0);
     expect(attempts).toBe(1);
-    expect(log.lines.find((l) => l.msg === 'sign-in mail could not be sent; given up')?.obj).toMatchObject({ err: expect.stringMatching(/Invalid `to` field/) });
+    expect(log.lines.find((l) => l.msg === 'sign-in mail could not be sent; given up')?.obj).toMatchObject({
+      err: expect.stringMatching(/Invalid `to` field/),
+    });
   });
 
   it('drops a request it cannot open, and says so', async () => {

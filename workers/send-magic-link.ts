@@ -44,11 +44,21 @@ async function sendMagicLink(deps: MagicLinkWorkerDeps, mail: MagicLinkMail, req
   const href = signInLink(config.PUBLIC_BASE_URL, config.AUTH_LINK_STYLE, mail);
   const isNew = mail.type === 'signup';
   const { html, text } = await renderEmail(
-    createElement(MagicLink, { email: mail.email, href, code: mail.code, expiresInMinutes: Math.round(config.AUTH_LINK_TTL_SECONDS / 60), isNew, intent: mail.intent }),
+    createElement(MagicLink, {
+      email: mail.email,
+      href,
+      code: mail.code,
+      expiresInMinutes: Math.round(config.AUTH_LINK_TTL_SECONDS / 60),
+      isNew,
+      intent: mail.intent,
+    }),
   );
   // The code stays out of the subject: subjects show on lock screens and in notification previews.
   const subject = magicLinkSubject(mail.intent, isNew);
-  const sent = await deps.transport.sendOne({ from: config.MAIL_FROM, to: [mail.email], subject, html, text, headers: {} }, `magic-link/${requestId}`);
+  const sent = await deps.transport.sendOne(
+    { from: config.MAIL_FROM, to: [mail.email], subject, html, text, headers: {} },
+    `magic-link/${requestId}`,
+  );
   return sent.kind === 'accepted' ? { ok: true, id: sent.id } : { ok: false, reason: sent.reason, final: sent.kind === 'refused' };
 }
 
@@ -78,7 +88,13 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
     const parsed = magicLinkMailSchema.safeParse(opened);
     if (!parsed.success) {
       // Sealed with another secret or damaged: retrying cannot help, so it is dropped and said so.
-      log.error({ request: id, reason: opened === null ? 'cannot be opened with this AUTH_JWT_SECRET/SESSION_SECRET' : parsed.error.issues[0]?.message }, 'sign-in mail request dropped');
+      log.error(
+        {
+          request: id,
+          reason: opened === null ? 'cannot be opened with this AUTH_JWT_SECRET/SESSION_SECRET' : parsed.error.issues[0]?.message,
+        },
+        'sign-in mail request dropped',
+      );
       await finish(id);
       return;
     }
@@ -88,7 +104,11 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
       return;
     }
     // A thrown error (rendering, the network) is worth another try, like a provider's 5xx.
-    const sent = await sendMagicLink(deps, parsed.data, id).catch((error: unknown): MagicLinkSent => ({ ok: false, reason: String(error), final: false }));
+    const sent = await sendMagicLink(deps, parsed.data, id).catch((error: unknown): MagicLinkSent => ({
+      ok: false,
+      reason: String(error),
+      final: false,
+    }));
     if (sent.ok) {
       log.info({ request: id, to: maskEmail(parsed.data.email), message: sent.id }, 'sign-in mail sent');
       await finish(id);
@@ -96,7 +116,10 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
     }
     const deliveries = await deliveryCount(id);
     const fatal = sent.final || deliveries >= MAX_DELIVERIES;
-    log[fatal ? 'error' : 'warn']({ request: id, to: maskEmail(parsed.data.email), deliveries, err: sent.reason }, fatal ? 'sign-in mail could not be sent; given up' : 'sign-in mail not sent yet; will retry');
+    log[fatal ? 'error' : 'warn'](
+      { request: id, to: maskEmail(parsed.data.email), deliveries, err: sent.reason },
+      fatal ? 'sign-in mail could not be sent; given up' : 'sign-in mail not sent yet; will retry',
+    );
     if (fatal) await finish(id);
   }
 
@@ -122,7 +145,18 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
           lastClaim = Date.now();
           await Promise.all((await claimStale()).map(handle));
         }
-        const result = (await reader.xreadgroup('GROUP', MAGIC_LINK_GROUP, consumer, 'COUNT', 20, 'BLOCK', Math.min(BLOCK_MS, claimIdleMs / 2), 'STREAMS', stream, '>')) as Array<[string, StreamEntry[]]> | null;
+        const result = (await reader.xreadgroup(
+          'GROUP',
+          MAGIC_LINK_GROUP,
+          consumer,
+          'COUNT',
+          20,
+          'BLOCK',
+          Math.min(BLOCK_MS, claimIdleMs / 2),
+          'STREAMS',
+          stream,
+          '>',
+        )) as Array<[string, StreamEntry[]]> | null;
         // A batch is sent concurrently: rendering is quick, the provider's round trip is not.
         for (const [, entries] of result ?? []) await Promise.all(entries.map(handle));
       } catch (error) {

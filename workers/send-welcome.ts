@@ -43,11 +43,21 @@ export async function planWelcome(deps: WelcomeDeps, entryId: string, subscriber
 export function startWelcomeWorker(deps: WelcomeDeps): { close(): Promise<void> } {
   const redis = consumerConnection(deps.db.redis);
   const stream = deps.db.keys.welcome;
-  const reader = createGroupReader({ redis, stream, group: WELCOME_GROUP, consumer: `welcome-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, batch: 20, claimIdleMs: 30_000 });
+  const reader = createGroupReader({
+    redis,
+    stream,
+    group: WELCOME_GROUP,
+    consumer: `welcome-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
+    batch: 20,
+    claimIdleMs: 30_000,
+  });
   const handle = async ([id, fields]: StreamEntry) => {
     const subscriberId = fields[fields.indexOf('subscriber_id') + 1];
     const edition = subscriberId ? await planWelcome(deps, id, subscriberId) : null;
-    deps.log.info({ request: id, subscriber: subscriberId, edition }, edition ? 'welcome briefing planned' : 'welcome briefing not needed (reader gone or not active)');
+    deps.log.info(
+      { request: id, subscriber: subscriberId, edition },
+      edition ? 'welcome briefing planned' : 'welcome briefing not needed (reader gone or not active)',
+    );
     await redis.multi().xack(stream, WELCOME_GROUP, id).xdel(stream, id).exec();
   };
   const loop = groupLoop({

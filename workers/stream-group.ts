@@ -30,7 +30,9 @@ export function createGroupReader(o: GroupReaderOptions) {
 
   async function read(blockMs: number | null): Promise<StreamEntry[]> {
     while (!ownPendingDone) {
-      const own = (await o.redis.xreadgroup('GROUP', o.group, o.consumer, 'COUNT', o.batch, 'STREAMS', o.stream, '0')) as Array<[string, StreamEntry[]]> | null;
+      const own = (await o.redis.xreadgroup('GROUP', o.group, o.consumer, 'COUNT', o.batch, 'STREAMS', o.stream, '0')) as Array<
+        [string, StreamEntry[]]
+      > | null;
       const all = own?.[0]?.[1] ?? [];
       // Entries trimmed from the stream while pending come back without fields: nothing to do, let them go.
       const gone = all.filter(([, fields]) => fields === null).map(([id]) => id);
@@ -39,14 +41,20 @@ export function createGroupReader(o: GroupReaderOptions) {
       if (entries.length > 0) return entries;
       if (gone.length === 0) ownPendingDone = true;
     }
-    const claimed = (await o.redis.xautoclaim(o.stream, o.group, o.consumer, o.claimIdleMs, '0', 'COUNT', o.batch)) as [string, StreamEntry[], string[]?];
+    const claimed = (await o.redis.xautoclaim(o.stream, o.group, o.consumer, o.claimIdleMs, '0', 'COUNT', o.batch)) as [
+      string,
+      StreamEntry[],
+      string[]?,
+    ];
     const abandoned = (claimed[1] ?? []).filter((e) => e && e[1]);
     if (abandoned.length > 0) return abandoned;
     const args: Array<string | number> = ['GROUP', o.group, o.consumer, 'COUNT', o.batch];
     if (blockMs !== null) args.push('BLOCK', blockMs);
     args.push('STREAMS', o.stream, '>');
     blocking = blockMs !== null;
-    const fresh = (await (o.redis.xreadgroup as (...a: Array<string | number>) => Promise<unknown>)(...args).finally(() => (blocking = false))) as Array<[string, StreamEntry[]]> | null;
+    const fresh = (await (o.redis.xreadgroup as (...a: Array<string | number>) => Promise<unknown>)(...args).finally(
+      () => (blocking = false),
+    )) as Array<[string, StreamEntry[]]> | null;
     return fresh?.[0]?.[1] ?? [];
   }
 

@@ -15,7 +15,10 @@ export function startEventTrimmer(deps: { db: Db; log: Logger; now: () => Date; 
       const removed = await trimEvents(deps.db, deps.retentionDays * DAY_MS, deps.now().getTime());
       if (removed > 0) deps.log.info({ removed, retention_days: deps.retentionDays }, 'old reader events trimmed from the stream');
     } catch (error) {
-      deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'trimming the reader-events stream failed; trying again in an hour');
+      deps.log.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'trimming the reader-events stream failed; trying again in an hour',
+      );
     }
   };
   const timer = setInterval(() => void trim(), EVERY_MS);

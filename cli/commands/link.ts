@@ -26,7 +26,8 @@ export function registerLink(program: Command): void {
       if (!(linkKinds as readonly string[]).includes(options.kind)) {
         throw new CliError(`--kind must be one of ${linkKinds.join(', ')} (got "${options.kind}")`, 2);
       }
-      if (options.subscriber.trim() === '') throw new CliError('--subscriber must not be empty: give the id of the subscriber the link is for', 2);
+      if (options.subscriber.trim() === '')
+        throw new CliError('--subscriber must not be empty: give the id of the subscriber the link is for', 2);
       let config;
       try {
         config = loadConfig();
@@ -35,7 +36,13 @@ export function registerLink(program: Command): void {
         throw error;
       }
       const signer = new LinkSigner(config.LINK_SIGNING_KEYS);
-      const context = { baseUrl: config.PUBLIC_BASE_URL, signer, subscriberId: options.subscriber, editionId: options.edition, sentAt: null };
+      const context = {
+        baseUrl: config.PUBLIC_BASE_URL,
+        signer,
+        subscriberId: options.subscriber,
+        editionId: options.edition,
+        sentAt: null,
+      };
       try {
         console.log(await signedLink(context, options.url, options.kind as LinkKind, options.article ?? null, null));
       } catch (error) {

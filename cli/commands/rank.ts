@@ -21,12 +21,16 @@ export function registerRank(program: Command): void {
   program
     .command('rank')
     .description('rank candidate articles: for a subscriber (--subscriber ID or EMAIL), or offline from JSON lines (--input FILE)')
-    .option('--subscriber <id-or-email>', 'print the ranked candidates for this subscriber (sub_… or reader@example.com), with scores and reasons')
+    .option(
+      '--subscriber <id-or-email>',
+      'print the ranked candidates for this subscriber (sub_… or reader@example.com), with scores and reasons',
+    )
     .option('--input <file>', 'replay JSON lines statelessly ("-" reads stdin); prints one JSON line per input line')
     .option('--limit <n>', 'with --subscriber: show at most this many (default: every candidate that passes the filters)')
     .option('--json', 'with --subscriber: print JSON lines')
     .action(async (options: RankOptions) => {
-      if (!!options.subscriber === !!options.input) throw new CliError('Give exactly one of --subscriber ID or --input FILE (see `tidings rank --help`).', 2);
+      if (!!options.subscriber === !!options.input)
+        throw new CliError('Give exactly one of --subscriber ID or --input FILE (see `tidings rank --help`).', 2);
       if (options.input) return rankInput(options.input);
       return rankSubscriber(options.subscriber!, options);
     });
@@ -41,12 +45,17 @@ async function rankSubscriber(id: string, options: RankOptions): Promise<void> {
     const settings = { ...rankSettingsFrom(config, config.BRIEFING_SIZE), limit };
     const { ranked, candidates } = await rankForSubscriber(db, subscriber, settings, now());
     if (options.json) {
-      for (const r of ranked) console.log(JSON.stringify({ id: r.article.id, score: r.score, reasons: r.reasons, title: r.article.title, source: r.article.source }));
+      for (const r of ranked)
+        console.log(
+          JSON.stringify({ id: r.article.id, score: r.score, reasons: r.reasons, title: r.article.title, source: r.article.source }),
+        );
       return;
     }
     console.log(`${ranked.length} of ${candidates.length} candidates for ${subscriber.email} (${subscriber.id}), best first:`);
     ranked.forEach((r, i) => {
-      console.log(`${String(i + 1).padStart(3)}. ${r.score.toFixed(4)}  ${r.article.title}  [${r.article.source}, ${r.article.content_type}]\n       ${r.reasons.join('; ')}`);
+      console.log(
+        `${String(i + 1).padStart(3)}. ${r.score.toFixed(4)}  ${r.article.title}  [${r.article.source}, ${r.article.content_type}]\n       ${r.reasons.join('; ')}`,
+      );
     });
   });
 }
@@ -63,7 +72,9 @@ async function rankInput(file: string): Promise<void> {
   const opened = new Promise<void>((resolve, reject) => {
     if (file === '-') return resolve();
     stream.once('open', () => resolve());
-    stream.once('error', (error: NodeJS.ErrnoException) => reject(new CliError(`Cannot read --input ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, 1)));
+    stream.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new CliError(`Cannot read --input ${file}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`, 1)),
+    );
   });
   await opened;
   let lineNumber = 0;

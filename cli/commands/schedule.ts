@@ -22,7 +22,12 @@ export function registerSchedule(program: Command): void {
       const parsed = scheduleInputSchema.safeParse({ name: options.name, cron: options.cron, tz: options.tz });
       if (!parsed.success) {
         // One line per bad option: the value given, then what is wrong and what a good value looks like.
-        throw new CliError(parsed.error.issues.map((i) => `--${String(i.path[0])} "${(options as Record<string, string>)[String(i.path[0])]}": ${i.message}`).join('\n'), 2);
+        throw new CliError(
+          parsed.error.issues
+            .map((i) => `--${String(i.path[0])} "${(options as Record<string, string>)[String(i.path[0])]}": ${i.message}`)
+            .join('\n'),
+          2,
+        );
       }
       await withServices(async ({ db, now }) => {
         const { schedule: saved, created } = await putSchedule(db, parsed.data, now());
@@ -41,15 +46,32 @@ export function registerSchedule(program: Command): void {
         const queue = new Queue(queueNames.planEdition, { connection: queueConnection, prefix: config.QUEUE_PREFIX });
         try {
           const applied = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
-          const rows = schedules.map((s) => ({ ...s, applied: applied.has(scheduleSchedulerId(s.name)), next: s.paused ? null : nextRun(s, now())?.toISOString() ?? null }));
+          const rows = schedules.map((s) => ({
+            ...s,
+            applied: applied.has(scheduleSchedulerId(s.name)),
+            next: s.paused ? null : (nextRun(s, now())?.toISOString() ?? null),
+          }));
           if (options.json) return console.log(JSON.stringify(rows, null, 2));
-          if (rows.length === 0) return console.log('No schedules yet. Add one: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin');
+          if (rows.length === 0)
+            return console.log(
+              'No schedules yet. Add one: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin',
+            );
           console.log(
             table(rows, [
               { header: 'name', value: (r) => r.name },
               { header: 'cron', value: (r) => r.cron },
               { header: 'time zone', value: (r) => r.tz },
-              { header: 'state', value: (r) => (r.paused ? (r.paused_reason ? `paused: ${r.paused_reason}` : 'paused') : r.applied ? 'active' : 'active (not yet applied: is a worker running?)') },
+              {
+                header: 'state',
+                value: (r) =>
+                  r.paused
+                    ? r.paused_reason
+                      ? `paused: ${r.paused_reason}`
+                      : 'paused'
+                    : r.applied
+                      ? 'active'
+                      : 'active (not yet applied: is a worker running?)',
+              },
               { header: 'next run', value: (r) => (r.paused ? '—' : nextRunLocal(r, now())) },
             ]),
           );
@@ -101,11 +123,23 @@ function nextRunLocal(s: Schedule, now: Date): string {
   if (s.tz === 'subscriber') return "each reader's local time";
   const next = nextRun(s, now);
   if (!next) return 'none within a year';
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone: s.tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short' }).format(next);
+  const local = new Intl.DateTimeFormat('en-CA', {
+    timeZone: s.tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    weekday: 'short',
+  }).format(next);
   return `${local} ${s.tz} (${next.toISOString().slice(0, 16)}Z)`;
 }
 
 async function noSuchSchedule(db: Parameters<typeof getSchedule>[0], name: string): Promise<CliError> {
   const names = (await listSchedules(db)).map((s) => s.name);
-  return new CliError(`There is no schedule named "${name}". ${names.length ? `Schedules: ${names.join(', ')}.` : 'There are no schedules yet.'} See: npx tidings schedule list`, 1);
+  return new CliError(
+    `There is no schedule named "${name}". ${names.length ? `Schedules: ${names.join(', ')}.` : 'There are no schedules yet.'} See: npx tidings schedule list`,
+    1,
+  );
 }

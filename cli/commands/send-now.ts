@@ -18,12 +18,13 @@ const POLL_MS = 250;
 export function registerSendNow(program: Command): void {
   program
     .command('send-now')
-    .description('send a briefing now: to one address (--to), or a schedule\'s edition to every reader (--schedule)')
+    .description("send a briefing now: to one address (--to), or a schedule's edition to every reader (--schedule)")
     .option('--to <email>', 'the address to send one briefing to (created as a subscriber if new)')
     .option('--schedule <name>', "plan and send this schedule's edition for today, to every reader, now")
     .option('--timeout <seconds>', 'give up waiting after this long (the edition keeps going)', '600')
     .action(async (options: { to?: string; schedule?: string; timeout: string }) => {
-      if (!options.to === !options.schedule) throw new CliError('Give either --to EMAIL or --schedule NAME (see npx tidings send-now --help).', 2);
+      if (!options.to === !options.schedule)
+        throw new CliError('Give either --to EMAIL or --schedule NAME (see npx tidings send-now --help).', 2);
       const timeoutMs = Math.max(1, Number(options.timeout) || 600) * 1000;
       let to: string | undefined;
       if (options.to) {
@@ -32,7 +33,10 @@ export function registerSendNow(program: Command): void {
         to = email.data;
       }
       await withServices(async (services) => {
-        const queues = openQueues(services.queueConnection, services.config.QUEUE_PREFIX, { attempts: services.config.SEND_ATTEMPTS, backoffMs: services.config.SEND_BACKOFF_MS });
+        const queues = openQueues(services.queueConnection, services.config.QUEUE_PREFIX, {
+          attempts: services.config.SEND_ATTEMPTS,
+          backoffMs: services.config.SEND_BACKOFF_MS,
+        });
         try {
           if ((await queues.sendBatch.getWorkersCount()) === 0) {
             console.log('No worker is running yet: start one with `npm start` (or `npx tidings worker`) and the briefing goes out.');
@@ -50,15 +54,26 @@ async function sendToOne({ config, db, now }: Services, queues: Queues, email: s
   const known = await findSubscriberByEmail(db, email);
   if (known && known.status !== 'active') {
     // Refused before any edition exists, so nothing empty is left behind in the status list.
-    const why = known.status === 'unsubscribed' ? 'they unsubscribed, and Tidings never mails them again' : 'their address bounced or complained, so mailing it would hurt your sending reputation';
-    throw new CliError(`Nothing sent: ${known.email} (${known.id}) is ${known.status}: ${why}. Send to an active reader (see npx tidings subscribers list).`, 1);
+    const why =
+      known.status === 'unsubscribed'
+        ? 'they unsubscribed, and Tidings never mails them again'
+        : 'their address bounced or complained, so mailing it would hurt your sending reputation';
+    throw new CliError(
+      `Nothing sent: ${known.email} (${known.id}) is ${known.status}: ${why}. Send to an active reader (see npx tidings subscribers list).`,
+      1,
+    );
   }
   const { subscriber, created } = await ensureSubscriber(db, { email }, now());
   const edition = `now-${compactTimestamp(now())}`;
   await registerEdition(db, edition, null, now());
-  const { jobId } = await planBatch({ db, now, sendQueue: queues.sendBatch }, { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: now().getTime() });
+  const { jobId } = await planBatch(
+    { db, now, sendQueue: queues.sendBatch },
+    { editionId: edition, batchId: `${edition}__p0`, subscriberIds: [subscriber.id], sentAt: now().getTime() },
+  );
   await markPlanningDone(db, edition);
-  console.log(`${created ? 'Created subscriber' : 'Subscriber'} ${subscriber.email} (${subscriber.id}); briefing queued for edition ${edition}.`);
+  console.log(
+    `${created ? 'Created subscriber' : 'Subscriber'} ${subscriber.email} (${subscriber.id}); briefing queued for edition ${edition}.`,
+  );
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const delivery = await getDelivery(db, edition, subscriber.id);
@@ -78,7 +93,8 @@ async function sendToOne({ config, db, now }: Services, queues: Queues, email: s
       }
       return;
     }
-    if (Date.now() > deadline) throw new CliError(`The briefing is still queued after ${timeoutMs / 1000} s. Is a worker running (npm start)?`, 1);
+    if (Date.now() > deadline)
+      throw new CliError(`The briefing is still queued after ${timeoutMs / 1000} s. Is a worker running (npm start)?`, 1);
     await sleep(POLL_MS);
   }
 }
@@ -87,13 +103,27 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
   const schedule = await getSchedule(db, name);
   if (!schedule) {
     const names = (await listSchedules(db)).map((s) => s.name);
-    throw new CliError(`There is no schedule named "${name}". ${names.length ? `Schedules: ${names.join(', ')}.` : 'Add one first: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin'}`, 1);
+    throw new CliError(
+      `There is no schedule named "${name}". ${names.length ? `Schedules: ${names.join(', ')}.` : 'Add one first: npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin'}`,
+      1,
+    );
   }
   const at = Math.floor(now().getTime() / 60_000) * 60_000;
-  const job = await queues.planEdition.add(queueNames.planEdition, { schedule: name, at, now: true }, { jobId: `plan__${name}__now-${at}-${Math.random().toString(36).slice(2, 8)}` });
+  const job = await queues.planEdition.add(
+    queueNames.planEdition,
+    { schedule: name, at, now: true },
+    { jobId: `plan__${name}__now-${at}-${Math.random().toString(36).slice(2, 8)}` },
+  );
   console.log(`Planning the ${name} edition now${schedule.paused ? ' (the schedule is paused; this send goes out anyway)' : ''}…`);
 
-  const bar = new SingleBar({ format: '{bar} {value}/{total} done | planned {planned} | sent {sent} | failed {failed} | skipped {skipped}', hideCursor: true, clearOnComplete: false }, undefined);
+  const bar = new SingleBar(
+    {
+      format: '{bar} {value}/{total} done | planned {planned} | sent {sent} | failed {failed} | skipped {skipped}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
+    undefined,
+  );
   // The bar appears once planning has a count: a bar started at 0/0 draws as complete.
   let barStarted = false;
   const deadline = Date.now() + timeoutMs;
@@ -114,9 +144,14 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
         bar.setTotal(total);
         bar.update(done, counts);
       }
-      if (state === 'failed') throw new CliError(`Planning failed: ${(await queues.planEdition.getJob(job.id!))?.failedReason ?? 'unknown reason'}. See npx tidings status.`, 1);
+      if (state === 'failed')
+        throw new CliError(
+          `Planning failed: ${(await queues.planEdition.getJob(job.id!))?.failedReason ?? 'unknown reason'}. See npx tidings status.`,
+          1,
+        );
       if (state === 'completed' && summaries.every((s) => s.queued === 0)) break;
-      if (Date.now() > deadline) throw new CliError(`Still sending after ${timeoutMs / 1000} s; the edition keeps going. Watch it with: npx tidings status`, 1);
+      if (Date.now() > deadline)
+        throw new CliError(`Still sending after ${timeoutMs / 1000} s; the edition keeps going. Watch it with: npx tidings status`, 1);
       await sleep(POLL_MS);
     }
   } finally {
@@ -124,7 +159,8 @@ async function sendSchedule({ db, now }: Services, queues: Queues, name: string,
   }
   if (summaries.length === 0) {
     // A fixed zone has one edition a day: if it was planned already, say how it went instead.
-    const today = schedule.tz === 'subscriber' ? null : await editionSummary(db, editionId(name, localTime(new Date(at), schedule.tz).date));
+    const today =
+      schedule.tz === 'subscriber' ? null : await editionSummary(db, editionId(name, localTime(new Date(at), schedule.tz).date));
     if (today) {
       console.log(`The ${today.id} edition was planned already, so no reader gets it twice:`);
       console.log(summaryLine(today));

@@ -26,18 +26,31 @@ export function registerSources(program: Command): void {
         throw new CliError(`--content-type must be one of ${contentTypes.join(', ')} (got "${options.contentType}")`, 2);
       }
       const id = options.id ?? idFromUrl(url);
-      const parsed = sourceSchema.safeParse({ id, url, title: options.title ?? '', default_content_type: (options.contentType as ContentType | undefined) ?? null, added_at: new Date().toISOString() });
+      const parsed = sourceSchema.safeParse({
+        id,
+        url,
+        title: options.title ?? '',
+        default_content_type: (options.contentType as ContentType | undefined) ?? null,
+        added_at: new Date().toISOString(),
+      });
       if (!parsed.success) throw new CliError(`--id ${parsed.error.issues[0]?.message} (got "${id}")`, 2);
       await withServices(async ({ config, db, queueConnection }) => {
         const existing = await getSource(db, id);
-        if (existing) throw new CliError(`A source with id "${id}" already exists (${existing.url}). Remove it first (tidings sources rm ${id}) or pass another --id.`, 1);
+        if (existing)
+          throw new CliError(
+            `A source with id "${id}" already exists (${existing.url}). Remove it first (tidings sources rm ${id}) or pass another --id.`,
+            1,
+          );
         await saveSource(db, parsed.data);
         const queues = openQueues(queueConnection, config.QUEUE_PREFIX);
         try {
           await queues.ingest.add(queueNames.ingest, { source_id: id }, { jobId: `add__${id}__${Date.now()}` });
           await upsertPoll(queues, id, config.POLL_INTERVAL_MINUTES);
-          console.log(`Added source ${id} (${url}); first fetch queued, then polled every ${config.POLL_INTERVAL_MINUTES} minutes (more often as readers engage with it).`);
-          if ((await queues.ingest.getWorkersCount()) === 0) console.log('No worker is running yet: start one with `npm start` and the feed is fetched.');
+          console.log(
+            `Added source ${id} (${url}); first fetch queued, then polled every ${config.POLL_INTERVAL_MINUTES} minutes (more often as readers engage with it).`,
+          );
+          if ((await queues.ingest.getWorkersCount()) === 0)
+            console.log('No worker is running yet: start one with `npm start` and the feed is fetched.');
         } finally {
           await queues.close();
         }
@@ -56,7 +69,12 @@ export function registerSources(program: Command): void {
           const schedulers = new Map((await queues.ingest.getJobSchedulers(0, -1)).map((s) => [s.key, Number(s.every ?? 0)]));
           const engagement = await sourceEngagement(db);
           const rows = await Promise.all(
-            all.map(async (s) => ({ ...s, state: await getSourceState(db, s.id), poll_minutes: (schedulers.get(pollSchedulerId(s.id)) ?? 0) / 60_000 || null, engaged: (engagement.get(s.id) ?? 0) > 0 })),
+            all.map(async (s) => ({
+              ...s,
+              state: await getSourceState(db, s.id),
+              poll_minutes: (schedulers.get(pollSchedulerId(s.id)) ?? 0) / 60_000 || null,
+              engaged: (engagement.get(s.id) ?? 0) > 0,
+            })),
           );
           if (options.json) {
             for (const row of rows) console.log(JSON.stringify(row));
@@ -117,6 +135,12 @@ export function idFromUrl(url: string): string {
   } catch {
     base = url.replace(/^sample:/, '');
   }
-  const slug = base.toLowerCase().replace(/\.(xml|rss|atom|json)$/, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64).replace(/-+$/, '');
+  const slug = base
+    .toLowerCase()
+    .replace(/\.(xml|rss|atom|json)$/, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
   return slug || 'source';
 }

@@ -16,7 +16,10 @@ export function registerStatus(program: Command): void {
       await withServices(async ({ db }) => {
         if (!edition) {
           const editions = await listEditions(db, 20);
-          const clicks = await editionClicks(db, editions.map((e) => e.id));
+          const clicks = await editionClicks(
+            db,
+            editions.map((e) => e.id),
+          );
           const rows = editions.map((e) => {
             const k = clicks.get(e.id);
             return { ...e, clicks: k?.clicks ?? 0, unique_clickers: k?.uniqueClickers ?? 0, automated_clicks: k?.automated ?? 0 };
@@ -39,7 +42,9 @@ export function registerStatus(program: Command): void {
               { header: 'automated', value: (e) => e.automated_clicks },
             ]),
           );
-          console.log('Clicks count people; automated clicks (mail scanners, prefetchers) are shown apart. One edition in detail: npx tidings status EDITION');
+          console.log(
+            'Clicks count people; automated clicks (mail scanners, prefetchers) are shown apart. One edition in detail: npx tidings status EDITION',
+          );
           return;
         }
         const summary = await editionSummary(db, edition);

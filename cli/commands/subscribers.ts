@@ -4,7 +4,14 @@ import type { Command } from 'commander';
 import { printable } from '../../src/core/printable';
 import { emailAddress, timeZone, type Subscriber } from '../../src/contracts';
 import { parseSubscriberCsv } from '../../src/core/subscribers/subscriber-csv';
-import { countSubscribers, ensureSubscriber, removeSubscriber, saveSubscriber, setSubscriberStatus, subscribersPage } from '../../src/store/subscribers';
+import {
+  countSubscribers,
+  ensureSubscriber,
+  removeSubscriber,
+  saveSubscriber,
+  setSubscriberStatus,
+  subscribersPage,
+} from '../../src/store/subscribers';
 import { CliError, withServices } from '../context';
 import { resolveSubscriber } from '../subscriber-ref';
 import { printRows } from '../table';
@@ -14,8 +21,10 @@ export function registerSubscribers(program: Command): void {
 
   subscribers
     .command('add <email>')
-    .description('add one reader (or update the zone and topics of an existing one), e.g. add ada@example.com --tz Europe/Berlin --topics rust,email')
-    .option('--tz <zone>', 'the reader\'s IANA time zone, e.g. Europe/Berlin (default UTC)')
+    .description(
+      'add one reader (or update the zone and topics of an existing one), e.g. add ada@example.com --tz Europe/Berlin --topics rust,email',
+    )
+    .option('--tz <zone>', "the reader's IANA time zone, e.g. Europe/Berlin (default UTC)")
     .option('--topics <list>', 'topics the reader asked for, separated by commas, e.g. rust,email')
     .action(async (email: string, options: { tz?: string; topics?: string }) => {
       const address = emailAddress.safeParse(email);
@@ -24,7 +33,13 @@ export function registerSubscribers(program: Command): void {
         const tz = timeZone.safeParse(options.tz);
         if (!tz.success) throw new CliError(`--tz "${options.tz}": ${tz.error.issues[0]?.message}`, 2);
       }
-      const topics = options.topics === undefined ? undefined : options.topics.split(/[;,|]/).map((t) => t.trim().toLowerCase()).filter(Boolean);
+      const topics =
+        options.topics === undefined
+          ? undefined
+          : options.topics
+              .split(/[;,|]/)
+              .map((t) => t.trim().toLowerCase())
+              .filter(Boolean);
       if (topics && topics.length > 50) throw new CliError(`--topics has ${topics.length} entries; at most 50`, 2);
       await withServices(async ({ db, now }) => {
         const result = await ensureSubscriber(db, { email: address.data, timezone: options.tz, topics }, now());
@@ -45,7 +60,9 @@ export function registerSubscribers(program: Command): void {
       await withServices(async ({ db }) => {
         const subscriber = await resolveSubscriber(db, ref);
         await removeSubscriber(db, subscriber.id);
-        console.log(`Removed ${subscriber.email} (${subscriber.id}) and their profile. To only stop mail, use: npx tidings subscribers unsubscribe ${subscriber.email}`);
+        console.log(
+          `Removed ${subscriber.email} (${subscriber.id}) and their profile. To only stop mail, use: npx tidings subscribers unsubscribe ${subscriber.email}`,
+        );
       });
     });
 
@@ -63,13 +80,18 @@ export function registerSubscribers(program: Command): void {
 
   subscribers
     .command('import <file>')
-    .description('import a CSV: a header row names the columns email, timezone, topics in any order (others are ignored); without one, columns are email,timezone,topics. Topics separated by ; . Bad rows are reported by line')
+    .description(
+      'import a CSV: a header row names the columns email, timezone, topics in any order (others are ignored); without one, columns are email,timezone,topics. Topics separated by ; . Bad rows are reported by line',
+    )
     .action(async (file: string) => {
       let text: string;
       try {
         text = await readFile(file, 'utf8');
       } catch (error) {
-        throw new CliError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 2);
+        throw new CliError(
+          `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+          2,
+        );
       }
       await withServices(async ({ db, now }) => {
         let created = 0;
@@ -85,13 +107,19 @@ export function registerSubscribers(program: Command): void {
             created++;
           } else {
             // An existing reader keeps their id, status and history; the file updates zone and topics.
-            await saveSubscriber(db, { ...result.subscriber, timezone: row.subscriber.timezone ?? result.subscriber.timezone, topics: row.subscriber.topics ?? result.subscriber.topics });
+            await saveSubscriber(db, {
+              ...result.subscriber,
+              timezone: row.subscriber.timezone ?? result.subscriber.timezone,
+              topics: row.subscriber.topics ?? result.subscriber.topics,
+            });
             updated++;
           }
         }
         console.log(`Imported ${file}: ${created} new, ${updated} updated, ${refused.length} refused.`);
         if (refused.length > 0) {
-          console.log(`Refused rows (fix them and import the file again; rows already imported are updated, not duplicated):\n${refused.join('\n')}`);
+          console.log(
+            `Refused rows (fix them and import the file again; rows already imported are updated, not duplicated):\n${refused.join('\n')}`,
+          );
           process.exitCode = 1;
         }
       });
@@ -110,15 +138,22 @@ export function registerSubscribers(program: Command): void {
         const total = await countSubscribers(db);
         const { subscribers: rows } = await subscribersPage(db, offset, limit);
         const present = rows.filter((s): s is Subscriber => s !== null);
-        printRows(present, [
-          { header: 'id', value: (s) => s.id },
-          // What readers and files supplied is printed escaped: a stored control sequence must not drive the terminal.
-          { header: 'email', value: (s) => printable(s.email) },
-          { header: 'status', value: (s) => s.status },
-          { header: 'time zone', value: (s) => printable(s.timezone) },
-          { header: 'topics', value: (s) => s.topics.map((t) => printable(t)).join(', ') },
-        ], options.json);
-        if (!options.json) console.log(`${Math.min(offset + rows.length, total)} of ${total} subscribers shown${total > offset + rows.length ? ` (next page: --offset ${offset + rows.length})` : ''}.`);
+        printRows(
+          present,
+          [
+            { header: 'id', value: (s) => s.id },
+            // What readers and files supplied is printed escaped: a stored control sequence must not drive the terminal.
+            { header: 'email', value: (s) => printable(s.email) },
+            { header: 'status', value: (s) => s.status },
+            { header: 'time zone', value: (s) => printable(s.timezone) },
+            { header: 'topics', value: (s) => s.topics.map((t) => printable(t)).join(', ') },
+          ],
+          options.json,
+        );
+        if (!options.json)
+          console.log(
+            `${Math.min(offset + rows.length, total)} of ${total} subscribers shown${total > offset + rows.length ? ` (next page: --offset ${offset + rows.length})` : ''}.`,
+          );
       });
     });
 }

@@ -48,20 +48,42 @@ export function chooseLoadGenerator(wanted: string | undefined, pin: boolean): L
   if (wanted === 'autocannon' || !wrk) return { name: 'autocannon', run: runAutocannon, pinnedCore: null };
   const taskset = installed('taskset');
   const core = pin && taskset && availableParallelism() > 1 ? availableParallelism() - 1 : null;
-  return { name: core === null ? 'wrk' : `wrk (pinned to core ${core})`, pinnedCore: core, run: (options) => runWrk(wrk, core === null ? null : { taskset: taskset!, core }, options) };
+  return {
+    name: core === null ? 'wrk' : `wrk (pinned to core ${core})`,
+    pinnedCore: core,
+    run: (options) => runWrk(wrk, core === null ? null : { taskset: taskset!, core }, options),
+  };
 }
 
 function runWrk(wrk: string, pin: { taskset: string; core: number } | null, o: LoadOptions): Promise<LoadResult> {
-  const args = ['-t1', `-c${o.connections}`, `-d${o.seconds}s`, '-s', join(projectRoot, 'scripts/bench/wrk-paths.lua'), `http://127.0.0.1:${o.port}`];
+  const args = [
+    '-t1',
+    `-c${o.connections}`,
+    `-d${o.seconds}s`,
+    '-s',
+    join(projectRoot, 'scripts/bench/wrk-paths.lua'),
+    `http://127.0.0.1:${o.port}`,
+  ];
   const [command, commandArgs] = pin ? [pin.taskset, ['-c', String(pin.core), wrk, ...args]] : [wrk, args];
   return new Promise((resolve, reject) => {
-    execFile(command, commandArgs, { env: { ...process.env, BENCH_PATHS: o.pathsFile, BENCH_USER_AGENT: o.userAgent } }, (error, stdout) => {
-      const line = stdout.split('\n').find((l) => l.startsWith('WRK_RESULT '));
-      if (error || !line) return reject(error ?? new Error(`wrk printed no result:\n${stdout}`));
-      const r = JSON.parse(line.slice('WRK_RESULT '.length)) as Record<string, number>;
-      const ms = (micros: number) => Math.round(micros / 10) / 100;
-      resolve({ requests: r.requests!, p50Ms: ms(r.p50_us!), p99Ms: ms(r.p99_us!), errors: r.connect! + r.read! + r.write! + r.status!, timeouts: r.timeout! });
-    });
+    execFile(
+      command,
+      commandArgs,
+      { env: { ...process.env, BENCH_PATHS: o.pathsFile, BENCH_USER_AGENT: o.userAgent } },
+      (error, stdout) => {
+        const line = stdout.split('\n').find((l) => l.startsWith('WRK_RESULT '));
+        if (error || !line) return reject(error ?? new Error(`wrk printed no result:\n${stdout}`));
+        const r = JSON.parse(line.slice('WRK_RESULT '.length)) as Record<string, number>;
+        const ms = (micros: number) => Math.round(micros / 10) / 100;
+        resolve({
+          requests: r.requests!,
+          p50Ms: ms(r.p50_us!),
+          p99Ms: ms(r.p99_us!),
+          errors: r.connect! + r.read! + r.write! + r.status!,
+          timeouts: r.timeout!,
+        });
+      },
+    );
   });
 }
 
@@ -93,7 +115,16 @@ function runAutocannon(o: LoadOptions): Promise<LoadResult> {
           client.setRequests(slice.map((path) => ({ method: 'GET', path })));
         },
       },
-      (error, r) => (error ? reject(error) : resolve({ requests: r.requests.total, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + (r.non2xx - r['3xx']), timeouts: r.timeouts })),
+      (error, r) =>
+        error
+          ? reject(error)
+          : resolve({
+              requests: r.requests.total,
+              p50Ms: r.latency.p50,
+              p99Ms: r.latency.p99,
+              errors: r.errors + (r.non2xx - r['3xx']),
+              timeouts: r.timeouts,
+            }),
     );
   });
 }

@@ -13,7 +13,11 @@ const log = createNodeLogger(config.LOG_LEVEL);
 const services = openServices(config, config.REDIS_URL, log);
 const recorder = createNodeRecorder(services.db, statePaths(config.STATE_DIR).spillDir, log);
 const app = createApp({ config, db: services.db, signer: services.signer, recorder, log, now: services.now });
-const server = await listen(app.fetch, { PORT: 0, HOST: '127.0.0.1' }, { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS });
+const server = await listen(
+  app.fetch,
+  { PORT: 0, HOST: '127.0.0.1' },
+  { signer: services.signer, recorder, now: services.now, trustProxyHops: config.TRUST_PROXY_HOPS },
+);
 // Count redirects the server answered. This listener runs right after the app's own, and the /c/ fast
 // path answers synchronously, so a finished 302 is already visible here (no per-request listener needed).
 let served = 0;

@@ -10,7 +10,8 @@ export type ContentType = (typeof contentTypes)[number];
 export const mailableContentTypes: readonly ContentType[] = contentTypes.filter((t) => t !== 'internal');
 
 /** "is required" when absent; when present but not a string (a feed's JSON can hold anything), says what it got. */
-const textRequired = (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `must be text (got ${issue.input === null ? 'null' : typeof issue.input})`);
+const textRequired = (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : `must be text (got ${issue.input === null ? 'null' : typeof issue.input})`;
 
 /** An absolute http(s) URL; `javascript:`, `data:` and relative URLs are refused. */
 export const publicUrl = z

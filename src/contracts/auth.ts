@@ -16,18 +16,36 @@ export const authEmailSchema = z
 /** Limits of the `data` (user metadata) a link request may carry. */
 export const USER_DATA_LIMITS = { maxBytes: 2048, maxKeys: 16 } as const;
 // Claims a reader of user_metadata might mistake for privileges: never settable from a public request.
-const RESERVED_DATA_KEYS = new Set(['role', 'aud', 'sub', 'email', 'phone', 'is_admin', 'admin', 'is_super_admin', 'app_metadata', 'is_anonymous']);
+const RESERVED_DATA_KEYS = new Set([
+  'role',
+  'aud',
+  'sub',
+  'email',
+  'phone',
+  'is_admin',
+  'admin',
+  'is_super_admin',
+  'app_metadata',
+  'is_anonymous',
+]);
 
 /** User metadata from a public request: a small object of plainly named keys, nothing that looks like a privilege. */
 export const userDataSchema = z.record(z.string(), z.unknown()).superRefine((data, ctx) => {
   const keys = Object.keys(data);
-  if (keys.length > USER_DATA_LIMITS.maxKeys) ctx.addIssue({ code: 'custom', message: `may have at most ${USER_DATA_LIMITS.maxKeys} keys (got ${keys.length})` });
+  if (keys.length > USER_DATA_LIMITS.maxKeys)
+    ctx.addIssue({ code: 'custom', message: `may have at most ${USER_DATA_LIMITS.maxKeys} keys (got ${keys.length})` });
   const badName = keys.find((k) => !/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/.test(k));
-  if (badName !== undefined) ctx.addIssue({ code: 'custom', message: `keys are 1-64 letters, digits, _ . or -, starting with a letter (got ${JSON.stringify(badName.slice(0, 40))})` });
+  if (badName !== undefined)
+    ctx.addIssue({
+      code: 'custom',
+      message: `keys are 1-64 letters, digits, _ . or -, starting with a letter (got ${JSON.stringify(badName.slice(0, 40))})`,
+    });
   const reserved = keys.find((k) => RESERVED_DATA_KEYS.has(k.toLowerCase()));
-  if (reserved !== undefined) ctx.addIssue({ code: 'custom', message: `"${reserved}" cannot be set by a sign-in request (it would look like a privilege)` });
+  if (reserved !== undefined)
+    ctx.addIssue({ code: 'custom', message: `"${reserved}" cannot be set by a sign-in request (it would look like a privilege)` });
   const size = new TextEncoder().encode(JSON.stringify(data)).length;
-  if (size > USER_DATA_LIMITS.maxBytes) ctx.addIssue({ code: 'custom', message: `must be at most ${USER_DATA_LIMITS.maxBytes} bytes as JSON (got ${size})` });
+  if (size > USER_DATA_LIMITS.maxBytes)
+    ctx.addIssue({ code: 'custom', message: `must be at most ${USER_DATA_LIMITS.maxBytes} bytes as JSON (got ${size})` });
 });
 
 const pkceChallenge = z.string().regex(/^[A-Za-z0-9._~-]{43,128}$/, 'must be 43-128 characters of A-Z a-z 0-9 . _ ~ -');
@@ -59,7 +77,10 @@ export const verifyRequestSchema = z.union([
   z.object({
     type: emailOtpTypeSchema,
     email: authEmailSchema,
-    token: z.string().trim().regex(/^\d{6}$/, 'must be the 6-digit code from the email'),
+    token: z
+      .string()
+      .trim()
+      .regex(/^\d{6}$/, 'must be the 6-digit code from the email'),
   }),
 ]);
 export type VerifyRequest = z.infer<typeof verifyRequestSchema>;

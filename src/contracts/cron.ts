@@ -35,9 +35,13 @@ export function cronProblem(pattern: string): string | null {
 }
 
 export function parseCron(pattern: string): CronFields {
-  if (pattern.length > MAX_CRON_LENGTH) throw new Error(`must be at most ${MAX_CRON_LENGTH} characters (got ${pattern.length}), e.g. "0 7 * * 1-5"`);
+  if (pattern.length > MAX_CRON_LENGTH)
+    throw new Error(`must be at most ${MAX_CRON_LENGTH} characters (got ${pattern.length}), e.g. "0 7 * * 1-5"`);
   const parts = pattern.trim().split(/\s+/);
-  if (parts.length !== 5) throw new Error(`must have 5 fields (minute hour day-of-month month day-of-week), not ${parts.length}; e.g. "0 7 * * *" is every day at 07:00, "0 7 * * 1-5" weekdays at 07:00`);
+  if (parts.length !== 5)
+    throw new Error(
+      `must have 5 fields (minute hour day-of-month month day-of-week), not ${parts.length}; e.g. "0 7 * * *" is every day at 07:00, "0 7 * * 1-5" weekdays at 07:00`,
+    );
   const sets = parts.map((part, i) => parseField(part, FIELDS[i]!));
   const dow = sets[4]!;
   if (dow.has(7)) dow.add(0);
@@ -47,11 +51,15 @@ export function parseCron(pattern: string): CronFields {
 function parseField(text: string, field: (typeof FIELDS)[number]): Set<number> {
   const out = new Set<number>();
   const items = text.split(',');
-  if (items.length > MAX_LIST_ITEMS) throw new Error(`${field.name} lists ${items.length} values, at most ${MAX_LIST_ITEMS} items are allowed`);
+  if (items.length > MAX_LIST_ITEMS)
+    throw new Error(`${field.name} lists ${items.length} values, at most ${MAX_LIST_ITEMS} items are allowed`);
   for (const item of items) {
     // Numbers of one or two digits: every field's values fit, and nothing longer can hide a huge step or range.
     const match = /^(\*|\d{1,2}(?:-\d{1,2})?)(?:\/(\d{1,2}))?$/.exec(item);
-    if (!match) throw new Error(`${field.name} "${item.slice(0, 20)}" is not a number, range (1-5), list (1,3) or step (*/15) of one- or two-digit numbers`);
+    if (!match)
+      throw new Error(
+        `${field.name} "${item.slice(0, 20)}" is not a number, range (1-5), list (1,3) or step (*/15) of one- or two-digit numbers`,
+      );
     const [, range, stepText] = match;
     const step = stepText ? Number(stepText) : 1;
     let from: number = field.min;

@@ -1,7 +1,17 @@
 // Reader events: what readers did with a briefing, as appended to the events stream.
 import { z } from 'zod';
 
-export const readerEventTypes = ['click', 'vote_up', 'vote_down', 'bookmark', 'unsubscribe', 'delivered', 'vote_cleared', 'bookmark_removed', 'resubscribed'] as const;
+export const readerEventTypes = [
+  'click',
+  'vote_up',
+  'vote_down',
+  'bookmark',
+  'unsubscribe',
+  'delivered',
+  'vote_cleared',
+  'bookmark_removed',
+  'resubscribed',
+] as const;
 export type ReaderEventType = (typeof readerEventTypes)[number];
 
 export const readerEventSchema = z.object({

@@ -10,10 +10,13 @@ export const scheduleName = z
 /** `subscriber` means each reader at the cron's time in their own time zone. */
 export const scheduleTimeZone = z.union([z.literal('subscriber'), timeZone]);
 
-export const cronPattern = z.string().trim().superRefine((value, ctx) => {
-  const problem = cronProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const cronPattern = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    const problem = cronProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const scheduleSchema = z.object({
   name: scheduleName,

@@ -85,7 +85,15 @@ export type Frequency = (typeof frequencies)[number];
 export const deliverySettingsSchema = z.object({
   timezone: timeZone,
   frequency: z.enum(frequencies, { error: `must be one of ${frequencies.join(', ')}` }),
-  weekday: z.coerce.number({ error: 'must be a weekday number, 0 (Sunday) to 6 (Saturday)' }).int().min(0, 'must be 0 (Sunday) to 6 (Saturday)').max(6, 'must be 0 (Sunday) to 6 (Saturday)'),
-  delivery_hour: z.coerce.number({ error: 'must be an hour, 0 to 23' }).int().min(0, 'must be an hour, 0 to 23').max(23, 'must be an hour, 0 to 23'),
+  weekday: z.coerce
+    .number({ error: 'must be a weekday number, 0 (Sunday) to 6 (Saturday)' })
+    .int()
+    .min(0, 'must be 0 (Sunday) to 6 (Saturday)')
+    .max(6, 'must be 0 (Sunday) to 6 (Saturday)'),
+  delivery_hour: z.coerce
+    .number({ error: 'must be an hour, 0 to 23' })
+    .int()
+    .min(0, 'must be an hour, 0 to 23')
+    .max(23, 'must be an hour, 0 to 23'),
 });
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;

@@ -55,7 +55,10 @@ export interface LinkRequestMeta {
 /** POST /otp: send a link (and code) to the address. The answer is the same whether or not the address has an account. */
 export async function requestLink(deps: GoTrueDeps, body: OtpRequest, meta: LinkRequestMeta): Promise<Outcome<Record<string, never>>> {
   const { config, db } = deps;
-  const redirect = checkRedirect(meta.redirectTo ?? config.PUBLIC_BASE_URL, { baseUrl: config.PUBLIC_BASE_URL, patterns: config.AUTH_REDIRECT_ALLOW_LIST });
+  const redirect = checkRedirect(meta.redirectTo ?? config.PUBLIC_BASE_URL, {
+    baseUrl: config.PUBLIC_BASE_URL,
+    patterns: config.AUTH_REDIRECT_ALLOW_LIST,
+  });
   if (!redirect.ok) return fail(authFailures.redirectRefused(meta.redirectTo ?? '', redirect.reason));
 
   const limited = await takeSendLimit(deps, body.email, meta.ip);
@@ -96,7 +99,17 @@ export async function requestLink(deps: GoTrueDeps, body: OtpRequest, meta: Link
   }
   if (!code) throw new Error('could not draw a 6-digit code unused for this address after 5 attempts');
 
-  const mail: MagicLinkMail = { email: target.email, type, token, code, redirect_to: redirect.url, pkce, expires_at: Math.floor(expiresAt / 1000), intent: meta.intent ?? 'sign-in', ...(real ? {} : { no_account: true }) };
+  const mail: MagicLinkMail = {
+    email: target.email,
+    type,
+    token,
+    code,
+    redirect_to: redirect.url,
+    pkce,
+    expires_at: Math.floor(expiresAt / 1000),
+    intent: meta.intent ?? 'sign-in',
+    ...(real ? {} : { no_account: true }),
+  };
   await appendMailRequest(db, await seal(mail, config.authJwtSecret, MAIL_SEAL_PURPOSE));
   return ok({});
 }
@@ -136,7 +149,12 @@ export async function consumeLink(deps: GoTrueDeps, token: string): Promise<Outc
  * guesses do not lock the person out of their own code; and per address overall, so many clients together
  * still get only CODE_ATTEMPTS_PER_ADDRESS guesses. The link in the email works whatever happened to codes.
  */
-export async function consumeCode(deps: GoTrueDeps, email: string, code: string, client: string | null = null): Promise<Outcome<OtpRecord>> {
+export async function consumeCode(
+  deps: GoTrueDeps,
+  email: string,
+  code: string,
+  client: string | null = null,
+): Promise<Outcome<OtpRecord>> {
   // Counted before the lookup (so parallel guesses cannot slip past the limit), given back when the code is right.
   const address = await sha256Hex(email.toLowerCase());
   const buckets = [`code-attempts:${address}:${await sha256Hex(client ?? 'unknown-client')}`, `code-attempts-all:${address}`];
@@ -183,16 +201,32 @@ export async function exchangeCode(deps: GoTrueDeps, authCode: string, verifier:
  * A new session for the user of a used link or code; the first one confirms the address, and only then does
  * the metadata of the request behind that link become the user's (an address already confirmed keeps its own).
  */
-export async function startSession(deps: GoTrueDeps, userId: string, pendingMetadata: Record<string, unknown> | null = null): Promise<Outcome<AuthSession>> {
+export async function startSession(
+  deps: GoTrueDeps,
+  userId: string,
+  pendingMetadata: Record<string, unknown> | null = null,
+): Promise<Outcome<AuthSession>> {
   const user = userId ? await getAuthUser(deps.db, userId) : null;
   if (!user) return fail(authFailures.otpExpired());
   const at = deps.now().toISOString();
   const metadata = !user.email_confirmed_at && pendingMetadata ? pendingMetadata : user.user_metadata;
-  const signedIn: AuthUser = { ...user, user_metadata: metadata, email_confirmed_at: user.email_confirmed_at ?? at, confirmed_at: user.confirmed_at ?? at, last_sign_in_at: at, updated_at: at };
+  const signedIn: AuthUser = {
+    ...user,
+    user_metadata: metadata,
+    email_confirmed_at: user.email_confirmed_at ?? at,
+    confirmed_at: user.confirmed_at ?? at,
+    last_sign_in_at: at,
+    updated_at: at,
+  };
   await saveAuthUser(deps.db, signedIn);
   const sessionId = crypto.randomUUID();
   const refreshToken = randomToken(16);
-  await createSession(deps.db, { id: sessionId, user_id: user.id, created_at: deps.now().getTime() }, await hashSecret(refreshToken), deps.config.AUTH_SESSION_TTL_SECONDS);
+  await createSession(
+    deps.db,
+    { id: sessionId, user_id: user.id, created_at: deps.now().getTime() },
+    await hashSecret(refreshToken),
+    deps.config.AUTH_SESSION_TTL_SECONDS,
+  );
   return ok(await sessionJson(deps, signedIn, sessionId, refreshToken));
 }
 
@@ -227,7 +261,12 @@ async function sessionJson(deps: GoTrueDeps, user: AuthUser, sessionId: string, 
 /** POST /token?grant_type=refresh_token: rotate. A token presented twice revokes its session (it was copied). */
 export async function refreshSession(deps: GoTrueDeps, refreshToken: string): Promise<Outcome<AuthSession>> {
   const next = randomToken(16);
-  const rotated = await rotateRefreshToken(deps.db, await hashSecret(refreshToken), await hashSecret(next), deps.config.AUTH_SESSION_TTL_SECONDS);
+  const rotated = await rotateRefreshToken(
+    deps.db,
+    await hashSecret(refreshToken),
+    await hashSecret(next),
+    deps.config.AUTH_SESSION_TTL_SECONDS,
+  );
   if (rotated.status === 'missing' || rotated.status === 'revoked') return fail(authFailures.refreshNotFound());
   const session = await getSession(deps.db, rotated.sessionId);
   if (rotated.status === 'reused') {
@@ -249,7 +288,8 @@ export async function authenticate(deps: GoTrueDeps, authorization: string | und
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
   if (!match) return fail(authFailures.noAuthorization());
   const verified = await verifyJwt(match[1]!, deps.config.authJwtSecret, Math.floor(deps.now().getTime() / 1000));
-  if (!verified.ok) return fail(authFailures.badJwt(verified.reason === 'expired' ? 'token is expired' : verified.reason.replace('_', ' ')));
+  if (!verified.ok)
+    return fail(authFailures.badJwt(verified.reason === 'expired' ? 'token is expired' : verified.reason.replace('_', ' ')));
   const session = await getSession(deps.db, verified.claims.session_id);
   if (!session || session.user_id !== verified.claims.sub) return fail(authFailures.sessionNotFound());
   const user = await getAuthUser(deps.db, verified.claims.sub);

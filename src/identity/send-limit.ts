@@ -6,7 +6,11 @@ import { sha256Hex } from '../core/encoding';
 import { authFailures, type AuthFailure } from '../core/auth/errors';
 
 /** Count one send for the address and the visitor; a 429 failure when any limit is used up. */
-export async function takeSendLimit(deps: { db: Db; config: Config; now: () => Date }, email: string, ip: string | null): Promise<AuthFailure | null> {
+export async function takeSendLimit(
+  deps: { db: Db; config: Config; now: () => Date },
+  email: string,
+  ip: string | null,
+): Promise<AuthFailure | null> {
   const { config } = deps;
   // Buckets are keyed by hashes so Redis key names never carry addresses.
   const emailKey = await sha256Hex(email.toLowerCase());

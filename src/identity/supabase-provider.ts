@@ -47,7 +47,10 @@ export function supabaseProvider(config: Config, db: Db, now: () => Date, fetche
   const session = (result: Outcome<unknown>): Outcome<AuthSession> => {
     if (!result.ok) return result;
     const parsed = authSessionSchema.safeParse(result.value);
-    if (!parsed.success) throw new ProviderUnavailableError(`the provider's session answer does not have Supabase's shape: ${parsed.error.issues[0]?.message}`);
+    if (!parsed.success)
+      throw new ProviderUnavailableError(
+        `the provider's session answer does not have Supabase's shape: ${parsed.error.issues[0]?.message}`,
+      );
     return ok(parsed.data);
   };
 
@@ -65,14 +68,16 @@ export function supabaseProvider(config: Config, db: Db, now: () => Date, fetche
         code_challenge_method: 's256',
       });
     },
-    exchangeCode: async (code, verifier) => session(await call('POST', '/token?grant_type=pkce', { auth_code: code, code_verifier: verifier })),
+    exchangeCode: async (code, verifier) =>
+      session(await call('POST', '/token?grant_type=pkce', { auth_code: code, code_verifier: verifier })),
     verifyTokenHash: async (tokenHash, type) => session(await call('POST', '/verify', { type, token_hash: tokenHash })),
     verifyCode: async (email, code) => session(await call('POST', '/verify', { type: 'email', email, token: code })),
     async getUser(accessToken): Promise<Outcome<AuthUser>> {
       const result = await call('GET', '/user', undefined, accessToken);
       if (!result.ok) return result;
       const parsed = authUserSchema.safeParse(result.value);
-      if (!parsed.success) throw new ProviderUnavailableError(`the provider's user answer does not have Supabase's shape: ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new ProviderUnavailableError(`the provider's user answer does not have Supabase's shape: ${parsed.error.issues[0]?.message}`);
       return ok(parsed.data);
     },
     async logout(accessToken) {

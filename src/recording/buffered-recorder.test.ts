@@ -8,7 +8,22 @@ import { createBufferedRecorder } from './buffered-recorder';
 import { memoryLogger } from '../../test/helpers';
 
 function click(n: number): ReaderEvent {
-  return { type: 'click', subscriber_id: 'sub_1', edition_id: 'ed_1', article_id: `a${n}`, kind: 'article', position: n, url: `https://news.example/${n}`, at: new Date(1_790_000_000_000 + n).toISOString(), method: 'GET', user_agent: 'test', ip: null, seconds_since_send: 60, suspected_bot: false, bot_reasons: [] };
+  return {
+    type: 'click',
+    subscriber_id: 'sub_1',
+    edition_id: 'ed_1',
+    article_id: `a${n}`,
+    kind: 'article',
+    position: n,
+    url: `https://news.example/${n}`,
+    at: new Date(1_790_000_000_000 + n).toISOString(),
+    method: 'GET',
+    user_agent: 'test',
+    ip: null,
+    seconds_since_send: 60,
+    suspected_bot: false,
+    bot_reasons: [],
+  };
 }
 
 /** A storage that can be switched off, like a Redis that goes away and comes back. */
@@ -104,7 +119,10 @@ describe('the buffered recorder', () => {
     recorder.record(click(1));
     await recorder.flush();
     expect(recorder.stats()).toMatchObject({ recorded: 0, failed: 1 });
-    expect(log.lines.find((l) => l.level === 'error')).toMatchObject({ msg: expect.stringMatching(/lost: storage still failed after 3 attempts/), obj: { lost: 1 } });
+    expect(log.lines.find((l) => l.level === 'error')).toMatchObject({
+      msg: expect.stringMatching(/lost: storage still failed after 3 attempts/),
+      obj: { lost: 1 },
+    });
   });
 
   it('without a spill, a batch that succeeds on a retry is kept', async () => {

@@ -103,7 +103,10 @@ export function createBufferedRecorder(options: BufferedRecorderOptions): Buffer
       } catch (error) {
         if (spill) {
           spilling = true;
-          log.warn({ err: errorText(error), events: batch.length }, 'event storage unreachable: spilling reader events to disk until it returns');
+          log.warn(
+            { err: errorText(error), events: batch.length },
+            'event storage unreachable: spilling reader events to disk until it returns',
+          );
           await spillBatch(batch);
           scheduleRecovery();
           return;
@@ -191,7 +194,14 @@ export function createBufferedRecorder(options: BufferedRecorderOptions): Buffer
         unlogged = 0;
       }
     },
-    stats: () => ({ recorded: counts.recorded, pending: buffer.length, failed: counts.failed, spilled: counts.spilled, replayed: counts.replayed, spilling }),
+    stats: () => ({
+      recorded: counts.recorded,
+      pending: buffer.length,
+      failed: counts.failed,
+      spilled: counts.spilled,
+      replayed: counts.replayed,
+      spilling,
+    }),
     close() {
       closed = true;
       if (recoveryTimer !== undefined) clearTimeout(recoveryTimer);

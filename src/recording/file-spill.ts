@@ -69,7 +69,14 @@ export function createFileSpill(dir: string, log: Logger): EventSpill {
             await store(events.slice(i, i + batchSize));
           } catch (error) {
             // Keep exactly what was not stored, so the next replay neither loses nor repeats events.
-            await writeFile(path, events.slice(i).map((e) => JSON.stringify(e)).join('\n') + '\n', { mode: 0o600 });
+            await writeFile(
+              path,
+              events
+                .slice(i)
+                .map((e) => JSON.stringify(e))
+                .join('\n') + '\n',
+              { mode: 0o600 },
+            );
             throw error;
           }
           stored += Math.min(batchSize, events.length - i);

@@ -29,17 +29,29 @@ function tooLarge(c: Context, maxBytes: number, answer: 'json' | 'page'): Respon
   // The rest of the upload is never read: ask the client to stop sending on this connection.
   c.header('Connection', 'close');
   if (answer === 'json') {
-    return c.json({ error: 'body_too_large', message: `The request body is larger than this endpoint accepts (${maxBytes} bytes at most); nothing was read or stored.` }, 413);
+    return c.json(
+      {
+        error: 'body_too_large',
+        message: `The request body is larger than this endpoint accepts (${maxBytes} bytes at most); nothing was read or stored.`,
+      },
+      413,
+    );
   }
   return c.html(
-    <MessagePage title="That was too large to accept" message="The form sent far more than this page ever needs, so nothing was read or changed." next="Go back, reload the page and press the button again." />,
+    <MessagePage
+      title="That was too large to accept"
+      message="The form sent far more than this page ever needs, so nothing was read or changed."
+      next="Go back, reload the page and press the button again."
+    />,
     413,
   );
 }
 
 /** One middleware for the whole app: the limit and the kind of answer follow the path. */
 export function limitBodies(): MiddlewareHandler {
-  const byPrefix = new Map(bodyLimits.map((l) => [l.prefix, bodyLimit({ maxSize: l.maxBytes, onError: (c) => tooLarge(c, l.maxBytes, l.answer) })]));
+  const byPrefix = new Map(
+    bodyLimits.map((l) => [l.prefix, bodyLimit({ maxSize: l.maxBytes, onError: (c) => tooLarge(c, l.maxBytes, l.answer) })]),
+  );
   return (c, next) => {
     if (!c.req.raw.body) return next();
     return byPrefix.get(limitFor(c.req.path).prefix)!(c, next);

@@ -7,6 +7,7 @@ import { clientAddress } from '../core/links/client-ip';
 /** On Node the socket address wins (a forged cf-connecting-ip cannot override it); X-Forwarded-For only through trusted proxies. */
 export function clientIp(c: Context, config: Pick<Config, 'TRUST_PROXY_HOPS'>): string | null {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  if (incoming) return clientAddress(incoming.socket?.remoteAddress ?? null, c.req.header('x-forwarded-for') ?? null, config.TRUST_PROXY_HOPS);
+  if (incoming)
+    return clientAddress(incoming.socket?.remoteAddress ?? null, c.req.header('x-forwarded-for') ?? null, config.TRUST_PROXY_HOPS);
   return c.req.header('cf-connecting-ip') ?? null;
 }

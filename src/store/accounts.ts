@@ -36,7 +36,18 @@ async function eachReaderEvent(db: Db, subscriberId: string, visit: (id: string,
 /** Everything Tidings holds about this reader, as one JSON-ready object. */
 export async function exportAccount(db: Db, email: string, subscriber: Subscriber | null, now: Date): Promise<Record<string, unknown>> {
   const user = await findUserByEmail(db, email);
-  const base = { exported_at: now.toISOString(), email, sign_in: user ? { id: user.id, created_at: user.created_at, last_sign_in_at: user.last_sign_in_at ?? null, email_confirmed_at: user.email_confirmed_at } : null };
+  const base = {
+    exported_at: now.toISOString(),
+    email,
+    sign_in: user
+      ? {
+          id: user.id,
+          created_at: user.created_at,
+          last_sign_in_at: user.last_sign_in_at ?? null,
+          email_confirmed_at: user.email_confirmed_at,
+        }
+      : null,
+  };
   if (!subscriber) return { ...base, subscriber: null };
   const [profile, prefs, actions, archive] = await Promise.all([
     getProfile(db, subscriber.id),
@@ -44,7 +55,9 @@ export async function exportAccount(db: Db, email: string, subscriber: Subscribe
     db.redis.hgetall(db.keys.readerActions(subscriber.id)),
     listReaderBriefings(db, subscriber.id, 0, 10_000),
   ]);
-  const bookmarkIds = Object.keys(actions).filter((k) => k.startsWith('bookmark:')).map((k) => k.slice('bookmark:'.length));
+  const bookmarkIds = Object.keys(actions)
+    .filter((k) => k.startsWith('bookmark:'))
+    .map((k) => k.slice('bookmark:'.length));
   const articles = await getArticlesByIds(db, bookmarkIds);
   const events: ReaderEvent[] = [];
   await eachReaderEvent(db, subscriber.id, (_, event) => events.push(event));
@@ -54,7 +67,9 @@ export async function exportAccount(db: Db, email: string, subscriber: Subscribe
     profile,
     preferences: prefs,
     bookmarks: bookmarkIds.map((id, i) => ({ article_id: id, title: articles[i]?.title ?? null, url: articles[i]?.url ?? null })),
-    votes: Object.entries(actions).filter(([k]) => k.startsWith('vote:')).map(([k, v]) => ({ article_id: k.slice('vote:'.length), vote: v })),
+    votes: Object.entries(actions)
+      .filter(([k]) => k.startsWith('vote:'))
+      .map(([k, v]) => ({ article_id: k.slice('vote:'.length), vote: v })),
     briefings: archive.entries.map((e) => ({ edition: e.edition, sent_at: new Date(e.sent_at).toISOString() })),
     events,
   };
@@ -72,7 +87,14 @@ export async function deleteAccount(db: Db, email: string, subscriber: Subscribe
     for (const edition of editions) {
       const delivery = await getDelivery(db, edition, id);
       if (!delivery) continue;
-      if (delivery.status === 'queued') await finishDeliveries(db, edition, delivery.batch, [{ subscriberId: id, status: 'skipped', reason: 'the reader deleted their account' }], now);
+      if (delivery.status === 'queued')
+        await finishDeliveries(
+          db,
+          edition,
+          delivery.batch,
+          [{ subscriberId: id, status: 'skipped', reason: 'the reader deleted their account' }],
+          now,
+        );
       await db.redis.hdel(db.keys.delivery(edition), id);
     }
     const eventIds: string[] = [];
@@ -83,7 +105,14 @@ export async function deleteAccount(db: Db, email: string, subscriber: Subscribe
       .hdel(db.keys.subscribers, id)
       .hdel(db.keys.subscribersByEmail, subscriber.email)
       .zrem(db.keys.subscribersByCreated, id)
-      .del(db.keys.profile(id), db.keys.readerPrefs(id), db.keys.readerActions(id), db.keys.sentArticles(id), db.keys.readerEditions(id), db.keys.readerBriefings(id))
+      .del(
+        db.keys.profile(id),
+        db.keys.readerPrefs(id),
+        db.keys.readerActions(id),
+        db.keys.sentArticles(id),
+        db.keys.readerEditions(id),
+        db.keys.readerBriefings(id),
+      )
       .exec();
   }
   await db.redis.incr(db.keys.deletedAccounts);

@@ -210,7 +210,12 @@ export async function deleteUserSiteSessions(db: Db, userId: string): Promise<vo
 export async function deleteAuthUser(db: Db, user: AuthUser): Promise<void> {
   await revokeUserSessions(db, user.id);
   await deleteUserSiteSessions(db, user.id);
-  await db.redis.multi().hdel(db.keys.authUsers, user.id).hdel(db.keys.authUsersByEmail, user.email.toLowerCase()).del(db.keys.authUserSessions(user.id)).exec();
+  await db.redis
+    .multi()
+    .hdel(db.keys.authUsers, user.id)
+    .hdel(db.keys.authUsersByEmail, user.email.toLowerCase())
+    .del(db.keys.authUserSessions(user.id))
+    .exec();
 }
 
 export async function getSiteSession(db: Db, id: string): Promise<SiteSession | null> {

@@ -33,8 +33,15 @@ export async function judgeClicks(db: Db, events: readonly ReaderEvent[], rules:
   const judged = await Promise.all(
     [...byPair.values()].map((clicks) => {
       const { subscriber_id: subscriber, edition_id: edition } = clicks[0]!;
-      const keys = [db.keys.clickWindow(subscriber, edition), db.keys.botBursts(subscriber, edition), db.keys.botHoneypots(subscriber, edition)];
-      return judgeClicksCommand(db.redis, keys, [...settings, ...clicks.map((e) => `${Date.parse(e.at)}\t${e.kind === 'honeypot' ? 1 : 0}\t${linkId(e)}`)]);
+      const keys = [
+        db.keys.clickWindow(subscriber, edition),
+        db.keys.botBursts(subscriber, edition),
+        db.keys.botHoneypots(subscriber, edition),
+      ];
+      return judgeClicksCommand(db.redis, keys, [
+        ...settings,
+        ...clicks.map((e) => `${Date.parse(e.at)}\t${e.kind === 'honeypot' ? 1 : 0}\t${linkId(e)}`),
+      ]);
     }),
   );
   return judged.reduce((sum, n) => sum + n, 0);
@@ -45,19 +52,40 @@ export async function judgeClicks(db: Db, events: readonly ReaderEvent[], rules:
  * honeypot hit, before or after it). Ask once the click judge has passed the click and the window has
  * closed (the learner waits for both).
  */
-export async function automatedReasons(db: Db, event: ReaderEvent, rules: BotRules = defaultBotRules): Promise<{ automated: boolean; reasons: string[] }> {
+export async function automatedReasons(
+  db: Db,
+  event: ReaderEvent,
+  rules: BotRules = defaultBotRules,
+): Promise<{ automated: boolean; reasons: string[] }> {
   if (event.type !== 'click') return automatedVerdict(event, { bursts: [], honeypots: [] }, rules);
   const at = Date.parse(event.at);
   const [bursts, honeypots] = await Promise.all([
-    db.redis.zrangebyscore(db.keys.botBursts(event.subscriber_id, event.edition_id), at - rules.burstSeconds * 1000, at + rules.burstSeconds * 1000, 'LIMIT', 0, 1),
-    db.redis.zrangebyscore(db.keys.botHoneypots(event.subscriber_id, event.edition_id), at - rules.honeypotWindowSeconds * 1000, at + rules.honeypotWindowSeconds * 1000, 'LIMIT', 0, 1),
+    db.redis.zrangebyscore(
+      db.keys.botBursts(event.subscriber_id, event.edition_id),
+      at - rules.burstSeconds * 1000,
+      at + rules.burstSeconds * 1000,
+      'LIMIT',
+      0,
+      1,
+    ),
+    db.redis.zrangebyscore(
+      db.keys.botHoneypots(event.subscriber_id, event.edition_id),
+      at - rules.honeypotWindowSeconds * 1000,
+      at + rules.honeypotWindowSeconds * 1000,
+      'LIMIT',
+      0,
+      1,
+    ),
   ]);
   return automatedVerdict(event, marksFrom(bursts, honeypots), rules);
 }
 
 /** Every mark of one (subscriber, edition), for judging many of its clicks at once (the dashboard). */
 export async function editionMarks(db: Db, subscriberId: string, editionId: string): Promise<EditionMarks> {
-  const [bursts, honeypots] = await Promise.all([db.redis.zrange(db.keys.botBursts(subscriberId, editionId), '0', '-1'), db.redis.zrange(db.keys.botHoneypots(subscriberId, editionId), '0', '-1')]);
+  const [bursts, honeypots] = await Promise.all([
+    db.redis.zrange(db.keys.botBursts(subscriberId, editionId), '0', '-1'),
+    db.redis.zrange(db.keys.botHoneypots(subscriberId, editionId), '0', '-1'),
+  ]);
   return marksFrom(bursts, honeypots);
 }
 

@@ -11,10 +11,20 @@ const claimCommand = scriptCommand<string[]>('claim-deliveries');
 const finishCommand = scriptCommand<number>('finish-deliveries');
 
 /** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims). */
-export async function claimDeliveries(db: Db, editionId: string, batchId: string, subscriberIds: readonly string[], now: Date): Promise<string[]> {
+export async function claimDeliveries(
+  db: Db,
+  editionId: string,
+  batchId: string,
+  subscriberIds: readonly string[],
+  now: Date,
+): Promise<string[]> {
   if (subscriberIds.length === 0) return [];
   const record: Delivery = { status: 'queued', batch: batchId, at: now.toISOString() };
-  return claimCommand(db.redis, [db.keys.delivery(editionId), db.keys.edition(editionId)], [JSON.stringify(record), batchId, ...subscriberIds]);
+  return claimCommand(
+    db.redis,
+    [db.keys.delivery(editionId), db.keys.edition(editionId)],
+    [JSON.stringify(record), batchId, ...subscriberIds],
+  );
 }
 
 export interface DeliveryOutcome {
@@ -27,13 +37,25 @@ export interface DeliveryOutcome {
 }
 
 /** Move queued deliveries to their outcome, with what a sent one teaches; returns how many moved. */
-export async function finishDeliveries(db: Db, editionId: string, batchId: string, outcomes: readonly DeliveryOutcome[], now: Date): Promise<number> {
+export async function finishDeliveries(
+  db: Db,
+  editionId: string,
+  batchId: string,
+  outcomes: readonly DeliveryOutcome[],
+  now: Date,
+): Promise<number> {
   if (outcomes.length === 0) return 0;
   const at = now.toISOString();
   const sentSets: string[] = [];
   const args: string[] = [];
   for (const o of outcomes) {
-    const record: Delivery = { status: o.status, batch: batchId, at, ...(o.messageId ? { message_id: o.messageId } : {}), ...(o.reason ? { reason: o.reason } : {}) };
+    const record: Delivery = {
+      status: o.status,
+      batch: batchId,
+      at,
+      ...(o.messageId ? { message_id: o.messageId } : {}),
+      ...(o.reason ? { reason: o.reason } : {}),
+    };
     const articleIds = o.status === 'sent' ? (o.articleIds ?? []) : [];
     args.push(o.subscriberId, JSON.stringify(record), o.status, String(articleIds.length), ...articleIds);
     for (const event of deliveredEvents(o.subscriberId, editionId, articleIds, at)) args.push(JSON.stringify(event));

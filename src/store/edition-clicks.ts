@@ -9,7 +9,12 @@ import type { Db } from './keys';
 export const DASHBOARD_EVENT_WINDOW = 100_000;
 const PAGE = 2000;
 
-export async function editionClicks(db: Db, editionIds: readonly string[], maxEvents = DASHBOARD_EVENT_WINDOW, topN = 5): Promise<Map<string, EditionClicks>> {
+export async function editionClicks(
+  db: Db,
+  editionIds: readonly string[],
+  maxEvents = DASHBOARD_EVENT_WINDOW,
+  topN = 5,
+): Promise<Map<string, EditionClicks>> {
   const wanted = new Set(editionIds);
   const acc = clickAccumulator(wanted, topN);
   // Bursts and honeypot hits are marked by the click judge, not in the entries: each reader's marks, read once.
@@ -27,7 +32,10 @@ export async function editionClicks(db: Db, editionIds: readonly string[], maxEv
   while (read < maxEvents) {
     const rows = await db.redis.xrevrange(db.keys.events, end, '-', 'COUNT', PAGE);
     if (rows.length === 0) break;
-    const events = rows.map(([, fields]) => readerEventSchema.safeParse(JSON.parse(fields[1] ?? 'null'))).filter((p) => p.success).map((p) => p.data);
+    const events = rows
+      .map(([, fields]) => readerEventSchema.safeParse(JSON.parse(fields[1] ?? 'null')))
+      .filter((p) => p.success)
+      .map((p) => p.data);
     for (const event of await Promise.all(events.map(judged))) acc.add(event);
     read += rows.length;
     if (rows.length < PAGE) break;

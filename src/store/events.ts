@@ -31,7 +31,9 @@ export async function recentEvents(db: Db, count = 100): Promise<ReaderEvent[]> 
 export async function trimEvents(db: Db, olderThanMs: number, now: number, options: { exact?: boolean } = {}): Promise<number> {
   if ((await db.redis.exists(db.keys.events)) === 0) return 0;
   // The oldest of: the retention cut-off, and where each group still needs entries.
-  const needed = (await groupPositions(db.redis, db.keys.events)).flatMap((g) => (g.oldestPendingId ? [g.lastDeliveredId, g.oldestPendingId] : [g.lastDeliveredId]));
+  const needed = (await groupPositions(db.redis, db.keys.events)).flatMap((g) =>
+    g.oldestPendingId ? [g.lastDeliveredId, g.oldestPendingId] : [g.lastDeliveredId],
+  );
   const keepFrom = [`${Math.max(0, now - olderThanMs)}-0`, ...needed].sort(compareStreamIds)[0]!;
   return options.exact ? db.redis.xtrim(db.keys.events, 'MINID', keepFrom) : db.redis.xtrim(db.keys.events, 'MINID', '~', keepFrom);
 }

@@ -34,7 +34,10 @@ export function parsePrefs(raw: string | null): ReaderPrefs {
 
 export async function savePrefs(db: Db, subscriberId: string, prefs: ReaderPrefs): Promise<void> {
   const clean = (xs: string[]) => [...new Set(xs)].sort().slice(0, 500);
-  await db.redis.set(db.keys.readerPrefs(subscriberId), JSON.stringify({ muted_sources: clean(prefs.muted_sources), muted_topics: clean(prefs.muted_topics) }));
+  await db.redis.set(
+    db.keys.readerPrefs(subscriberId),
+    JSON.stringify({ muted_sources: clean(prefs.muted_sources), muted_topics: clean(prefs.muted_topics) }),
+  );
 }
 
 const field = { clicks: (id: string) => `c:${id}`, delivered: (id: string) => `d:${id}` };
@@ -57,8 +60,18 @@ export async function loadPopularity(db: Db, articleIds: readonly string[], nowM
 
 /** Queue the global counter updates of one learned signal on a transaction (applied with the profile). */
 export function addGlobalIncrements(tx: ReturnType<Db['redis']['multi']>, db: Db, g: GlobalIncrements): void {
-  if (g.clicks > 0) tx.hincrbyfloat(db.keys.popularity, field.clicks(g.articleId), g.clicks).hincrbyfloat(db.keys.popularity, field.clicks(TOTAL), g.clicks);
-  if (g.delivered > 0) tx.hincrbyfloat(db.keys.popularity, field.delivered(g.articleId), g.delivered).hincrbyfloat(db.keys.popularity, field.delivered(TOTAL), g.delivered);
+  if (g.clicks > 0)
+    tx.hincrbyfloat(db.keys.popularity, field.clicks(g.articleId), g.clicks).hincrbyfloat(
+      db.keys.popularity,
+      field.clicks(TOTAL),
+      g.clicks,
+    );
+  if (g.delivered > 0)
+    tx.hincrbyfloat(db.keys.popularity, field.delivered(g.articleId), g.delivered).hincrbyfloat(
+      db.keys.popularity,
+      field.delivered(TOTAL),
+      g.delivered,
+    );
   if (g.sourceEngagement > 0) tx.hincrbyfloat(db.keys.sourceEngagement, g.source, g.sourceEngagement);
   for (const [key, positive, negative] of g.features) {
     if (positive > 0) tx.hincrbyfloat(db.keys.globalInterest, `${key}:+`, positive);
@@ -76,7 +89,9 @@ export async function sourceEngagement(db: Db): Promise<Map<string, number>> {
 export async function globalInterest(db: Db, featureKeys: readonly string[]): Promise<Map<string, { positive: number; negative: number }>> {
   if (featureKeys.length === 0) return new Map();
   const values = await db.redis.hmget(db.keys.globalInterest, ...featureKeys.flatMap((k) => [`${k}:+`, `${k}:-`]));
-  return new Map(featureKeys.map((k, i) => [k, { positive: Number(values[i * 2] ?? 0) || 0, negative: Number(values[i * 2 + 1] ?? 0) || 0 }]));
+  return new Map(
+    featureKeys.map((k, i) => [k, { positive: Number(values[i * 2] ?? 0) || 0, negative: Number(values[i * 2 + 1] ?? 0) || 0 }]),
+  );
 }
 
 export async function learnStats(db: Db): Promise<Record<string, number>> {

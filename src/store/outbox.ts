@@ -8,7 +8,11 @@ export const OUTBOX_CAPACITY = 1000;
 
 export async function pushOutbox(db: Db, email: OutgoingEmail, now: Date): Promise<OutboxMessage> {
   const message: OutboxMessage = { id: randomId('msg'), created_at: now.toISOString(), ...email };
-  await db.redis.multi().lpush(db.keys.outbox, JSON.stringify(message)).ltrim(db.keys.outbox, 0, OUTBOX_CAPACITY - 1).exec();
+  await db.redis
+    .multi()
+    .lpush(db.keys.outbox, JSON.stringify(message))
+    .ltrim(db.keys.outbox, 0, OUTBOX_CAPACITY - 1)
+    .exec();
   return message;
 }
 

@@ -41,7 +41,10 @@ export async function providerIssues(db: Db, filter: IssueFilter = {}): Promise<
       out.push({
         type: f.type === 'email.complained' ? 'complained' : permanent ? 'bounced' : 'soft_bounced',
         address: data?.to?.[0] ?? '(unknown)',
-        reason: f.type === 'email.complained' ? 'marked as spam by the reader' : [data?.bounce?.type, data?.bounce?.subType, data?.bounce?.message].filter(Boolean).join(' · ') || 'bounced',
+        reason:
+          f.type === 'email.complained'
+            ? 'marked as spam by the reader'
+            : [data?.bounce?.type, data?.bounce?.subType, data?.bounce?.message].filter(Boolean).join(' · ') || 'bounced',
         at: (parsed.success ? parsed.data.created_at : undefined) ?? new Date(Number(id.split('-')[0])).toISOString(),
         editionId: f.edition || null,
         subscriberId: f.subscriber || null,

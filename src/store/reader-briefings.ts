@@ -41,7 +41,12 @@ export interface ArchiveEntry {
 }
 
 /** One page of the archive, newest first, and how many there are in all. */
-export async function listReaderBriefings(db: Db, subscriberId: string, start: number, count: number): Promise<{ entries: ArchiveEntry[]; total: number }> {
+export async function listReaderBriefings(
+  db: Db,
+  subscriberId: string,
+  start: number,
+  count: number,
+): Promise<{ entries: ArchiveEntry[]; total: number }> {
   const [rows, total] = await Promise.all([
     db.redis.zrevrange(db.keys.readerEditions(subscriberId), start, start + count - 1, 'WITHSCORES'),
     db.redis.zcard(db.keys.readerEditions(subscriberId)),

@@ -46,7 +46,13 @@ export async function putSchedule(db: Db, input: ScheduleInput, now: Date): Prom
 }
 
 /** Pause or resume; null when there is no such schedule. */
-export async function setSchedulePaused(db: Db, name: string, paused: boolean, now: Date, reason: string | null = null): Promise<Schedule | null> {
+export async function setSchedulePaused(
+  db: Db,
+  name: string,
+  paused: boolean,
+  now: Date,
+  reason: string | null = null,
+): Promise<Schedule | null> {
   const existing = await getSchedule(db, name);
   if (!existing) return null;
   const schedule = { ...existing, paused, paused_reason: paused ? reason : null, updated_at: now.toISOString() };
@@ -55,7 +61,10 @@ export async function setSchedulePaused(db: Db, name: string, paused: boolean, n
 }
 
 export async function removeSchedule(db: Db, name: string): Promise<boolean> {
-  const [[, removed]] = (await db.redis.multi().hdel(db.keys.schedules, name).incr(db.keys.schedulesVersion).exec()) as [[null, number], unknown];
+  const [[, removed]] = (await db.redis.multi().hdel(db.keys.schedules, name).incr(db.keys.schedulesVersion).exec()) as [
+    [null, number],
+    unknown,
+  ];
   return removed === 1;
 }
 

@@ -25,5 +25,15 @@ export async function takePendingSignup(db: Db, email: string): Promise<PendingS
 
 /** Ask the workers for a welcome briefing (the edge app never touches BullMQ: a stream entry is its request). */
 export async function requestWelcomeBriefing(db: Db, subscriberId: string, at: Date): Promise<string> {
-  return (await db.redis.xadd(db.keys.welcome, 'MAXLEN', '~', '100000', '*', 'subscriber_id', subscriberId, 'at', at.toISOString())) as string;
+  return (await db.redis.xadd(
+    db.keys.welcome,
+    'MAXLEN',
+    '~',
+    '100000',
+    '*',
+    'subscriber_id',
+    subscriberId,
+    'at',
+    at.toISOString(),
+  )) as string;
 }

@@ -37,7 +37,15 @@ export interface SourceState {
   last_attempt_at: string | null;
 }
 
-export const freshSourceState: SourceState = { etag: null, last_modified: null, failures: 0, next_attempt_at: null, last_error: null, last_success_at: null, last_attempt_at: null };
+export const freshSourceState: SourceState = {
+  etag: null,
+  last_modified: null,
+  failures: 0,
+  next_attempt_at: null,
+  last_error: null,
+  last_success_at: null,
+  last_attempt_at: null,
+};
 
 export async function getSourceState(db: Db, id: string): Promise<SourceState> {
   const raw = await db.redis.hget(db.keys.sourceState, id);

@@ -33,5 +33,8 @@ export async function groupPositions(redis: Redis, stream: string): Promise<Grou
 
 /** Has this group finished with the entry: handed it out, and not holding it pending? */
 export function groupIsPast(group: GroupPosition, entryId: string): boolean {
-  return compareStreamIds(entryId, group.lastDeliveredId) <= 0 && (group.oldestPendingId === null || compareStreamIds(entryId, group.oldestPendingId) < 0);
+  return (
+    compareStreamIds(entryId, group.lastDeliveredId) <= 0 &&
+    (group.oldestPendingId === null || compareStreamIds(entryId, group.oldestPendingId) < 0)
+  );
 }

@@ -50,7 +50,11 @@ export async function saveSubscriber(db: Db, subscriber: Subscriber): Promise<vo
 }
 
 /** One page of subscribers in creation order: walk with `start` = previous start + page size. */
-export async function subscribersPage(db: Db, start: number, count: number): Promise<{ ids: string[]; subscribers: Array<Subscriber | null> }> {
+export async function subscribersPage(
+  db: Db,
+  start: number,
+  count: number,
+): Promise<{ ids: string[]; subscribers: Array<Subscriber | null> }> {
   const ids = await db.redis.zrange(db.keys.subscribersByCreated, String(start), String(start + count - 1));
   if (ids.length === 0) return { ids, subscribers: [] };
   const rows = await db.redis.hmget(db.keys.subscribers, ...ids);

@@ -58,7 +58,12 @@ async function expectDeliveredOnce(t: TestEnv, subscriberIds: readonly string[])
   for (;;) {
     const rows = await t.db.redis.xrange(t.db.keys.events, from, '+', 'COUNT', 5000);
     for (const [, fields] of rows) {
-      const event = JSON.parse(fields[fields.indexOf('event') + 1]!) as { type: string; subscriber_id: string; edition_id: string; article_id: string };
+      const event = JSON.parse(fields[fields.indexOf('event') + 1]!) as {
+        type: string;
+        subscriber_id: string;
+        edition_id: string;
+        article_id: string;
+      };
       if (event.type !== 'delivered' || event.edition_id !== EDITION) continue;
       const key = `${event.subscriber_id} ${event.article_id}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
@@ -82,7 +87,15 @@ describe('sending under faults', () => {
     const readers = 3000;
     resend = new FakeResend({ rateLimit: 4, latencyMs: 40, faultRate: 0.3, firstFaults: 3 });
     const url = await resend.start();
-    t = testEnv({ RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: url, SEND_RATE_LIMIT: '4', SEND_BACKOFF_MS: '100', SEND_ATTEMPTS: '30', SEND_LOCK_MS: '2000', SEND_TIMEOUT_MS: '2000' });
+    t = testEnv({
+      RESEND_API_KEY: 're_test_key',
+      RESEND_BASE_URL: url,
+      SEND_RATE_LIMIT: '4',
+      SEND_BACKOFF_MS: '100',
+      SEND_ATTEMPTS: '30',
+      SEND_LOCK_MS: '2000',
+      SEND_TIMEOUT_MS: '2000',
+    });
     await seedArticles(t.db);
     const ids = await createSubscribers(t.db, readers);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
@@ -106,10 +119,14 @@ describe('sending under faults', () => {
     worker = startWorkerProcess(env);
     await worker.ready;
     // The reader who left may have been skipped at planning or at sending, depending on timing.
-    await until('every delivery to settle', async () => {
-      const s = await editionSummary(t!.db, EDITION);
-      return s !== null && s.planning_done && s.planned + (s.skipped === 0 ? 1 : 0) === readers && s.queued === 0;
-    }, 180_000);
+    await until(
+      'every delivery to settle',
+      async () => {
+        const s = await editionSummary(t!.db, EDITION);
+        return s !== null && s.planning_done && s.planned + (s.skipped === 0 ? 1 : 0) === readers && s.queued === 0;
+      },
+      180_000,
+    );
 
     // The kills landed while the edition was being sent, not before or after it.
     expect(killedAt.some((n) => n > 0 && n < readers)).toBe(true);
@@ -128,21 +145,45 @@ describe('sending under faults', () => {
     const port = Number(new URL(redis.url).port);
     resend = new FakeResend({ rateLimit: 5, latencyMs: 30 });
     const url = await resend.start();
-    t = testEnv({ REDIS_URL: redis.url, RESEND_API_KEY: 're_test_key', RESEND_BASE_URL: url, SEND_RATE_LIMIT: '5', SEND_BACKOFF_MS: '200', SEND_ATTEMPTS: '50', SEND_LOCK_MS: '2000', SEND_TIMEOUT_MS: '2000' });
+    t = testEnv({
+      REDIS_URL: redis.url,
+      RESEND_API_KEY: 're_test_key',
+      RESEND_BASE_URL: url,
+      SEND_RATE_LIMIT: '5',
+      SEND_BACKOFF_MS: '200',
+      SEND_ATTEMPTS: '50',
+      SEND_LOCK_MS: '2000',
+      SEND_TIMEOUT_MS: '2000',
+    });
     await seedArticles(t.db);
     const ids = await createSubscribers(t.db, readers);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
-    const workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
+    const workers = await startWorkers({
+      config: t.config,
+      db: t.db,
+      connection: t.queueConnection,
+      signer: t.signer,
+      log: t.log,
+      now: t.now,
+    });
     try {
-      await workers.queues.planEdition.add(queueNames.planEdition, { schedule: 'morning', at: AT, now: false }, { jobId: 'plan__morning__fault' });
+      await workers.queues.planEdition.add(
+        queueNames.planEdition,
+        { schedule: 'morning', at: AT, now: false },
+        { jobId: 'plan__morning__fault' },
+      );
       await until('sending to be under way', async () => resend!.accepted.length >= 300, 30_000);
       await redis.stop!();
       await sleep(1000);
       redis = await startPrivateRedis(dir, null, port);
-      await until('every delivery to settle', async () => {
-        const s = await editionSummary(t!.db, EDITION);
-        return s !== null && s.planning_done && s.planned === readers && s.queued === 0;
-      }, 180_000);
+      await until(
+        'every delivery to settle',
+        async () => {
+          const s = await editionSummary(t!.db, EDITION);
+          return s !== null && s.planning_done && s.planned === readers && s.queued === 0;
+        },
+        180_000,
+      );
     } finally {
       await workers.close();
     }

@@ -18,7 +18,8 @@ export default async function setup(project: TestProject) {
     project.provide('redisUrl', url);
     return;
   }
-  if (!redisServerInstalled()) throw new Error(`No Redis answers at ${url} and redis-server is not installed (apt-get install redis-server).`);
+  if (!redisServerInstalled())
+    throw new Error(`No Redis answers at ${url} and redis-server is not installed (apt-get install redis-server).`);
   const dir = mkdtempSync(join(tmpdir(), 'tidings-test-redis-'));
   const target = await startPrivateRedis(dir, null);
   project.provide('redisUrl', target.url);

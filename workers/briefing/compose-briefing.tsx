@@ -44,8 +44,17 @@ export async function loadSourceTitles(db: Db): Promise<SourceTitles> {
 }
 
 /** Select and sign: the per-reader work of a briefing, or null when there is nothing new for this reader. */
-export async function briefingContent(deps: ComposeDeps, subscriber: Subscriber, editionId: string, sentAt: Date, sourceTitles?: SourceTitles): Promise<BriefingContent | null> {
-  const { ranked, candidates, alreadySent } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, { config: deps.config, now: sentAt });
+export async function briefingContent(
+  deps: ComposeDeps,
+  subscriber: Subscriber,
+  editionId: string,
+  sentAt: Date,
+  sourceTitles?: SourceTitles,
+): Promise<BriefingContent | null> {
+  const { ranked, candidates, alreadySent } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, {
+    config: deps.config,
+    now: sentAt,
+  });
   if (ranked.length === 0) return null;
 
   const titles = sourceTitles ?? (await loadSourceTitles(deps.db));
@@ -87,7 +96,14 @@ export async function composeBriefing(
   // Stored before the email can exist, so its "view in browser" and short links work from the first second.
   const [rendered] = await Promise.all([renderer.render(content.props), saveSentBriefing(deps.db, content.record)]);
   return {
-    email: { from: deps.config.MAIL_FROM, to: [subscriber.email], subject: content.subject, html: rendered.html, text: rendered.text, headers: content.headers },
+    email: {
+      from: deps.config.MAIL_FROM,
+      to: [subscriber.email],
+      subject: content.subject,
+      html: rendered.html,
+      text: rendered.text,
+      headers: content.headers,
+    },
     articleIds: content.articleIds,
     reasons: content.props.items.map((item) => item.reasons),
   };

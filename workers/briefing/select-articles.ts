@@ -4,7 +4,13 @@ import type { Article, Subscriber } from '../../src/contracts';
 import type { Config } from '../../src/env';
 import { buildCorpus } from '../../src/core/interest/article-features';
 import { rankSettingsFrom } from '../../src/core/interest/interest-settings';
-import { prepareCandidates, rankCandidates, type RankedArticle, type RankSettings, type ReaderContext } from '../../src/core/interest/ranking';
+import {
+  prepareCandidates,
+  rankCandidates,
+  type RankedArticle,
+  type RankSettings,
+  type ReaderContext,
+} from '../../src/core/interest/ranking';
 import { recentArticles } from '../../src/store/articles';
 import { getPrefs, getProfile, loadPopularity } from '../../src/store/interest';
 import type { Db } from '../../src/store/keys';
@@ -48,7 +54,11 @@ async function readerContext(db: Db, subscriber: Subscriber, candidates: readonl
     getProfile(db, subscriber.id),
     getPrefs(db, subscriber.id),
     db.redis.smembers(db.keys.sentArticles(subscriber.id)),
-    loadPopularity(db, candidates.map((a) => a.id), nowMs),
+    loadPopularity(
+      db,
+      candidates.map((a) => a.id),
+      nowMs,
+    ),
     listSources(db),
   ]);
   const muted = new Set(prefs.muted_topics);

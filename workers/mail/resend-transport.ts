@@ -28,7 +28,11 @@ export function resendTransport(options: ResendTransportOptions): MailTransport 
       return { ...notSent(response.error, response.headers, rateLimit), rateLimit };
     },
     async sendBatch(emails, idempotencyKey) {
-      const response = await resend.batch.send(emails.map(message), { idempotencyKey, batchValidation: 'permissive', signal: AbortSignal.timeout(timeoutMs) });
+      const response = await resend.batch.send(emails.map(message), {
+        idempotencyKey,
+        batchValidation: 'permissive',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
       const rateLimit = readRateLimit(response.headers);
       if (response.error !== null) return { ...notSent(response.error, response.headers, rateLimit), rateLimit };
       const refused = new Map((response.data.errors ?? []).map((e) => [e.index, e.message]));
@@ -46,7 +50,15 @@ export function resendTransport(options: ResendTransportOptions): MailTransport 
 }
 
 function message(e: OutgoingEmail | BatchEmail) {
-  return { from: e.from, to: e.to, subject: e.subject, html: e.html, text: e.text, headers: e.headers, ...('tags' in e && e.tags ? { tags: e.tags } : {}) };
+  return {
+    from: e.from,
+    to: e.to,
+    subject: e.subject,
+    html: e.html,
+    text: e.text,
+    headers: e.headers,
+    ...('tags' in e && e.tags ? { tags: e.tags } : {}),
+  };
 }
 
 /** What an error answer means for the sender: wait (429), try again (5xx, no answer, a concurrent retry), or give up (4xx). */
@@ -58,7 +70,8 @@ function notSent(error: ResendError, headers: Record<string, string> | null, rat
     const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : (rateLimit?.resetMs ?? 1000);
     return { kind: 'rate_limited', retryAfterMs, reason };
   }
-  if (statusCode === null || statusCode >= 500 || name === 'concurrent_idempotent_requests') return { kind: 'retry', reason, mayHaveBeenProcessed: true };
+  if (statusCode === null || statusCode >= 500 || name === 'concurrent_idempotent_requests')
+    return { kind: 'retry', reason, mayHaveBeenProcessed: true };
   return { kind: 'refused', reason };
 }
 

@@ -4,8 +4,19 @@ import { signJwt, verifyJwt, type AccessClaims } from './jwt';
 
 const secret = 'a-test-secret-of-at-least-32-characters!!';
 const claims = (exp: number): AccessClaims => ({
-  iss: 'http://x/auth/v1', sub: 'u1', email: 'a@x.com', aud: 'authenticated', role: 'authenticated', exp, iat: exp - 3600,
-  session_id: 's1', aal: 'aal1', amr: [{ method: 'otp', timestamp: exp - 3600 }], is_anonymous: false, app_metadata: {}, user_metadata: {},
+  iss: 'http://x/auth/v1',
+  sub: 'u1',
+  email: 'a@x.com',
+  aud: 'authenticated',
+  role: 'authenticated',
+  exp,
+  iat: exp - 3600,
+  session_id: 's1',
+  aal: 'aal1',
+  amr: [{ method: 'otp', timestamp: exp - 3600 }],
+  is_anonymous: false,
+  app_metadata: {},
+  user_metadata: {},
 });
 
 describe('access tokens (HS256)', () => {

@@ -5,13 +5,24 @@ const policy = { baseUrl: 'https://tidings.example.com', patterns: ['https://*.e
 
 describe('redirect_to allow-list', () => {
   it('allows this site and configured patterns', () => {
-    expect(checkRedirect('https://tidings.example.com/auth/confirm?next=%2Fx', policy)).toEqual({ ok: true, url: 'https://tidings.example.com/auth/confirm?next=%2Fx' });
+    expect(checkRedirect('https://tidings.example.com/auth/confirm?next=%2Fx', policy)).toEqual({
+      ok: true,
+      url: 'https://tidings.example.com/auth/confirm?next=%2Fx',
+    });
     expect(checkRedirect('https://app.example.org/cb?x=1', policy).ok).toBe(true);
     expect(checkRedirect('http://localhost:3000/auth/callback', policy).ok).toBe(true);
   });
 
   it('refuses everything else with a reason, never a replacement', () => {
-    for (const bad of ['https://evil.example/', 'https://a.b.example.org/cb', 'https://example.org.evil.com/', 'javascript:alert(1)', '/relative', 'https://user:pw@tidings.example.com/', 'http://localhost:3000/auth/callback/x']) {
+    for (const bad of [
+      'https://evil.example/',
+      'https://a.b.example.org/cb',
+      'https://example.org.evil.com/',
+      'javascript:alert(1)',
+      '/relative',
+      'https://user:pw@tidings.example.com/',
+      'http://localhost:3000/auth/callback/x',
+    ]) {
       const result = checkRedirect(bad, policy);
       expect(result.ok, bad).toBe(false);
       if (!result.ok) expect(result.reason.length).toBeGreaterThan(5);
@@ -35,7 +46,15 @@ describe('next', () => {
   });
 
   it('refuses paths that only become another host once normalised (dot segments before a double slash)', () => {
-    for (const bad of ['/.//evil.com', '/..//evil.com', '/a/..//evil.com', '/a/b/../..//evil.com', '/%2e//evil.com', '/.%2e//evil.com', '/./\\evil.com']) {
+    for (const bad of [
+      '/.//evil.com',
+      '/..//evil.com',
+      '/a/..//evil.com',
+      '/a/b/../..//evil.com',
+      '/%2e//evil.com',
+      '/.%2e//evil.com',
+      '/./\\evil.com',
+    ]) {
       expect(safeNext(bad, policy.baseUrl), bad).toBeNull();
     }
     // Dot segments that stay on the site are fine, and come back normalised.

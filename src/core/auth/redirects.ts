@@ -41,7 +41,10 @@ export function checkRedirect(value: string, policy: RedirectPolicy): RedirectCh
   if (url.origin === new URL(policy.baseUrl).origin) return { ok: true, url: url.href };
   const bare = url.href.split('#')[0]!;
   if (policy.patterns.some((p) => globToRegExp(p).test(bare) || globToRegExp(p).test(url.href))) return { ok: true, url: url.href };
-  return { ok: false, reason: `is not on this site (${new URL(policy.baseUrl).origin}) and matches no pattern in AUTH_REDIRECT_ALLOW_LIST` };
+  return {
+    ok: false,
+    reason: `is not on this site (${new URL(policy.baseUrl).origin}) and matches no pattern in AUTH_REDIRECT_ALLOW_LIST`,
+  };
 }
 
 /** A same-origin path for `next`, or null for anything that could leave the site. */

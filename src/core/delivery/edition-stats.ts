@@ -19,7 +19,10 @@ export function aggregateClicks(events: Iterable<ReaderEvent>, editions: Readonl
 }
 
 /** The same, fed one event at a time, so a long stream never has to be held in memory. */
-export function clickAccumulator(editions: ReadonlySet<string>, topN = 5): { add(e: ReaderEvent): void; result(): Map<string, EditionClicks> } {
+export function clickAccumulator(
+  editions: ReadonlySet<string>,
+  topN = 5,
+): { add(e: ReaderEvent): void; result(): Map<string, EditionClicks> } {
   const acc = new Map<string, { clicks: number; automated: number; clickers: Set<string>; articles: Map<string, number> }>();
   const add = (e: ReaderEvent) => {
     if (e.type !== 'click' || !editions.has(e.edition_id)) return;
@@ -36,7 +39,10 @@ export function clickAccumulator(editions: ReadonlySet<string>, topN = 5): { add
   const result = () => {
     const out = new Map<string, EditionClicks>();
     for (const [edition, a] of acc) {
-      const topArticles = [...a.articles].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0])).slice(0, topN).map(([articleId, clicks]) => ({ articleId, clicks }));
+      const topArticles = [...a.articles]
+        .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+        .slice(0, topN)
+        .map(([articleId, clicks]) => ({ articleId, clicks }));
       out.set(edition, { clicks: a.clicks, uniqueClickers: a.clickers.size, automated: a.automated, topArticles });
     }
     return out;

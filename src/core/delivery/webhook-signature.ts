@@ -12,7 +12,8 @@ export interface WebhookHeaders {
   signature: string | undefined;
 }
 
-export type WebhookVerdict = { ok: true } | { ok: false; reason: 'missing_headers' | 'bad_timestamp' | 'stale' | 'bad_secret' | 'bad_signature' };
+export type WebhookVerdict =
+  { ok: true } | { ok: false; reason: 'missing_headers' | 'bad_timestamp' | 'stale' | 'bad_secret' | 'bad_signature' };
 
 function fromBase64(text: string): Uint8Array | null {
   try {

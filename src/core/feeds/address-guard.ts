@@ -54,7 +54,10 @@ export function addressVerdict(address: string, policy: AddressPolicy): AddressV
 
 /** True when the allow list names this host, so it may resolve to a non-public address (an intranet feed). */
 export function hostIsListed(hostname: string, policy: AddressPolicy): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.$/, '');
   return policy.allow.some((entry) => !entry.includes('/') && !ipaddr.isValid(entry) && entry.toLowerCase() === host);
 }
 

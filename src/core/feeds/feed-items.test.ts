@@ -19,7 +19,12 @@ describe('feed items against the article contract', () => {
     const verdict = await toArticle(item({}), source);
     expect(verdict.ok).toBe(true);
     if (verdict.ok) {
-      expect(verdict.article).toMatchObject({ url: 'https://notes.example/a', content_type: 'post', source: 'field-notes', topics: ['ranking'] });
+      expect(verdict.article).toMatchObject({
+        url: 'https://notes.example/a',
+        content_type: 'post',
+        source: 'field-notes',
+        topics: ['ranking'],
+      });
       expect(verdict.article.id).toMatch(/^art_[0-9a-f]{24}$/);
     }
   });
@@ -39,10 +44,13 @@ describe('feed items against the article contract', () => {
     expect(verdict).toMatchObject({ ok: false, reasons: [expect.stringMatching(/content_type must be one of post, news/)] });
   });
 
-  it.each(['javascript:alert(1)', 'data:text/html,hi', '/relative/path', 'ftp://files.example/a'])('quarantines the link %s', async (link) => {
-    const verdict = await toArticle(item({ link }), source);
-    expect(verdict).toMatchObject({ ok: false, reasons: [expect.stringMatching(/^url must be an absolute http/)] });
-  });
+  it.each(['javascript:alert(1)', 'data:text/html,hi', '/relative/path', 'ftp://files.example/a'])(
+    'quarantines the link %s',
+    async (link) => {
+      const verdict = await toArticle(item({ link }), source);
+      expect(verdict).toMatchObject({ ok: false, reasons: [expect.stringMatching(/^url must be an absolute http/)] });
+    },
+  );
 
   it('quarantines an item with no title or date, with one reason each', async () => {
     const verdict = await toArticle(item({ title: undefined, published: 'yesterday' }), source);
@@ -79,9 +87,31 @@ describe('feed items against the article contract', () => {
       version: 'https://jsonfeed.org/version/1.1',
       title: 'Mixed',
       items: [
-        { id: '1', url: 'https://mixed.example/1', title: 12345, content_text: 'Numbers are not titles', date_published: '2026-11-20T08:00:00Z', _tidings: { content_type: 'post' } },
-        { id: '2', url: 'https://mixed.example/2', title: 'A good one', content_text: 'Fine', date_published: '2026-11-20T09:00:00Z', _tidings: { content_type: 'post' } },
-        { id: '3', url: 'https://mixed.example/3', title: 'Odd author', authors: [{ name: { first: 'Ana' } }], tags: [7, { x: 1 }], date_published: '2026-11-20T09:00:00Z', _tidings: { content_type: 'post' } },
+        {
+          id: '1',
+          url: 'https://mixed.example/1',
+          title: 12345,
+          content_text: 'Numbers are not titles',
+          date_published: '2026-11-20T08:00:00Z',
+          _tidings: { content_type: 'post' },
+        },
+        {
+          id: '2',
+          url: 'https://mixed.example/2',
+          title: 'A good one',
+          content_text: 'Fine',
+          date_published: '2026-11-20T09:00:00Z',
+          _tidings: { content_type: 'post' },
+        },
+        {
+          id: '3',
+          url: 'https://mixed.example/3',
+          title: 'Odd author',
+          authors: [{ name: { first: 'Ana' } }],
+          tags: [7, { x: 1 }],
+          date_published: '2026-11-20T09:00:00Z',
+          _tidings: { content_type: 'post' },
+        },
       ],
     });
     const { verdicts } = await readFeed(feed, source, { nowMs: Date.parse('2026-11-20T12:00:00Z') });
@@ -92,7 +122,10 @@ describe('feed items against the article contract', () => {
   it('quarantines an item dated more than a day after the fetch, saying why, and accepts a few hours of clock skew', async () => {
     const nowMs = Date.parse('2026-11-20T12:00:00Z');
     const future = await toArticle(item({ published: '2100-01-01T00:00:00.000Z' }), source, { nowMs });
-    expect(future).toMatchObject({ ok: false, reasons: [expect.stringMatching(/^published_at 2100-01-01T00:00:00.000Z is more than 24 hours after the fetch/)] });
+    expect(future).toMatchObject({
+      ok: false,
+      reasons: [expect.stringMatching(/^published_at 2100-01-01T00:00:00.000Z is more than 24 hours after the fetch/)],
+    });
     const skewed = await toArticle(item({ published: '2026-11-20T20:00:00.000Z' }), source, { nowMs });
     expect(skewed.ok).toBe(true);
   });

@@ -64,7 +64,11 @@ export interface ToArticleOptions {
  * Fields come from strangers in whatever JSON type they chose: only text is reduced, anything else
  * reaches the contract as it is and fails there with the field's name.
  */
-export async function toArticle(item: FeedItem, source: Pick<Source, 'id' | 'default_content_type'>, options: ToArticleOptions = {}): Promise<ItemVerdict> {
+export async function toArticle(
+  item: FeedItem,
+  source: Pick<Source, 'id' | 'default_content_type'>,
+  options: ToArticleOptions = {},
+): Promise<ItemVerdict> {
   const link: unknown = item.link;
   const url = typeof link === 'string' && link ? normaliseUrl(link) : link || undefined;
   const topics: unknown = item.topics;
@@ -100,9 +104,13 @@ function textOf(value: unknown, maxLength: number): unknown {
  * (whatever it holds) becomes a quarantined verdict with its reason; it never stops the others.
  * Throws FeedParseError when the document is not a feed at all.
  */
-export async function readFeed(body: string, source: Pick<Source, 'id' | 'default_content_type'>, options: ToArticleOptions = {}): Promise<{ verdicts: ItemVerdict[] }> {
+export async function readFeed(
+  body: string,
+  source: Pick<Source, 'id' | 'default_content_type'>,
+  options: ToArticleOptions = {},
+): Promise<{ verdicts: ItemVerdict[] }> {
   if (/^\s*(<!doctype html|<html[\s>])/i.test(body.slice(0, 4096))) {
-    throw new FeedParseError('the address serves an HTML page, not a feed; use the page\'s RSS, Atom or JSON Feed link instead');
+    throw new FeedParseError("the address serves an HTML page, not a feed; use the page's RSS, Atom or JSON Feed link instead");
   }
   const { items } = parseFeedDocument(body);
   const verdicts: ItemVerdict[] = [];
@@ -121,7 +129,8 @@ export async function articleIdFor(url: string): Promise<string> {
   return `art_${(await sha256Hex(url)).slice(0, 24)}`;
 }
 
-const TRACKING_PARAMS = /^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid|ref_src|ref_url|_hsenc|_hsmi|mkt_tok|vero_id|oly_enc_id|oly_anon_id|__s|spm)$/i;
+const TRACKING_PARAMS =
+  /^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|yclid|twclid|igshid|mc_cid|mc_eid|ref_src|ref_url|_hsenc|_hsmi|mkt_tok|vero_id|oly_enc_id|oly_anon_id|__s|spm)$/i;
 
 /**
  * Drop the fragment and tracking parameters and put the rest in a stable order, so one article
@@ -153,7 +162,14 @@ function extraFields(raw: Record<string, unknown>): Record<string, unknown> {
   const fields: ExtraFields = {
     raw_summary: firstText(raw['description'] ?? raw['summary'] ?? raw['content_text'] ?? raw['content'] ?? raw['content_html']),
     author: firstText(raw['dc:creator'] ?? raw['author'] ?? (raw['authors'] as unknown[] | undefined)?.[0]),
-    topics: [...new Set(toArray(raw['category'] ?? raw['tags']).map(firstText).filter((t): t is string => !!t).map((t) => t.trim().toLowerCase()))],
+    topics: [
+      ...new Set(
+        toArray(raw['category'] ?? raw['tags'])
+          .map(firstText)
+          .filter((t): t is string => !!t)
+          .map((t) => t.trim().toLowerCase()),
+      ),
+    ],
     content_type: firstText(raw['tidings:contentType'] ?? (raw['_tidings'] as Record<string, unknown> | undefined)?.['content_type']),
   };
   return { ...fields };

@@ -14,7 +14,40 @@ const nowMs = Date.parse('2026-11-20T12:00:00Z');
 const markupish = fc
   .array(
     fc.oneof(
-      fc.constantFrom('<p', '<p>', '</p>', '<script>', '</script>', '<style>', '<a href="', '<a ', '"', '>', '<', '<!--', '-->', '<![CDATA[', ']]>', '<svg>', '</svg>', '&amp;', '&lt;script&gt;', '&#x', '&#0;', '&#x110000;', '&bogus;', '\u0000', '\u202e', '\u009b', '\n', ' ', '<br/>', '</', '<?xml', '<!doctype html>'),
+      fc.constantFrom(
+        '<p',
+        '<p>',
+        '</p>',
+        '<script>',
+        '</script>',
+        '<style>',
+        '<a href="',
+        '<a ',
+        '"',
+        '>',
+        '<',
+        '<!--',
+        '-->',
+        '<![CDATA[',
+        ']]>',
+        '<svg>',
+        '</svg>',
+        '&amp;',
+        '&lt;script&gt;',
+        '&#x',
+        '&#0;',
+        '&#x110000;',
+        '&bogus;',
+        '\u0000',
+        '\u202e',
+        '\u009b',
+        '\n',
+        ' ',
+        '<br/>',
+        '</',
+        '<?xml',
+        '<!doctype html>',
+      ),
       fc.string({ maxLength: 12 }),
     ),
     { maxLength: 60 },
@@ -34,11 +67,17 @@ describe('htmlToText over generated input', () => {
 
   it('leaves text without markup, entities or controls as it was, apart from whitespace', () => {
     const plain = fc.string({ maxLength: 200 }).filter((s) => !/[<&]/.test(s) && !CONTROLS.test(s));
-    fc.assert(fc.property(plain, (input) => htmlToText(input) === input.replace(/\s+/g, ' ').trim()), { numRuns: 2000 });
+    fc.assert(
+      fc.property(plain, (input) => htmlToText(input) === input.replace(/\s+/g, ' ').trim()),
+      { numRuns: 2000 },
+    );
   });
 
   it('never lets script content through', () => {
-    fc.assert(fc.property(fc.stringMatching(/^[a-z0-9 ();=.]{0,80}$/), (code) => htmlToText(`a<script>${code}</script>b`) === 'ab'), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9 ();=.]{0,80}$/), (code) => htmlToText(`a<script>${code}</script>b`) === 'ab'),
+      { numRuns: 1000 },
+    );
   });
 
   it('reduces large generated markup without hanging', () => {
@@ -53,7 +92,17 @@ describe('htmlToText over generated input', () => {
 });
 
 /** Whatever JSON a stranger's feed holds, in the fields an item has. */
-const anyField = fc.oneof(fc.string({ maxLength: 40 }), markupish, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }), fc.object({ maxDepth: 1 }));
+const anyField = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  markupish,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.array(fc.string({ maxLength: 8 }), { maxLength: 3 }),
+  fc.object({ maxDepth: 1 }),
+);
 
 describe('feed items over generated input', () => {
   it('gives every item a verdict, never a throw, and every accepted article passes the contract', async () => {
@@ -61,7 +110,10 @@ describe('feed items over generated input', () => {
       link: fc.oneof(fc.webUrl(), anyField),
       title: anyField,
       summary: anyField,
-      published: fc.oneof(fc.date({ min: new Date('1990-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString()), anyField),
+      published: fc.oneof(
+        fc.date({ min: new Date('1990-01-01'), max: new Date('2200-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+        anyField,
+      ),
       author: anyField,
       topics: fc.oneof(fc.array(anyField, { maxLength: 4 }), anyField),
       content_type: fc.oneof(fc.constantFrom('post', 'news', 'blog'), anyField),
@@ -79,8 +131,25 @@ describe('feed items over generated input', () => {
   });
 
   it('reads any JSON Feed document into one verdict per item, or refuses it as not a feed', async () => {
-    const jsonItem = fc.record({ id: anyField, url: fc.oneof(fc.webUrl(), anyField), title: anyField, content_text: anyField, content_html: anyField, date_published: anyField, authors: anyField, tags: anyField, _tidings: anyField }, { requiredKeys: [] });
-    const doc = fc.record({ version: fc.constant('https://jsonfeed.org/version/1.1'), title: anyField, items: fc.array(jsonItem, { maxLength: 5 }) });
+    const jsonItem = fc.record(
+      {
+        id: anyField,
+        url: fc.oneof(fc.webUrl(), anyField),
+        title: anyField,
+        content_text: anyField,
+        content_html: anyField,
+        date_published: anyField,
+        authors: anyField,
+        tags: anyField,
+        _tidings: anyField,
+      },
+      { requiredKeys: [] },
+    );
+    const doc = fc.record({
+      version: fc.constant('https://jsonfeed.org/version/1.1'),
+      title: anyField,
+      items: fc.array(jsonItem, { maxLength: 5 }),
+    });
     await fc.assert(
       fc.asyncProperty(doc, async (feed) => {
         try {

@@ -4,7 +4,29 @@ import { Tokenizer } from 'htmlparser2';
 // Elements whose content is never reader text (code, styling, embedded documents).
 const DROP_WITH_CONTENT = new Set(['script', 'style', 'noscript', 'iframe', 'object', 'template', 'svg', 'math']);
 // Elements that separate words: removing them must leave a space, or "<p>a</p><p>b</p>" reads "ab".
-const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'tr', 'td', 'th', 'section', 'article', 'header', 'footer']);
+const BLOCK = new Set([
+  'p',
+  'div',
+  'br',
+  'li',
+  'ul',
+  'ol',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'blockquote',
+  'pre',
+  'tr',
+  'td',
+  'th',
+  'section',
+  'article',
+  'header',
+  'footer',
+]);
 // C0 controls except tab and newline, DEL, C1 controls, and bidirectional overrides that can disguise text.
 const CONTROLS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
 

@@ -22,10 +22,12 @@ const TITLE_BOOST = 2;
 const MAX_TERMS = 8;
 
 const STOPWORDS = new Set(
-  ('a an and are as at be but by can do does for from has have how i in into is it its more new no not of on or our ' +
+  (
+    'a an and are as at be but by can do does for from has have how i in into is it its more new no not of on or our ' +
     'out so than that the their them there these they this to too up us was we what when where which who why will ' +
     'with without you your one two all any about after before over under just than then also only own same very ' +
-    'each every other some such what\'s don\'t isn\'t it\'s here via vs').split(' '),
+    "each every other some such what's don't isn't it's here via vs"
+  ).split(' '),
 );
 
 /** Lower-case word tokens of a text, without stopwords, numbers or one-letter words. */
@@ -59,7 +61,10 @@ export const featureKey = {
 };
 
 /** The features of one article. Deterministic for a given article and corpus. */
-export function articleFeatures(article: Pick<Article, 'title' | 'summary' | 'source' | 'topics' | 'author' | 'content_type'>, corpus: Corpus): FeatureVector {
+export function articleFeatures(
+  article: Pick<Article, 'title' | 'summary' | 'source' | 'topics' | 'author' | 'content_type'>,
+  corpus: Corpus,
+): FeatureVector {
   const keys: string[] = [featureKey.source(article.source)];
   const values: number[] = [GROUP_WEIGHT.source];
   if (article.topics.length > 0) {
@@ -96,7 +101,10 @@ export function articleFeatures(article: Pick<Article, 'title' | 'summary' | 'so
 }
 
 /** A feature key in words, for reasons and the preferences page ("ranking", "Field Notes", …). */
-export function describeFeature(key: string, sourceTitles?: ReadonlyMap<string, string>): { kind: 'source' | 'topic' | 'author' | 'type' | 'term'; label: string } {
+export function describeFeature(
+  key: string,
+  sourceTitles?: ReadonlyMap<string, string>,
+): { kind: 'source' | 'topic' | 'author' | 'type' | 'term'; label: string } {
   const value = key.slice(2);
   switch (key[0]) {
     case 's':

@@ -14,17 +14,26 @@ describe('the ingest filter', () => {
   });
 
   it('drops items past the maximum age, with the reason', () => {
-    expect(ingestVerdict({ ...article, published_at: '2026-11-01T00:00:00Z' }, ctx([]))).toEqual({ worth: false, reason: expect.stringMatching(/older than the maximum age \(ARTICLE_MAX_AGE_HOURS\)/) });
+    expect(ingestVerdict({ ...article, published_at: '2026-11-01T00:00:00Z' }, ctx([]))).toEqual({
+      worth: false,
+      reason: expect.stringMatching(/older than the maximum age \(ARTICLE_MAX_AGE_HOURS\)/),
+    });
   });
 
   it('drops items from a source readers consistently vote down, not one with mixed feelings', () => {
-    expect(ingestVerdict(article, ctx([['s:spammy', strength(2, 30)]]))).toEqual({ worth: false, reason: 'readers have consistently voted down the source spammy' });
+    expect(ingestVerdict(article, ctx([['s:spammy', strength(2, 30)]]))).toEqual({
+      worth: false,
+      reason: 'readers have consistently voted down the source spammy',
+    });
     expect(ingestVerdict(article, ctx([['s:spammy', strength(20, 30)]]))).toEqual({ worth: true });
     expect(ingestVerdict(article, ctx([['s:spammy', strength(0, 6)]]))).toEqual({ worth: true });
   });
 
   it('drops items only about topics readers reject', () => {
-    expect(ingestVerdict(article, ctx([['t:crypto', strength(1, 40)]]))).toMatchObject({ worth: false, reason: expect.stringMatching(/the topic crypto/) });
+    expect(ingestVerdict(article, ctx([['t:crypto', strength(1, 40)]]))).toMatchObject({
+      worth: false,
+      reason: expect.stringMatching(/the topic crypto/),
+    });
     expect(ingestVerdict({ ...article, topics: ['crypto', 'rust'] }, ctx([['t:crypto', strength(1, 40)]]))).toEqual({ worth: true });
   });
 });

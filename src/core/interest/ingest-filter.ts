@@ -36,7 +36,10 @@ export function ingestFilterKeys(articles: readonly Pick<Article, 'source' | 'to
 
 export function ingestVerdict(article: Pick<Article, 'source' | 'topics' | 'published_at'>, ctx: IngestFilterContext): IngestVerdict {
   if (Date.parse(article.published_at) < ctx.oldestMs) {
-    return { worth: false, reason: `published ${article.published_at}, older than the maximum age (ARTICLE_MAX_AGE_HOURS) counted from the feed's newest item` };
+    return {
+      worth: false,
+      reason: `published ${article.published_at}, older than the maximum age (ARTICLE_MAX_AGE_HOURS) counted from the feed's newest item`,
+    };
   }
   const scale = 1 / forwardWeight(ctx.nowMs);
   const rejected = (key: string) => {
@@ -45,9 +48,13 @@ export function ingestVerdict(article: Pick<Article, 'source' | 'topics' | 'publ
     const negative = g.negative * scale;
     return negative >= MIN_REJECTION && negative >= REJECTION_RATIO * g.positive * scale;
   };
-  if (rejected(featureKey.source(article.source))) return { worth: false, reason: `readers have consistently voted down the source ${article.source}` };
+  if (rejected(featureKey.source(article.source)))
+    return { worth: false, reason: `readers have consistently voted down the source ${article.source}` };
   if (article.topics.length > 0 && article.topics.every((t) => rejected(featureKey.topic(t)))) {
-    return { worth: false, reason: `readers have consistently voted down ${article.topics.length === 1 ? 'the topic' : 'every topic of this article:'} ${article.topics.join(', ')}` };
+    return {
+      worth: false,
+      reason: `readers have consistently voted down ${article.topics.length === 1 ? 'the topic' : 'every topic of this article:'} ${article.topics.join(', ')}`,
+    };
   }
   return { worth: true };
 }

@@ -21,8 +21,21 @@ const corpus = buildCorpus([article('a', ['ranking']), article('b', ['feeds'])])
 const apply = (p: Profile, a: ReturnType<typeof article>, signal: Parameters<typeof applySignal>[3], at = 0) =>
   applySignal(p, a.id, articleFeatures(a, corpus), signal, at, settings);
 const event = (overrides: Partial<ReaderEvent>): ReaderEvent => ({
-  type: 'click', subscriber_id: 's', edition_id: 'e', article_id: 'a', kind: 'article', position: 0, url: null, at: '2026-11-20T00:00:00Z',
-  method: 'GET', user_agent: null, ip: null, seconds_since_send: null, suspected_bot: false, bot_reasons: [], ...overrides,
+  type: 'click',
+  subscriber_id: 's',
+  edition_id: 'e',
+  article_id: 'a',
+  kind: 'article',
+  position: 0,
+  url: null,
+  at: '2026-11-20T00:00:00Z',
+  method: 'GET',
+  user_agent: null,
+  ip: null,
+  seconds_since_send: null,
+  suspected_bot: false,
+  bot_reasons: [],
+  ...overrides,
 });
 
 describe('learning an interest profile', () => {
@@ -86,7 +99,8 @@ describe('learning an interest profile', () => {
 
   it('keeps profiles bounded by pruning the weakest features', () => {
     let p = emptyProfile();
-    for (let i = 0; i < 200; i++) p = apply(p, article(`x${i}`, [`topic-${i}`], `source-${i}`, `unique${i} words${i}`), 'click', i * 1000).profile;
+    for (let i = 0; i < 200; i++)
+      p = apply(p, article(`x${i}`, [`topic-${i}`], `source-${i}`, `unique${i} words${i}`), 'click', i * 1000).profile;
     expect(Object.keys(p.weights).length).toBeLessThanOrEqual(settings.maxFeatures);
     expect(p.signals).toBe(200);
   });
@@ -99,9 +113,16 @@ describe('learning an interest profile', () => {
   });
 
   it('refuses events that carry no interest signal, with a reason each', () => {
-    expect(signalOf(event({ type: 'unsubscribe' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/says nothing about interests/) });
+    expect(signalOf(event({ type: 'unsubscribe' }))).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/says nothing about interests/),
+    });
     expect(signalOf(event({ kind: 'vote_up' }))).toMatchObject({ ok: false, reason: expect.stringMatching(/not a read/) });
     expect(signalOf(event({ article_id: null }))).toMatchObject({ ok: false, reason: expect.stringMatching(/without an article/) });
-    expect(learnEvent(null, event({}), null, corpus, settings)).toMatchObject({ applied: false, kind: 'unknown_article', reason: expect.stringMatching(/article a is unknown/) });
+    expect(learnEvent(null, event({}), null, corpus, settings)).toMatchObject({
+      applied: false,
+      kind: 'unknown_article',
+      reason: expect.stringMatching(/article a is unknown/),
+    });
   });
 });

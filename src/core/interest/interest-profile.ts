@@ -66,13 +66,17 @@ export type SignalVerdict = { ok: true; signal: LearnableSignal } | { ok: false;
 /** Whether an event may teach a profile, and as which signal; every refusal carries its reason. */
 export function signalOf(event: Pick<ReaderEvent, 'type' | 'kind' | 'article_id' | 'suspected_bot' | 'bot_reasons'>): SignalVerdict {
   if (event.suspected_bot) {
-    return { ok: false, reason: `suspected automated event (${event.bot_reasons.join(', ') || 'flagged by the edge'}): never learned from` };
+    return {
+      ok: false,
+      reason: `suspected automated event (${event.bot_reasons.join(', ') || 'flagged by the edge'}): never learned from`,
+    };
   }
   const known: readonly string[] = [...learnableSignals, ...undoSignals];
   if (!known.includes(event.type)) return { ok: false, reason: `a ${event.type} event says nothing about interests` };
   if (!event.article_id) return { ok: false, reason: `a ${event.type} event without an article` };
   // A click on a vote, bookmark or preferences link only opens a page; the press of its button is the signal.
-  if (event.type === 'click' && event.kind !== null && event.kind !== 'article') return { ok: false, reason: `a click on a ${event.kind} link is not a read` };
+  if (event.type === 'click' && event.kind !== null && event.kind !== 'article')
+    return { ok: false, reason: `a click on a ${event.kind} link is not a read` };
   return { ok: true, signal: event.type as LearnableSignal };
 }
 
@@ -83,7 +87,14 @@ export type ApplyResult = { applied: true; profile: Profile } | { applied: false
  * signal's time first (a signal older than the profile is discounted instead), so events applied
  * in any order give nearly the same profile.
  */
-export function applySignal(profile: Profile, articleId: string, features: FeatureVector, signal: LearnableSignal, atMs: number, settings: InterestSettings): ApplyResult {
+export function applySignal(
+  profile: Profile,
+  articleId: string,
+  features: FeatureVector,
+  signal: LearnableSignal,
+  atMs: number,
+  settings: InterestSettings,
+): ApplyResult {
   const vote = profile.votes[articleId];
   if (vote !== undefined && (signal === 'click' || signal === 'bookmark' || signal === 'bookmark_removed' || signal === 'delivered')) {
     return { applied: false, reason: `the reader voted on this article; an implicit ${signal} does not change that`, profile };
@@ -160,7 +171,13 @@ export function parseProfile(raw: string | null | undefined): Profile | null {
   try {
     const p = JSON.parse(raw) as Partial<Profile>;
     if (typeof p !== 'object' || p === null || typeof p.weights !== 'object' || typeof p.updated_at !== 'number') return null;
-    return { weights: p.weights ?? {}, evidence: Number(p.evidence) || 0, signals: Number(p.signals) || 0, votes: p.votes ?? {}, updated_at: p.updated_at };
+    return {
+      weights: p.weights ?? {},
+      evidence: Number(p.evidence) || 0,
+      signals: Number(p.signals) || 0,
+      votes: p.votes ?? {},
+      updated_at: p.updated_at,
+    };
   } catch {
     return null;
   }

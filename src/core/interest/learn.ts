@@ -2,7 +2,16 @@
 // engagement increments. The learn worker, `tidings rank --input` and the eval all go through here.
 import type { Article, ReaderEvent } from '../../contracts';
 import { articleFeatures, featureKey, type Corpus } from './article-features';
-import { applySignal, emptyProfile, signalOf, signalWeights, undoSignals, type InterestSettings, type LearnableSignal, type Profile } from './interest-profile';
+import {
+  applySignal,
+  emptyProfile,
+  signalOf,
+  signalWeights,
+  undoSignals,
+  type InterestSettings,
+  type LearnableSignal,
+  type Profile,
+} from './interest-profile';
 import { forwardWeight } from './popularity';
 
 /** Increments to global counters, already forward-decayed (add them to the stored sums). */
@@ -27,10 +36,17 @@ export type SkipKind = 'suspected_bot' | 'not_a_signal' | 'unknown_article' | 'b
 type LearnEvent = Pick<ReaderEvent, 'type' | 'kind' | 'article_id' | 'suspected_bot' | 'bot_reasons' | 'at'>;
 
 /** Learn from one event. `article` is null when the event names an article Tidings does not know. */
-export function learnEvent(profile: Profile | null, event: LearnEvent, article: Article | null, corpus: Corpus, settings: InterestSettings): LearnOutcome {
+export function learnEvent(
+  profile: Profile | null,
+  event: LearnEvent,
+  article: Article | null,
+  corpus: Corpus,
+  settings: InterestSettings,
+): LearnOutcome {
   const verdict = signalOf(event);
   if (!verdict.ok) return { applied: false, kind: event.suspected_bot ? 'suspected_bot' : 'not_a_signal', reason: verdict.reason };
-  if (!article) return { applied: false, kind: 'unknown_article', reason: `article ${event.article_id} is unknown (never ingested, or removed)` };
+  if (!article)
+    return { applied: false, kind: 'unknown_article', reason: `article ${event.article_id} is unknown (never ingested, or removed)` };
   const atMs = Date.parse(event.at);
   if (!Number.isFinite(atMs)) return { applied: false, kind: 'bad_time', reason: `event time ${JSON.stringify(event.at)} is not a date` };
   const result = applySignal(profile ?? emptyProfile(atMs), article.id, articleFeatures(article, corpus), verdict.signal, atMs, settings);
@@ -39,7 +55,11 @@ export function learnEvent(profile: Profile | null, event: LearnEvent, article: 
 }
 
 /** What one signal adds to the global counters: clicks and deliveries per article, engagement per source. */
-export function globalIncrements(article: Pick<Article, 'id' | 'source' | 'topics'>, signal: LearnableSignal, atMs: number): GlobalIncrements {
+export function globalIncrements(
+  article: Pick<Article, 'id' | 'source' | 'topics'>,
+  signal: LearnableSignal,
+  atMs: number,
+): GlobalIncrements {
   const fw = forwardWeight(atMs);
   // Taking back a vote or bookmark changes this reader's profile only; the global counters stay as they were.
   const strength = (undoSignals as readonly string[]).includes(signal) ? 0 : signalWeights[signal];

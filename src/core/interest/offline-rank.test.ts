@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rankOfflineLine } from './offline-rank';
 
-const lines = readFileSync(new URL('../../../samples/rank-input.jsonl', import.meta.url), 'utf8').trim().split('\n');
+const lines = readFileSync(new URL('../../../samples/rank-input.jsonl', import.meta.url), 'utf8')
+  .trim()
+  .split('\n');
 
 describe('tidings rank --input: stateless offline ranking', () => {
   it('prints every candidate that passes the filters, best first, with scores and reasons', () => {
@@ -12,7 +14,9 @@ describe('tidings rank --input: stateless offline ranking', () => {
     if (!result.ok) return;
     const { id, ranked } = result.output;
     expect(id).toBe('reader-a');
-    const internal = new Set(input.candidates.filter((a: { content_type: string }) => a.content_type === 'internal').map((a: { id: string }) => a.id));
+    const internal = new Set(
+      input.candidates.filter((a: { content_type: string }) => a.content_type === 'internal').map((a: { id: string }) => a.id),
+    );
     expect(ranked.length).toBeGreaterThan(10);
     expect(ranked.some((r) => internal.has(r.id))).toBe(false);
     // Best first (the diversity caps may move an article down, never up).
@@ -28,10 +32,22 @@ describe('tidings rank --input: stateless offline ranking', () => {
 
   it('names what is wrong with a bad line', () => {
     expect(rankOfflineLine('{not json')).toMatchObject({ ok: false, reasons: [expect.stringMatching(/^not valid JSON/)] });
-    const bad = rankOfflineLine(JSON.stringify({ id: 'x', now: 'today', candidates: [{ id: 'a', url: 'javascript:alert(1)', title: 't', source: 's', published_at: '2026-11-20T00:00:00Z' }] }));
+    const bad = rankOfflineLine(
+      JSON.stringify({
+        id: 'x',
+        now: 'today',
+        candidates: [{ id: 'a', url: 'javascript:alert(1)', title: 't', source: 's', published_at: '2026-11-20T00:00:00Z' }],
+      }),
+    );
     expect(bad).toMatchObject({ ok: false, id: 'x' });
     if (!bad.ok) {
-      expect(bad.reasons).toEqual(expect.arrayContaining([expect.stringMatching(/^now must be an ISO 8601/), expect.stringMatching(/^candidates\.0\.url must be an absolute http/), expect.stringMatching(/^candidates\.0\.content_type is missing/)]));
+      expect(bad.reasons).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/^now must be an ISO 8601/),
+          expect.stringMatching(/^candidates\.0\.url must be an absolute http/),
+          expect.stringMatching(/^candidates\.0\.content_type is missing/),
+        ]),
+      );
     }
   });
 });

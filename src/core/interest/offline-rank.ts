@@ -3,7 +3,14 @@
 import { z } from 'zod';
 import { articleSchema, describeIssues, type Article } from '../../contracts';
 import { articleFeatures, buildCorpus } from './article-features';
-import { applySignal, defaultInterestSettings, emptyProfile, learnableSignals, type InterestSettings, type Profile } from './interest-profile';
+import {
+  applySignal,
+  defaultInterestSettings,
+  emptyProfile,
+  learnableSignals,
+  type InterestSettings,
+  type Profile,
+} from './interest-profile';
 import { noPopularity } from './popularity';
 import { defaultRankSettings, prepareCandidates, rankCandidates, type RankSettings } from './ranking';
 
@@ -33,7 +40,11 @@ export interface OfflineRankOutput {
 export type OfflineRankResult = { ok: true; output: OfflineRankOutput } | { ok: false; id: string | null; reasons: string[] };
 
 /** Rank one input line. A line that is not valid JSON or breaks the schema gives its reasons. */
-export function rankOfflineLine(line: string, interest: InterestSettings = defaultInterestSettings, rank: Partial<RankSettings> = {}): OfflineRankResult {
+export function rankOfflineLine(
+  line: string,
+  interest: InterestSettings = defaultInterestSettings,
+  rank: Partial<RankSettings> = {},
+): OfflineRankResult {
   let raw: unknown;
   try {
     raw = JSON.parse(line);

@@ -26,7 +26,13 @@ export interface ProfileSummary {
 /** Weights below this are not worth showing a person. */
 const SHOWN = 0.05;
 
-export function summariseProfile(profile: Profile | null, nowMs: number, halfLifeDays: number, sourceTitles?: ReadonlyMap<string, string>, perKind = 8): ProfileSummary {
+export function summariseProfile(
+  profile: Profile | null,
+  nowMs: number,
+  halfLifeDays: number,
+  sourceTitles?: ReadonlyMap<string, string>,
+  perKind = 8,
+): ProfileSummary {
   const empty: ProfileSummary = { topics: [], sources: [], authors: [], terms: [], disliked: [], signals: 0 };
   if (!profile) return empty;
   const current = profileAt(profile, nowMs, { halfLifeDays });
@@ -34,13 +40,22 @@ export function summariseProfile(profile: Profile | null, nowMs: number, halfLif
     const { kind, label } = describeFeature(key, sourceTitles);
     return { key, value: key.slice(2), label, weight: Math.round(weight * 1000) / 1000, kind };
   });
-  const liked = (kind: string) => items.filter((i) => i.kind === kind && i.weight >= SHOWN).sort((a, b) => b.weight - a.weight).slice(0, perKind).map(strip);
+  const liked = (kind: string) =>
+    items
+      .filter((i) => i.kind === kind && i.weight >= SHOWN)
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, perKind)
+      .map(strip);
   return {
     topics: liked('topic'),
     sources: liked('source'),
     authors: liked('author'),
     terms: liked('term'),
-    disliked: items.filter((i) => (i.kind === 'topic' || i.kind === 'source') && i.weight <= -SHOWN).sort((a, b) => a.weight - b.weight).slice(0, perKind).map(strip),
+    disliked: items
+      .filter((i) => (i.kind === 'topic' || i.kind === 'source') && i.weight <= -SHOWN)
+      .sort((a, b) => a.weight - b.weight)
+      .slice(0, perKind)
+      .map(strip),
     signals: profile.signals,
   };
 }

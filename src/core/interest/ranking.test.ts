@@ -23,7 +23,11 @@ const art = (overrides: Partial<Article> = {}): Article => {
   };
 };
 const rank = (articles: Article[], reader: Partial<ReaderContext> = {}, settings = {}) =>
-  rankCandidates(prepareCandidates(articles, buildCorpus(articles)), { ...anonymousReader(NOW), ...reader }, { ...defaultRankSettings, limit: Infinity, ...settings });
+  rankCandidates(
+    prepareCandidates(articles, buildCorpus(articles)),
+    { ...anonymousReader(NOW), ...reader },
+    { ...defaultRankSettings, limit: Infinity, ...settings },
+  );
 const ids = (ranked: { article: Article }[]) => ranked.map((r) => r.article.id);
 
 function learned(articles: Article[], clicks: Article[]): Profile {
@@ -60,15 +64,21 @@ describe('the ranker', () => {
 
   it('keeps a briefing diverse: no more than the cap from one source in the first window', () => {
     const wire = Array.from({ length: 8 }, (_, i) => art({ title: `Wire piece ${i} alpha${i}`, source: 'the-wire', topics: [`t${i}`] }));
-    const other = Array.from({ length: 8 }, (_, i) => art({ title: `Other piece ${i} beta${i}`, source: `source-${i % 3}`, topics: [`u${i}`], published_at: '2026-11-19T10:00:00Z' }));
+    const other = Array.from({ length: 8 }, (_, i) =>
+      art({ title: `Other piece ${i} beta${i}`, source: `source-${i % 3}`, topics: [`u${i}`], published_at: '2026-11-19T10:00:00Z' }),
+    );
     const top = rank([...wire, ...other], {}, { limit: 10, diversityWindow: 10, maxPerSource: 4 });
     expect(top).toHaveLength(10);
     expect(top.filter((r) => r.article.source === 'the-wire').length).toBeLessThanOrEqual(4);
   });
 
   it('caps one story (its first topic) in a briefing', () => {
-    const same = Array.from({ length: 6 }, (_, i) => art({ title: `Election update ${i} gamma${i}`, topics: ['election'], source: `s${i}` }));
-    const rest = Array.from({ length: 8 }, (_, i) => art({ title: `Various ${i} delta${i}`, topics: [`v${i}`], source: `r${i}`, published_at: '2026-11-19T10:00:00Z' }));
+    const same = Array.from({ length: 6 }, (_, i) =>
+      art({ title: `Election update ${i} gamma${i}`, topics: ['election'], source: `s${i}` }),
+    );
+    const rest = Array.from({ length: 8 }, (_, i) =>
+      art({ title: `Various ${i} delta${i}`, topics: [`v${i}`], source: `r${i}`, published_at: '2026-11-19T10:00:00Z' }),
+    );
     const top = rank([...same, ...rest], {}, { limit: 10, diversityWindow: 10, maxPerStory: 3 });
     expect(top.filter((r) => r.article.topics[0] === 'election').length).toBe(3);
   });
@@ -82,7 +92,9 @@ describe('the ranker', () => {
   });
 
   it('moves from the chosen topics to the learned profile as signals accumulate, with the reason in words', () => {
-    const history = Array.from({ length: 12 }, (_, i) => art({ title: `Feeds internals part ${i}`, topics: ['feeds'], source: 'field-notes' }));
+    const history = Array.from({ length: 12 }, (_, i) =>
+      art({ title: `Feeds internals part ${i}`, topics: ['feeds'], source: 'field-notes' }),
+    );
     const feeds = art({ title: 'Parsing feeds without trusting them', topics: ['feeds'], source: 'field-notes' });
     const chosen = art({ title: 'Gardening for beginners', topics: ['gardening'] });
     const all = [...history, feeds, chosen];
@@ -99,7 +111,14 @@ describe('the ranker', () => {
     const a = art({ title: 'Widely read piece' });
     const b = art({ title: 'Rarely read piece', published_at: '2026-11-20T11:00:00Z' });
     const fw = forwardWeight(NOW);
-    const popularity = popularitySnapshot([[a.id, { clicks: 40 * fw, delivered: 100 * fw }], [b.id, { clicks: 1 * fw, delivered: 100 * fw }]], { clicks: 100, delivered: 1000 }, NOW);
+    const popularity = popularitySnapshot(
+      [
+        [a.id, { clicks: 40 * fw, delivered: 100 * fw }],
+        [b.id, { clicks: 1 * fw, delivered: 100 * fw }],
+      ],
+      { clicks: 100, delivered: 1000 },
+      NOW,
+    );
     const ranked = rank([a, b], { popularity });
     expect(ids(ranked)).toEqual([a.id, b.id]);
     expect(ranked[0]!.reasons).toContain('popular with other readers');
@@ -115,7 +134,8 @@ describe('the ranker', () => {
   it('never says "new since your last briefing" to a reader who has had no briefing yet', () => {
     const quiet = art({ title: 'A quiet article from two days ago', published_at: '2026-11-18T12:00:00Z' });
     const fresh = art({ title: 'Something published this morning' });
-    const reasonsOfQuiet = (reader: Partial<ReaderContext>) => rank([fresh, quiet], { popularity: noPopularity, ...reader }).find((r) => r.article.id === quiet.id)!.reasons;
+    const reasonsOfQuiet = (reader: Partial<ReaderContext>) =>
+      rank([fresh, quiet], { popularity: noPopularity, ...reader }).find((r) => r.article.id === quiet.id)!.reasons;
     const first = reasonsOfQuiet({});
     expect(first).not.toContain('new since your last briefing');
     expect(first.length).toBeGreaterThan(0);

@@ -99,13 +99,19 @@ export type Exclusion = { ok: true } | { ok: false; reason: string };
 const INCLUDED: Exclusion = { ok: true };
 
 /** Why an article may not reach this reader at all, or ok. */
-export function exclusion(c: Candidate, reader: Pick<ReaderContext, 'alreadySent' | 'mutedSources' | 'mutedTopics'>, oldestMs: number): Exclusion {
+export function exclusion(
+  c: Candidate,
+  reader: Pick<ReaderContext, 'alreadySent' | 'mutedSources' | 'mutedTopics'>,
+  oldestMs: number,
+): Exclusion {
   const a = c.article;
-  if (NEVER_MAILED.has(a.content_type) || !mailableContentTypes.includes(a.content_type)) return { ok: false, reason: `content type ${a.content_type} is never mailed` };
+  if (NEVER_MAILED.has(a.content_type) || !mailableContentTypes.includes(a.content_type))
+    return { ok: false, reason: `content type ${a.content_type} is never mailed` };
   if (reader.alreadySent.has(a.id)) return { ok: false, reason: 'already sent to this reader' };
   if (!(c.publishedMs >= oldestMs)) return { ok: false, reason: 'older than the maximum age' };
   if (reader.mutedSources.has(a.source)) return { ok: false, reason: `the reader muted ${a.source}` };
-  if (reader.mutedTopics.size > 0) for (const t of a.topics) if (reader.mutedTopics.has(t)) return { ok: false, reason: `the reader dropped the topic ${t}` };
+  if (reader.mutedTopics.size > 0)
+    for (const t of a.topics) if (reader.mutedTopics.has(t)) return { ok: false, reason: `the reader dropped the topic ${t}` };
   return INCLUDED;
 }
 
@@ -119,7 +125,11 @@ interface Scored {
 }
 
 /** Rank candidates for one reader: filters, scores, near-duplicates removed, diversity, reasons. */
-export function rankCandidates(candidates: readonly Candidate[], reader: ReaderContext, settings: RankSettings = defaultRankSettings): RankedArticle[] {
+export function rankCandidates(
+  candidates: readonly Candidate[],
+  reader: ReaderContext,
+  settings: RankSettings = defaultRankSettings,
+): RankedArticle[] {
   const reference = ageReference(candidates, reader.nowMs);
   const oldest = reference - settings.maxAgeHours * 3_600_000;
   const profile = reader.profile;
@@ -158,7 +168,12 @@ export function rankCandidates(candidates: readonly Candidate[], reader: ReaderC
     personalParts[index] = personal;
     order.push(index);
   }
-  order.sort((x, y) => scores[y]! - scores[x]! || candidates[y]!.publishedMs - candidates[x]!.publishedMs || (candidates[x]!.article.id < candidates[y]!.article.id ? -1 : 1));
+  order.sort(
+    (x, y) =>
+      scores[y]! - scores[x]! ||
+      candidates[y]!.publishedMs - candidates[x]!.publishedMs ||
+      (candidates[x]!.article.id < candidates[y]!.article.id ? -1 : 1),
+  );
   const scored = (index: number): Scored => {
     const c = candidates[index]!;
     return {
@@ -169,7 +184,11 @@ export function rankCandidates(candidates: readonly Candidate[], reader: ReaderC
       freshness: Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate),
     };
   };
-  return diversify(order, scored, settings).map((s) => ({ article: s.c.article, score: round(s.score), reasons: reasonsFor(s, reader, weights) }));
+  return diversify(order, scored, settings).map((s) => ({
+    article: s.c.article,
+    score: round(s.score),
+    reasons: reasonsFor(s, reader, weights),
+  }));
 }
 
 /**
@@ -234,16 +253,23 @@ function reasonsFor(s: Scored, reader: ReaderContext, weights: Readonly<Record<s
       const key = keys[i]!;
       if (key.startsWith('c:')) continue; // "you like posts" explains nothing
       const contribution = (weights[key] ?? 0) * values[i]!;
-      if (contribution > best) (best = contribution), (bestKey = key);
+      if (contribution > best) ((best = contribution), (bestKey = key));
     }
     if (bestKey) {
       const { kind, label } = describeFeature(bestKey, reader.sourceTitles);
-      reasons.push(kind === 'source' ? `because you often read ${label}` : kind === 'author' ? `because you read ${label}` : `because you read about ${label}`);
+      reasons.push(
+        kind === 'source'
+          ? `because you often read ${label}`
+          : kind === 'author'
+            ? `because you read ${label}`
+            : `because you read about ${label}`,
+      );
     }
   }
   if (s.topicMatch && !reasons.some((r) => r.endsWith(` ${s.topicMatch}`))) reasons.push(`you follow ${s.topicMatch}`);
   const e = reader.popularity.byArticle.get(s.c.article.id);
-  if (e && e.clicks >= 3 && smoothedCtr(e, reader.popularity.meanCtr) >= 1.5 * reader.popularity.meanCtr) reasons.push('popular with other readers');
+  if (e && e.clicks >= 3 && smoothedCtr(e, reader.popularity.meanCtr) >= 1.5 * reader.popularity.meanCtr)
+    reasons.push('popular with other readers');
   if (s.freshness > 0.8) reasons.push('just published');
   if (reasons.length === 0) reasons.push(fallbackReason(reader.alreadySent));
   return reasons;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { automatedVerdict, botReasons, defaultBotRules, requestBotReasons, windowBotReasons } from './bots';
 
-const chrome = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+const chrome =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
 
 describe('automated-click rules', () => {
   it('takes a phone browser a minute after sending for a person', () => {
@@ -31,7 +32,9 @@ describe('automated-click rules', () => {
   });
 
   it('flags a click sooner after sending than a person could read the email', () => {
-    expect(requestBotReasons({ method: 'GET', userAgent: chrome, secondsSinceSend: defaultBotRules.minSecondsAfterSend - 1 })).toEqual([botReasons.tooSoon]);
+    expect(requestBotReasons({ method: 'GET', userAgent: chrome, secondsSinceSend: defaultBotRules.minSecondsAfterSend - 1 })).toEqual([
+      botReasons.tooSoon,
+    ]);
     expect(requestBotReasons({ method: 'GET', userAgent: chrome, secondsSinceSend: defaultBotRules.minSecondsAfterSend })).toEqual([]);
     expect(requestBotReasons({ method: 'GET', userAgent: chrome, secondsSinceSend: null })).toEqual([]);
   });
@@ -47,6 +50,9 @@ describe('automated-click rules', () => {
   it('answers "is this automated" from the event and its edition marks together', () => {
     const at = '2026-11-21T08:00:00.000Z';
     expect(automatedVerdict({ at, bot_reasons: [] }, { bursts: [], honeypots: [] })).toEqual({ automated: false, reasons: [] });
-    expect(automatedVerdict({ at, bot_reasons: [botReasons.head] }, { bursts: [Date.parse(at)], honeypots: [] })).toEqual({ automated: true, reasons: [botReasons.head, botReasons.burst] });
+    expect(automatedVerdict({ at, bot_reasons: [botReasons.head] }, { bursts: [Date.parse(at)], honeypots: [] })).toEqual({
+      automated: true,
+      reasons: [botReasons.head, botReasons.burst],
+    });
   });
 });

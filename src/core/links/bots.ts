@@ -6,14 +6,30 @@
  * Scanners that pose as an ordinary browser are caught by the timing, burst and honeypot rules instead.
  */
 export const scannerAgents: readonly { name: string; pattern: RegExp }[] = [
-  { name: 'microsoft-safe-links', pattern: /safelinks|microsoft defender|defender for office|ms-office|microsoft office (existence|protocol|word|excel|outlook)|bingpreview/i },
+  {
+    name: 'microsoft-safe-links',
+    pattern:
+      /safelinks|microsoft defender|defender for office|ms-office|microsoft office (existence|protocol|word|excel|outlook)|bingpreview/i,
+  },
   { name: 'mimecast', pattern: /mimecast/i },
   { name: 'proofpoint', pattern: /proofpoint|ppsecure/i },
   { name: 'barracuda', pattern: /barracuda/i },
-  { name: 'other-mail-gateway', pattern: /ironport|cisco.*email|symantec|broadcom|forcepoint|trend ?micro|sophos|fireeye|trellix|zscaler|fortinet|fortiguard|checkpoint|check point|avanan|abnormal ?security|vade|hornet ?security|spamtitan|messagelabs/i },
+  {
+    name: 'other-mail-gateway',
+    pattern:
+      /ironport|cisco.*email|symantec|broadcom|forcepoint|trend ?micro|sophos|fireeye|trellix|zscaler|fortinet|fortiguard|checkpoint|check point|avanan|abnormal ?security|vade|hornet ?security|spamtitan|messagelabs/i,
+  },
   { name: 'headless-browser', pattern: /headlesschrome|phantomjs|puppeteer|playwright|selenium|webdriver|electron\/.*headless/i },
-  { name: 'http-library', pattern: /^(curl|wget|python-requests|python-urllib|aiohttp|go-http-client|java\/|okhttp|apache-httpclient|libwww-perl|node-fetch|axios|undici|got |scrapy|httpx)/i },
-  { name: 'link-preview', pattern: /slackbot|slack-imgproxy|facebookexternalhit|facebookcatalog|twitterbot|linkedinbot|whatsapp|telegrambot|discordbot|skypeuripreview|iframely|embedly|pinterestbot|redditbot|applebot|googlebot|google-inspectiontool|bingbot|yandex|duckduckbot|baiduspider|petalbot|semrush|ahrefs|mj12bot/i },
+  {
+    name: 'http-library',
+    pattern:
+      /^(curl|wget|python-requests|python-urllib|aiohttp|go-http-client|java\/|okhttp|apache-httpclient|libwww-perl|node-fetch|axios|undici|got |scrapy|httpx)/i,
+  },
+  {
+    name: 'link-preview',
+    pattern:
+      /slackbot|slack-imgproxy|facebookexternalhit|facebookcatalog|twitterbot|linkedinbot|whatsapp|telegrambot|discordbot|skypeuripreview|iframely|embedly|pinterestbot|redditbot|applebot|googlebot|google-inspectiontool|bingbot|yandex|duckduckbot|baiduspider|petalbot|semrush|ahrefs|mj12bot/i,
+  },
   { name: 'generic-bot', pattern: /\b(bot|crawler|spider|scanner|preview|monitor|validator|checker)\b/i },
 ];
 
@@ -109,7 +125,11 @@ export function mergeReasons(...lists: readonly (readonly string[])[]): string[]
 }
 
 /** The answer to "is this event automated?" given its own flags and what its edition's window says. */
-export function automatedVerdict(event: { at: string; bot_reasons: readonly string[] }, marks: EditionMarks, rules: BotRules = defaultBotRules): { automated: boolean; reasons: string[] } {
+export function automatedVerdict(
+  event: { at: string; bot_reasons: readonly string[] },
+  marks: EditionMarks,
+  rules: BotRules = defaultBotRules,
+): { automated: boolean; reasons: string[] } {
   const reasons = mergeReasons(event.bot_reasons, windowBotReasons(Date.parse(event.at), marks, rules));
   return { automated: reasons.length > 0, reasons };
 }

@@ -19,13 +19,33 @@ export function linkPath(kind: LinkKind): string {
 }
 
 /** A signed link of any kind under the public base URL. */
-export async function signedLink(ctx: BriefingLinkContext, url: string, kind: LinkKind, article: string | null, position: number | null): Promise<string> {
-  const token = await ctx.signer.sign({ url, kind, article, position, subscriber: ctx.subscriberId, edition: ctx.editionId, sent_at: ctx.sentAt });
+export async function signedLink(
+  ctx: BriefingLinkContext,
+  url: string,
+  kind: LinkKind,
+  article: string | null,
+  position: number | null,
+): Promise<string> {
+  const token = await ctx.signer.sign({
+    url,
+    kind,
+    article,
+    position,
+    subscriber: ctx.subscriberId,
+    edition: ctx.editionId,
+    sent_at: ctx.sentAt,
+  });
   return `${ctx.baseUrl}${linkPath(kind)}${token}`;
 }
 
 /** A signed /c/ link under the public base URL. */
-export async function trackedLink(ctx: BriefingLinkContext, url: string, kind: LinkKind, article: string | null, position: number | null): Promise<string> {
+export async function trackedLink(
+  ctx: BriefingLinkContext,
+  url: string,
+  kind: LinkKind,
+  article: string | null,
+  position: number | null,
+): Promise<string> {
   return signedLink(ctx, url, kind, article, position);
 }
 

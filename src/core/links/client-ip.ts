@@ -8,7 +8,10 @@
  */
 export function clientAddress(socketPeer: string | null, forwardedFor: string | null, trustedHops: number): string | null {
   if (trustedHops === 0 || !forwardedFor) return socketPeer;
-  const chain = forwardedFor.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const chain = forwardedFor
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
   if (socketPeer) chain.push(socketPeer);
   return chain[Math.max(0, chain.length - 1 - trustedHops)] ?? socketPeer;
 }

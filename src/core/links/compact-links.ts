@@ -4,7 +4,8 @@ import { toBase64Url, utf8 } from '../encoding';
 import type { LinkSigner } from './links';
 
 /** What a compact link points at inside one reader's briefing. */
-export type CompactSlot = { kind: 'article'; position: number } | { kind: 'latest' } | { kind: 'preferences' } | { kind: 'unsubscribe' } | { kind: 'view' };
+export type CompactSlot =
+  { kind: 'article'; position: number } | { kind: 'latest' } | { kind: 'preferences' } | { kind: 'unsubscribe' } | { kind: 'view' };
 
 export interface CompactLink {
   /** Names the stored briefing of one (edition, subscriber): see briefingHandle. */
@@ -38,7 +39,8 @@ function slotOf(code: string): CompactSlot | null {
 
 /** The token of a compact link: `<key id>.<handle>.<slot>.<tag>`, about 40 characters. */
 export async function signCompact(signer: LinkSigner, link: CompactLink): Promise<string> {
-  if (!HANDLE_PATTERN.test(link.handle)) throw new Error(`compact link handle must be 12 base64url characters (got ${JSON.stringify(link.handle)})`);
+  if (!HANDLE_PATTERN.test(link.handle))
+    throw new Error(`compact link handle must be 12 base64url characters (got ${JSON.stringify(link.handle)})`);
   const body = `${link.handle}.${slotCode(link.slot)}`;
   const { keyId, tag } = await signer.signMessage(body);
   return `${keyId}.${body}.${tag}`;

@@ -72,7 +72,10 @@ export class LinkSigner {
     const tag = this.hmac ? this.syncTag(key, head) : await this.webTag(key, head);
     const token = `${head}.${toBase64Url(tag.subarray(0, TAG_BYTES))}`;
     // Verification refuses longer tokens unread, so making one would make a link that can never open.
-    if (token.length > MAX_TOKEN_LENGTH) throw new LinkError(`link token would be ${token.length} characters, over the ${MAX_TOKEN_LENGTH} limit: shorten the destination URL (${payload.url.length} characters)`);
+    if (token.length > MAX_TOKEN_LENGTH)
+      throw new LinkError(
+        `link token would be ${token.length} characters, over the ${MAX_TOKEN_LENGTH} limit: shorten the destination URL (${payload.url.length} characters)`,
+      );
     return token;
   }
 
@@ -118,7 +121,8 @@ export class LinkSigner {
     const afterVersion = token.indexOf('.');
     const afterKey = token.indexOf('.', afterVersion + 1);
     const afterBody = token.indexOf('.', afterKey + 1);
-    if (afterVersion === -1 || afterKey === -1 || afterBody === -1 || token.indexOf('.', afterBody + 1) !== -1) return { ok: false, reason: 'malformed' };
+    if (afterVersion === -1 || afterKey === -1 || afterBody === -1 || token.indexOf('.', afterBody + 1) !== -1)
+      return { ok: false, reason: 'malformed' };
     if (afterVersion !== VERSION.length || !token.startsWith(VERSION)) return { ok: false, reason: 'unknown_version' };
     const keyId = token.slice(afterVersion + 1, afterKey);
     const key = this.keysById.get(keyId)?.key;

@@ -14,7 +14,16 @@ const weekdays: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 
 export function localTime(at: Date, timeZone: string): LocalTime {
   let format = formatters.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', weekday: 'short' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      weekday: 'short',
+    });
     formatters.set(timeZone, format);
   }
   const parts: Record<string, string> = {};
@@ -22,7 +31,15 @@ export function localTime(at: Date, timeZone: string): LocalTime {
   const year = Number(parts.year);
   const month = Number(parts.month);
   const day = Number(parts.day);
-  return { year, month, day, hour: Number(parts.hour), minute: Number(parts.minute), weekday: weekdays[parts.weekday!] ?? 0, date: `${parts.year}-${parts.month}-${parts.day}` };
+  return {
+    year,
+    month,
+    day,
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    weekday: weekdays[parts.weekday!] ?? 0,
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+  };
 }
 
 /** An edition is a schedule × a date in the relevant time zone. */

@@ -8,7 +8,20 @@ const UNPRINTABLE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 
 const cell = fc.oneof(
   fc.string({ maxLength: 30 }),
-  fc.constantFrom('ada@example.com', 'UTC', 'Europe/Berlin', 'rust;email', '"', '""', '","', '\u001b[31m', '\u202e', ';;', 'a'.repeat(70) + '@example.com', 'x'.repeat(120)),
+  fc.constantFrom(
+    'ada@example.com',
+    'UTC',
+    'Europe/Berlin',
+    'rust;email',
+    '"',
+    '""',
+    '","',
+    '\u001b[31m',
+    '\u202e',
+    ';;',
+    'a'.repeat(70) + '@example.com',
+    'x'.repeat(120),
+  ),
   fc.emailAddress(),
 );
 const line = fc.array(cell, { minLength: 1, maxLength: 4 }).map((cells) => cells.join(','));

@@ -29,6 +29,8 @@ describe('subscriber CSV rows and their limits', () => {
   });
 
   it('keeps ordinary rows as they were', () => {
-    expect(rows('ada@example.com,Europe/Berlin,Rust;email')).toEqual([{ ok: true, line: 1, subscriber: { email: 'ada@example.com', timezone: 'Europe/Berlin', topics: ['rust', 'email'] } }]);
+    expect(rows('ada@example.com,Europe/Berlin,Rust;email')).toEqual([
+      { ok: true, line: 1, subscriber: { email: 'ada@example.com', timezone: 'Europe/Berlin', topics: ['rust', 'email'] } },
+    ]);
   });
 });

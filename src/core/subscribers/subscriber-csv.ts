@@ -89,14 +89,22 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
       columns = columnsFromHeader(fields);
       if (columns) {
         if (columns.email === null) {
-          yield { ok: false, line, reason: `the header has no email column (got ${fields.map((f) => `"${f}"`).join(', ')}); name one "email", e.g. email,timezone,topics` };
+          yield {
+            ok: false,
+            line,
+            reason: `the header has no email column (got ${fields.map((f) => `"${f}"`).join(', ')}); name one "email", e.g. email,timezone,topics`,
+          };
           return;
         }
         continue;
       }
     }
     if (!columns && fields.length > COLUMNS.length) {
-      yield { ok: false, line, reason: `has ${fields.length} columns; expected ${COLUMNS.join(',')} (quote topics that contain commas, or separate them with ;), or add a header row naming the columns` };
+      yield {
+        ok: false,
+        line,
+        reason: `has ${fields.length} columns; expected ${COLUMNS.join(',')} (quote topics that contain commas, or separate them with ;), or add a header row naming the columns`,
+      };
       continue;
     }
     const at = (column: (typeof COLUMNS)[number]) => {
@@ -118,14 +126,21 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
       continue;
     }
     const hasTopics = columns === null || columns.topics !== null;
-    const topics = topicsText.split(/[;,|]/).map((t) => t.trim().toLowerCase()).filter(Boolean);
+    const topics = topicsText
+      .split(/[;,|]/)
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean);
     if (topics.length > 50) {
       yield { ok: false, line, reason: `topics has ${topics.length} entries; at most 50` };
       continue;
     }
     const badTopic = topics.map((t) => ({ t, check: topicName.safeParse(t) })).find((x) => !x.check.success);
     if (badTopic && !badTopic.check.success) {
-      yield { ok: false, line, reason: `topics "${printable(badTopic.t, 40)}" ${badTopic.check.error.issues[0]?.message ?? 'is not valid'}` };
+      yield {
+        ok: false,
+        line,
+        reason: `topics "${printable(badTopic.t, 40)}" ${badTopic.check.error.issues[0]?.message ?? 'is not valid'}`,
+      };
       continue;
     }
     // A file without a topics column leaves existing readers' topics alone.

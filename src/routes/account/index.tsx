@@ -30,8 +30,8 @@ export function accountRoutes(deps: AppDeps) {
         <h1>Delete your account?</h1>
         <div class="card">
           <p>
-            This removes everything Tidings holds about <strong>{reader.session.email}</strong>: your subscription, what Tidings learned about you,
-            your bookmarks and archive, briefings waiting to be sent, and every signed-in session. It cannot be undone.
+            This removes everything Tidings holds about <strong>{reader.session.email}</strong>: your subscription, what Tidings learned
+            about you, your bookmarks and archive, briefings waiting to be sent, and every signed-in session. It cannot be undone.
           </p>
           <p>
             Want a copy first? <a href="/account/export">Download your data</a>.

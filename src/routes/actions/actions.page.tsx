@@ -11,10 +11,34 @@ interface Wording {
 }
 
 const wording: Record<ActionKind, Wording> = {
-  vote_up: { title: 'More stories like this?', button: 'Yes, more like this', done: 'Thanks: your briefings will lean towards stories like this.', undone: 'Your vote was withdrawn.', undo: 'Withdraw my vote' },
-  vote_down: { title: 'Fewer stories like this?', button: 'Yes, fewer like this', done: 'Thanks: your briefings will show fewer stories like this.', undone: 'Your vote was withdrawn.', undo: 'Withdraw my vote' },
-  bookmark: { title: 'Save this story for later?', button: 'Save it', done: 'Saved. You will find it among your bookmarks.', undone: 'Removed from your bookmarks.', undo: 'Remove the bookmark' },
-  unsubscribe: { title: 'Unsubscribe from Tidings?', button: 'Unsubscribe', done: 'You are unsubscribed: no more briefings will be sent to you.', undone: 'You are subscribed again; briefings resume with the next edition.', undo: 'Subscribe again' },
+  vote_up: {
+    title: 'More stories like this?',
+    button: 'Yes, more like this',
+    done: 'Thanks: your briefings will lean towards stories like this.',
+    undone: 'Your vote was withdrawn.',
+    undo: 'Withdraw my vote',
+  },
+  vote_down: {
+    title: 'Fewer stories like this?',
+    button: 'Yes, fewer like this',
+    done: 'Thanks: your briefings will show fewer stories like this.',
+    undone: 'Your vote was withdrawn.',
+    undo: 'Withdraw my vote',
+  },
+  bookmark: {
+    title: 'Save this story for later?',
+    button: 'Save it',
+    done: 'Saved. You will find it among your bookmarks.',
+    undone: 'Removed from your bookmarks.',
+    undo: 'Remove the bookmark',
+  },
+  unsubscribe: {
+    title: 'Unsubscribe from Tidings?',
+    button: 'Unsubscribe',
+    done: 'You are unsubscribed: no more briefings will be sent to you.',
+    undone: 'You are subscribed again; briefings resume with the next edition.',
+    undo: 'Subscribe again',
+  },
 };
 
 interface ActionPageProps {
@@ -56,7 +80,11 @@ export function ActionResultPage({ kind, action, subject, active }: ActionPagePr
         <h1>{active ? 'Done' : 'Undone'}</h1>
         {subject ? <p class="muted">{subject}</p> : null}
         <p>{active ? words.done : words.undone}</p>
-        {active ? <ActionForm action={action} verb="undo" label={words.undo} /> : <ActionForm action={action} verb="apply" label={words.button} />}
+        {active ? (
+          <ActionForm action={action} verb="undo" label={words.undo} />
+        ) : (
+          <ActionForm action={action} verb="apply" label={words.button} />
+        )}
       </div>
     </Layout>
   );

@@ -30,7 +30,15 @@ export function actionRoutes(deps: AppDeps) {
 
   // A person pressed the button (a POST), so the event carries no bot flags.
   const record = (c: Context, link: ActionLink, type: ReaderEventType) =>
-    deps.recorder.record(linkEvent(type, link, { method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, deps.config) }, deps.now(), []));
+    deps.recorder.record(
+      linkEvent(
+        type,
+        link,
+        { method: c.req.method, userAgent: c.req.header('user-agent') ?? null, ip: clientIp(c, deps.config) },
+        deps.now(),
+        [],
+      ),
+    );
 
   const badLink = (c: Context) => {
     c.header('Cache-Control', 'no-store');
@@ -42,7 +50,9 @@ export function actionRoutes(deps: AppDeps) {
       const link = await verify(c);
       if (!link) return badLink(c);
       c.header('Cache-Control', 'private, no-store');
-      return c.html(<ActionPromptPage kind={link.kind} action={c.req.path} subject={subjectOf(link)} active={await actionActive(deps.db, link)} />);
+      return c.html(
+        <ActionPromptPage kind={link.kind} action={c.req.path} subject={subjectOf(link)} active={await actionActive(deps.db, link)} />,
+      );
     })
     .post('/a/:token', async (c) => {
       const link = await verify(c);

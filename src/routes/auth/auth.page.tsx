@@ -3,7 +3,6 @@ import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { Layout } from '../layout';
 
-
 function Page(props: { title: string; children: Child }) {
   return (
     <Layout title={props.title}>
@@ -15,7 +14,9 @@ function Page(props: { title: string; children: Child }) {
 function Hidden(props: { fields: Record<string, string | undefined> }) {
   return (
     <>
-      {Object.entries(props.fields).map(([name, value]) => (value === undefined ? null : <input type="hidden" name={name} value={value} />))}
+      {Object.entries(props.fields).map(([name, value]) =>
+        value === undefined ? null : <input type="hidden" name={name} value={value} />,
+      )}
     </>
   );
 }
@@ -30,7 +31,11 @@ export function SignInPage(props: { next: string; email?: string; problem?: stri
         <Hidden fields={{ next: props.next }} />
         <label for="email">Email address</label>
         <input id="email" type="email" name="email" required autocomplete="email" value={props.email ?? ''} />
-        {props.problem ? <p class="error" role="alert">{props.problem}</p> : null}
+        {props.problem ? (
+          <p class="error" role="alert">
+            {props.problem}
+          </p>
+        ) : null}
         <button type="submit">Email me a sign-in link</button>
       </form>
     </Page>
@@ -49,7 +54,17 @@ export function CodeForm(props: { ticket?: string; next: string; askEmail: boole
         </>
       ) : null}
       <label for="code">6-digit code from the email</label>
-      <input id="code" class="code" type="text" name="code" required inputmode="numeric" pattern="[0-9]{6}" maxlength={6} autocomplete="one-time-code" />
+      <input
+        id="code"
+        class="code"
+        type="text"
+        name="code"
+        required
+        inputmode="numeric"
+        pattern="[0-9]{6}"
+        maxlength={6}
+        autocomplete="one-time-code"
+      />
       <div>
         <button type="submit">Sign in with the code</button>
       </div>
@@ -88,20 +103,32 @@ export function CheckEmailPage(props: { masked: string; ticket: string; next: st
         </p>
         <p>Open it on this device, or type the 6-digit code from the same email here (handy if you read mail on your phone):</p>
         <CodeForm ticket={props.ticket} next={props.next} askEmail={false} />
-        <p class="muted">Nothing arrived? Check your spam folder.{props.waitSeconds > 0 ? ` You can ask for another link in ${props.waitSeconds} seconds.` : ''}</p>
+        <p class="muted">
+          Nothing arrived? Check your spam folder.
+          {props.waitSeconds > 0 ? ` You can ask for another link in ${props.waitSeconds} seconds.` : ''}
+        </p>
         {props.waitSeconds > 0 ? (
-          <button type="button" disabled>Send a new link</button>
+          <button type="button" disabled>
+            Send a new link
+          </button>
         ) : (
           <ResendForm ticket={props.ticket} masked={props.masked} next={props.next} label="Send a new link" />
         )}
-        <p class="muted"><a href={`/sign-in?next=${encodeURIComponent(props.next)}`}>Use a different address</a></p>
+        <p class="muted">
+          <a href={`/sign-in?next=${encodeURIComponent(props.next)}`}>Use a different address</a>
+        </p>
       </div>
     </Layout>
   );
 }
 
 /** The page a link opens: nothing is used until the person presses the button (scanners only ever see this). */
-export function ConfirmButtonPage(props: { masked: string | null; action: string; fields: Record<string, string | undefined>; explain?: Child }) {
+export function ConfirmButtonPage(props: {
+  masked: string | null;
+  action: string;
+  fields: Record<string, string | undefined>;
+  explain?: Child;
+}) {
   const label = props.masked ? `Sign in as ${props.masked}` : 'Sign in to Tidings';
   return (
     <Page title="Sign in">
@@ -177,7 +204,10 @@ export function ImplicitPage(props: { nonce: string; next: string }) {
         <ResendForm next={props.next} />
       </div>
       <noscript>
-        <p>This page finishes a sign-in that left its details in the address bar, which only JavaScript can read. Ask for a new link instead; it works without JavaScript:</p>
+        <p>
+          This page finishes a sign-in that left its details in the address bar, which only JavaScript can read. Ask for a new link instead;
+          it works without JavaScript:
+        </p>
         <ResendForm next={props.next} />
       </noscript>
       <form id="fragment" method="post" action="/auth/confirm/implicit">
@@ -197,12 +227,16 @@ export function AccountPage(props: { email: string }) {
           Signed in as <strong>{props.email}</strong>.
         </p>
         <form method="post" action="/sign-out">
-          <button type="submit" class="secondary">Sign out</button>
+          <button type="submit" class="secondary">
+            Sign out
+          </button>
         </form>
       </div>
       <div class="card">
         <h2>Your data</h2>
-        <p>Everything Tidings holds about you (subscription, what it learned, bookmarks, what you did with your briefings) as one JSON file.</p>
+        <p>
+          Everything Tidings holds about you (subscription, what it learned, bookmarks, what you did with your briefings) as one JSON file.
+        </p>
         <p>
           <a class="button secondary" href="/account/export" download>
             Download your data

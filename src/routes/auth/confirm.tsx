@@ -6,7 +6,18 @@ import { maskEmail } from '../../core/auth/mask';
 import type { AppDeps } from '../../deps';
 import { MessagePage } from '../layout';
 import { clientIp } from '../client-ip';
-import { csrfGuard, currentSiteSession, makeTicket, nextPath, refusedNext, readForm, readTicket, signInProvider, startSiteSession, verifierCookie } from './http';
+import {
+  csrfGuard,
+  currentSiteSession,
+  makeTicket,
+  nextPath,
+  refusedNext,
+  readForm,
+  readTicket,
+  signInProvider,
+  startSiteSession,
+  verifierCookie,
+} from './http';
 import { ConfirmButtonPage, FailurePage, ImplicitPage, RateLimitedPage } from './auth.page';
 
 const emailField = authEmailSchema;
@@ -47,9 +58,17 @@ export function confirmRoutes(deps: AppDeps) {
     const q = c.req.query();
     const next = nextPath(deps, q.next);
     if (refusedNext(deps, q.next)) {
-      return c.html(<MessagePage title="This sign-in address points to another site" message={`It would send you to ${q.next!.slice(0, 200)} afterwards, which is not part of this site. We stopped here.`} next={<a href="/sign-in">Sign in without it</a>} />, 400);
+      return c.html(
+        <MessagePage
+          title="This sign-in address points to another site"
+          message={`It would send you to ${q.next!.slice(0, 200)} afterwards, which is not part of this site. We stopped here.`}
+          next={<a href="/sign-in">Sign in without it</a>}
+        />,
+        400,
+      );
     }
-    if (q.error || q.error_code || q.error_description) return failure(c, { code: q.error_code ?? q.error ?? 'unknown', message: q.error_description ?? '' }, next, null);
+    if (q.error || q.error_code || q.error_description)
+      return failure(c, { code: q.error_code ?? q.error ?? 'unknown', message: q.error_description ?? '' }, next, null);
 
     if (q.code) {
       const verifier = verifierCookie(c);
@@ -71,7 +90,9 @@ export function confirmRoutes(deps: AppDeps) {
           masked={email ? maskEmail(email) : null}
           action="/auth/confirm"
           fields={{ token_hash: q.token_hash, type, next }}
-          explain={<p>Press the button to finish signing in. This works in any browser, including one other than where you asked for the link.</p>}
+          explain={
+            <p>Press the button to finish signing in. This works in any browser, including one other than where you asked for the link.</p>
+          }
         />,
       );
     }
@@ -100,7 +121,9 @@ export function confirmRoutes(deps: AppDeps) {
       return c.html(
         <FailurePage
           title="Check the code"
-          message={!email ? 'Enter the email address the code was sent to, and the code.' : 'The code is the 6 digits in the email, like 042917.'}
+          message={
+            !email ? 'Enter the email address the code was sent to, and the code.' : 'The code is the 6 digits in the email, like 042917.'
+          }
           ticket={form.ticket && ticket ? form.ticket : undefined}
           masked={ticket ? maskEmail(ticket.email) : undefined}
           next={next}
@@ -115,7 +138,16 @@ export function confirmRoutes(deps: AppDeps) {
     if (session.error.status === 429) {
       const retryAfter = session.error.retryAfter ?? 60;
       c.header('Retry-After', String(retryAfter));
-      return c.html(<RateLimitedPage retryAfter={retryAfter} at={new Date(deps.now().getTime() + retryAfter * 1000)} ticket={freshTicket} masked={maskEmail(email)} next={next} />, 429);
+      return c.html(
+        <RateLimitedPage
+          retryAfter={retryAfter}
+          at={new Date(deps.now().getTime() + retryAfter * 1000)}
+          ticket={freshTicket}
+          masked={maskEmail(email)}
+          next={next}
+        />,
+        429,
+      );
     }
     return c.html(
       <FailurePage
@@ -169,18 +201,29 @@ export function confirmRoutes(deps: AppDeps) {
   async function failure(c: Context, error: Pick<AuthFailure, 'code' | 'message'>, next: string, tokenHash: string | null) {
     const email = tokenHash ? await provider.hintEmail(tokenHash) : null;
     const known = errorTitles[error.code];
-    const title = known?.title ?? (error.code === 'incomplete' ? 'This sign-in link is incomplete' : error.code === 'bad_jwt' ? 'This sign-in could not be checked' : 'Sign-in did not work');
+    const title =
+      known?.title ??
+      (error.code === 'incomplete'
+        ? 'This sign-in link is incomplete'
+        : error.code === 'bad_jwt'
+          ? 'This sign-in could not be checked'
+          : 'Sign-in did not work');
     const message =
       known?.message ??
       (error.code === 'incomplete'
         ? 'Part of the link is missing; some mail apps cut long links. Ask for a new one below.'
         : `${error.message ? `The sign-in service said: "${error.message.slice(0, 200)}". ` : ''}Ask for a new link below; it takes a few seconds.`);
     return c.html(
-      <FailurePage title={title} message={message} ticket={email ? await makeTicket(deps, { email, next, sent_at: 0 }) : undefined} masked={email ? maskEmail(email) : undefined} next={next} />,
+      <FailurePage
+        title={title}
+        message={message}
+        ticket={email ? await makeTicket(deps, { email, next, sent_at: 0 }) : undefined}
+        masked={email ? maskEmail(email) : undefined}
+        next={next}
+      />,
       400,
     );
   }
 
   return app;
 }
-

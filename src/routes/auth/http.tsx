@@ -39,7 +39,11 @@ export function csrfGuard(deps: AppDeps): MiddlewareHandler {
     } catch (error) {
       if (error instanceof HTTPException && error.status === 403) {
         c.res = await c.html(
-          <MessagePage title="This request came from another site" message="For your safety, sign-in forms and buttons only work on pages of this site." next={<a href="/sign-in">Start again from the sign-in page</a>} />,
+          <MessagePage
+            title="This request came from another site"
+            message="For your safety, sign-in forms and buttons only work on pages of this site."
+            next={<a href="/sign-in">Start again from the sign-in page</a>}
+          />,
           403,
         );
         return;
@@ -142,6 +146,8 @@ export function apiError(c: Context, failure: AuthFailure): Response {
   if (versioned) c.header('X-Supabase-Api-Version', '2024-01-01');
   if (failure.retryAfter !== undefined) c.header('Retry-After', String(failure.retryAfter));
   c.header('Cache-Control', 'no-store');
-  const body = versioned ? { code: failure.code, message: failure.message } : { code: failure.status, error_code: failure.code, msg: failure.message };
+  const body = versioned
+    ? { code: failure.code, message: failure.message }
+    : { code: failure.status, error_code: failure.code, msg: failure.message };
   return c.json(body, failure.status);
 }

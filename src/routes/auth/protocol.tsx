@@ -42,7 +42,10 @@ export function protocolRoutes(deps: AppDeps) {
   app.post('/auth/v1/otp', async (c) => {
     const body = await parseJson(c, otpRequestSchema);
     if (!body.ok) return apiError(c, body.error);
-    const sent = await gotrue.requestLink(deps, body.value, { redirectTo: c.req.query('redirect_to') ?? null, ip: clientIp(c, deps.config) });
+    const sent = await gotrue.requestLink(deps, body.value, {
+      redirectTo: c.req.query('redirect_to') ?? null,
+      ip: clientIp(c, deps.config),
+    });
     return sent.ok ? c.json({}) : apiError(c, sent.error);
   });
 
@@ -57,7 +60,8 @@ export function protocolRoutes(deps: AppDeps) {
     }
     const record = token ? await gotrue.peekLink(deps, token) : null;
     if (!record) return linkFailure(c, token, redirectTo ?? deps.config.PUBLIC_BASE_URL, null);
-    const crossDevice = record.code_challenge !== null && isOwnConfirm(record.redirect_to) && !(await verifierAnswers(verifierCookie(c), record));
+    const crossDevice =
+      record.code_challenge !== null && isOwnConfirm(record.redirect_to) && !(await verifierAnswers(verifierCookie(c), record));
     return c.html(
       <ConfirmButtonPage
         masked={maskEmail(record.email)}
@@ -66,8 +70,8 @@ export function protocolRoutes(deps: AppDeps) {
         explain={
           crossDevice ? (
             <p>
-              This link was requested in another browser or app (or your mail app opened it in its own browser). That is fine: press the button and you
-              will be signed in here, in this browser.
+              This link was requested in another browser or app (or your mail app opened it in its own browser). That is fine: press the
+              button and you will be signed in here, in this browser.
             </p>
           ) : undefined
         }
@@ -114,7 +118,9 @@ export function protocolRoutes(deps: AppDeps) {
     const body = await parseJson(c, verifyRequestSchema);
     if (!body.ok) return apiError(c, body.error);
     const used =
-      'token_hash' in body.value ? await gotrue.consumeLink(deps, body.value.token_hash) : await gotrue.consumeCode(deps, body.value.email, body.value.token, clientIp(c, deps.config));
+      'token_hash' in body.value
+        ? await gotrue.consumeLink(deps, body.value.token_hash)
+        : await gotrue.consumeCode(deps, body.value.email, body.value.token, clientIp(c, deps.config));
     if (!used.ok) return apiError(c, used.error);
     const session = await gotrue.startSession(deps, used.value.user_id, used.value.data ?? null);
     return session.ok ? c.json(session.value) : apiError(c, session.error);
@@ -144,7 +150,8 @@ export function protocolRoutes(deps: AppDeps) {
 
   app.post('/auth/v1/logout', async (c) => {
     const scope = c.req.query('scope') ?? 'global';
-    if (scope !== 'global' && scope !== 'local' && scope !== 'others') return apiError(c, authFailures.validation(`scope must be global, local or others (got ${JSON.stringify(scope)})`));
+    if (scope !== 'global' && scope !== 'local' && scope !== 'others')
+      return apiError(c, authFailures.validation(`scope must be global, local or others (got ${JSON.stringify(scope)})`));
     const who = await gotrue.authenticate(deps, c.req.header('authorization'));
     if (!who.ok) return apiError(c, who.error);
     await gotrue.logout(deps, who.value, scope);
@@ -224,7 +231,10 @@ async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<Pa
   try {
     raw = await c.req.json();
   } catch {
-    return { ok: false, error: authFailures.validation('Could not read the request body as JSON. Send Content-Type: application/json and a JSON object.') };
+    return {
+      ok: false,
+      error: authFailures.validation('Could not read the request body as JSON. Send Content-Type: application/json and a JSON object.'),
+    };
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -233,4 +243,3 @@ async function parseJson<S extends z.ZodType>(c: Context, schema: S): Promise<Pa
   }
   return { ok: true, value: parsed.data };
 }
-

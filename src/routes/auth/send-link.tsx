@@ -17,13 +17,25 @@ export interface LinkRequest {
 }
 
 /** Ask the provider for a link and answer the browser; `problemPage` renders a refusal other than a rate limit. */
-export async function sendSignInLink(c: Context, deps: AppDeps, provider: SignInProvider, request: LinkRequest, problemPage: (problem: string) => Child): Promise<Response> {
+export async function sendSignInLink(
+  c: Context,
+  deps: AppDeps,
+  provider: SignInProvider,
+  request: LinkRequest,
+  problemPage: (problem: string) => Child,
+): Promise<Response> {
   const { email, next } = request;
   // One verifier per browser: asking twice keeps it, so the links of both emails finish here.
   const existing = verifierCookie(c);
   const verifier = existing && PKCE_PATTERN.test(existing) ? existing : pkceVerifier();
   const redirectTo = `${deps.config.PUBLIC_BASE_URL}/auth/confirm?${new URLSearchParams({ next })}`;
-  const sent = await provider.sendLink({ email, redirectTo, codeChallenge: await s256Challenge(verifier), ip: clientIp(c, deps.config), intent: request.intent });
+  const sent = await provider.sendLink({
+    email,
+    redirectTo,
+    codeChallenge: await s256Challenge(verifier),
+    ip: clientIp(c, deps.config),
+    intent: request.intent,
+  });
   const ticket = await makeTicket(deps, { email, next, sent_at: deps.now().getTime() });
   if (!sent.ok) {
     if (sent.error.status === 429) {

@@ -27,7 +27,14 @@ export function signInRoutes(deps: AppDeps) {
     const next = nextPath(deps, form.next);
     const email = emailField.safeParse(form.email ?? '');
     if (!email.success) {
-      return c.html(<SignInPage next={next} email={form.email} problem="That does not look like an email address. Check it and try again (for example name@example.com)." />, 400);
+      return c.html(
+        <SignInPage
+          next={next}
+          email={form.email}
+          problem="That does not look like an email address. Check it and try again (for example name@example.com)."
+        />,
+        400,
+      );
     }
     return sendLink(c, email.data, next);
   });
@@ -35,7 +42,10 @@ export function signInRoutes(deps: AppDeps) {
   app.post('/sign-in/resend', async (c) => {
     const ticket = await readTicket(deps, (await readForm(c)).ticket);
     if (!ticket) {
-      return c.html(<SignInPage next="/" problem="That page is too old to send a new link from. Enter your address and we will send one." />, 400);
+      return c.html(
+        <SignInPage next="/" problem="That page is too old to send a new link from. Enter your address and we will send one." />,
+        400,
+      );
     }
     return sendLink(c, ticket.email, ticket.next);
   });
@@ -43,7 +53,10 @@ export function signInRoutes(deps: AppDeps) {
   app.get('/sign-in/sent', async (c) => {
     const ticket = await readTicket(deps, c.req.query('ticket'));
     if (!ticket) return c.redirect('/sign-in', 303);
-    const waitSeconds = Math.max(0, Math.ceil((ticket.sent_at + deps.config.AUTH_EMAIL_COOLDOWN_SECONDS * 1000 - deps.now().getTime()) / 1000));
+    const waitSeconds = Math.max(
+      0,
+      Math.ceil((ticket.sent_at + deps.config.AUTH_EMAIL_COOLDOWN_SECONDS * 1000 - deps.now().getTime()) / 1000),
+    );
     c.header('Cache-Control', 'no-store');
     return c.html(
       <CheckEmailPage
@@ -57,7 +70,9 @@ export function signInRoutes(deps: AppDeps) {
   });
 
   const sendLink = (c: Context, email: string, next: string) =>
-    sendSignInLink(c, deps, provider, { email, next, intent: 'sign-in' }, (problem) => <SignInPage next={next} email={email} problem={problem} />);
+    sendSignInLink(c, deps, provider, { email, next, intent: 'sign-in' }, (problem) => (
+      <SignInPage next={next} email={email} problem={problem} />
+    ));
 
   app.get('/account', async (c) => {
     const current = await currentSiteSession(c, deps);

@@ -19,9 +19,13 @@ export function bookmarkRoutes(deps: AppDeps) {
     c.header('Cache-Control', 'private, no-store');
     const ids = reader.subscriber ? await listBookmarks(deps.db, reader.subscriber.id) : [];
     const articles = await getArticlesByIds(deps.db, ids);
-    const saved = ids.map((id, i) => ({ id, article: articles[i] ?? null })).filter((b): b is { id: string; article: Article } => b.article !== null);
+    const saved = ids
+      .map((id, i) => ({ id, article: articles[i] ?? null }))
+      .filter((b): b is { id: string; article: Article } => b.article !== null);
     const removed = c.req.query('removed');
-    return c.html(<BookmarksPage saved={saved} removedTitle={removed ? (await getArticlesByIds(deps.db, [removed]))[0]?.title ?? null : null} />);
+    return c.html(
+      <BookmarksPage saved={saved} removedTitle={removed ? ((await getArticlesByIds(deps.db, [removed]))[0]?.title ?? null) : null} />,
+    );
   });
 
   app.post('/bookmarks/remove', async (c) => {
@@ -29,7 +33,16 @@ export function bookmarkRoutes(deps: AppDeps) {
     if (!reader) return signInFirst(c);
     const article = (await readForm(c)).article ?? '';
     if (reader.subscriber && article && (await removeBookmark(deps.db, reader.subscriber.id, article))) {
-      deps.recorder.record(readerEventSchema.parse({ type: 'bookmark_removed', subscriber_id: reader.subscriber.id, edition_id: 'web', article_id: article, at: deps.now().toISOString(), method: 'POST' }));
+      deps.recorder.record(
+        readerEventSchema.parse({
+          type: 'bookmark_removed',
+          subscriber_id: reader.subscriber.id,
+          edition_id: 'web',
+          article_id: article,
+          at: deps.now().toISOString(),
+          method: 'POST',
+        }),
+      );
     }
     return c.redirect(`/bookmarks?${new URLSearchParams({ removed: article })}`, 303);
   });

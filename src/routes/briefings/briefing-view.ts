@@ -26,7 +26,10 @@ export interface WebBriefing {
 
 export async function webBriefing(deps: AppDeps, subscriber: Subscriber, briefing: ReaderBriefing): Promise<WebBriefing> {
   const ids = briefing.items.map((i) => i.id);
-  const [rows, sources] = await Promise.all([ids.length ? deps.db.redis.hmget(deps.db.keys.articles, ...ids) : Promise.resolve([]), deps.db.redis.hgetall(deps.db.keys.sources)]);
+  const [rows, sources] = await Promise.all([
+    ids.length ? deps.db.redis.hmget(deps.db.keys.articles, ...ids) : Promise.resolve([]),
+    deps.db.redis.hgetall(deps.db.keys.sources),
+  ]);
   const links: BriefingLinkContext = {
     baseUrl: deps.config.PUBLIC_BASE_URL,
     signer: deps.signer,
@@ -39,7 +42,10 @@ export async function webBriefing(deps: AppDeps, subscriber: Subscriber, briefin
       const raw = rows[position];
       if (!raw) return null;
       const article: Article = articleSchema.parse(JSON.parse(raw));
-      const [href, actions] = await Promise.all([trackedLink(links, article.url, 'article', article.id, position), articleActionLinks(links, article.url, article.id, position)]);
+      const [href, actions] = await Promise.all([
+        trackedLink(links, article.url, 'article', article.id, position),
+        articleActionLinks(links, article.url, article.id, position),
+      ]);
       return {
         title: article.title,
         summary: article.summary,
@@ -52,7 +58,11 @@ export async function webBriefing(deps: AppDeps, subscriber: Subscriber, briefin
       };
     }),
   );
-  return { edition: briefing.edition, label: editionLabel(briefing.sent_at, subscriber.timezone), items: items.filter((i): i is WebBriefingItem => i !== null) };
+  return {
+    edition: briefing.edition,
+    label: editionLabel(briefing.sent_at, subscriber.timezone),
+    items: items.filter((i): i is WebBriefingItem => i !== null),
+  };
 }
 
 function sourceTitle(raw: string | undefined): string | null {

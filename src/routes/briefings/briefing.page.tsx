@@ -38,9 +38,14 @@ export function BriefingPage(props: { briefing: WebBriefing; title: string; welc
       ) : null}
       <h1>{props.title}</h1>
       <p class="meta">{props.briefing.label}</p>
-      {props.briefing.items.length === 0 ? <p class="card">The articles of this briefing are no longer available.</p> : <BriefingArticles briefing={props.briefing} />}
+      {props.briefing.items.length === 0 ? (
+        <p class="card">The articles of this briefing are no longer available.</p>
+      ) : (
+        <BriefingArticles briefing={props.briefing} />
+      )}
       <p class="muted">
-        {props.latest ? <a href="/briefings">All your briefings</a> : <a href="/">Your latest briefing</a>} · <a href="/preferences">What Tidings learned about you</a>
+        {props.latest ? <a href="/briefings">All your briefings</a> : <a href="/">Your latest briefing</a>} ·{' '}
+        <a href="/preferences">What Tidings learned about you</a>
       </p>
     </Layout>
   );

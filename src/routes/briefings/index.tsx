@@ -25,8 +25,12 @@ export function briefingRoutes(deps: AppDeps) {
     const reader = await currentReader(c, deps);
     if (!reader) return signInFirst(c);
     const start = Math.max(0, Math.floor(Number(c.req.query('start') ?? 0)) || 0);
-    const { entries, total } = reader.subscriber ? await listReaderBriefings(deps.db, reader.subscriber.id, start, PAGE_SIZE) : { entries: [], total: 0 };
-    return c.html(<ArchivePage entries={entries} total={total} start={start} pageSize={PAGE_SIZE} timeZone={reader.subscriber?.timezone ?? 'UTC'} />);
+    const { entries, total } = reader.subscriber
+      ? await listReaderBriefings(deps.db, reader.subscriber.id, start, PAGE_SIZE)
+      : { entries: [], total: 0 };
+    return c.html(
+      <ArchivePage entries={entries} total={total} start={start} pageSize={PAGE_SIZE} timeZone={reader.subscriber?.timezone ?? 'UTC'} />,
+    );
   });
 
   app.get('/briefings/:edition', async (c) => {
@@ -34,7 +38,14 @@ export function briefingRoutes(deps: AppDeps) {
     if (!reader) return signInFirst(c);
     const briefing = reader.subscriber ? await getReaderBriefing(deps.db, reader.subscriber.id, c.req.param('edition')) : null;
     if (!reader.subscriber || !briefing) {
-      return c.html(<MessagePage title="No such briefing" message="We have no briefing of that name for you. It may be older than your archive keeps, or the address was cut short." next={<a href="/briefings">See all your briefings</a>} />, 404);
+      return c.html(
+        <MessagePage
+          title="No such briefing"
+          message="We have no briefing of that name for you. It may be older than your archive keeps, or the address was cut short."
+          next={<a href="/briefings">See all your briefings</a>}
+        />,
+        404,
+      );
     }
     return c.html(<BriefingPage briefing={await webBriefing(deps, reader.subscriber, briefing)} title="Your briefing" />);
   });

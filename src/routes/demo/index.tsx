@@ -16,7 +16,14 @@ export function demoRoutes(deps: AppDeps) {
     const url = normaliseUrl(`${deps.config.PUBLIC_BASE_URL.replace(/\/+$/, '')}/demo/${c.req.param('site')}/${c.req.param('slug')}`);
     const article = await getArticle(deps.db, await articleIdFor(url));
     if (!article) {
-      return c.html(<MessagePage title="No such demo article" message="Demo articles exist once the sample feeds are ingested (npm start does it on first run)." next={<a href="/">Go to the start page</a>} />, 404);
+      return c.html(
+        <MessagePage
+          title="No such demo article"
+          message="Demo articles exist once the sample feeds are ingested (npm start does it on first run)."
+          next={<a href="/">Go to the start page</a>}
+        />,
+        404,
+      );
     }
     const published = new Date(article.published_at).toUTCString().slice(0, 16);
     return c.html(
@@ -32,8 +39,8 @@ export function demoRoutes(deps: AppDeps) {
           <div class="prose">
             <p>{article.summary || 'This demo article has no text beyond its title.'}</p>
             <p class="muted">
-              In a real deployment this link goes to the article on its own site. This page stands in for it, so the whole path from a briefing
-              to an article works offline.
+              In a real deployment this link goes to the article on its own site. This page stands in for it, so the whole path from a
+              briefing to an article works offline.
             </p>
           </div>
         </article>

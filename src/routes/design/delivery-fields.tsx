@@ -60,9 +60,7 @@ export function DeliveryFields(props: { values: DeliveryValues; detect: boolean;
           {problem('delivery_hour')}
         </div>
         <div>
-          <label for="weekday">
-            Day, if weekly
-          </label>
+          <label for="weekday">Day, if weekly</label>
           <select id="weekday" name="weekday">
             {weekdayNames.map((name, d) => (
               <option value={String(d)} selected={d === v.weekday}>

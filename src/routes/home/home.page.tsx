@@ -41,7 +41,9 @@ export function FirstBriefingPendingPage(props: { welcome: boolean; attempt: num
               : 'Your first briefing is taking longer than usual. It will be in your inbox; reload this page in a few minutes.'}
           </p>
         ) : (
-          <p>Your first briefing arrives on your schedule. You can change when in <a href="/settings">Settings</a>.</p>
+          <p>
+            Your first briefing arrives on your schedule. You can change when in <a href="/settings">Settings</a>.
+          </p>
         )}
       </div>
     </Layout>

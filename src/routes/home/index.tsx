@@ -16,14 +16,27 @@ export function homeRoutes(deps: AppDeps) {
     const reader = await currentReader(c, deps);
     if (!reader) {
       const topics = await recentTopicCounts(deps.db);
-      return c.html(<SubscribePage topics={topics} values={signupDefaults} detect devNote={deps.config.NODE_ENV !== 'production' && deps.config.usesDevOutbox} />);
+      return c.html(
+        <SubscribePage
+          topics={topics}
+          values={signupDefaults}
+          detect
+          devNote={deps.config.NODE_ENV !== 'production' && deps.config.usesDevOutbox}
+        />,
+      );
     }
     c.header('Cache-Control', 'private, no-store');
     const { subscriber } = reader;
-    if (!subscriber || subscriber.status === 'unsubscribed') return c.html(<NotSubscribedPage email={reader.session.email} unsubscribed={!!subscriber} />);
+    if (!subscriber || subscriber.status === 'unsubscribed')
+      return c.html(<NotSubscribedPage email={reader.session.email} unsubscribed={!!subscriber} />);
     const latest = await latestReaderBriefing(deps.db, subscriber.id);
     const welcome = c.req.query('welcome') === '1';
-    if (!latest) return c.html(<FirstBriefingPendingPage welcome={welcome} attempt={Math.max(0, Math.min(99, Number(c.req.query('wait') ?? 0) || 0))} />);
-    return c.html(<BriefingPage briefing={await webBriefing(deps, subscriber, latest)} title="Your latest briefing" welcome={welcome} latest />);
+    if (!latest)
+      return c.html(
+        <FirstBriefingPendingPage welcome={welcome} attempt={Math.max(0, Math.min(99, Number(c.req.query('wait') ?? 0) || 0))} />,
+      );
+    return c.html(
+      <BriefingPage briefing={await webBriefing(deps, subscriber, latest)} title="Your latest briefing" welcome={welcome} latest />,
+    );
   });
 }

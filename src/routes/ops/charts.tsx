@@ -26,7 +26,9 @@ function Axis(props: { max: number; format: (v: number) => string }) {
         return (
           <g>
             <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} stroke="#e5e5e5" />
-            <text x={PAD.left - 6} y={y + 4} text-anchor="end" font-size="11" fill="#5f6368">{props.format(v)}</text>
+            <text x={PAD.left - 6} y={y + 4} text-anchor="end" font-size="11" fill="#5f6368">
+              {props.format(v)}
+            </text>
           </g>
         );
       })}
@@ -39,7 +41,10 @@ function Legend(props: { series: Series[] }) {
     <p class="legend">
       {props.series.map((s) => (
         <span>
-          <svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill={s.color} /></svg> {s.name}
+          <svg width="10" height="10" aria-hidden="true">
+            <rect width="10" height="10" fill={s.color} />
+          </svg>{' '}
+          {s.name}
         </span>
       ))}
     </p>
@@ -64,13 +69,22 @@ export function BarChart(props: { title: string; labels: string[]; series: Serie
               const v = s.values[i] ?? 0;
               const h = (v / max) * plotH;
               return (
-                <rect x={PAD.left + i * group + group * 0.1 + j * bar} y={PAD.top + plotH - h} width={bar} height={h} fill={s.color} data-value={v}>
+                <rect
+                  x={PAD.left + i * group + group * 0.1 + j * bar}
+                  y={PAD.top + plotH - h}
+                  width={bar}
+                  height={h}
+                  fill={s.color}
+                  data-value={v}
+                >
                   <title>{`${label}: ${s.name} ${v}`}</title>
                 </rect>
               );
             })}
             {props.labels.length <= 12 ? (
-              <text x={PAD.left + i * group + group / 2} y={H - 10} text-anchor="middle" font-size="10" fill="#5f6368">{label.slice(-10)}</text>
+              <text x={PAD.left + i * group + group / 2} y={H - 10} text-anchor="middle" font-size="10" fill="#5f6368">
+                {label.slice(-10)}
+              </text>
             ) : null}
           </g>
         ))}

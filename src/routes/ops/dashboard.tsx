@@ -38,7 +38,15 @@ export function nextRunLocal(s: Schedule, now: Date): string {
   if (s.tz === 'subscriber') return "each reader's local time";
   const next = nextRun(s, now);
   if (!next) return 'none within a year';
-  const local = new Intl.DateTimeFormat('en-GB', { timeZone: s.tz, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(next);
+  const local = new Intl.DateTimeFormat('en-GB', {
+    timeZone: s.tz,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(next);
   return `${local} (${s.tz})`;
 }
 
@@ -47,7 +55,15 @@ export function IssueTable(props: { issues: ProviderIssue[] }) {
   return (
     <Scroll>
       <table>
-        <thead><tr><th>address</th><th>what</th><th class="wrap">reason</th><th>when</th><th>edition</th></tr></thead>
+        <thead>
+          <tr>
+            <th>address</th>
+            <th>what</th>
+            <th class="wrap">reason</th>
+            <th>when</th>
+            <th>edition</th>
+          </tr>
+        </thead>
         <tbody>
           {props.issues.map((i) => (
             <tr>
@@ -70,12 +86,25 @@ export function dashboardRoutes(deps: AppDeps) {
   app.use('/ops/editions/*', operatorOnly(deps.config, 'page'));
 
   app.get('/ops', async (c) => {
-    const [editions, schedules, issues] = await Promise.all([listEditions(deps.db, 20), listSchedules(deps.db), providerIssues(deps.db, { limit: 20 })]);
-    const clicks = await editionClicks(deps.db, editions.map((e) => e.id), undefined, 50);
-    const articles = await articlesById(deps, [...clicks.values()].flatMap((k) => k.topArticles.map((a) => a.articleId)));
+    const [editions, schedules, issues] = await Promise.all([
+      listEditions(deps.db, 20),
+      listSchedules(deps.db),
+      providerIssues(deps.db, { limit: 20 }),
+    ]);
+    const clicks = await editionClicks(
+      deps.db,
+      editions.map((e) => e.id),
+      undefined,
+      50,
+    );
+    const articles = await articlesById(
+      deps,
+      [...clicks.values()].flatMap((k) => k.topArticles.map((a) => a.articleId)),
+    );
     // Engagement by article and by source over the editions shown: human clicks only.
     const byArticle = new Map<string, number>();
-    for (const k of clicks.values()) for (const a of k.topArticles) byArticle.set(a.articleId, (byArticle.get(a.articleId) ?? 0) + a.clicks);
+    for (const k of clicks.values())
+      for (const a of k.topArticles) byArticle.set(a.articleId, (byArticle.get(a.articleId) ?? 0) + a.clicks);
     const bySource = new Map<string, number>();
     for (const [id, n] of byArticle) {
       const source = articles.get(id)?.source;
@@ -89,12 +118,20 @@ export function dashboardRoutes(deps: AppDeps) {
         <h1>Tidings operator dashboard</h1>
         {paused.length > 0 ? (
           <div class="alert" id="paused">
-            {paused.map((s) => <p>Schedule <strong>{s.name}</strong> is paused. {s.paused_reason ?? 'An operator paused it.'}</p>)}
-            <p>Resume with <code>npx tidings schedule resume NAME</code>.</p>
+            {paused.map((s) => (
+              <p>
+                Schedule <strong>{s.name}</strong> is paused. {s.paused_reason ?? 'An operator paused it.'}
+              </p>
+            ))}
+            <p>
+              Resume with <code>npx tidings schedule resume NAME</code>.
+            </p>
           </div>
         ) : null}
         {editions.length === 0 ? (
-          <p>No editions yet. Send one with <code>npx tidings send-now --schedule NAME</code> or <code>--to you@example.com</code>.</p>
+          <p>
+            No editions yet. Send one with <code>npx tidings send-now --schedule NAME</code> or <code>--to you@example.com</code>.
+          </p>
         ) : (
           <div class="charts">
             <BarChart
@@ -110,7 +147,13 @@ export function dashboardRoutes(deps: AppDeps) {
               title="Click-through per edition"
               labels={labels}
               format={(v) => `${Math.round(v * 100)}%`}
-              series={[{ name: 'unique human clickers ÷ emails sent', values: chronological.map((e) => clickThrough((clicks.get(e.id) ?? none).uniqueClickers, e.sent)), color: '#188038' }]}
+              series={[
+                {
+                  name: 'unique human clickers ÷ emails sent',
+                  values: chronological.map((e) => clickThrough((clicks.get(e.id) ?? none).uniqueClickers, e.sent)),
+                  color: '#188038',
+                },
+              ]}
             />
           </div>
         )}
@@ -119,14 +162,29 @@ export function dashboardRoutes(deps: AppDeps) {
           <Scroll>
             <table id="editions">
               <thead>
-                <tr><th>edition</th><th>state</th><th>sent</th><th>failed</th><th>bounced</th><th>complained</th><th>bounce rate</th><th>complaint rate</th><th>clicks</th><th>unique clickers</th><th>click-through</th><th>automated</th></tr>
+                <tr>
+                  <th>edition</th>
+                  <th>state</th>
+                  <th>sent</th>
+                  <th>failed</th>
+                  <th>bounced</th>
+                  <th>complained</th>
+                  <th>bounce rate</th>
+                  <th>complaint rate</th>
+                  <th>clicks</th>
+                  <th>unique clickers</th>
+                  <th>click-through</th>
+                  <th>automated</th>
+                </tr>
               </thead>
               <tbody>
                 {editions.map((e) => {
                   const k = clicks.get(e.id) ?? none;
                   return (
                     <tr>
-                      <td><a href={`/ops/editions/${encodeURIComponent(e.id)}`}>{e.id}</a></td>
+                      <td>
+                        <a href={`/ops/editions/${encodeURIComponent(e.id)}`}>{e.id}</a>
+                      </td>
                       <td>{state(e)}</td>
                       <td>{e.sent}</td>
                       <td>{e.failed}</td>
@@ -145,22 +203,44 @@ export function dashboardRoutes(deps: AppDeps) {
             </table>
           </Scroll>
         )}
-        <p class="muted">Clicks count people; automated clicks (mail scanners, link prefetchers, the hidden honeypot link) are kept apart and never count towards click-through.</p>
+        <p class="muted">
+          Clicks count people; automated clicks (mail scanners, link prefetchers, the hidden honeypot link) are kept apart and never count
+          towards click-through.
+        </p>
         <div class="charts">
           <section>
             <h2>Articles people clicked</h2>
-            {byArticle.size === 0 ? <p>No clicks by people yet.</p> : (
+            {byArticle.size === 0 ? (
+              <p>No clicks by people yet.</p>
+            ) : (
               <Scroll>
                 <table>
-                  <thead><tr><th class="wrap">article</th><th>source</th><th>clicks</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th class="wrap">article</th>
+                      <th>source</th>
+                      <th>clicks</th>
+                    </tr>
+                  </thead>
                   <tbody>
-                    {[...byArticle].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([id, n]) => (
-                      <tr>
-                        <td class="wrap"><a href={`/ops/articles/${encodeURIComponent(id)}`}>{articles.get(id)?.title ?? id}</a></td>
-                        <td>{articles.get(id)?.source ? <a href={`/ops/sources/${encodeURIComponent(articles.get(id)!.source!)}`}>{articles.get(id)!.source}</a> : '—'}</td>
-                        <td>{n}</td>
-                      </tr>
-                    ))}
+                    {[...byArticle]
+                      .sort((a, b) => b[1] - a[1])
+                      .slice(0, 10)
+                      .map(([id, n]) => (
+                        <tr>
+                          <td class="wrap">
+                            <a href={`/ops/articles/${encodeURIComponent(id)}`}>{articles.get(id)?.title ?? id}</a>
+                          </td>
+                          <td>
+                            {articles.get(id)?.source ? (
+                              <a href={`/ops/sources/${encodeURIComponent(articles.get(id)!.source!)}`}>{articles.get(id)!.source}</a>
+                            ) : (
+                              '—'
+                            )}
+                          </td>
+                          <td>{n}</td>
+                        </tr>
+                      ))}
                   </tbody>
                 </table>
               </Scroll>
@@ -168,14 +248,28 @@ export function dashboardRoutes(deps: AppDeps) {
           </section>
           <section>
             <h2>Sources people clicked</h2>
-            {bySource.size === 0 ? <p>No clicks by people yet.</p> : (
+            {bySource.size === 0 ? (
+              <p>No clicks by people yet.</p>
+            ) : (
               <Scroll>
                 <table>
-                  <thead><tr><th>source</th><th>clicks</th></tr></thead>
+                  <thead>
+                    <tr>
+                      <th>source</th>
+                      <th>clicks</th>
+                    </tr>
+                  </thead>
                   <tbody>
-                    {[...bySource].sort((a, b) => b[1] - a[1]).map(([id, n]) => (
-                      <tr><td><a href={`/ops/sources/${encodeURIComponent(id)}`}>{id}</a></td><td>{n}</td></tr>
-                    ))}
+                    {[...bySource]
+                      .sort((a, b) => b[1] - a[1])
+                      .map(([id, n]) => (
+                        <tr>
+                          <td>
+                            <a href={`/ops/sources/${encodeURIComponent(id)}`}>{id}</a>
+                          </td>
+                          <td>{n}</td>
+                        </tr>
+                      ))}
                   </tbody>
                 </table>
               </Scroll>
@@ -186,15 +280,30 @@ export function dashboardRoutes(deps: AppDeps) {
         <IssueTable issues={issues} />
         <h2>Schedules</h2>
         {schedules.length === 0 ? (
-          <p>No schedules. Add one with <code>npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin</code>.</p>
+          <p>
+            No schedules. Add one with <code>npx tidings schedule add --name morning --cron "0 7 * * 1-5" --tz Europe/Berlin</code>.
+          </p>
         ) : (
           <Scroll>
             <table>
-              <thead><tr><th>name</th><th>cron</th><th>time zone</th><th>state</th><th>next run (in the schedule's zone)</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>name</th>
+                  <th>cron</th>
+                  <th>time zone</th>
+                  <th>state</th>
+                  <th>next run (in the schedule's zone)</th>
+                </tr>
+              </thead>
               <tbody>
                 {schedules.map((s) => (
                   <tr>
-                    <td>{s.name}</td><td><code>{s.cron}</code></td><td>{s.tz}</td><td>{s.paused ? 'paused' : 'active'}</td>
+                    <td>{s.name}</td>
+                    <td>
+                      <code>{s.cron}</code>
+                    </td>
+                    <td>{s.tz}</td>
+                    <td>{s.paused ? 'paused' : 'active'}</td>
                     <td>{nextRunLocal(s, deps.now())}</td>
                   </tr>
                 ))}
@@ -209,35 +318,89 @@ export function dashboardRoutes(deps: AppDeps) {
   app.get('/ops/editions/:id', async (c) => {
     const id = c.req.param('id');
     const summary = await editionSummary(deps.db, id);
-    if (!summary) return c.html(<MessagePage title="No such edition" message={`There is no edition "${id}".`} next={<a href="/ops">Back to the dashboard</a>} />, 404);
+    if (!summary)
+      return c.html(
+        <MessagePage title="No such edition" message={`There is no edition "${id}".`} next={<a href="/ops">Back to the dashboard</a>} />,
+        404,
+      );
     const k = (await editionClicks(deps.db, [id], undefined, 100)).get(id) ?? none;
-    const articles = await articlesById(deps, k.topArticles.map((a) => a.articleId));
-    const [failures, issues] = await Promise.all([failedDeliveries(deps.db, id, 50), providerIssues(deps.db, { editionId: id, limit: 100 })]);
+    const articles = await articlesById(
+      deps,
+      k.topArticles.map((a) => a.articleId),
+    );
+    const [failures, issues] = await Promise.all([
+      failedDeliveries(deps.db, id, 50),
+      providerIssues(deps.db, { editionId: id, limit: 100 }),
+    ]);
     return c.html(
       <OpsLayout title={`Edition ${id}`}>
         <h1>Edition {id}</h1>
         <Scroll>
           <table>
             <tbody>
-              <tr><th>state</th><td>{state(summary)}</td></tr>
-              <tr><th>planned</th><td>{summary.planned}</td></tr>
-              <tr><th>sent / failed / skipped / still queued</th><td>{summary.sent} / {summary.failed} / {summary.skipped} / {summary.queued}</td></tr>
-              <tr><th>bounced / complained</th><td>{summary.bounced} ({percent(rate(summary.bounced, summary.sent))}) / {summary.complained} ({percent(rate(summary.complained, summary.sent))})</td></tr>
-              <tr><th>clicks / unique clickers / click-through</th><td>{k.clicks} / {k.uniqueClickers} / {percent(clickThrough(k.uniqueClickers, summary.sent))}</td></tr>
-              <tr><th>automated clicks (not counted above)</th><td>{k.automated}</td></tr>
+              <tr>
+                <th>state</th>
+                <td>{state(summary)}</td>
+              </tr>
+              <tr>
+                <th>planned</th>
+                <td>{summary.planned}</td>
+              </tr>
+              <tr>
+                <th>sent / failed / skipped / still queued</th>
+                <td>
+                  {summary.sent} / {summary.failed} / {summary.skipped} / {summary.queued}
+                </td>
+              </tr>
+              <tr>
+                <th>bounced / complained</th>
+                <td>
+                  {summary.bounced} ({percent(rate(summary.bounced, summary.sent))}) / {summary.complained} (
+                  {percent(rate(summary.complained, summary.sent))})
+                </td>
+              </tr>
+              <tr>
+                <th>clicks / unique clickers / click-through</th>
+                <td>
+                  {k.clicks} / {k.uniqueClickers} / {percent(clickThrough(k.uniqueClickers, summary.sent))}
+                </td>
+              </tr>
+              <tr>
+                <th>automated clicks (not counted above)</th>
+                <td>{k.automated}</td>
+              </tr>
             </tbody>
           </table>
         </Scroll>
         <h2>Articles</h2>
-        {k.topArticles.length === 0 ? <p>No clicks by people yet.</p> : (
+        {k.topArticles.length === 0 ? (
+          <p>No clicks by people yet.</p>
+        ) : (
           <Scroll>
             <table id="articles">
-              <thead><tr><th class="wrap">article</th><th>source</th><th>clicks</th><th>click-through</th></tr></thead>
+              <thead>
+                <tr>
+                  <th class="wrap">article</th>
+                  <th>source</th>
+                  <th>clicks</th>
+                  <th>click-through</th>
+                </tr>
+              </thead>
               <tbody>
                 {k.topArticles.map((a) => (
                   <tr>
-                    <td class="wrap"><a href={`/ops/articles/${encodeURIComponent(a.articleId)}`}>{articles.get(a.articleId)?.title}</a></td>
-                    <td>{articles.get(a.articleId)?.source ? <a href={`/ops/sources/${encodeURIComponent(articles.get(a.articleId)!.source!)}`}>{articles.get(a.articleId)!.source}</a> : '—'}</td>
+                    <td class="wrap">
+                      <a href={`/ops/articles/${encodeURIComponent(a.articleId)}`}>{articles.get(a.articleId)?.title}</a>
+                    </td>
+                    <td>
+                      {articles.get(a.articleId)?.source ? (
+                        <a href={`/ops/sources/${encodeURIComponent(articles.get(a.articleId)!.source!)}`}>
+                          {articles.get(a.articleId)!.source}
+                        </a>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
                     <td>{a.clicks}</td>
                     <td>{percent(rate(a.clicks, summary.sent))}</td>
                   </tr>
@@ -251,18 +414,36 @@ export function dashboardRoutes(deps: AppDeps) {
         <h2>Preview and test</h2>
         <form method="get" action="/ops/preview" class="search">
           <input type="hidden" name="edition" value={id} />
-          <input name="reader" type="email" placeholder="reader@example.com" required aria-label="reader" /> <button type="submit">Preview for this reader</button>
+          <input name="reader" type="email" placeholder="reader@example.com" required aria-label="reader" />{' '}
+          <button type="submit">Preview for this reader</button>
         </form>
         <form method="post" action="/ops/test-send" class="search" style="margin-top:1rem">
           <input type="hidden" name="edition" value={id} />
           <input name="reader" type="email" placeholder="reader@example.com" required aria-label="reader" />
-          <input name="to" type="email" placeholder="send to you@example.com" required aria-label="send the test to" /> <button type="submit">Send a test</button>
+          <input name="to" type="email" placeholder="send to you@example.com" required aria-label="send the test to" />{' '}
+          <button type="submit">Send a test</button>
         </form>
-        <p class="muted">Preview and test sends run on the Node server (they render with React Email); a test is marked [Test], is not counted in the edition and does not change what the reader gets.</p>
+        <p class="muted">
+          Preview and test sends run on the Node server (they render with React Email); a test is marked [Test], is not counted in the
+          edition and does not change what the reader gets.
+        </p>
         <h2>Failures</h2>
-        {failures.length === 0 ? <p>None.</p> : (
+        {failures.length === 0 ? (
+          <p>None.</p>
+        ) : (
           <Scroll>
-            <table><tbody>{failures.map((f) => <tr><td><a href={`/ops/subscribers/${encodeURIComponent(f.subscriberId)}`}>{f.subscriberId}</a></td><td class="wrap">{f.reason}</td></tr>)}</tbody></table>
+            <table>
+              <tbody>
+                {failures.map((f) => (
+                  <tr>
+                    <td>
+                      <a href={`/ops/subscribers/${encodeURIComponent(f.subscriberId)}`}>{f.subscriberId}</a>
+                    </td>
+                    <td class="wrap">{f.reason}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
           </Scroll>
         )}
       </OpsLayout>,

@@ -40,29 +40,60 @@ async function searchSubscribers(deps: AppDeps, q: string, limit = 50): Promise<
 
 export function exploreRoutes(deps: AppDeps) {
   const app = new Hono();
-  for (const path of ['/ops/articles/*', '/ops/sources', '/ops/sources/*', '/ops/subscribers', '/ops/subscribers/*', '/ops/quarantine']) app.use(path, operatorOnly(deps.config, 'page'));
+  for (const path of ['/ops/articles/*', '/ops/sources', '/ops/sources/*', '/ops/subscribers', '/ops/subscribers/*', '/ops/quarantine'])
+    app.use(path, operatorOnly(deps.config, 'page'));
 
   app.get('/ops/articles/:id', async (c) => {
     const id = c.req.param('id');
     const article = await getArticle(deps.db, id);
     if (!article) return c.html(<MessagePage title="No such article" message={`There is no article "${id}".`} next={back()} />, 404);
     const editions = await listEditions(deps.db, 20);
-    const clicks = await editionClicks(deps.db, editions.map((e) => e.id), undefined, 1000);
-    const rows = editions.map((e) => ({ e, n: clicks.get(e.id)?.topArticles.find((a) => a.articleId === id)?.clicks ?? 0 })).filter((r) => r.n > 0);
+    const clicks = await editionClicks(
+      deps.db,
+      editions.map((e) => e.id),
+      undefined,
+      1000,
+    );
+    const rows = editions
+      .map((e) => ({ e, n: clicks.get(e.id)?.topArticles.find((a) => a.articleId === id)?.clicks ?? 0 }))
+      .filter((r) => r.n > 0);
     return c.html(
       <OpsLayout title={article.title}>
         <h1>{article.title}</h1>
         <p>
-          From <a href={`/ops/sources/${encodeURIComponent(article.source)}`}>{article.source}</a> · {article.content_type} · published {article.published_at.slice(0, 10)}
+          From <a href={`/ops/sources/${encodeURIComponent(article.source)}`}>{article.source}</a> · {article.content_type} · published{' '}
+          {article.published_at.slice(0, 10)}
           {article.topics.length ? ` · ${article.topics.join(', ')}` : ''}
         </p>
-        <p><a href={article.url} rel="noreferrer">Open the article ↗</a></p>
+        <p>
+          <a href={article.url} rel="noreferrer">
+            Open the article ↗
+          </a>
+        </p>
         <h2>Clicks by people, per edition</h2>
-        {rows.length === 0 ? <p>No clicks by people in the recent editions.</p> : (
+        {rows.length === 0 ? (
+          <p>No clicks by people in the recent editions.</p>
+        ) : (
           <Scroll>
             <table>
-              <thead><tr><th>edition</th><th>clicks</th><th>click-through</th></tr></thead>
-              <tbody>{rows.map(({ e, n }) => <tr><td><a href={`/ops/editions/${encodeURIComponent(e.id)}`}>{e.id}</a></td><td>{n}</td><td>{percent(e.sent ? n / e.sent : 0)}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>edition</th>
+                  <th>clicks</th>
+                  <th>click-through</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map(({ e, n }) => (
+                  <tr>
+                    <td>
+                      <a href={`/ops/editions/${encodeURIComponent(e.id)}`}>{e.id}</a>
+                    </td>
+                    <td>{n}</td>
+                    <td>{percent(e.sent ? n / e.sent : 0)}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </Scroll>
         )}
@@ -76,11 +107,31 @@ export function exploreRoutes(deps: AppDeps) {
     return c.html(
       <OpsLayout title="Sources">
         <h1>Sources</h1>
-        {sources.length === 0 ? <p>No sources. Add one with <code>npx tidings sources add https://example.com/feed.xml</code>.</p> : (
+        {sources.length === 0 ? (
+          <p>
+            No sources. Add one with <code>npx tidings sources add https://example.com/feed.xml</code>.
+          </p>
+        ) : (
           <Scroll>
             <table>
-              <thead><tr><th>source</th><th class="wrap">health</th><th>default type</th></tr></thead>
-              <tbody>{sources.map((s, i) => <tr><td><a href={`/ops/sources/${encodeURIComponent(s.id)}`}>{s.id}</a></td><td class="wrap">{health(states[i]!)}</td><td>{s.default_content_type ?? '—'}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>source</th>
+                  <th class="wrap">health</th>
+                  <th>default type</th>
+                </tr>
+              </thead>
+              <tbody>
+                {sources.map((s, i) => (
+                  <tr>
+                    <td>
+                      <a href={`/ops/sources/${encodeURIComponent(s.id)}`}>{s.id}</a>
+                    </td>
+                    <td class="wrap">{health(states[i]!)}</td>
+                    <td>{s.default_content_type ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </Scroll>
         )}
@@ -91,26 +142,58 @@ export function exploreRoutes(deps: AppDeps) {
   app.get('/ops/sources/:id', async (c) => {
     const id = c.req.param('id');
     const source = await getSource(deps.db, id);
-    if (!source) return c.html(<MessagePage title="No such source" message={`There is no source "${id}". It may have been removed; its articles stay.`} next={<a href="/ops/sources">All sources</a>} />, 404);
+    if (!source)
+      return c.html(
+        <MessagePage
+          title="No such source"
+          message={`There is no source "${id}". It may have been removed; its articles stay.`}
+          next={<a href="/ops/sources">All sources</a>}
+        />,
+        404,
+      );
     const state = await getSourceState(deps.db, id);
     const articles = (await recentArticles(deps.db, 500)).filter((a) => a.source === id).slice(0, 20);
     const quarantined = (await listQuarantine(deps.db, 200)).filter((q) => q.source === id).slice(0, 10);
     return c.html(
       <OpsLayout title={`Source ${id}`}>
         <h1>Source {source.title || id}</h1>
-        <p><code>{source.url}</code></p>
+        <p>
+          <code>{source.url}</code>
+        </p>
         <p class={state.last_error ? 'alert' : ''}>Health: {health(state)}</p>
         <h2>Recent articles</h2>
-        {articles.length === 0 ? <p>None stored yet.</p> : <ul>{articles.map((a) => <li><a href={`/ops/articles/${encodeURIComponent(a.id)}`}>{a.title}</a> <span class="muted">{a.published_at.slice(0, 10)}</span></li>)}</ul>}
+        {articles.length === 0 ? (
+          <p>None stored yet.</p>
+        ) : (
+          <ul>
+            {articles.map((a) => (
+              <li>
+                <a href={`/ops/articles/${encodeURIComponent(a.id)}`}>{a.title}</a> <span class="muted">{a.published_at.slice(0, 10)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
         <h2>Quarantined items</h2>
-        {quarantined.length === 0 ? <p>None.</p> : <ul>{quarantined.map((q) => <li>{q.at.slice(0, 16).replace('T', ' ')}: {q.reasons.join('; ')}</li>)}</ul>}
+        {quarantined.length === 0 ? (
+          <p>None.</p>
+        ) : (
+          <ul>
+            {quarantined.map((q) => (
+              <li>
+                {q.at.slice(0, 16).replace('T', ' ')}: {q.reasons.join('; ')}
+              </li>
+            ))}
+          </ul>
+        )}
       </OpsLayout>,
     );
   });
 
   app.get('/ops/subscribers', async (c) => {
     const q = (c.req.query('q') ?? '').trim();
-    const rows = q ? await searchSubscribers(deps, q) : (await subscribersPage(deps.db, 0, 50)).subscribers.filter((s): s is Subscriber => s !== null);
+    const rows = q
+      ? await searchSubscribers(deps, q)
+      : (await subscribersPage(deps.db, 0, 50)).subscribers.filter((s): s is Subscriber => s !== null);
     return c.html(
       <OpsLayout title="Subscribers">
         <h1>Subscribers</h1>
@@ -118,11 +201,31 @@ export function exploreRoutes(deps: AppDeps) {
           <input name="q" type="search" value={q} placeholder="search by address, e.g. reader3@" aria-label="address" />
           <button type="submit">Search</button>
         </form>
-        {rows.length === 0 ? <p>{q ? `No subscriber's address contains "${q}".` : 'No subscribers yet. Add one with npx tidings subscribers add EMAIL.'}</p> : (
+        {rows.length === 0 ? (
+          <p>{q ? `No subscriber's address contains "${q}".` : 'No subscribers yet. Add one with npx tidings subscribers add EMAIL.'}</p>
+        ) : (
           <Scroll>
             <table id="subscribers">
-              <thead><tr><th>address</th><th>status</th><th>time zone</th><th>id</th></tr></thead>
-              <tbody>{rows.map((s) => <tr><td><a href={`/ops/subscribers/${encodeURIComponent(s.id)}`}>{s.email}</a></td><td>{s.status}</td><td>{s.timezone}</td><td class="muted">{s.id}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>address</th>
+                  <th>status</th>
+                  <th>time zone</th>
+                  <th>id</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((s) => (
+                  <tr>
+                    <td>
+                      <a href={`/ops/subscribers/${encodeURIComponent(s.id)}`}>{s.email}</a>
+                    </td>
+                    <td>{s.status}</td>
+                    <td>{s.timezone}</td>
+                    <td class="muted">{s.id}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </Scroll>
         )}
@@ -133,7 +236,15 @@ export function exploreRoutes(deps: AppDeps) {
   app.get('/ops/subscribers/:id', async (c) => {
     const id = c.req.param('id');
     const subscriber = await getSubscriber(deps.db, id);
-    if (!subscriber) return c.html(<MessagePage title="No such subscriber" message={`There is no subscriber "${id}".`} next={<a href="/ops/subscribers">Search subscribers</a>} />, 404);
+    if (!subscriber)
+      return c.html(
+        <MessagePage
+          title="No such subscriber"
+          message={`There is no subscriber "${id}".`}
+          next={<a href="/ops/subscribers">Search subscribers</a>}
+        />,
+        404,
+      );
     const editions = await listEditions(deps.db, 20);
     const deliveries = await Promise.all(editions.map(async (e) => ({ e, d: (await getDeliveries(deps.db, e.id, [id]))[0] ?? null })));
     const received = deliveries.filter((r) => r.d !== null);
@@ -142,11 +253,23 @@ export function exploreRoutes(deps: AppDeps) {
     const clicks: Array<{ at: string; article: string | null; edition: string; automated: boolean }> = [];
     const rows = await deps.db.redis.xrevrange(deps.db.keys.events, '+', '-', 'COUNT', 5000);
     for (const [, fields] of rows) {
-      const e = JSON.parse(fields[1] ?? 'null') as { type?: string; subscriber_id?: string; article_id?: string | null; edition_id?: string; at?: string; suspected_bot?: boolean } | null;
-      if (e?.type === 'click' && e.subscriber_id === id) clicks.push({ at: e.at ?? '', article: e.article_id ?? null, edition: e.edition_id ?? '', automated: e.suspected_bot === true });
+      const e = JSON.parse(fields[1] ?? 'null') as {
+        type?: string;
+        subscriber_id?: string;
+        article_id?: string | null;
+        edition_id?: string;
+        at?: string;
+        suspected_bot?: boolean;
+      } | null;
+      if (e?.type === 'click' && e.subscriber_id === id)
+        clicks.push({ at: e.at ?? '', article: e.article_id ?? null, edition: e.edition_id ?? '', automated: e.suspected_bot === true });
       if (clicks.length >= 30) break;
     }
-    const top = profile ? Object.entries(profile.weights).sort((a, b) => b[1] - a[1]).slice(0, 8) : [];
+    const top = profile
+      ? Object.entries(profile.weights)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 8)
+      : [];
     return c.html(
       <OpsLayout title={subscriber.email}>
         <h1>{subscriber.email}</h1>
@@ -154,20 +277,38 @@ export function exploreRoutes(deps: AppDeps) {
           {subscriber.status} · {subscriber.timezone} · joined {subscriber.created_at.slice(0, 10)} · id <code>{subscriber.id}</code>
           {subscriber.topics.length ? ` · topics: ${subscriber.topics.join(', ')}` : ''}
         </p>
-        {subscriber.status === 'suppressed' ? <p class="alert">Suppressed: an address that bounced hard or complained is never mailed again.</p> : null}
+        {subscriber.status === 'suppressed' ? (
+          <p class="alert">Suppressed: an address that bounced hard or complained is never mailed again.</p>
+        ) : null}
         <h2>Deliveries</h2>
-        {received.length === 0 ? <p>No delivery in the recent editions.</p> : (
+        {received.length === 0 ? (
+          <p>No delivery in the recent editions.</p>
+        ) : (
           <Scroll>
             <table id="deliveries">
-              <thead><tr><th>edition</th><th>status</th><th>when</th><th class="wrap">reason</th><th>preview</th></tr></thead>
+              <thead>
+                <tr>
+                  <th>edition</th>
+                  <th>status</th>
+                  <th>when</th>
+                  <th class="wrap">reason</th>
+                  <th>preview</th>
+                </tr>
+              </thead>
               <tbody>
                 {received.map(({ e, d }) => (
                   <tr>
-                    <td><a href={`/ops/editions/${encodeURIComponent(e.id)}`}>{e.id}</a></td>
+                    <td>
+                      <a href={`/ops/editions/${encodeURIComponent(e.id)}`}>{e.id}</a>
+                    </td>
                     <td>{d!.status}</td>
                     <td>{d!.at.slice(0, 16).replace('T', ' ')}</td>
                     <td class="wrap">{d!.reason ?? ''}</td>
-                    <td><a href={`/ops/preview?edition=${encodeURIComponent(e.id)}&reader=${encodeURIComponent(subscriber.email)}`}>what they got</a></td>
+                    <td>
+                      <a href={`/ops/preview?edition=${encodeURIComponent(e.id)}&reader=${encodeURIComponent(subscriber.email)}`}>
+                        what they got
+                      </a>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -175,19 +316,41 @@ export function exploreRoutes(deps: AppDeps) {
           </Scroll>
         )}
         <h2>Clicks</h2>
-        {clicks.length === 0 ? <p>No clicks in the recent events.</p> : (
+        {clicks.length === 0 ? (
+          <p>No clicks in the recent events.</p>
+        ) : (
           <Scroll>
             <table>
-              <thead><tr><th>when</th><th>article</th><th>edition</th><th>by</th></tr></thead>
-              <tbody>{clicks.map((k) => <tr><td>{k.at.slice(0, 16).replace('T', ' ')}</td><td>{k.article ? <a href={`/ops/articles/${encodeURIComponent(k.article)}`}>{k.article}</a> : '—'}</td><td>{k.edition}</td><td>{k.automated ? 'automated' : 'person'}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>when</th>
+                  <th>article</th>
+                  <th>edition</th>
+                  <th>by</th>
+                </tr>
+              </thead>
+              <tbody>
+                {clicks.map((k) => (
+                  <tr>
+                    <td>{k.at.slice(0, 16).replace('T', ' ')}</td>
+                    <td>{k.article ? <a href={`/ops/articles/${encodeURIComponent(k.article)}`}>{k.article}</a> : '—'}</td>
+                    <td>{k.edition}</td>
+                    <td>{k.automated ? 'automated' : 'person'}</td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </Scroll>
         )}
         <h2>Bounces and complaints</h2>
         <IssueTable issues={issues} />
         <h2>Interest profile</h2>
-        {!profile ? <p>Nothing learned yet.</p> : (
-          <p>{profile.signals} signals learned. Strongest: {top.map(([f, w]) => `${f} (${w.toFixed(2)})`).join(', ') || '—'}</p>
+        {!profile ? (
+          <p>Nothing learned yet.</p>
+        ) : (
+          <p>
+            {profile.signals} signals learned. Strongest: {top.map(([f, w]) => `${f} (${w.toFixed(2)})`).join(', ') || '—'}
+          </p>
         )}
       </OpsLayout>,
     );
@@ -198,12 +361,36 @@ export function exploreRoutes(deps: AppDeps) {
     return c.html(
       <OpsLayout title="Quarantine">
         <h1>Quarantine</h1>
-        <p class="muted">Feed items the article contract refused, newest first, with the reasons. Fix them at the source (or set its default content type).</p>
-        {items.length === 0 ? <p>No quarantined items.</p> : (
+        <p class="muted">
+          Feed items the article contract refused, newest first, with the reasons. Fix them at the source (or set its default content type).
+        </p>
+        {items.length === 0 ? (
+          <p>No quarantined items.</p>
+        ) : (
           <Scroll>
             <table>
-              <thead><tr><th>when</th><th>source</th><th class="wrap">reasons</th><th class="wrap">item</th></tr></thead>
-              <tbody>{items.map((q) => <tr><td>{q.at.slice(0, 16).replace('T', ' ')}</td><td><a href={`/ops/sources/${encodeURIComponent(q.source)}`}>{q.source}</a></td><td class="wrap">{q.reasons.join('; ')}</td><td class="wrap">{(q.item as { link?: string; title?: string } | null)?.title ?? (q.item as { link?: string } | null)?.link ?? ''}</td></tr>)}</tbody>
+              <thead>
+                <tr>
+                  <th>when</th>
+                  <th>source</th>
+                  <th class="wrap">reasons</th>
+                  <th class="wrap">item</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((q) => (
+                  <tr>
+                    <td>{q.at.slice(0, 16).replace('T', ' ')}</td>
+                    <td>
+                      <a href={`/ops/sources/${encodeURIComponent(q.source)}`}>{q.source}</a>
+                    </td>
+                    <td class="wrap">{q.reasons.join('; ')}</td>
+                    <td class="wrap">
+                      {(q.item as { link?: string; title?: string } | null)?.title ?? (q.item as { link?: string } | null)?.link ?? ''}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </Scroll>
         )}

@@ -45,8 +45,16 @@ export function operatorLoginRoutes(deps: AppDeps) {
     <Layout title="Operator sign-in">
       <div class="card">
         <h1>Operator sign-in</h1>
-        {problem ? <p style="color:#b3261e">{problem}</p> : <p class="muted">Paste the operator token (OPERATOR_TOKEN) to open the dashboard.</p>}
-        {deps.config.NODE_ENV === 'production' ? null : <p class="muted">In development, <code>npm start</code> prints the token in its start banner.</p>}
+        {problem ? (
+          <p style="color:#b3261e">{problem}</p>
+        ) : (
+          <p class="muted">Paste the operator token (OPERATOR_TOKEN) to open the dashboard.</p>
+        )}
+        {deps.config.NODE_ENV === 'production' ? null : (
+          <p class="muted">
+            In development, <code>npm start</code> prints the token in its start banner.
+          </p>
+        )}
         <form method="post" action="/ops/login">
           <input type="hidden" name="next" value={next} />
           <p>

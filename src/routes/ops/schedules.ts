@@ -7,11 +7,17 @@ import { nextRun } from '../../core/schedule/next-run';
 import { editionSummary, failedDeliveries, listEditions } from '../../store/deliveries';
 import { getSchedule, listSchedules, putSchedule, removeSchedule, setSchedulePaused } from '../../store/schedules';
 
-const notFound = (name: string) => ({ error: 'not_found', message: `There is no schedule named "${name}". GET /ops/api/schedules lists them.` });
+const notFound = (name: string) => ({
+  error: 'not_found',
+  message: `There is no schedule named "${name}". GET /ops/api/schedules lists them.`,
+});
 
 export function scheduleApiRoutes(deps: AppDeps) {
   const app = new Hono();
-  const withNext = <T extends { cron: string; tz: string; paused: boolean }>(s: T) => ({ ...s, next_run: s.paused ? null : (nextRun(s, deps.now())?.toISOString() ?? null) });
+  const withNext = <T extends { cron: string; tz: string; paused: boolean }>(s: T) => ({
+    ...s,
+    next_run: s.paused ? null : (nextRun(s, deps.now())?.toISOString() ?? null),
+  });
 
   app.get('/ops/api/schedules', async (c) => c.json({ schedules: (await listSchedules(deps.db)).map(withNext) }));
 
@@ -23,7 +29,14 @@ export function scheduleApiRoutes(deps: AppDeps) {
   // PUT /ops/api/schedules/:name creates or replaces; POST /ops/api/schedules takes the name in the body.
   const upsert = async (input: unknown) => {
     const parsed = scheduleInputSchema.safeParse(input);
-    if (!parsed.success) return { status: 400 as const, body: { error: 'invalid_schedule', problems: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', problem: i.message })) } };
+    if (!parsed.success)
+      return {
+        status: 400 as const,
+        body: {
+          error: 'invalid_schedule',
+          problems: parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', problem: i.message })),
+        },
+      };
     const { schedule, created } = await putSchedule(deps.db, parsed.data, deps.now());
     return { status: created ? (201 as const) : (200 as const), body: { ...withNext(schedule), created } };
   };
@@ -37,7 +50,9 @@ export function scheduleApiRoutes(deps: AppDeps) {
     return c.json(result.body, result.status);
   });
 
-  app.delete('/ops/api/schedules/:name', async (c) => ((await removeSchedule(deps.db, c.req.param('name'))) ? c.body(null, 204) : c.json(notFound(c.req.param('name')), 404)));
+  app.delete('/ops/api/schedules/:name', async (c) =>
+    (await removeSchedule(deps.db, c.req.param('name'))) ? c.body(null, 204) : c.json(notFound(c.req.param('name')), 404),
+  );
 
   for (const [verb, paused] of [
     ['pause', true],
@@ -49,11 +64,17 @@ export function scheduleApiRoutes(deps: AppDeps) {
     });
   }
 
-  app.get('/ops/api/editions', async (c) => c.json({ editions: await listEditions(deps.db, Math.min(Number(c.req.query('limit') ?? 20) || 20, 200)) }));
+  app.get('/ops/api/editions', async (c) =>
+    c.json({ editions: await listEditions(deps.db, Math.min(Number(c.req.query('limit') ?? 20) || 20, 200)) }),
+  );
 
   app.get('/ops/api/editions/:id', async (c) => {
     const summary = await editionSummary(deps.db, c.req.param('id'));
-    if (!summary) return c.json({ error: 'not_found', message: `There is no edition "${c.req.param('id')}". GET /ops/api/editions lists the recent ones.` }, 404);
+    if (!summary)
+      return c.json(
+        { error: 'not_found', message: `There is no edition "${c.req.param('id')}". GET /ops/api/editions lists the recent ones.` },
+        404,
+      );
     return c.json({ ...summary, failures: await failedDeliveries(deps.db, summary.id, 50) });
   });
 

@@ -73,7 +73,11 @@ export function preferencesRoutes(deps: AppDeps) {
       // hono/csrf throws a 403 HTTPException; answer it with a page rather than letting onError make it a 500.
       if (!(error instanceof HTTPException && error.status === 403)) throw error;
       return c.html(
-        <MessagePage title="This change was not accepted" message="The form was not sent from your Tidings preferences page, so nothing was changed." next="Open your preferences page from your latest briefing and press the button there." />,
+        <MessagePage
+          title="This change was not accepted"
+          message="The form was not sent from your Tidings preferences page, so nothing was changed."
+          next="Open your preferences page from your latest briefing and press the button there."
+        />,
         403,
       );
     }
@@ -94,21 +98,37 @@ export function preferencesRoutes(deps: AppDeps) {
     }
     const subscriber = await getSubscriber(deps.db, verified.payload.subscriber);
     if (!subscriber) {
-      return c.html(<MessagePage title="We can't find your subscription" message="This link belongs to a subscription that no longer exists." next="If you want briefings again, sign up anew." />, 404);
+      return c.html(
+        <MessagePage
+          title="We can't find your subscription"
+          message="This link belongs to a subscription that no longer exists."
+          next="If you want briefings again, sign up anew."
+        />,
+        404,
+      );
     }
     return subscriber;
   }
 
   /** Topics the profile learned for this reader (what the page offers as "Not interested"). */
   async function learnedTopics(subscriberId: string): Promise<string[]> {
-    const summary = summariseProfile(await getProfile(deps.db, subscriberId), deps.now().getTime(), deps.config.INTEREST_HALF_LIFE_DAYS, new Map());
+    const summary = summariseProfile(
+      await getProfile(deps.db, subscriberId),
+      deps.now().getTime(),
+      deps.config.INTEREST_HALF_LIFE_DAYS,
+      new Map(),
+    );
     return summary.topics.map((t) => t.value);
   }
 
   app.get('/preferences/:token', async (c) => {
     const subscriber = await reader(c);
     if (subscriber instanceof Response) return subscriber;
-    const [profile, prefs, sources] = await Promise.all([getProfile(deps.db, subscriber.id), getPrefs(deps.db, subscriber.id), listSources(deps.db)]);
+    const [profile, prefs, sources] = await Promise.all([
+      getProfile(deps.db, subscriber.id),
+      getPrefs(deps.db, subscriber.id),
+      listSources(deps.db),
+    ]);
     const sourceTitles = new Map(sources.map((s) => [s.id, s.title || s.id]));
     const summary = summariseProfile(profile, deps.now().getTime(), deps.config.INTEREST_HALF_LIFE_DAYS, sourceTitles);
     const done = changes[c.req.query('done') ?? ''];
@@ -116,28 +136,60 @@ export function preferencesRoutes(deps: AppDeps) {
     // The notice repeats a value from the URL only when it passes the pattern or is a topic the reader muted.
     const shown = done && ((done.field === 'topic' ? TOPIC : SOURCE).test(value) || (done.anyKnown && prefs.muted_topics.includes(value)));
     const notice = done && shown ? done.notice(value) : null;
-    return c.html(<PreferencesPage action={`/preferences/${c.req.param('token')}`} subscriber={subscriber} summary={summary} prefs={prefs} sourceTitles={sourceTitles} notice={notice} />);
+    return c.html(
+      <PreferencesPage
+        action={`/preferences/${c.req.param('token')}`}
+        subscriber={subscriber}
+        summary={summary}
+        prefs={prefs}
+        sourceTitles={sourceTitles}
+        notice={notice}
+      />,
+    );
   });
 
   app.post('/preferences/:token/:group/:change', async (c) => {
     const change = changes[`${c.req.param('group')}/${c.req.param('change')}`];
-    if (!change) return c.html(<MessagePage title="Unknown change" message="This form asks for a change Tidings does not know." next="Go back to your preferences page and use its buttons." />, 404);
+    if (!change)
+      return c.html(
+        <MessagePage
+          title="Unknown change"
+          message="This form asks for a change Tidings does not know."
+          next="Go back to your preferences page and use its buttons."
+        />,
+        404,
+      );
     const subscriber = await reader(c);
     if (subscriber instanceof Response) return subscriber;
     const form = await readForm(c);
     const raw = typeof form[change.field] === 'string' ? (form[change.field] as string).trim() : '';
     const prefs = await getPrefs(deps.db, subscriber.id);
     // Dropping or restoring names a topic the reader has: matched exactly as stored, whatever characters it has.
-    const known = change.anyKnown && raw.length <= KNOWN_TOPIC_MAX ? [...subscriber.topics, ...prefs.muted_topics, ...(await learnedTopics(subscriber.id))].find((t) => t === raw || t === raw.toLowerCase()) : undefined;
+    const known =
+      change.anyKnown && raw.length <= KNOWN_TOPIC_MAX
+        ? [...subscriber.topics, ...prefs.muted_topics, ...(await learnedTopics(subscriber.id))].find(
+            (t) => t === raw || t === raw.toLowerCase(),
+          )
+        : undefined;
     const value = known ?? (change.field === 'topic' ? raw.toLowerCase() : raw);
     if (known === undefined && !(change.field === 'topic' ? TOPIC : SOURCE).test(value)) {
       const what = change.field === 'topic' ? 'A topic is 1 to 60 letters, digits, spaces or . _ & + -' : 'A source is named by its id';
-      return c.html(<MessagePage title={`That ${change.field} can't be used`} message={`${what} (got "${raw.slice(0, 60)}").`} next={<a href={`/preferences/${c.req.param('token')}`}>Back to your preferences</a>} />, 400);
+      return c.html(
+        <MessagePage
+          title={`That ${change.field} can't be used`}
+          message={`${what} (got "${raw.slice(0, 60)}").`}
+          next={<a href={`/preferences/${c.req.param('token')}`}>Back to your preferences</a>}
+        />,
+        400,
+      );
     }
     const result = change.apply({ subscriber, prefs }, value);
     if (result.subscriber) await saveSubscriber(deps.db, result.subscriber);
     if (result.prefs) await savePrefs(deps.db, subscriber.id, result.prefs);
-    deps.log.info({ subscriber: subscriber.id, change: `${c.req.param('group')}/${c.req.param('change')}`, value }, 'reader corrected their preferences');
+    deps.log.info(
+      { subscriber: subscriber.id, change: `${c.req.param('group')}/${c.req.param('change')}`, value },
+      'reader corrected their preferences',
+    );
     const done = new URLSearchParams({ done: `${c.req.param('group')}/${c.req.param('change')}`, value });
     return c.redirect(`/preferences/${c.req.param('token')}?${done}`, 303);
   });

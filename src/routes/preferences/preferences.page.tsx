@@ -45,8 +45,8 @@ export function PreferencesPage(p: PreferencesPageProps) {
     <Layout title="Your preferences">
       <h1>What Tidings learned about you</h1>
       <p class="muted">
-        For {p.subscriber.email}. Built from {p.summary.signals} things you did with your briefings (opening, bookmarking and voting on articles).
-        Changes apply from your next briefing.
+        For {p.subscriber.email}. Built from {p.summary.signals} things you did with your briefings (opening, bookmarking and voting on
+        articles). Changes apply from your next briefing.
       </p>
       {p.notice ? (
         <p class="card" role="status">
@@ -93,8 +93,12 @@ export function PreferencesPage(p: PreferencesPageProps) {
           ))}
         </table>
         {p.summary.authors.length > 0 ? <p class="muted">Writers you read: {p.summary.authors.map((a) => a.label).join(', ')}.</p> : null}
-        {p.summary.terms.length > 0 ? <p class="muted">Words that catch your eye: {p.summary.terms.map((a) => a.label).join(', ')}.</p> : null}
-        {p.summary.disliked.length > 0 ? <p class="muted">You seem less interested in: {p.summary.disliked.map((a) => a.label).join(', ')}.</p> : null}
+        {p.summary.terms.length > 0 ? (
+          <p class="muted">Words that catch your eye: {p.summary.terms.map((a) => a.label).join(', ')}.</p>
+        ) : null}
+        {p.summary.disliked.length > 0 ? (
+          <p class="muted">You seem less interested in: {p.summary.disliked.map((a) => a.label).join(', ')}.</p>
+        ) : null}
       </div>
 
       {mutedTopics.size + mutedSources.size > 0 ? (
@@ -106,7 +110,9 @@ export function PreferencesPage(p: PreferencesPageProps) {
               <Row button={<Button action={`${p.action}/topics/restore`} name="topic" value={t} label="Undo" />}>Topic: {t}</Row>
             ))}
             {[...mutedSources].map((s) => (
-              <Row button={<Button action={`${p.action}/sources/unmute`} name="source" value={s} label="Undo" />}>Source: {p.sourceTitles.get(s) ?? s}</Row>
+              <Row button={<Button action={`${p.action}/sources/unmute`} name="source" value={s} label="Undo" />}>
+                Source: {p.sourceTitles.get(s) ?? s}
+              </Row>
             ))}
           </table>
         </div>

@@ -51,7 +51,9 @@ export function settingsRoutes(deps: AppDeps) {
   app.get('/settings', async (c) => {
     const who = await subscriberOf(c);
     if (who instanceof Response) return who;
-    return c.html(<SettingsPage subscriber={who.subscriber} today={today(who.subscriber)} notice={notices[c.req.query('done') ?? ''] ?? null} />);
+    return c.html(
+      <SettingsPage subscriber={who.subscriber} today={today(who.subscriber)} notice={notices[c.req.query('done') ?? ''] ?? null} />,
+    );
   });
 
   app.post('/settings', async (c) => {
@@ -59,7 +61,9 @@ export function settingsRoutes(deps: AppDeps) {
     if (who instanceof Response) return who;
     const parsed = deliverySettingsSchema.safeParse(await readForm(c));
     if (!parsed.success) {
-      const problems = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), `${String(i.path[0]).replace('_', ' ')} ${i.message}`]));
+      const problems = Object.fromEntries(
+        parsed.error.issues.map((i) => [String(i.path[0]), `${String(i.path[0]).replace('_', ' ')} ${i.message}`]),
+      );
       return c.html(<SettingsPage subscriber={who.subscriber} today={today(who.subscriber)} notice={null} problems={problems} />, 400);
     }
     return update(c, (s) => ({ ...s, ...parsed.data }), 'saved');
@@ -71,7 +75,10 @@ export function settingsRoutes(deps: AppDeps) {
     const until = untilField.safeParse((await readForm(c)).until ?? '');
     if (!until.success || until.data <= today(who.subscriber)) {
       const problem = until.success ? `The date must be after today (${today(who.subscriber)}).` : 'Choose a date such as 2026-12-24.';
-      return c.html(<SettingsPage subscriber={who.subscriber} today={today(who.subscriber)} notice={null} problems={{ until: problem }} />, 400);
+      return c.html(
+        <SettingsPage subscriber={who.subscriber} today={today(who.subscriber)} notice={null} problems={{ until: problem }} />,
+        400,
+      );
     }
     return update(c, (s) => ({ ...s, paused_until: until.data }), 'paused');
   });
@@ -89,7 +96,9 @@ export function settingsRoutes(deps: AppDeps) {
   app.post('/settings/resubscribe', async (c) => {
     const reader = await currentReader(c, deps);
     if (!reader) return signInFirst(c);
-    const { subscriber, created } = reader.subscriber ? { subscriber: reader.subscriber, created: false } : await ensureSubscriber(deps.db, { email: reader.session.email }, deps.now());
+    const { subscriber, created } = reader.subscriber
+      ? { subscriber: reader.subscriber, created: false }
+      : await ensureSubscriber(deps.db, { email: reader.session.email }, deps.now());
     if (!created && subscriber.status === 'unsubscribed') {
       await saveSubscriber(deps.db, { ...subscriber, status: 'active' });
       record(subscriber.id, 'resubscribed');
@@ -101,12 +110,22 @@ export function settingsRoutes(deps: AppDeps) {
   app.get('/preferences', async (c) => {
     const who = await subscriberOf(c);
     if (who instanceof Response) return who;
-    const token = await deps.signer.sign({ url: deps.config.PUBLIC_BASE_URL, kind: 'preferences', article: null, position: null, subscriber: who.subscriber.id, edition: 'web', sent_at: null });
+    const token = await deps.signer.sign({
+      url: deps.config.PUBLIC_BASE_URL,
+      kind: 'preferences',
+      article: null,
+      position: null,
+      subscriber: who.subscriber.id,
+      edition: 'web',
+      sent_at: null,
+    });
     return c.redirect(`/preferences/${token}`, 303);
   });
 
   function record(subscriberId: string, type: 'unsubscribe' | 'resubscribed') {
-    deps.recorder.record(readerEventSchema.parse({ type, subscriber_id: subscriberId, edition_id: 'web', at: deps.now().toISOString(), method: 'POST' }));
+    deps.recorder.record(
+      readerEventSchema.parse({ type, subscriber_id: subscriberId, edition_id: 'web', at: deps.now().toISOString(), method: 'POST' }),
+    );
   }
 
   return app;

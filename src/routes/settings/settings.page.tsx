@@ -40,7 +40,11 @@ export function SettingsPage(p: SettingsPageProps) {
               : `Sent ${describe(s)}.`}
         </p>
         <form method="post" action="/settings">
-          <DeliveryFields values={{ timezone: s.timezone, frequency: s.frequency, weekday: s.weekday, delivery_hour: s.delivery_hour ?? 7 }} detect={false} problems={p.problems} />
+          <DeliveryFields
+            values={{ timezone: s.timezone, frequency: s.frequency, weekday: s.weekday, delivery_hour: s.delivery_hour ?? 7 }}
+            detect={false}
+            problems={p.problems}
+          />
           <button type="submit">Save delivery settings</button>
         </form>
       </div>

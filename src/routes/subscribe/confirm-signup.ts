@@ -13,7 +13,13 @@ export async function confirmPendingSignup(deps: AppDeps, email: string): Promis
   if (!created) {
     // A bouncing address stays suppressed: the reader may subscribe, but we do not mail an address that bounces.
     const status = subscriber.status === 'suppressed' ? 'suppressed' : 'active';
-    await saveSubscriber(deps.db, { ...subscriber, ...settings, topics: signup.topics.length > 0 ? signup.topics : subscriber.topics, status, paused_until: null });
+    await saveSubscriber(deps.db, {
+      ...subscriber,
+      ...settings,
+      topics: signup.topics.length > 0 ? signup.topics : subscriber.topics,
+      status,
+      paused_until: null,
+    });
   }
   await requestWelcomeBriefing(deps.db, subscriber.id, deps.now());
   deps.log.info({ subscriber: subscriber.id, created }, 'sign-up confirmed; welcome briefing requested');

@@ -20,12 +20,25 @@ export function subscribeRoutes(deps: AppDeps) {
     const topics = await recentTopicCounts(deps.db);
     const form = readSignupForm(await c.req.parseBody({ all: true }), new Set(topics.map((t) => t.topic)));
     if (!form.ok) {
-      return c.html(<SubscribePage topics={topics} values={form.raw} detect={false} problems={form.problems} devNote={deps.config.usesDevOutbox} />, 400);
+      return c.html(
+        <SubscribePage topics={topics} values={form.raw} detect={false} problems={form.problems} devNote={deps.config.usesDevOutbox} />,
+        400,
+      );
     }
     // Kept a little longer than the link lives, so a link pressed in its last second still finds the choices.
-    await savePendingSignup(deps.db, form.email, { ...form.settings, topics: form.topics, requested_at: deps.now().toISOString() }, deps.config.AUTH_LINK_TTL_SECONDS + 600);
+    await savePendingSignup(
+      deps.db,
+      form.email,
+      { ...form.settings, topics: form.topics, requested_at: deps.now().toISOString() },
+      deps.config.AUTH_LINK_TTL_SECONDS + 600,
+    );
     return sendSignInLink(c, deps, provider, { email: form.email, next: '/?welcome=1', intent: 'subscribe' }, (problem) => (
-      <SubscribePage topics={topics} values={{ ...form.settings, email: form.email, topics: form.topics }} detect={false} problems={{ email: problem }} />
+      <SubscribePage
+        topics={topics}
+        values={{ ...form.settings, email: form.email, topics: form.topics }}
+        detect={false}
+        problems={{ email: problem }}
+      />
     ));
   });
   return app;

@@ -7,7 +7,11 @@ const emailField = z.string().trim().toLowerCase().pipe(z.email());
 
 export type SignupForm =
   | { ok: true; email: string; topics: string[]; settings: DeliverySettings }
-  | { ok: false; problems: Record<string, string>; raw: { email: string; topics: string[]; timezone: string; frequency: string; weekday: number; delivery_hour: number } };
+  | {
+      ok: false;
+      problems: Record<string, string>;
+      raw: { email: string; topics: string[]; timezone: string; frequency: string; weekday: number; delivery_hour: number };
+    };
 
 /** `known` are the topics on offer; anything else sent is refused (the form only offers those). */
 export function readSignupForm(body: Record<string, string | string[] | File | (string | File)[]>, known: ReadonlySet<string>): SignupForm {
@@ -28,9 +32,17 @@ export function readSignupForm(body: Record<string, string | string[] | File | (
   const email = emailField.safeParse(raw.email);
   if (!email.success) problems.email = 'That does not look like an email address. Check it (for example name@example.com).';
   const unknown = raw.topics.filter((t) => !known.has(t));
-  if (unknown.length > 0) problems.topics = `Choose topics from the list (not known here: ${unknown.slice(0, 3).join(', ').slice(0, 120)}).`;
-  const settings = deliverySettingsSchema.safeParse({ timezone: raw.timezone, frequency: raw.frequency, weekday: one('weekday') || '1', delivery_hour: one('delivery_hour') || '7' });
-  if (!settings.success) for (const issue of settings.error.issues) problems[String(issue.path[0])] ??= `${String(issue.path[0]).replace('_', ' ')} ${issue.message}`;
+  if (unknown.length > 0)
+    problems.topics = `Choose topics from the list (not known here: ${unknown.slice(0, 3).join(', ').slice(0, 120)}).`;
+  const settings = deliverySettingsSchema.safeParse({
+    timezone: raw.timezone,
+    frequency: raw.frequency,
+    weekday: one('weekday') || '1',
+    delivery_hour: one('delivery_hour') || '7',
+  });
+  if (!settings.success)
+    for (const issue of settings.error.issues)
+      problems[String(issue.path[0])] ??= `${String(issue.path[0]).replace('_', ' ')} ${issue.message}`;
   if (Object.keys(problems).length > 0 || !email.success || !settings.success) return { ok: false, problems, raw };
   return { ok: true, email: email.data, topics: [...new Set(raw.topics)].slice(0, 50), settings: settings.data };
 }

@@ -18,8 +18,8 @@ export function SubscribePage(p: SubscribePageProps) {
     <Layout title="A briefing of what is worth your time">
       <h1>The few articles worth your time, in one email</h1>
       <p class="lead">
-        Tidings reads the sources for you and sends a short briefing, ranked for you. It learns from what you open, save and vote on, and you
-        can see and correct what it learned.
+        Tidings reads the sources for you and sends a short briefing, ranked for you. It learns from what you open, save and vote on, and
+        you can see and correct what it learned.
       </p>
       <ul class="muted">
         <li>Your first briefing arrives as soon as you confirm your address.</li>
@@ -29,7 +29,15 @@ export function SubscribePage(p: SubscribePageProps) {
       <form method="post" action="/subscribe" class="card" novalidate>
         <h2>Subscribe</h2>
         <label for="email">Email address</label>
-        <input id="email" type="email" name="email" required autocomplete="email" value={p.values.email} aria-describedby={p.problems?.email ? 'email-problem' : undefined} />
+        <input
+          id="email"
+          type="email"
+          name="email"
+          required
+          autocomplete="email"
+          value={p.values.email}
+          aria-describedby={p.problems?.email ? 'email-problem' : undefined}
+        />
         {p.problems?.email ? (
           <span class="error" id="email-problem" role="alert">
             {p.problems.email}
