@@ -12,7 +12,7 @@ import { providerIssues, type ProviderIssue } from '../../store/provider-events'
 import { listSchedules } from '../../store/schedules';
 import { MessagePage } from '../layout';
 import { BarChart, LineChart } from './charts';
-import { OpsLayout, percent, Scroll } from './ops-layout';
+import { ArticleLink, OpsLayout, percent, Scroll, SourceLink } from './ops-layout';
 import { operatorOnly } from './operator-session';
 
 const none: EditionClicks = { clicks: 0, uniqueClickers: 0, automated: 0, topArticles: [] };
@@ -229,14 +229,10 @@ export function dashboardRoutes(deps: AppDeps) {
                       .map(([id, n]) => (
                         <tr>
                           <td class="wrap">
-                            <a href={`/ops/articles/${encodeURIComponent(id)}`}>{articles.get(id)?.title ?? id}</a>
+                            <ArticleLink id={id} title={articles.get(id)?.title} />
                           </td>
                           <td>
-                            {articles.get(id)?.source ? (
-                              <a href={`/ops/sources/${encodeURIComponent(articles.get(id)!.source!)}`}>{articles.get(id)!.source}</a>
-                            ) : (
-                              '—'
-                            )}
+                            <SourceLink id={articles.get(id)?.source} />
                           </td>
                           <td>{n}</td>
                         </tr>
@@ -265,7 +261,7 @@ export function dashboardRoutes(deps: AppDeps) {
                       .map(([id, n]) => (
                         <tr>
                           <td>
-                            <a href={`/ops/sources/${encodeURIComponent(id)}`}>{id}</a>
+                            <SourceLink id={id} />
                           </td>
                           <td>{n}</td>
                         </tr>
@@ -390,16 +386,10 @@ export function dashboardRoutes(deps: AppDeps) {
                 {k.topArticles.map((a) => (
                   <tr>
                     <td class="wrap">
-                      <a href={`/ops/articles/${encodeURIComponent(a.articleId)}`}>{articles.get(a.articleId)?.title}</a>
+                      <ArticleLink id={a.articleId} title={articles.get(a.articleId)?.title} />
                     </td>
                     <td>
-                      {articles.get(a.articleId)?.source ? (
-                        <a href={`/ops/sources/${encodeURIComponent(articles.get(a.articleId)!.source!)}`}>
-                          {articles.get(a.articleId)!.source}
-                        </a>
-                      ) : (
-                        '—'
-                      )}
+                      <SourceLink id={articles.get(a.articleId)?.source} />
                     </td>
                     <td>{a.clicks}</td>
                     <td>{percent(rate(a.clicks, summary.sent))}</td>

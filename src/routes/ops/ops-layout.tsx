@@ -45,6 +45,16 @@ export function OpsLayout(props: { title: string; children: Child }) {
   );
 }
 
+/** An article's title linking to its page (the id when the title is unknown). */
+export function ArticleLink(props: { id: string; title?: string }) {
+  return <a href={`/ops/articles/${encodeURIComponent(props.id)}`}>{props.title ?? props.id}</a>;
+}
+
+/** A source's id linking to its page, or a dash when the article names none. */
+export function SourceLink(props: { id: string | null | undefined }) {
+  return props.id ? <a href={`/ops/sources/${encodeURIComponent(props.id)}`}>{props.id}</a> : <>—</>;
+}
+
 /** A table that scrolls sideways inside its own box on a narrow screen. */
 export function Scroll(props: { children: Child }) {
   return <div class="scroll">{props.children}</div>;
