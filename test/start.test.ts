@@ -16,8 +16,10 @@ const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
 function tidings(
   args: string[],
   env: Record<string, string | undefined>,
+  cwd?: string,
 ): ChildProcess & { output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -58,8 +60,10 @@ describe('starting Tidings', () => {
     expect(child.output()).toMatch(/PUBLIC_BASE_URL: points at this machine/);
   });
 
-  it('runs the edge app and workers, sends a briefing on request, and shuts down cleanly', async () => {
+  it('runs the edge app and workers from any directory, sends a briefing on request, and shuts down cleanly', async () => {
     t = testEnv();
+    // Started from outside the project, as `npx tidings` from a deploy script would be: the pages must still render.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'tidings-cwd-'));
     const port = await freePort();
     const env = {
       ...t.env,
@@ -68,7 +72,7 @@ describe('starting Tidings', () => {
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       LOG_LEVEL: 'warn',
     } as Record<string, string>;
-    child = tidings(['start'], env);
+    child = tidings(['start'], env, elsewhere);
     const health = await waitFor(
       'health',
       async () => {
@@ -84,6 +88,9 @@ describe('starting Tidings', () => {
     // In development the banner names the token that opens /ops and the Redis in use, so nobody reads the source for them.
     expect(child.output()).toMatch(/sign in with OPERATOR_TOKEN dev-only-operator-token-0+/);
     expect(child.output()).toContain(`redis:           ${t.redisUrl}`);
+    const home = await fetch(`http://127.0.0.1:${port}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<form');
 
     const send = tidings(['send-now', '--to', 'reader@example.com'], env);
     expect(await send.exited).toBe(0);
@@ -105,6 +112,7 @@ describe('starting Tidings', () => {
 
     child.kill('SIGTERM');
     expect(await child.exited).toBe(0);
+    rmSync(elsewhere, { recursive: true, force: true });
   }, 60_000);
 
   it('tells send-now users how to fix a bad address', async () => {

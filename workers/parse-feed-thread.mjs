@@ -1,6 +1,7 @@
 // The entry of a feed-parsing thread: a new thread does not inherit the TypeScript loader of the process
 // that started it, so it registers tsx itself before loading the parsing code.
+import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
-register();
+register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
 await import('./parse-feed-thread.ts');
