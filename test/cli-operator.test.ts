@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { quarantineItem } from '../src/store/articles';
 import { listEditions } from '../src/store/deliveries';
 import { findSubscriberByEmail, getSubscriber, setSubscriberStatus } from '../src/store/subscribers';
 import { putSchedule } from '../src/store/schedules';
@@ -94,6 +95,29 @@ describe('the operator CLI', () => {
     expect(await getSubscriber(t.db, ada.id)).toBeNull();
     expect(await findSubscriberByEmail(t.db, 'ada@example.com')).toBeNull();
   }, 90_000);
+
+  it('lists quarantined items under headers, with what a hostile feed put in them made harmless', async () => {
+    t = testEnv();
+    freshDir();
+    const empty = await tidings(['quarantine'], t.env);
+    expect(empty.stdout).toMatch(/No quarantined items/);
+    await quarantineItem(t.db, {
+      source: 'src_evil',
+      reasons: ['content_type: required (article, podcast, video, …)'],
+      item: { link: 'https://evil.example/\u001b]0;owned\u0007post', title: 'x' },
+      at: '2026-12-01T10:00:00.000Z',
+    });
+    const run = await tidings(['quarantine'], t.env);
+    expect(run.code).toBe(0);
+    const [header, row] = run.stdout.split('\n');
+    expect(header).toMatch(/^WHEN\s+SOURCE\s+ITEM\s+WHY$/);
+    expect(row).toMatch(
+      /^2026-12-01T10:00:00\.000Z\s+src_evil\s+https:\/\/evil\.example\/\\u001b\]0;owned\\u0007post\s+content_type: required/,
+    );
+    expect(run.stdout).not.toContain('\u001b');
+    const json = await tidings(['quarantine', '--json'], t.env);
+    expect(JSON.parse(json.stdout.trim())).toMatchObject({ source: 'src_evil', reasons: [expect.stringContaining('content_type')] });
+  }, 60_000);
 
   it('ranks for a subscriber given by address', async () => {
     t = testEnv();

@@ -1,7 +1,16 @@
 // `tidings quarantine`: feed items refused by the article contract, with the reasons.
 import type { Command } from 'commander';
-import { listQuarantine } from '../../src/store/articles';
+import { printable } from '../../src/core/printable';
+import { listQuarantine, type QuarantinedItem } from '../../src/store/articles';
 import { withServices } from '../context';
+import { printRows } from '../table';
+
+/** What an operator recognises an item by: its link, else its title, else nothing (the reasons say why). */
+function itemLabel(item: QuarantinedItem): string {
+  const fields = (item.item ?? {}) as { link?: unknown; url?: unknown; title?: unknown };
+  const label = [fields.link, fields.url, fields.title].find((v) => typeof v === 'string' && v.trim() !== '');
+  return typeof label === 'string' ? printable(label) : '';
+}
 
 export function registerQuarantine(program: Command): void {
   program
@@ -12,15 +21,20 @@ export function registerQuarantine(program: Command): void {
     .action(async (options: { limit: string; json?: boolean }) => {
       await withServices(async ({ db }) => {
         const items = await listQuarantine(db, Math.max(1, Number(options.limit) || 50));
-        if (options.json) {
-          for (const item of items) console.log(JSON.stringify(item));
+        if (items.length === 0 && !options.json) {
+          console.log('No quarantined items: every feed item so far met the article contract.');
           return;
         }
-        if (items.length === 0) console.log('No quarantined items.');
-        for (const item of items) {
-          const link = (item.item as { link?: string } | null)?.link ?? '(no link)';
-          console.log(`${item.at}  ${item.source}  ${link}\n    ${item.reasons.join('\n    ')}`);
-        }
+        printRows(
+          items,
+          [
+            { header: 'when', value: (i) => printable(i.at) },
+            { header: 'source', value: (i) => printable(i.source) },
+            { header: 'item', value: itemLabel },
+            { header: 'why', value: (i) => i.reasons.map((r) => printable(r)).join('; ') },
+          ],
+          options.json,
+        );
       });
     });
 }
