@@ -109,6 +109,8 @@ describe('the operator dashboard', () => {
     expect(page).toContain('<title>morning-2026-11-23: 67%</title>');
     const detail = await (await app.request('/ops/editions/morning-2026-11-23', { headers: { cookie } })).text();
     expect(detail).toContain('Invalid `to` field');
+    // One reader clicked art-1 twice: two clicks, one reader, and click-through counts the reader (1 of 3 sent), not the clicks.
+    expect(detail).toMatch(/<a href="\/ops\/articles\/art-1">art-1<\/a><\/td><td>—<\/td><td>2<\/td><td>1<\/td><td>33\.3%<\/td>/);
   });
 });
 

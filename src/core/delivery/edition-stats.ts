@@ -7,8 +7,8 @@ export interface EditionClicks {
   uniqueClickers: number;
   /** Clicks flagged as automated (HEAD requests, scanners, honeypot, too fast), kept apart. */
   automated: number;
-  /** Articles by human clicks, most clicked first. */
-  topArticles: Array<{ articleId: string; clicks: number }>;
+  /** Articles by human clicks, most clicked first; `readers` counts each person once, however often they clicked. */
+  topArticles: Array<{ articleId: string; clicks: number; readers: number }>;
 }
 
 /** Aggregate click events for the given editions; other events and editions are ignored. */
@@ -23,7 +23,8 @@ export function clickAccumulator(
   editions: ReadonlySet<string>,
   topN = 5,
 ): { add(e: ReaderEvent): void; result(): Map<string, EditionClicks> } {
-  const acc = new Map<string, { clicks: number; automated: number; clickers: Set<string>; articles: Map<string, number> }>();
+  type ArticleClicks = { clicks: number; readers: Set<string> };
+  const acc = new Map<string, { clicks: number; automated: number; clickers: Set<string>; articles: Map<string, ArticleClicks> }>();
   const add = (e: ReaderEvent) => {
     if (e.type !== 'click' || !editions.has(e.edition_id)) return;
     let a = acc.get(e.edition_id);
@@ -34,15 +35,20 @@ export function clickAccumulator(
     }
     a.clicks++;
     a.clickers.add(e.subscriber_id);
-    if (e.article_id && (e.kind === null || e.kind === 'article')) a.articles.set(e.article_id, (a.articles.get(e.article_id) ?? 0) + 1);
+    if (e.article_id && (e.kind === null || e.kind === 'article')) {
+      let article = a.articles.get(e.article_id);
+      if (!article) a.articles.set(e.article_id, (article = { clicks: 0, readers: new Set() }));
+      article.clicks++;
+      article.readers.add(e.subscriber_id);
+    }
   };
   const result = () => {
     const out = new Map<string, EditionClicks>();
     for (const [edition, a] of acc) {
       const topArticles = [...a.articles]
-        .sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]))
+        .sort((x, y) => y[1].clicks - x[1].clicks || x[0].localeCompare(y[0]))
         .slice(0, topN)
-        .map(([articleId, clicks]) => ({ articleId, clicks }));
+        .map(([articleId, { clicks, readers }]) => ({ articleId, clicks, readers: readers.size }));
       out.set(edition, { clicks: a.clicks, uniqueClickers: a.clickers.size, automated: a.automated, topArticles });
     }
     return out;

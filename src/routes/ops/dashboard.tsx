@@ -379,6 +379,7 @@ export function dashboardRoutes(deps: AppDeps) {
                   <th class="wrap">article</th>
                   <th>source</th>
                   <th>clicks</th>
+                  <th>readers who clicked</th>
                   <th>click-through</th>
                 </tr>
               </thead>
@@ -392,7 +393,8 @@ export function dashboardRoutes(deps: AppDeps) {
                       <SourceLink id={articles.get(a.articleId)?.source} />
                     </td>
                     <td>{a.clicks}</td>
-                    <td>{percent(rate(a.clicks, summary.sent))}</td>
+                    <td>{a.readers}</td>
+                    <td>{percent(clickThrough(a.readers, summary.sent))}</td>
                   </tr>
                 ))}
               </tbody>

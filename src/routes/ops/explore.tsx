@@ -5,6 +5,7 @@ import type { AppDeps } from '../../deps';
 import type { Subscriber } from '../../contracts';
 import { getArticle, listQuarantine, recentArticles } from '../../store/articles';
 import { editionClicks } from '../../store/edition-clicks';
+import { clickThrough } from '../../core/delivery/edition-stats';
 import { getDeliveries, listEditions } from '../../store/deliveries';
 import { getProfile } from '../../store/interest';
 import { providerIssues } from '../../store/provider-events';
@@ -55,8 +56,8 @@ export function exploreRoutes(deps: AppDeps) {
       1000,
     );
     const rows = editions
-      .map((e) => ({ e, n: clicks.get(e.id)?.topArticles.find((a) => a.articleId === id)?.clicks ?? 0 }))
-      .filter((r) => r.n > 0);
+      .map((e) => ({ e, found: clicks.get(e.id)?.topArticles.find((a) => a.articleId === id) }))
+      .filter((r) => r.found !== undefined);
     return c.html(
       <OpsLayout title={article.title}>
         <h1>{article.title}</h1>
@@ -80,17 +81,19 @@ export function exploreRoutes(deps: AppDeps) {
                 <tr>
                   <th>edition</th>
                   <th>clicks</th>
+                  <th>readers who clicked</th>
                   <th>click-through</th>
                 </tr>
               </thead>
               <tbody>
-                {rows.map(({ e, n }) => (
+                {rows.map(({ e, found }) => (
                   <tr>
                     <td>
                       <a href={`/ops/editions/${encodeURIComponent(e.id)}`}>{e.id}</a>
                     </td>
-                    <td>{n}</td>
-                    <td>{percent(e.sent ? n / e.sent : 0)}</td>
+                    <td>{found!.clicks}</td>
+                    <td>{found!.readers}</td>
+                    <td>{percent(clickThrough(found!.readers, e.sent))}</td>
                   </tr>
                 ))}
               </tbody>
