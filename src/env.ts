@@ -232,6 +232,13 @@ const schema = z.object({
   SEND_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000).meta({
     description: 'A batch (or plan) whose worker died is taken over after this long.',
   }),
+  GUARDRAIL_COMPLAINT_PERCENT: z.coerce.number().gt(0).max(100).default(0.3).meta({
+    description:
+      "An edition whose spam complaints reach this share of emails sent pauses its schedule (Gmail's and Yahoo's bulk-sender rules ask for under 0.3).",
+  }),
+  GUARDRAIL_BOUNCE_PERCENT: z.coerce.number().gt(0).max(100).default(4).meta({
+    description: 'An edition whose hard bounces reach this share of emails sent pauses its schedule (a stale list).',
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({
     description: 'The least severe log line written (pino levels).',
   }),

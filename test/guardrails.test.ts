@@ -6,6 +6,7 @@ import { getSchedule, putSchedule } from '../src/store/schedules';
 import { handleWebhookEvent } from '../src/store/webhook-events';
 import { createSubscribers } from './fixtures/subscribers';
 import { testApp, testEnv, type TestEnv } from './helpers';
+import { postWebhook, WEBHOOK_SECRET } from './webhook-helpers';
 
 let t: TestEnv | undefined;
 afterEach(async () => {
@@ -54,5 +55,31 @@ describe('deliverability guardrails', () => {
       'Schedule <strong>morning</strong> is paused. Paused by Tidings: the complaint rate of edition morning-2026-11-23 is 0.5%',
     );
     expect(page).toMatch(/reader1@example\.com<\/a><\/td><td>complaint<\/td>/);
+  });
+
+  it('use the limits the operator set: at 1% two complaints in 400 keep sending, the fourth pauses', async () => {
+    t = testEnv({ RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET, GUARDRAIL_COMPLAINT_PERCENT: '1' });
+    const ids = await createSubscribers(t.db, 400);
+    await putSchedule(t.db, { name: 'morning', cron: '0 7 * * *', tz: 'UTC' }, t.now());
+    const edition = 'morning-2026-11-23';
+    await registerEdition(t.db, edition, 'morning', t.now());
+    await claimDeliveries(t.db, edition, 'b', ids, t.now());
+    await markPlanningDone(t.db, edition);
+    await finishDeliveries(
+      t.db,
+      edition,
+      'b',
+      ids.map((id, i) => ({ subscriberId: id, status: 'sent' as const, messageId: `m${i}` })),
+      t.now(),
+    );
+    const { app } = testApp(t);
+    const complain = (i: number) => postWebhook(app, JSON.stringify(complaint(edition, ids[i]!, `reader${i}@example.com`)), `wh${i}`);
+    for (const i of [0, 1, 2]) expect((await complain(i)).status).toBe(200);
+    // 0.75% is over Gmail's 0.3% but under this operator's 1%.
+    expect(await getSchedule(t.db, 'morning')).toMatchObject({ paused: false });
+    await complain(3);
+    expect((await getSchedule(t.db, 'morning'))!.paused_reason).toBe(
+      `Paused by Tidings: the complaint rate of edition ${edition} is 1% (4 of 400), at or above 1%; look at who complained and why before resuming.`,
+    );
   });
 });

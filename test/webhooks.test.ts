@@ -1,5 +1,4 @@
 // POST /webhooks/resend: verified on the raw body; hard bounces and complaints suppress the reader.
-import { createHmac } from 'node:crypto';
 import { Resend } from 'resend';
 import { afterEach, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../src/core/delivery/webhook-signature';
@@ -7,33 +6,13 @@ import { claimDeliveries, editionSummary, registerEdition } from '../src/store/d
 import { getSubscriber } from '../src/store/subscribers';
 import { createSubscribers } from './fixtures/subscribers';
 import { testApp, testEnv, type TestEnv } from './helpers';
-
-const SECRET = 'whsec_' + Buffer.from('a-webhook-secret-of-32-bytes-len').toString('base64');
-
-function sign(body: string, id: string, timestamp: number, secret = SECRET): string {
-  const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
-}
+import { postWebhook as post, signWebhook as sign, WEBHOOK_SECRET as SECRET } from './webhook-helpers';
 
 let t: TestEnv | undefined;
 afterEach(async () => {
   await t?.cleanup();
   t = undefined;
 });
-
-async function post(app: ReturnType<typeof testApp>['app'], body: string, id: string, signature?: string) {
-  const timestamp = Math.floor(Date.now() / 1000);
-  return app.request('/webhooks/resend', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'webhook-id': id,
-      'webhook-timestamp': String(timestamp),
-      'webhook-signature': signature ?? sign(body, id, timestamp),
-    },
-    body,
-  });
-}
 
 const event = (type: string, extra: object = {}) =>
   JSON.stringify({

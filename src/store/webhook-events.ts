@@ -1,6 +1,6 @@
 // Provider webhook events: each handled once (by its webhook id), kept in a stream, counted per edition.
 import type { ResendWebhook } from '../contracts';
-import { guardrailBreach } from '../core/delivery/guardrails';
+import { defaultLimits, guardrailBreach, type GuardrailLimits } from '../core/delivery/guardrails';
 import { countEditionEvent, editionSummary } from './deliveries';
 import { getSchedule, setSchedulePaused } from './schedules';
 import type { Db } from './keys';
@@ -30,7 +30,13 @@ export async function resolveWebhookTarget(db: Db, event: ResendWebhook): Promis
 export type WebhookHandling = { duplicate: true } | { duplicate: false; suppressed: boolean; target: WebhookTarget };
 
 /** Handle a verified event once: record it, count it, suppress the reader on a hard bounce or a complaint. */
-export async function handleWebhookEvent(db: Db, webhookId: string, event: ResendWebhook, now: Date): Promise<WebhookHandling> {
+export async function handleWebhookEvent(
+  db: Db,
+  webhookId: string,
+  event: ResendWebhook,
+  now: Date,
+  limits: GuardrailLimits = defaultLimits,
+): Promise<WebhookHandling> {
   const first = await db.redis.set(db.keys.webhookSeen(webhookId), now.toISOString(), 'EX', SEEN_TTL_SECONDS, 'NX');
   if (first !== 'OK') return { duplicate: true };
   const target = await resolveWebhookTarget(db, event);
@@ -40,7 +46,7 @@ export async function handleWebhookEvent(db: Db, webhookId: string, event: Resen
   if (target.editionId) {
     const field = event.type === 'email.bounced' ? (hardBounce ? 'bounced' : 'soft_bounced') : event.type.replace(/^email\./, '');
     await countEditionEvent(db, target.editionId, field);
-    if (field === 'bounced' || field === 'complained') await applyGuardrails(db, target.editionId, now);
+    if (field === 'bounced' || field === 'complained') await applyGuardrails(db, target.editionId, now, limits);
   }
   await db.redis.xadd(
     db.keys.webhookEvents,
@@ -65,9 +71,9 @@ export async function handleWebhookEvent(db: Db, webhookId: string, event: Resen
 }
 
 /** Pause the edition's schedule, saying why, when its complaint or bounce rate crossed a limit. */
-async function applyGuardrails(db: Db, editionId: string, now: Date): Promise<void> {
+async function applyGuardrails(db: Db, editionId: string, now: Date, limits: GuardrailLimits): Promise<void> {
   const summary = await editionSummary(db, editionId);
-  const breach = summary ? guardrailBreach(summary) : null;
+  const breach = summary ? guardrailBreach(summary, limits) : null;
   if (!summary?.schedule || !breach) return;
   const schedule = await getSchedule(db, summary.schedule);
   if (schedule && !schedule.paused) await setSchedulePaused(db, schedule.name, true, now, `Paused by Tidings: the ${breach}.`);

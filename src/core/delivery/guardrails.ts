@@ -10,10 +10,15 @@ export interface GuardrailLimits {
 
 export const defaultLimits: GuardrailLimits = { complaintRate: 0.003, bounceRate: 0.04 };
 
+/** The limits an operator set, given in percent as the settings are. */
+export function limitsFromPercent(complaintPercent: number, bouncePercent: number): GuardrailLimits {
+  return { complaintRate: complaintPercent / 100, bounceRate: bouncePercent / 100 };
+}
+
 /** Why this edition should stop its schedule, or null when it is within the limits. */
 export function guardrailBreach(e: EditionSummary, limits: GuardrailLimits = defaultLimits): string | null {
   if (e.sent === 0) return null;
-  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const pct = (x: number) => `${Number((x * 100).toFixed(2))}%`;
   const complaints = e.complained / e.sent;
   if (complaints >= limits.complaintRate) {
     return `complaint rate of edition ${e.id} is ${pct(complaints)} (${e.complained} of ${e.sent}), at or above ${pct(limits.complaintRate)}; look at who complained and why before resuming`;

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
 import { resendWebhookSchema } from '../../contracts';
+import { limitsFromPercent } from '../../core/delivery/guardrails';
 import { verifyWebhook } from '../../core/delivery/webhook-signature';
 import { handleWebhookEvent } from '../../store/webhook-events';
 
@@ -49,7 +50,8 @@ export function webhookRoutes(deps: AppDeps) {
         400,
       );
     }
-    const handled = await handleWebhookEvent(deps.db, headers.id!, event.data, deps.now());
+    const limits = limitsFromPercent(deps.config.GUARDRAIL_COMPLAINT_PERCENT, deps.config.GUARDRAIL_BOUNCE_PERCENT);
+    const handled = await handleWebhookEvent(deps.db, headers.id!, event.data, deps.now(), limits);
     return c.json({ ok: true, ...handled });
   });
 }
