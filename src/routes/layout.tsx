@@ -63,7 +63,8 @@ function SiteHeader() {
   );
 }
 
-export function Layout(props: { title: string; children: Child }) {
+/** `header` replaces the reader's site header (the operator pages bring their own). */
+export function Layout(props: { title: string; children: Child; header?: Child }) {
   return (
     <html lang="en">
       <head>
@@ -77,7 +78,7 @@ export function Layout(props: { title: string; children: Child }) {
         <a class="skip" href="#main">
           Skip to the content
         </a>
-        <SiteHeader />
+        {props.header ?? <SiteHeader />}
         <main id="main">{props.children}</main>
       </body>
     </html>

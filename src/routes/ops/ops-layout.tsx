@@ -5,17 +5,24 @@ import { raw } from 'hono/html';
 import { Layout } from '../layout';
 
 const opsCss = `
-  main { max-width: 72rem; }
-  nav.ops { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; margin-bottom: 1rem; font-size: .95rem; }
+  main, .site-header .bar { max-width: 72rem; }
+  .site-header .bar { gap: .25rem 1.25rem; }
+  nav.ops { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; font-size: .95rem; flex: 1 1 auto; }
   nav.ops form { margin: 0 0 0 auto; }
   nav.ops button { padding: .3rem .8rem; font-size: .9rem; }
   .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
-  .scroll table { min-width: 36rem; }
-  td, th { white-space: nowrap; }
+  .scroll table { min-width: min(100%, 24rem); }
+  td { white-space: nowrap; }
+  th { white-space: normal; vertical-align: bottom; }
   td.wrap, th.wrap { white-space: normal; min-width: 12rem; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); gap: 1rem; }
   figure.chart { margin: 0; background: #fff; border-radius: 12px; padding: .75rem; box-shadow: 0 1px 3px rgba(0,0,0,.08); min-width: 0; }
-  figure.chart > svg { width: 100%; height: 12rem; display: block; }
+  .plot { position: relative; height: 12rem; }
+  .plot > svg { position: absolute; inset: 0; width: 100%; height: 100%; display: block; }
+  .y-tick { position: absolute; left: 0; transform: translateY(-50%); text-align: right; font-size: .7rem; color: #5f6368; }
+  .x-labels { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; font-size: .72rem; color: #5f6368; text-align: center; line-height: 1.2; margin-top: .25rem; }
+  .x-labels span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 0 1px; }
+  .x-labels small { display: block; font-size: .65rem; overflow: hidden; text-overflow: ellipsis; }
   .legend svg { display: inline-block; vertical-align: baseline; }
   figcaption { font-weight: 600; margin-bottom: .25rem; }
   .legend { display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .85rem; color: #5f6368; margin: .25rem 0 0; }
@@ -26,20 +33,33 @@ const opsCss = `
   code { word-break: break-all; }
 `;
 
+/** The operator's header: where they are (Tidings ops), where they can go, and signing out of the operator session. */
+function OpsHeader() {
+  return (
+    <header class="site-header">
+      <style>{raw(opsCss)}</style>
+      <div class="bar">
+        <a class="brand" href="/ops">
+          Tidings ops
+        </a>
+        <nav class="ops" aria-label="Operator">
+          <a href="/ops">Dashboard</a>
+          <a href="/ops/subscribers">Subscribers</a>
+          <a href="/ops/sources">Sources</a>
+          <a href="/ops/quarantine">Quarantine</a>
+          <a href="/ops/queues">Queues</a>
+          <form method="post" action="/ops/logout">
+            <button type="submit">Sign out</button>
+          </form>
+        </nav>
+      </div>
+    </header>
+  );
+}
+
 export function OpsLayout(props: { title: string; children: Child }) {
   return (
-    <Layout title={props.title}>
-      <style>{raw(opsCss)}</style>
-      <nav class="ops" aria-label="Operator">
-        <a href="/ops">Dashboard</a>
-        <a href="/ops/subscribers">Subscribers</a>
-        <a href="/ops/sources">Sources</a>
-        <a href="/ops/quarantine">Quarantine</a>
-        <a href="/ops/queues">Queues</a>
-        <form method="post" action="/ops/logout">
-          <button type="submit">Sign out</button>
-        </form>
-      </nav>
+    <Layout title={props.title} header={<OpsHeader />}>
       {props.children}
     </Layout>
   );
