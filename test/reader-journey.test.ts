@@ -1,6 +1,7 @@
 // A stranger's whole journey in real Chromium at phone size: subscribe at / → confirm from the dev outbox →
 // welcome briefing within 5 s → / shows it → an article click lands on the article → "Save for later" from the
 // email shows on /bookmarks → pause (an edition planned now skips them) → resume → export → delete → nothing more.
+import { mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +81,9 @@ async function planNow(name: string): Promise<string> {
   return result.editions[0]!;
 }
 
+const SHOTS = new URL('../test-artifacts/reader/', import.meta.url).pathname;
+mkdirSync(SHOTS, { recursive: true });
+
 describe('a stranger in a real browser, phone-sized', () => {
   it('subscribes, reads the welcome briefing on the web, saves, pauses, resumes, exports and deletes', async () => {
     const context: BrowserContext = await phone();
@@ -120,7 +124,14 @@ describe('a stranger in a real browser, phone-sized', () => {
     await page.waitForURL(/\/demo\//);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(firstTitle);
 
-    // "Save for later" from the email shows on /bookmarks.
+    // On the web briefing, "More like this" is one press and brings the reader back to the same article.
+    await page.goto(`${s.url}/`);
+    await page.locator('#article-2').getByRole('button', { name: 'More like this' }).click();
+    await page.locator('#article-2').getByRole('button', { name: 'More like this ✓ (undo)' }).waitFor();
+    expect(new URL(page.url()).hash).toBe('#article-2');
+    await page.screenshot({ path: `${SHOTS}briefing-web-390.png`, fullPage: true });
+
+    // "Save for later" from the email (a page with a button first, for mail scanners) shows on /bookmarks.
     const save = /<a[^>]*href="([^"]+)"[^>]*>Save for later<\/a>/.exec(welcome!.html)![1]!.replace(/&amp;/g, '&');
     await page.goto(save);
     await page.getByRole('button', { name: 'Save it' }).click();

@@ -3,6 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Article } from '../src/contracts';
 import { saveArticles } from '../src/store/articles';
+import { listBookmarks } from '../src/store/reader-actions';
+import { addReaderBriefing } from '../src/store/reader-briefings';
 import { ensureSubscriber, findSubscriberByEmail } from '../src/store/subscribers';
 import { testApp, testEnv, type TestEnv } from './helpers';
 import { productionEnv } from './production-env';
@@ -130,6 +132,42 @@ describe('pages that need a signed-in reader', () => {
     expect(pause.status).toBe(400);
     expect(await pause.text()).toContain('The date must be after today');
     expect((await findSubscriberByEmail(t.db, 'set@example.com'))!.paused_until).toBeNull();
+  });
+
+  it('save an article from the web briefing in one press, come back to it, and show it saved', async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    await saveArticles(t.db, [article(1, ['ranking']), article(2, ['ranking'])]);
+    const { subscriber: reader } = await ensureSubscriber(t.db, { email: 'web@example.com' }, t.now());
+    const tx = t.db.redis.multi();
+    addReaderBriefing(tx, t.db, reader.id, {
+      edition: 'morning-2026-11-30',
+      sent_at: t.now().getTime(),
+      items: [
+        { id: 'art_p1', reasons: [] },
+        { id: 'art_p2', reasons: [] },
+      ],
+    });
+    await tx.exec();
+    const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, 'web@example.com');
+    const page = async () => (await app.request('/briefings/morning-2026-11-30', { headers: { cookie } })).text();
+    const before = await page();
+    const save =
+      /<form method="post" action="([^"]+)" class="inline"><input type="hidden" name="back" value="([^"]+)"\/><button[^>]*>Save for later</.exec(
+        before,
+      );
+    expect(save, before).not.toBeNull();
+    expect(save![2]).toBe('/briefings/morning-2026-11-30#article-1');
+
+    const pressed = await form(app, new URL(save![1]!).pathname, [['back', save![2]!]], cookie);
+    expect(pressed.status).toBe(303);
+    expect(pressed.headers.get('location')).toBe('/briefings/morning-2026-11-30#article-1');
+    expect(await listBookmarks(t.db, reader.id)).toEqual(['art_p1']);
+    expect(await page()).toMatch(/name="do" value="undo"\/><button type="submit" class="link" aria-pressed="true">Saved ✓ \(remove\)</);
+
+    // A `back` that leaves the site is ignored: the action still happens, and the result page answers instead.
+    const elsewhere = await form(app, new URL(save![1]!).pathname, [['back', '//evil.example/x']], cookie);
+    expect(elsewhere.status).toBe(200);
   });
 
   it('say what to do next for a briefing that does not exist', async () => {

@@ -71,6 +71,22 @@ function stateValue(kind: Exclude<ActionKind, 'unsubscribe'>): string {
   return kind === 'bookmark' ? '1' : kind === 'vote_up' ? 'up' : 'down';
 }
 
+export interface ArticleActionState {
+  saved: boolean;
+  vote: 'up' | 'down' | null;
+}
+
+/** Whether each article is saved and how it was voted, for the reader's web pages, in one round trip. */
+export async function articleActionStates(db: Db, subscriberId: string, articleIds: readonly string[]): Promise<ArticleActionState[]> {
+  if (articleIds.length === 0) return [];
+  const fields = articleIds.flatMap((id) => [`bookmark:${id}`, `vote:${id}`]);
+  const values = await db.redis.hmget(db.keys.readerActions(subscriberId), ...fields);
+  return articleIds.map((_, i) => {
+    const vote = values[i * 2 + 1];
+    return { saved: values[i * 2] === '1', vote: vote === 'up' || vote === 'down' ? vote : null };
+  });
+}
+
 /** The article ids this reader saved (from an email or the web), most recently saved first. */
 export async function listBookmarks(db: Db, subscriberId: string): Promise<string[]> {
   const fields = await db.redis.hkeys(db.keys.readerActions(subscriberId));

@@ -81,8 +81,17 @@ export function actionRoutes(deps: AppDeps) {
       const undo = form.do === 'undo';
       const result = await setAction(deps.db, link, undo);
       if (result.event) record(c, link, result.event);
+      // Pressed on the reader's web briefing: back to where they were, one press in all.
+      const back = localPath(form.back);
+      if (back) return c.redirect(back, 303);
       return c.html(<ActionResultPage kind={link.kind} action={c.req.path} subject={subjectOf(link)} active={result.active} />);
     });
+}
+
+/** A path on this site to go back to, never another host (`//evil`, `/\\evil`) or a scheme. */
+function localPath(value: string | undefined): string | null {
+  if (!value || value.length > 300) return null;
+  return /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : null;
 }
 
 /** What the reader acts on, in words: the article's address for votes and bookmarks. */

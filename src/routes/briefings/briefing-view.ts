@@ -5,6 +5,7 @@ import { articleActionLinks, trackedLink, type BriefingLinkContext } from '../..
 import type { AppDeps } from '../../deps';
 import type { Article } from '../../contracts';
 import { articleSchema } from '../../contracts';
+import { articleActionStates } from '../../store/reader-actions';
 import type { ReaderBriefing } from '../../store/reader-briefings';
 
 export interface WebBriefingItem {
@@ -16,6 +17,9 @@ export interface WebBriefingItem {
   saveHref: string;
   moreHref: string;
   fewerHref: string;
+  /** The reader's own state, so a button says what pressing it will do. */
+  saved: boolean;
+  vote: 'up' | 'down' | null;
 }
 
 export interface WebBriefing {
@@ -26,9 +30,10 @@ export interface WebBriefing {
 
 export async function webBriefing(deps: AppDeps, subscriber: Subscriber, briefing: ReaderBriefing): Promise<WebBriefing> {
   const ids = briefing.items.map((i) => i.id);
-  const [rows, sources] = await Promise.all([
+  const [rows, sources, states] = await Promise.all([
     ids.length ? deps.db.redis.hmget(deps.db.keys.articles, ...ids) : Promise.resolve([]),
     deps.db.redis.hgetall(deps.db.keys.sources),
+    articleActionStates(deps.db, subscriber.id, ids),
   ]);
   const links: BriefingLinkContext = {
     baseUrl: deps.config.PUBLIC_BASE_URL,
@@ -55,6 +60,8 @@ export async function webBriefing(deps: AppDeps, subscriber: Subscriber, briefin
         saveHref: actions.bookmark,
         moreHref: actions.voteUp,
         fewerHref: actions.voteDown,
+        saved: states[position]!.saved,
+        vote: states[position]!.vote,
       };
     }),
   );

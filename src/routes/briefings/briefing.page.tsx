@@ -3,11 +3,27 @@ import type { ArchiveEntry } from '../../store/reader-briefings';
 import { Layout } from '../layout';
 import { editionLabel, type WebBriefing } from './briefing-view';
 
-export function BriefingArticles(props: { briefing: WebBriefing }) {
+/**
+ * One press on the web: the reader is on our own page, so the button posts straight to the action (the same
+ * signed /a/ link as the email's) and comes back here; the email's link opens a page first, for mail scanners.
+ */
+function ActionButton(props: { href: string; back: string; active: boolean; label: string; activeLabel: string }) {
+  return (
+    <form method="post" action={props.href} class="inline">
+      <input type="hidden" name="back" value={props.back} />
+      {props.active ? <input type="hidden" name="do" value="undo" /> : null}
+      <button type="submit" class="link" aria-pressed={props.active ? 'true' : 'false'}>
+        {props.active ? props.activeLabel : props.label}
+      </button>
+    </form>
+  );
+}
+
+export function BriefingArticles(props: { briefing: WebBriefing; back: string }) {
   return (
     <ol class="articles">
-      {props.briefing.items.map((item) => (
-        <li class="article">
+      {props.briefing.items.map((item, i) => (
+        <li class="article" id={`article-${i + 1}`}>
           <h2>
             <a href={item.href}>{item.title}</a>
           </h2>
@@ -16,18 +32,36 @@ export function BriefingArticles(props: { briefing: WebBriefing }) {
             {item.source}
             {item.reasons.length > 0 ? ` · ${item.reasons.join(' · ')}` : ''}
           </p>
-          <p class="actions">
-            <a href={item.saveHref}>Save for later</a>
-            <a href={item.moreHref}>More like this</a>
-            <a href={item.fewerHref}>Fewer like this</a>
-          </p>
+          <div class="actions">
+            <ActionButton
+              href={item.saveHref}
+              back={`${props.back}#article-${i + 1}`}
+              active={item.saved}
+              label="Save for later"
+              activeLabel="Saved ✓ (remove)"
+            />
+            <ActionButton
+              href={item.moreHref}
+              back={`${props.back}#article-${i + 1}`}
+              active={item.vote === 'up'}
+              label="More like this"
+              activeLabel="More like this ✓ (undo)"
+            />
+            <ActionButton
+              href={item.fewerHref}
+              back={`${props.back}#article-${i + 1}`}
+              active={item.vote === 'down'}
+              label="Fewer like this"
+              activeLabel="Fewer like this ✓ (undo)"
+            />
+          </div>
         </li>
       ))}
     </ol>
   );
 }
 
-export function BriefingPage(props: { briefing: WebBriefing; title: string; welcome?: boolean; latest?: boolean }) {
+export function BriefingPage(props: { briefing: WebBriefing; title: string; back: string; welcome?: boolean; latest?: boolean }) {
   return (
     <Layout title={props.title}>
       {props.welcome ? (
@@ -41,7 +75,7 @@ export function BriefingPage(props: { briefing: WebBriefing; title: string; welc
       {props.briefing.items.length === 0 ? (
         <p class="card">The articles of this briefing are no longer available.</p>
       ) : (
-        <BriefingArticles briefing={props.briefing} />
+        <BriefingArticles briefing={props.briefing} back={props.back} />
       )}
       <p class="muted">
         {props.latest ? <a href="/briefings">All your briefings</a> : <a href="/">Your latest briefing</a>} ·{' '}

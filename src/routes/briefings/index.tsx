@@ -47,7 +47,13 @@ export function briefingRoutes(deps: AppDeps) {
         404,
       );
     }
-    return c.html(<BriefingPage briefing={await webBriefing(deps, reader.subscriber, briefing)} title="Your briefing" />);
+    return c.html(
+      <BriefingPage
+        briefing={await webBriefing(deps, reader.subscriber, briefing)}
+        title="Your briefing"
+        back={`/briefings/${encodeURIComponent(briefing.edition)}`}
+      />,
+    );
   });
   return app;
 }

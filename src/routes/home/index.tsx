@@ -36,7 +36,13 @@ export function homeRoutes(deps: AppDeps) {
         <FirstBriefingPendingPage welcome={welcome} attempt={Math.max(0, Math.min(99, Number(c.req.query('wait') ?? 0) || 0))} />,
       );
     return c.html(
-      <BriefingPage briefing={await webBriefing(deps, subscriber, latest)} title="Your latest briefing" welcome={welcome} latest />,
+      <BriefingPage
+        briefing={await webBriefing(deps, subscriber, latest)}
+        title="Your latest briefing"
+        back="/"
+        welcome={welcome}
+        latest
+      />,
     );
   });
 }
