@@ -9,6 +9,7 @@ import type { OutboxMessage, Schedule } from '../src/contracts';
 import { findUserByEmail } from '../src/store/auth';
 import { getDelivery } from '../src/store/deliveries';
 import { listOutbox } from '../src/store/outbox';
+import { putSchedule } from '../src/store/schedules';
 import { ensureSubscriber, findSubscriberByEmail } from '../src/store/subscribers';
 import { planSchedule } from '../workers/plan-edition';
 import { seedDemo } from '../workers/seed-demo';
@@ -35,7 +36,12 @@ beforeAll(async () => {
     }),
   ]);
   await seedDemo(s.t.db, s.workers!.queues, s.t.queueConnection, s.t.config.QUEUE_PREFIX, s.t.log, s.t.now());
+  // A schedule that follows each reader's own hour, so the form offers one (fixed-time schedules do not).
+  await putSchedule(s.t.db, { name: 'local', cron: '0 7 * * *', tz: 'subscriber' }, s.t.now());
 }, 90_000);
+
+/** An hour far from now, so the per-reader schedule's own tick never sends this reader anything during the test. */
+const readerHour = (new Date().getUTCHours() + 12) % 24;
 afterAll(async () => {
   await browser?.close();
   await s?.close();
@@ -57,7 +63,7 @@ async function subscribe(page: Page, email: string) {
   await page.goto(`${s.url}/`);
   await page.getByLabel('Email address').fill(email);
   await page.getByRole('checkbox').first().check();
-  await page.getByLabel('Delivery time').selectOption('6');
+  await page.getByLabel('Delivery time').selectOption(String(readerHour));
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await page.getByRole('heading', { name: 'Check your email' }).waitFor();
 }
@@ -106,7 +112,7 @@ describe('a stranger in a real browser, phone-sized', () => {
     expect(welcomeSeconds).toBeLessThan(5);
     const [welcome] = await mailsTo(email, /^Your briefing/);
     const subscriber = (await findSubscriberByEmail(s.t.db, email))!;
-    expect(subscriber).toMatchObject({ status: 'active', delivery_hour: 6, frequency: 'daily' });
+    expect(subscriber).toMatchObject({ status: 'active', delivery_hour: readerHour, frequency: 'daily' });
     expect(subscriber.topics).toHaveLength(1);
 
     // / shows the welcome briefing (the page they landed on reloads itself until it is there), with the email's own tracked links.

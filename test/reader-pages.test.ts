@@ -5,6 +5,7 @@ import type { Article } from '../src/contracts';
 import { saveArticles } from '../src/store/articles';
 import { listBookmarks } from '../src/store/reader-actions';
 import { addReaderBriefing } from '../src/store/reader-briefings';
+import { putSchedule } from '../src/store/schedules';
 import { ensureSubscriber, findSubscriberByEmail } from '../src/store/subscribers';
 import { testApp, testEnv, type TestEnv } from './helpers';
 import { productionEnv } from './production-env';
@@ -50,6 +51,23 @@ describe('the subscribe form', () => {
     expect(html).toMatch(/value="ranking"[^>]*\/?> ranking <span class="muted">\(2 recent\)/);
     expect(html).toMatch(/value="email"[^>]*\/?> email <span class="muted">\(1 recent\)/);
     expect(html).toContain('data-detect-timezone="auto"');
+  });
+
+  it("offers a delivery hour only when a schedule follows each reader's hour, and otherwise says when editions go out", async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    await putSchedule(t.db, { name: 'morning', cron: '0 7 * * *', tz: 'UTC' }, t.now());
+    const fixed = await (await app.request('/')).text();
+    expect(fixed).not.toContain('<select id="delivery_hour"');
+    expect(fixed).toContain('Sent with every edition, at 07:00 UTC.');
+    await ensureSubscriber(t.db, { email: 'berlin@example.com', timezone: 'Europe/Berlin' }, t.now());
+    const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, 'berlin@example.com');
+    const settings = await (await app.request('/settings', { headers: { cookie } })).text();
+    expect(settings).toContain('Sent every day at 08:00 (Europe/Berlin).');
+    expect(settings).toContain('Sent with every edition, at 08:00 your time.');
+
+    await putSchedule(t.db, { name: 'local', cron: '0 7 * * *', tz: 'subscriber' }, t.now());
+    expect(await (await app.request('/')).text()).toContain('<select id="delivery_hour"');
   });
 
   it('names each bad field and keeps nothing', async () => {

@@ -1,5 +1,6 @@
 // The delivery-settings fields shared by the subscribe form and the settings page: time zone (detected in the
 // browser when it can be, always editable), delivery hour, frequency and the weekly day. Plain form fields.
+import type { SendTimes } from '../../core/schedule/send-times';
 import { TZ_SCRIPT_PATH } from './assets';
 
 export const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -22,8 +23,35 @@ export interface DeliveryValues {
   delivery_hour: number;
 }
 
-/** The fields; `detect` lets the browser's zone replace the default (the reader has not chosen one yet). */
-export function DeliveryFields(props: { values: DeliveryValues; detect: boolean; problems?: Record<string, string> }) {
+/** What the form says instead of an hour picker when the schedules send at fixed times (the hour is kept, unused). */
+function FixedTimes(props: { times: string[]; hour: number; ownZone: boolean; problem: unknown }) {
+  const { times } = props;
+  return (
+    <div>
+      <span class="label" id="delivery-time">
+        Delivery time
+      </span>
+      <p class="hint" aria-labelledby="delivery-time">
+        {times.length === 0
+          ? 'Sent when this site sends an edition; none is scheduled yet.'
+          : `Sent with every edition, at ${times.join(' and ')}${props.ownZone ? ' your time' : ''}.`}
+      </p>
+      <input type="hidden" name="delivery_hour" value={String(props.hour)} />
+      {props.problem}
+    </div>
+  );
+}
+
+/**
+ * The fields; `detect` lets the browser's zone replace the default (the reader has not chosen one yet).
+ * `sendTimes` says whether the reader's hour counts; when it does not, the form shows when editions go out instead.
+ */
+export function DeliveryFields(props: {
+  values: DeliveryValues;
+  detect: boolean;
+  sendTimes: SendTimes;
+  problems?: Record<string, string>;
+}) {
   const v = props.values;
   const problem = (field: string) =>
     props.problems?.[field] ? (
@@ -48,17 +76,26 @@ export function DeliveryFields(props: { values: DeliveryValues; detect: boolean;
       </select>
       {problem('timezone')}
       <div class="row">
-        <div>
-          <label for="delivery_hour">Delivery time</label>
-          <select id="delivery_hour" name="delivery_hour">
-            {Array.from({ length: 24 }, (_, h) => (
-              <option value={String(h)} selected={h === v.delivery_hour}>
-                {hourLabel(h)}
-              </option>
-            ))}
-          </select>
-          {problem('delivery_hour')}
-        </div>
+        {props.sendTimes.readerChooses ? (
+          <div>
+            <label for="delivery_hour">Delivery time</label>
+            <select id="delivery_hour" name="delivery_hour">
+              {Array.from({ length: 24 }, (_, h) => (
+                <option value={String(h)} selected={h === v.delivery_hour}>
+                  {hourLabel(h)}
+                </option>
+              ))}
+            </select>
+            {problem('delivery_hour')}
+          </div>
+        ) : (
+          <FixedTimes
+            times={props.sendTimes.times}
+            hour={v.delivery_hour}
+            ownZone={props.sendTimes.inReaderZone}
+            problem={problem('delivery_hour')}
+          />
+        )}
         <div>
           <label for="weekday">Day, if weekly</label>
           <select id="weekday" name="weekday">

@@ -2,11 +2,10 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
 import { latestReaderBriefing } from '../../store/reader-briefings';
-import { recentTopicCounts } from '../../store/topics';
 import { webBriefing } from '../briefings/briefing-view';
 import { BriefingPage } from '../briefings/briefing.page';
 import { currentReader } from '../reader-session';
-import { signupDefaults } from '../subscribe';
+import { signupDefaults, subscribeChoices } from '../subscribe';
 import { SubscribePage } from '../subscribe/subscribe.page';
 import type { ViewerEnv } from '../viewer';
 import { FirstBriefingPendingPage, NotSubscribedPage } from './home.page';
@@ -15,11 +14,12 @@ export function homeRoutes(deps: AppDeps) {
   return new Hono<ViewerEnv>().get('/', async (c) => {
     const reader = await currentReader(c, deps);
     if (!reader) {
-      const topics = await recentTopicCounts(deps.db);
+      const { topics, sendTimes } = await subscribeChoices(deps);
       return c.html(
         <SubscribePage
           topics={topics}
           values={signupDefaults}
+          sendTimes={sendTimes}
           detect
           devNote={deps.config.NODE_ENV !== 'production' && deps.config.usesDevOutbox}
         />,

@@ -4,6 +4,8 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { deliverySettingsSchema, readerEventSchema, type Subscriber } from '../../contracts';
 import { localTime } from '../../core/schedule/schedule-time';
+import { sendTimes } from '../../core/schedule/send-times';
+import { listSchedules } from '../../store/schedules';
 import type { AppDeps } from '../../deps';
 import { ensureSubscriber, saveSubscriber } from '../../store/subscribers';
 import { csrfGuard, readForm } from '../auth/http';
@@ -32,6 +34,12 @@ export function settingsRoutes(deps: AppDeps) {
   }
   const today = (s: Subscriber) => localTime(deps.now(), s.timezone).date;
 
+  /** The settings page for this reader, with when their briefing really goes out. */
+  async function page(s: Subscriber, notice: string | null, problems?: Record<string, string>) {
+    const times = sendTimes(await listSchedules(deps.db), s.timezone, deps.now());
+    return <SettingsPage subscriber={s} today={today(s)} notice={notice} sendTimes={times} problems={problems} />;
+  }
+
   /** The signed-in subscriber, or the response that takes the visitor where they can be one. */
   async function subscriberOf(c: Context<ViewerEnv>): Promise<{ reader: Reader; subscriber: Subscriber } | Response> {
     const reader = await currentReader(c, deps);
@@ -51,9 +59,7 @@ export function settingsRoutes(deps: AppDeps) {
   app.get('/settings', async (c) => {
     const who = await subscriberOf(c);
     if (who instanceof Response) return who;
-    return c.html(
-      <SettingsPage subscriber={who.subscriber} today={today(who.subscriber)} notice={notices[c.req.query('done') ?? ''] ?? null} />,
-    );
+    return c.html(await page(who.subscriber, notices[c.req.query('done') ?? ''] ?? null));
   });
 
   app.post('/settings', async (c) => {
@@ -64,7 +70,7 @@ export function settingsRoutes(deps: AppDeps) {
       const problems = Object.fromEntries(
         parsed.error.issues.map((i) => [String(i.path[0]), `${String(i.path[0]).replace('_', ' ')} ${i.message}`]),
       );
-      return c.html(<SettingsPage subscriber={who.subscriber} today={today(who.subscriber)} notice={null} problems={problems} />, 400);
+      return c.html(await page(who.subscriber, null, problems), 400);
     }
     return update(c, (s) => ({ ...s, ...parsed.data }), 'saved');
   });
@@ -75,10 +81,7 @@ export function settingsRoutes(deps: AppDeps) {
     const until = untilField.safeParse((await readForm(c)).until ?? '');
     if (!until.success || until.data <= today(who.subscriber)) {
       const problem = until.success ? `The date must be after today (${today(who.subscriber)}).` : 'Choose a date such as 2026-12-24.';
-      return c.html(
-        <SettingsPage subscriber={who.subscriber} today={today(who.subscriber)} notice={null} problems={{ until: problem }} />,
-        400,
-      );
+      return c.html(await page(who.subscriber, null, { until: problem }), 400);
     }
     return update(c, (s) => ({ ...s, paused_until: until.data }), 'paused');
   });

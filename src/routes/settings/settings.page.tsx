@@ -1,5 +1,6 @@
 // The settings page: how often and when, pause until a date, unsubscribe or subscribe again. One form per action.
 import type { Subscriber } from '../../contracts';
+import type { SendTimes } from '../../core/schedule/send-times';
 import { DeliveryFields, hourLabel, weekdayNames } from '../design/delivery-fields';
 import { Layout } from '../layout';
 
@@ -7,11 +8,18 @@ export interface SettingsPageProps {
   subscriber: Subscriber;
   today: string;
   notice: string | null;
+  sendTimes: SendTimes;
   problems?: Record<string, string>;
 }
 
-function describe(s: Subscriber): string {
-  const when = s.delivery_hour === null ? 'at the time the operator set' : `at ${hourLabel(s.delivery_hour)}`;
+function describe(s: Subscriber, times: SendTimes): string {
+  const when = !times.readerChooses
+    ? times.times.length
+      ? `at ${times.times.join(' and ')}`
+      : 'when this site sends an edition'
+    : s.delivery_hour === null
+      ? 'at the time the operator set'
+      : `at ${hourLabel(s.delivery_hour)}`;
   const how = s.frequency === 'daily' ? 'every day' : s.frequency === 'weekdays' ? 'on weekdays' : `every ${weekdayNames[s.weekday]}`;
   return `${how} ${when} (${s.timezone.replace(/_/g, ' ')})`;
 }
@@ -36,13 +44,14 @@ export function SettingsPage(p: SettingsPageProps) {
               ? 'You are unsubscribed: no briefings are sent.'
               : 'Briefings to this address are stopped because mail to it bounced.'
             : paused
-              ? `Paused: nothing is sent before ${s.paused_until}. Then ${describe(s)}.`
-              : `Sent ${describe(s)}.`}
+              ? `Paused: nothing is sent before ${s.paused_until}. Then ${describe(s, p.sendTimes)}.`
+              : `Sent ${describe(s, p.sendTimes)}.`}
         </p>
         <form method="post" action="/settings">
           <DeliveryFields
             values={{ timezone: s.timezone, frequency: s.frequency, weekday: s.weekday, delivery_hour: s.delivery_hour ?? 7 }}
             detect={false}
+            sendTimes={p.sendTimes}
             problems={p.problems}
           />
           <button type="submit">Save delivery settings</button>

@@ -1,4 +1,5 @@
 // The signed-out front page: what Tidings is, and the subscribe form (works without JavaScript).
+import type { SendTimes } from '../../core/schedule/send-times';
 import type { TopicCount } from '../../store/topics';
 import { DeliveryFields, type DeliveryValues } from '../design/delivery-fields';
 import { Layout } from '../layout';
@@ -8,6 +9,7 @@ export interface SubscribePageProps {
   values: DeliveryValues & { email: string; topics: string[] };
   /** True until the reader has submitted once (then their own zone choice stands). */
   detect: boolean;
+  sendTimes: SendTimes;
   problems?: Record<string, string>;
   devNote?: boolean;
 }
@@ -65,7 +67,7 @@ export function SubscribePage(p: SubscribePageProps) {
             <span class="hint">Optional: the ranking learns from what you read either way.</span>
           )}
         </fieldset>
-        <DeliveryFields values={p.values} detect={p.detect} problems={p.problems} />
+        <DeliveryFields values={p.values} detect={p.detect} sendTimes={p.sendTimes} problems={p.problems} />
         <div class="actions">
           <button type="submit">Subscribe</button>
         </div>
