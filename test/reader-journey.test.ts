@@ -147,6 +147,7 @@ describe('a stranger in a real browser, phone-sized', () => {
 
     // Pause until a date: an edition planned now skips them (and not the other reader).
     await page.goto(`${s.url}/settings`);
+    await page.screenshot({ path: `${SHOTS}settings-390.png`, fullPage: true });
     const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     await page.getByLabel('Pause until').fill(tomorrow);
     await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -189,18 +190,25 @@ describe('a stranger in a real browser, phone-sized', () => {
     await context.close();
   }, 120_000);
 
-  it('signs in a second, fresh browser that opens the same sign-up link, and confirms the subscription there', async () => {
+  it('signs in a second, fresh browser (a laptop) that opens the same sign-up link, and confirms the subscription there', async () => {
     const asked = await phone();
     const email = address();
-    await subscribe(await asked.newPage(), email);
+    const form = await asked.newPage();
+    await subscribe(form, email);
     const confirm = await s.nextMail(email);
-    const other = await phone();
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await other.newPage();
     await page.goto(confirm.link);
     await page.getByRole('button', { name: /^Sign in as/ }).click();
     await page.waitForURL(/\/\?welcome=1/);
     expect(await page.textContent('.who')).toContain(email);
     expect((await findSubscriberByEmail(s.t.db, email))?.status).toBe('active');
+    await page.getByRole('heading', { name: 'Your latest briefing' }).waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: `${SHOTS}briefing-web-1280.png`, fullPage: true });
+    await page.goto(`${s.url}/settings`);
+    await page.screenshot({ path: `${SHOTS}settings-1280.png`, fullPage: true });
+    await form.goto(`${s.url}/`);
+    await form.screenshot({ path: `${SHOTS}subscribe-390.png`, fullPage: true });
     await Promise.all([asked.close(), other.close()]);
   }, 60_000);
 });
