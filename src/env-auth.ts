@@ -1,6 +1,6 @@
 // The sign-in settings of the environment schema (merged into env.ts), with their cross-field rules.
 import { z } from 'zod';
-import type { ConfigProblem } from './env';
+import type { ConfigProblem } from './config-problem';
 
 const seconds = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 

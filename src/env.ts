@@ -1,5 +1,6 @@
 // The environment, validated once at start-up: the only place that reads process.env or Worker bindings.
 import { z } from 'zod';
+import type { ConfigProblem } from './config-problem';
 import { authConfigProblems, authSchema } from './env-auth';
 import { allowEntryProblem } from './core/feeds/address-guard';
 
@@ -274,10 +275,7 @@ export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL' | 'HOST'> {
   authJwtSecret: string;
 }
 
-export interface ConfigProblem {
-  variable: string;
-  problem: string;
-}
+export type { ConfigProblem };
 
 /** Thrown when the environment cannot run Tidings; its message names every bad variable. */
 export class ConfigError extends Error {
