@@ -189,6 +189,40 @@ const schema = z.object({
         'Exceptions to "feeds are fetched from public addresses only": host names, addresses or CIDR ranges, comma-separated; outside production loopback is allowed too.',
       shown_default: 'empty',
     }),
+  SEARCH_PROVIDER: z.enum(['searxng', 'brave', 'none']).default('searxng').meta({
+    description:
+      'Which search engine article and source discovery asks: `searxng` (self-hosted, at SEARCH_URL), `brave` (Brave Search news API, needs BRAVE_SEARCH_API_KEY) or `none`.',
+  }),
+  SEARCH_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8888' })
+    .optional()
+    .meta({
+      description:
+        "The search engine's base URL: a SearXNG instance with JSON output enabled (docs/discovery.md); for `brave`, the API's base URL.",
+      shown_default: 'unset: no search for SearXNG; the public Brave API for `brave`',
+    }),
+  BRAVE_SEARCH_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Subscription token for the Brave Search API (SEARCH_PROVIDER=brave).' }),
+  SEARCH_DAILY_BUDGET: z.coerce.number().int().min(0).max(100_000).default(50).meta({
+    description: 'Search queries discovery may send per UTC day, all workers together; 0 turns search off.',
+  }),
+  DISCOVERY_FETCHES_PER_HOUR: z.coerce.number().int().min(0).max(100_000).default(60).meta({
+    description: 'Pages, feeds and robots.txt files discovery may fetch per UTC hour, all workers together.',
+  }),
+  DISCOVERY_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(360)
+    .meta({ description: 'How often the workers run a discovery round; 0 runs it only from `npx tidings discover`.' }),
+  DISCOVERY_AUTO_ACCEPT_SCORE: z.coerce.number().min(0).optional().meta({
+    description: 'Suggested sources scoring at least this are added without an operator; unset, every suggestion waits for one.',
+    shown_default: 'unset (off)',
+  }),
   POLL_INTERVAL_MINUTES: z.coerce
     .number()
     .int()

@@ -61,6 +61,13 @@ export function createKeys(prefix: string) {
     welcome: `${prefix}welcome`, // stream: welcome briefings the edge app asked for, sent by a worker
     authUserSiteSessions: (userId: string) => `${prefix}auth:user-site-sessions:${userId}`, // set of this site's cookie session ids (ended together on account deletion)
     deletedAccounts: `${prefix}accounts:deleted`, // counter: accounts deleted by their owner (an anonymous aggregate)
+    suggestions: `${prefix}discovery:suggestions`, // hash: site URL → suggested source JSON (open, accepted or dismissed)
+    discoveryChecked: `${prefix}discovery:checked`, // hash: candidate site → ms it was last looked at (not again for a while)
+    discoveryFetches: (hour: string) => `${prefix}discovery:fetches:${hour}`, // counter (TTL): discovery fetches in one UTC hour
+    searchQueries: (day: string) => `${prefix}discovery:searches:${day}`, // counter (TTL): search queries sent in one UTC day
+    foundArticles: `${prefix}discovery:found`, // hash: article id → the interest a search found it for
+    robots: (origin: string) => `${prefix}discovery:robots:${origin}`, // string (TTL): a site's robots.txt, as fetched
+    readerFollows: (subscriberId: string) => `${prefix}follows:${subscriberId}`, // set: source ids the reader followed from a suggestion
   };
 }
 

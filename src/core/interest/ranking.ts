@@ -70,6 +70,44 @@ export interface ReaderContext {
   popularity: PopularitySnapshot;
   /** Source id → title, for reasons in words. */
   sourceTitles?: ReadonlyMap<string, string>;
+  /** Sources the reader followed from a suggestion: their articles get FOLLOW_BOOST. */
+  followedSources?: ReadonlySet<string>;
+  /** Article id → the interest discovery found it for ("found for your interest in …"). */
+  foundFor?: ReadonlyMap<string, string>;
+}
+
+/** What following a suggested source adds to the interest in its articles: enough to rise, not to crowd out. */
+export const FOLLOW_BOOST = 0.25;
+
+/** How interested one reader is in one article: the interest part of the ranker's score, shared with discovery. */
+export type InterestScorer = (c: Pick<Candidate, 'features' | 'article'>) => { interest: number; personal: number };
+
+/**
+ * The ranker's interest for one reader, prepared once: trust in the profile (evidence against the
+ * cold-start constant) blends the profile's affinity with the topics the reader chose. Discovery scores
+ * candidate sites with this very function, so a suggestion means what the briefing would do with it.
+ */
+export function interestScorer(reader: Pick<ReaderContext, 'nowMs' | 'profile' | 'chosenTopics'>, halfLifeDays: number): InterestScorer {
+  const profile = reader.profile;
+  const decay = profile ? decayFactor(profile.updated_at, reader.nowMs, halfLifeDays) : 0;
+  const weights = profile?.weights ?? {};
+  const evidence = profile ? profile.evidence * decay : 0;
+  const trust = evidence / (evidence + COLD_START_EVIDENCE);
+  const chosen = new Set(reader.chosenTopics);
+  return (c) => {
+    let dot = 0;
+    if (trust > 0) {
+      const keys = c.features.keys;
+      const values = c.features.values;
+      for (let i = 0; i < keys.length; i++) {
+        const wt = weights[keys[i]!];
+        if (wt !== undefined) dot += wt * values[i]!;
+      }
+    }
+    const personal = trust * Math.tanh((dot * decay) / AFFINITY_SCALE);
+    const chosenTopic = chosen.size > 0 && firstChosen(c.article.topics, chosen) !== null ? 1 : 0;
+    return { interest: personal + (1 - trust) * chosenTopic, personal };
+  };
 }
 
 /** Personal evidence at which the profile and the cold-start prior count equally. */
@@ -132,12 +170,9 @@ export function rankCandidates(
 ): RankedArticle[] {
   const reference = ageReference(candidates, reader.nowMs);
   const oldest = reference - settings.maxAgeHours * 3_600_000;
-  const profile = reader.profile;
-  const decay = profile ? decayFactor(profile.updated_at, reader.nowMs, settings.halfLifeDays) : 0;
-  const weights = profile?.weights ?? {};
-  const evidence = profile ? profile.evidence * decay : 0;
-  const trust = evidence / (evidence + COLD_START_EVIDENCE);
+  const interestOf = interestScorer(reader, settings.halfLifeDays);
   const chosen = new Set(reader.chosenTopics);
+  const weights = reader.profile?.weights ?? {};
   const w = settings.weights;
   const freshnessRate = Math.LN2 / (settings.freshnessHalfLifeHours * 3_600_000);
 
@@ -150,21 +185,11 @@ export function rankCandidates(
   for (let index = 0; index < n; index++) {
     const c = candidates[index]!;
     if (exclusion(c, reader, oldest) !== INCLUDED) continue;
-    let dot = 0;
-    if (trust > 0) {
-      const keys = c.features.keys;
-      const values = c.features.values;
-      for (let i = 0; i < keys.length; i++) {
-        const wt = weights[keys[i]!];
-        if (wt !== undefined) dot += wt * values[i]!;
-      }
-    }
-    const personal = trust * Math.tanh((dot * decay) / AFFINITY_SCALE);
-    const chosenTopic = chosen.size > 0 && firstChosen(c.article.topics, chosen) !== null ? 1 : 0;
-    const interest = personal + (1 - trust) * chosenTopic;
+    const { interest, personal } = interestOf(c);
     const popularity = popularityScore(reader.popularity.byArticle.get(c.article.id), reader.popularity.meanCtr);
     const freshness = Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate);
-    scores[index] = w.interest * interest + w.popularity * popularity + w.freshness * freshness;
+    const boost = reader.followedSources?.has(c.article.source) ? FOLLOW_BOOST : 0;
+    scores[index] = w.interest * (interest + boost) + w.popularity * popularity + w.freshness * freshness;
     personalParts[index] = personal;
     order.push(index);
   }
@@ -245,6 +270,8 @@ function isNearDuplicate(s: Scored, byToken: ReadonlyMap<string, Scored[]>, thre
 /** The reasons a reader sees under an article, strongest first. */
 function reasonsFor(s: Scored, reader: ReaderContext, weights: Readonly<Record<string, number>>): string[] {
   const reasons: string[] = [];
+  const found = reader.foundFor?.get(s.c.article.id);
+  if (found) reasons.push(`found for your interest in ${found}`);
   if (s.personal > 0.05) {
     let bestKey: string | null = null;
     let best = 0;
