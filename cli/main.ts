@@ -13,6 +13,7 @@ import { registerSchedule } from './commands/schedule';
 import { registerSubscribers } from './commands/subscribers';
 import { registerStatus } from './commands/status';
 import { registerDoctor } from './commands/doctor';
+import { registerDiscover } from './commands/discover';
 import { CliError } from './context';
 
 // Output piped into `head` or `less` that closes early is not an error: stop quietly, as Unix tools do.
@@ -51,6 +52,7 @@ registerSchedule(program);
 registerSubscribers(program);
 registerStatus(program);
 registerDoctor(program);
+registerDiscover(program);
 
 try {
   await program.parseAsync(process.argv);

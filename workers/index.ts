@@ -9,6 +9,8 @@ import { createFeedParser } from './parse-feed';
 import { createLearner, type Learner } from './learn-events';
 import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-clicks';
 import { startEventTrimmer } from './trim-events';
+import { startDiscoverySchedule } from './discovery/schedule';
+import { searchProviderFrom } from './discovery/search';
 import { interestSettingsFrom } from '../src/core/interest/interest-settings';
 import { planPollingProcessor, syncPollSchedules } from './plan-polling';
 import { createMailTransport, type MailTransport } from './mail/transport';
@@ -89,6 +91,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   judge.start();
   const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
   learner.start();
+  const discovery = startDiscoverySchedule({ db: deps.db, log: deps.log, now: deps.now, config, search: searchProviderFrom(config) });
   const trimmer = startEventTrimmer({ db: deps.db, log: deps.log, now: deps.now, retentionDays: config.EVENTS_RETENTION_DAYS });
   await syncPollSchedules(deps, queues);
   for (const worker of workers) {
@@ -115,6 +118,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     judge,
     async close() {
       trimmer.close();
+      discovery.close();
       await reconciler.close();
       await welcome.close();
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.

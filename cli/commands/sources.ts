@@ -4,9 +4,12 @@ import { contentTypes, feedLocation, sourceSchema, type ContentType } from '../.
 import { countArticles } from '../../src/store/articles';
 import { sourceEngagement } from '../../src/store/interest';
 import { getSource, getSourceState, listSources, removeSource, saveSource } from '../../src/store/sources';
-import { openQueues, pollSchedulerId, queueNames } from '../../workers/queues';
-import { removePoll, upsertPoll } from '../../workers/plan-polling';
+import { openQueues, pollSchedulerId } from '../../workers/queues';
+import { removePoll } from '../../workers/plan-polling';
+import { findFeed } from '../../workers/discovery/find-feed';
+import { discoveryFetcher } from '../../workers/discovery/fetcher';
 import { CliError, withServices } from '../context';
+import { describeFound, queueFirstFetch, registerSourceDiscovery } from './sources-discovery';
 import { table } from '../table';
 
 export function registerSources(program: Command): void {
@@ -14,46 +17,52 @@ export function registerSources(program: Command): void {
 
   sources
     .command('add')
-    .argument('<url>', 'the feed: an http(s) RSS, Atom or JSON Feed URL')
+    .argument('<url>', 'a feed (RSS, Atom or JSON Feed) or any web page whose site has one')
     .option('--content-type <type>', `the content type of items that do not declare one (${contentTypes.join(', ')})`)
-    .option('--id <id>', 'the source id (lowercase letters, digits, dashes); made from the URL when left out')
-    .option('--title <title>', 'a name readers see in briefings')
-    .description('add a feed and fetch it now')
+    .option('--id <id>', 'the source id (lowercase letters, digits, dashes); made from the feed URL when left out')
+    .option('--title <title>', "a name readers see in briefings (default: the feed's own title)")
+    .description('find the feed behind a URL, fetch it, and add it')
     .action(async (url: string, options: { contentType?: string; id?: string; title?: string }) => {
       const location = feedLocation.safeParse(url);
       if (!location.success) throw new CliError(`URL ${location.error.issues[0]?.message} (got "${url}")`, 2);
       if (options.contentType !== undefined && !(contentTypes as readonly string[]).includes(options.contentType)) {
         throw new CliError(`--content-type must be one of ${contentTypes.join(', ')} (got "${options.contentType}")`, 2);
       }
-      const id = options.id ?? idFromUrl(url);
-      const parsed = sourceSchema.safeParse({
-        id,
-        url,
-        title: options.title ?? '',
-        default_content_type: (options.contentType as ContentType | undefined) ?? null,
-        added_at: new Date().toISOString(),
-      });
-      if (!parsed.success) throw new CliError(`--id ${parsed.error.issues[0]?.message} (got "${id}")`, 2);
+      if (options.id !== undefined && !sourceSchema.shape.id.safeParse(options.id).success)
+        throw new CliError(`--id must be lowercase letters, digits and dashes, at most 64 (got "${options.id}")`, 2);
       await withServices(async ({ config, db, queueConnection }) => {
+        let feedUrl = url;
+        let title = options.title ?? '';
+        if (!url.startsWith('sample:')) {
+          // Fetched through the ingest fetcher before answering: an operator learns now, not from `sources list` later.
+          const found = await findFeed(
+            url,
+            discoveryFetcher(db, config, () => new Date(), Infinity),
+          );
+          if (!found.ok) throw new CliError(`Not added: ${found.reason}`, 1);
+          console.log(describeFound(found));
+          feedUrl = found.feed_url;
+          title = options.title ?? found.title;
+        }
+        const id = options.id ?? idFromUrl(feedUrl);
+        const parsed = sourceSchema.safeParse({
+          id,
+          url: feedUrl,
+          title,
+          default_content_type: (options.contentType as ContentType | undefined) ?? null,
+          added_at: new Date().toISOString(),
+        });
+        if (!parsed.success) throw new CliError(`--id ${parsed.error.issues[0]?.message} (got "${id}")`, 2);
         const existing = await getSource(db, id);
         if (existing)
           throw new CliError(
             `A source with id "${id}" already exists (${existing.url}). Remove it first (tidings sources rm ${id}) or pass another --id.`,
             1,
           );
+        const same = (await listSources(db)).find((s) => s.url === feedUrl);
+        if (same) throw new CliError(`Tidings already polls ${feedUrl} as source "${same.id}".`, 1);
         await saveSource(db, parsed.data);
-        const queues = openQueues(queueConnection, config.QUEUE_PREFIX);
-        try {
-          await queues.ingest.add(queueNames.ingest, { source_id: id }, { jobId: `add__${id}__${Date.now()}` });
-          await upsertPoll(queues, id, config.POLL_INTERVAL_MINUTES);
-          console.log(
-            `Added source ${id} (${url}); first fetch queued, then polled every ${config.POLL_INTERVAL_MINUTES} minutes (more often as readers engage with it).`,
-          );
-          if ((await queues.ingest.getWorkersCount()) === 0)
-            console.log('No worker is running yet: start one with `npm start` and the feed is fetched.');
-        } finally {
-          await queues.close();
-        }
+        await queueFirstFetch(config, queueConnection, id);
       });
     });
 
@@ -124,6 +133,8 @@ export function registerSources(program: Command): void {
         }
       });
     });
+
+  registerSourceDiscovery(sources);
 }
 
 /** A readable id from a feed URL: host and path, lowercase, dashes, at most 64 characters. */

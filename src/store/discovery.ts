@@ -1,7 +1,9 @@
 // Discovery's state in Redis: suggested sources, budgets, found articles, readers' follows.
 // Every command touches one key (or one reader's key), so it runs anywhere on a Redis Cluster.
 import { z } from 'zod';
+import { sourceSchema, type Source } from '../contracts';
 import type { Db } from './keys';
+import { getSource, saveSource } from './sources';
 
 export const suggestionSchema = z.object({
   /** The candidate site (the page or home it was found as). */
@@ -15,6 +17,8 @@ export const suggestionSchema = z.object({
   interest: z.string().nullable(),
   /** Feature keys of the sample (topics and words), for matching suggestions to one reader. */
   features: z.array(z.string()).default([]),
+  /** Every sampled post declared its content type, so its articles need no default from an operator. */
+  typed: z.boolean().default(false),
   /** How it was found: a link in an article, a followed site's recommendations, a search. */
   found_via: z.string(),
   kind: z.string().nullable(),
@@ -108,4 +112,30 @@ export async function followSource(db: Db, subscriberId: string, sourceId: strin
 
 export async function followedSources(db: Db, subscriberId: string): Promise<Set<string>> {
   return new Set(await db.redis.smembers(db.keys.readerFollows(subscriberId)));
+}
+
+/**
+ * Add a suggestion as a source (the operator accepted it, or it scored over the automatic threshold).
+ * The workers' polling planner starts polling it; callers that can queue a fetch do so at once.
+ */
+export async function acceptSuggestion(
+  db: Db,
+  s: Suggestion,
+  defaultContentType: Source['default_content_type'],
+  now: Date,
+): Promise<Source> {
+  const source = sourceSchema.parse({
+    id: s.source_id,
+    url: s.feed_url,
+    title: s.title,
+    default_content_type: defaultContentType,
+    added_at: now.toISOString(),
+  });
+  if (!(await getSource(db, source.id))) await saveSource(db, source);
+  await saveSuggestion(db, { ...s, status: 'accepted' });
+  return source;
+}
+
+export async function dismissSuggestion(db: Db, s: Suggestion): Promise<void> {
+  await saveSuggestion(db, { ...s, status: 'dismissed' });
 }

@@ -65,6 +65,7 @@ export function createKeys(prefix: string) {
     discoveryChecked: `${prefix}discovery:checked`, // hash: candidate site → ms it was last looked at (not again for a while)
     discoveryFetches: (hour: string) => `${prefix}discovery:fetches:${hour}`, // counter (TTL): discovery fetches in one UTC hour
     searchQueries: (day: string) => `${prefix}discovery:searches:${day}`, // counter (TTL): search queries sent in one UTC day
+    discoveryLease: `${prefix}discovery:lease`, // string (TTL one interval): the worker that runs this interval's discovery round
     foundArticles: `${prefix}discovery:found`, // hash: article id → the interest a search found it for
     robots: (origin: string) => `${prefix}discovery:robots:${origin}`, // string (TTL): a site's robots.txt, as fetched
     readerFollows: (subscriberId: string) => `${prefix}follows:${subscriberId}`, // set: source ids the reader followed from a suggestion

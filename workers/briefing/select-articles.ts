@@ -15,6 +15,8 @@ import { recentArticles } from '../../src/store/articles';
 import { getPrefs, getProfile, loadPopularity } from '../../src/store/interest';
 import type { Db } from '../../src/store/keys';
 import { listSources } from '../../src/store/sources';
+import { followedSources, foundFor } from '../../src/store/discovery';
+import { FOUND_PREFIX } from '../../src/core/discovery/search-results';
 
 /** How many of the newest articles are considered for a briefing (and form the TF-IDF corpus). */
 export const CANDIDATE_POOL = 500;
@@ -50,7 +52,7 @@ export async function rankForSubscriber(db: Db, subscriber: Subscriber, settings
 
 /** Everything the ranker knows about this reader now, read from Redis in a few round trips. */
 async function readerContext(db: Db, subscriber: Subscriber, candidates: readonly Article[], nowMs: number): Promise<ReaderContext> {
-  const [profile, prefs, sent, popularity, sources] = await Promise.all([
+  const [profile, prefs, sent, popularity, sources, followed, found] = await Promise.all([
     getProfile(db, subscriber.id),
     getPrefs(db, subscriber.id),
     db.redis.smembers(db.keys.sentArticles(subscriber.id)),
@@ -60,6 +62,11 @@ async function readerContext(db: Db, subscriber: Subscriber, candidates: readonl
       nowMs,
     ),
     listSources(db),
+    followedSources(db, subscriber.id),
+    foundFor(
+      db,
+      candidates.filter((a) => a.source.startsWith(FOUND_PREFIX)).map((a) => a.id),
+    ),
   ]);
   const muted = new Set(prefs.muted_topics);
   return {
@@ -71,5 +78,7 @@ async function readerContext(db: Db, subscriber: Subscriber, candidates: readonl
     alreadySent: new Set(sent),
     popularity,
     sourceTitles: new Map(sources.map((s) => [s.id, s.title || s.id])),
+    followedSources: followed,
+    foundFor: found,
   };
 }

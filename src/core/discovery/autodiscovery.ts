@@ -131,3 +131,22 @@ function resolve(href: string, base: string): string | null {
     return null;
   }
 }
+
+/** A readable source id from a feed URL: host and path, lowercase, dashes, at most 64 characters. */
+export function sourceIdFor(url: string): string {
+  let base = url;
+  try {
+    const u = new URL(url);
+    base = `${u.host.replace(/^www\./, '')}${u.pathname}`;
+  } catch {
+    base = url.replace(/^sample:/, '');
+  }
+  const slug = base
+    .toLowerCase()
+    .replace(/\.(xml|rss|atom|json)$/, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  return slug || 'source';
+}

@@ -23,10 +23,13 @@ const CATEGORY_TYPES: Readonly<Record<string, ContentType>> = { news: 'news', vi
 export type SearchVerdict =
   { ok: true; article: Article; classified: string } | { ok: false; reasons: string[]; item: Record<string, unknown> };
 
+/** Source ids of articles a search found start with this. */
+export const FOUND_PREFIX = 'found-';
+
 /** The source id discovery files a found article under: the site's host, so readers can mute it. */
 export function foundSourceId(url: string): string {
   const host = (hostOf(url) ?? 'unknown').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return `found-${host}`.slice(0, 64).replace(/-+$/, '');
+  return `${FOUND_PREFIX}${host}`.slice(0, 64).replace(/-+$/, '');
 }
 
 export function classifySearchResult(result: SearchResult, articleId: string, query: string): SearchVerdict {
