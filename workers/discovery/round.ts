@@ -159,6 +159,7 @@ export async function discoverRound(deps: DiscoverDeps): Promise<RoundSummary> {
     });
     const found: Article[] = [];
     const foundFor = new Map<string, string>();
+    const seen = new Set<string>();
     for (const query of queries) {
       if (!(await takeBudget(db, db.keys.searchQueries(dayBucket(now)), config.SEARCH_DAILY_BUDGET, 2 * 86_400))) {
         summary.problems.push(`search budget (SEARCH_DAILY_BUDGET=${config.SEARCH_DAILY_BUDGET}) used up for today`);
@@ -176,7 +177,9 @@ export async function discoverRound(deps: DiscoverDeps): Promise<RoundSummary> {
       for (const result of results) {
         const url = normaliseUrl(result.url);
         const id = await articleIdFor(url);
-        if (foundFor.has(id) || (await db.redis.hexists(db.keys.articles, id))) continue;
+        // The same result comes back for several queries: each is judged once a round.
+        if (seen.has(id) || (await db.redis.hexists(db.keys.articles, id))) continue;
+        seen.add(id);
         const verdict = classifySearchResult({ ...result, url }, id, query.q);
         if (verdict.ok) {
           found.push(verdict.article);
