@@ -23,6 +23,7 @@ import { viewerMiddleware } from './routes/viewer';
 import { subscribeRoutes } from './routes/subscribe';
 import { briefingRoutes } from './routes/briefings';
 import { bookmarkRoutes } from './routes/bookmarks';
+import { discoveryRoutes } from './routes/discovery';
 import { settingsRoutes } from './routes/settings';
 import { accountRoutes } from './routes/account';
 import { demoRoutes } from './routes/demo';
@@ -58,6 +59,7 @@ export function createApp(given: AppDeps) {
   app.route('/', subscribeRoutes(deps));
   app.route('/', briefingRoutes(deps));
   app.route('/', bookmarkRoutes(deps));
+  app.route('/', discoveryRoutes(deps));
   app.route('/', settingsRoutes(deps));
   app.route('/', accountRoutes(deps));
   app.route('/', demoRoutes(deps));

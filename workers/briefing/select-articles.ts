@@ -4,19 +4,10 @@ import type { Article, Subscriber } from '../../src/contracts';
 import type { Config } from '../../src/env';
 import { buildCorpus } from '../../src/core/interest/article-features';
 import { rankSettingsFrom } from '../../src/core/interest/interest-settings';
-import {
-  prepareCandidates,
-  rankCandidates,
-  type RankedArticle,
-  type RankSettings,
-  type ReaderContext,
-} from '../../src/core/interest/ranking';
+import { prepareCandidates, rankCandidates, type RankedArticle, type RankSettings } from '../../src/core/interest/ranking';
 import { recentArticles } from '../../src/store/articles';
-import { getPrefs, getProfile, loadPopularity } from '../../src/store/interest';
+import { readerContext } from '../../src/store/reader-context';
 import type { Db } from '../../src/store/keys';
-import { listSources } from '../../src/store/sources';
-import { followedSources, foundFor } from '../../src/store/discovery';
-import { FOUND_PREFIX } from '../../src/core/discovery/search-results';
 
 /** How many of the newest articles are considered for a briefing (and form the TF-IDF corpus). */
 export const CANDIDATE_POOL = 500;
@@ -48,37 +39,4 @@ export async function rankForSubscriber(db: Db, subscriber: Subscriber, settings
   const reader = await readerContext(db, subscriber, candidates, now.getTime());
   const ranked = rankCandidates(prepareCandidates(candidates, buildCorpus(candidates)), reader, settings);
   return { ranked, candidates, alreadySent: reader.alreadySent };
-}
-
-/** Everything the ranker knows about this reader now, read from Redis in a few round trips. */
-async function readerContext(db: Db, subscriber: Subscriber, candidates: readonly Article[], nowMs: number): Promise<ReaderContext> {
-  const [profile, prefs, sent, popularity, sources, followed, found] = await Promise.all([
-    getProfile(db, subscriber.id),
-    getPrefs(db, subscriber.id),
-    db.redis.smembers(db.keys.sentArticles(subscriber.id)),
-    loadPopularity(
-      db,
-      candidates.map((a) => a.id),
-      nowMs,
-    ),
-    listSources(db),
-    followedSources(db, subscriber.id),
-    foundFor(
-      db,
-      candidates.filter((a) => a.source.startsWith(FOUND_PREFIX)).map((a) => a.id),
-    ),
-  ]);
-  const muted = new Set(prefs.muted_topics);
-  return {
-    nowMs,
-    profile,
-    chosenTopics: subscriber.topics.filter((t) => !muted.has(t)),
-    mutedTopics: muted,
-    mutedSources: new Set(prefs.muted_sources),
-    alreadySent: new Set(sent),
-    popularity,
-    sourceTitles: new Map(sources.map((s) => [s.id, s.title || s.id])),
-    followedSources: followed,
-    foundFor: found,
-  };
 }

@@ -1,5 +1,6 @@
 // A briefing as a web page: the same ranked articles and the same tracked links as the email; and the archive list.
 import type { ArchiveEntry } from '../../store/reader-briefings';
+import type { Child } from 'hono/jsx';
 import { Layout } from '../layout';
 import { editionLabel, type WebBriefing } from './briefing-view';
 
@@ -61,7 +62,15 @@ export function BriefingArticles(props: { briefing: WebBriefing; back: string })
   );
 }
 
-export function BriefingPage(props: { briefing: WebBriefing; title: string; back: string; welcome?: boolean; latest?: boolean }) {
+export function BriefingPage(props: {
+  briefing: WebBriefing;
+  title: string;
+  back: string;
+  welcome?: boolean;
+  latest?: boolean;
+  children?: Child;
+  aside?: Child;
+}) {
   return (
     <Layout title={props.title}>
       {props.welcome ? (
@@ -72,11 +81,13 @@ export function BriefingPage(props: { briefing: WebBriefing; title: string; back
       ) : null}
       <h1>{props.title}</h1>
       <p class="meta">{props.briefing.label}</p>
+      {props.children}
       {props.briefing.items.length === 0 ? (
         <p class="card">The articles of this briefing are no longer available.</p>
       ) : (
         <BriefingArticles briefing={props.briefing} back={props.back} />
       )}
+      {props.aside}
       <p class="muted">
         {props.latest ? <a href="/briefings">All your briefings</a> : <a href="/">Your latest briefing</a>} ·{' '}
         <a href="/preferences">What Tidings learned about you</a>

@@ -9,6 +9,9 @@ import { signupDefaults, subscribeChoices } from '../subscribe';
 import { SubscribePage } from '../subscribe/subscribe.page';
 import type { ViewerEnv } from '../viewer';
 import { FirstBriefingPendingPage, NotSubscribedPage } from './home.page';
+import { suggestionsFor } from '../discovery';
+import { SearchBox, SuggestedSources } from '../discovery/discovery.page';
+import { getSuggestion } from '../../store/discovery';
 
 export function homeRoutes(deps: AppDeps) {
   return new Hono<ViewerEnv>().get('/', async (c) => {
@@ -35,14 +38,23 @@ export function homeRoutes(deps: AppDeps) {
       return c.html(
         <FirstBriefingPendingPage welcome={welcome} attempt={Math.max(0, Math.min(99, Number(c.req.query('wait') ?? 0) || 0))} />,
       );
+    const followedUrl = c.req.query('followed');
+    const [briefing, suggestions, followed] = await Promise.all([
+      webBriefing(deps, subscriber, latest),
+      suggestionsFor(deps.db, subscriber),
+      followedUrl ? getSuggestion(deps.db, followedUrl) : Promise.resolve(null),
+    ]);
     return c.html(
       <BriefingPage
-        briefing={await webBriefing(deps, subscriber, latest)}
+        briefing={briefing}
         title="Your latest briefing"
         back="/"
         welcome={welcome}
         latest
-      />,
+        aside={<SuggestedSources suggestions={suggestions} followed={followed?.title ?? null} />}
+      >
+        <SearchBox />
+      </BriefingPage>,
     );
   });
 }

@@ -1,5 +1,7 @@
 // The operator dashboard at /ops: charts of sends and clicks over editions, editions with their rates, bounces
 // and complaints by address, engagement by source and article, schedules with their next run. Reads Redis only.
+import { listSuggestions } from '../../store/discovery';
+import { SuggestionsSection } from './suggestions';
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
 import type { EditionSummary, Schedule } from '../../contracts';
@@ -86,10 +88,11 @@ export function dashboardRoutes(deps: AppDeps) {
   app.use('/ops/editions/*', operatorOnly(deps.config, 'page'));
 
   app.get('/ops', async (c) => {
-    const [editions, schedules, issues] = await Promise.all([
+    const [editions, schedules, issues, suggestions] = await Promise.all([
       listEditions(deps.db, 20),
       listSchedules(deps.db),
       providerIssues(deps.db, { limit: 20 }),
+      listSuggestions(deps.db, 'open'),
     ]);
     const clicks = await editionClicks(
       deps.db,
@@ -274,6 +277,7 @@ export function dashboardRoutes(deps: AppDeps) {
         </div>
         <h2>Bounces and complaints</h2>
         <IssueTable issues={issues} />
+        <SuggestionsSection suggestions={suggestions} />
         <h2>Schedules</h2>
         {schedules.length === 0 ? (
           <p>
