@@ -42,14 +42,14 @@ export function SuggestedSources(props: { suggestions: Suggestion[]; followed?: 
           You follow {props.followed}: its articles rank higher in your briefings.
         </p>
       ) : null}
-      <ul class="list">
+      <ul class="suggestion-list" style="list-style:none;padding:0;margin:0">
         {props.suggestions.map((s) => (
-          <li>
+          <li style="padding:.75rem 0;border-top:1px solid var(--line, #ddd)">
             <strong>{s.title}</strong> <span class="muted small">{new URL(s.url).host}</span>
             <br />
             <span class="meta">{s.interest ? `Readers who read about ${s.interest} open many of its posts` : s.reason}</span>
-            <form method="post" action="/suggestions/follow" class="inline">
-              <input type="hidden" name="url" value={s.url} />{' '}
+            <form method="post" action="/suggestions/follow" style="margin:.5rem 0 0">
+              <input type="hidden" name="url" value={s.url} />
               <button type="submit" class="secondary">
                 Follow
               </button>

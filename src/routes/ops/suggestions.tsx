@@ -10,9 +10,9 @@ export function SuggestionsSection(props: { suggestions: Suggestion[] }) {
           No suggestions waiting. Discovery runs on its own schedule; run a round now with <code>npx tidings discover</code>.
         </p>
       ) : (
-        <ul class="list">
+        <ul class="suggestion-list" style="list-style:none;padding:0;margin:0">
           {props.suggestions.slice(0, 20).map((s) => (
-            <li>
+            <li style="padding:.75rem 0;border-top:1px solid var(--line, #ddd)">
               <strong>{s.title}</strong>{' '}
               <a href={s.url} rel="noopener noreferrer" class="muted small">
                 {new URL(s.url).host}
