@@ -9,6 +9,9 @@ import { applySignal, defaultInterestSettings, emptyProfile, type Profile } from
 import { listQuarantine, recentArticles, saveArticles } from '../src/store/articles';
 import { foundFor, listSuggestions } from '../src/store/discovery';
 import { saveSource } from '../src/store/sources';
+import { getSubscriber } from '../src/store/subscribers';
+import { defaultRankSettings } from '../src/core/interest/ranking';
+import { rankForSubscriber } from '../workers/briefing/select-articles';
 import { discoveryFetcher } from '../workers/discovery/fetcher';
 import { findFeed } from '../workers/discovery/find-feed';
 import { discoverRound } from '../workers/discovery/round';
@@ -225,6 +228,10 @@ describe('a discovery round', () => {
     const found = (await recentArticles(t.db, 50)).find((a) => a.source.startsWith('found-'))!;
     expect(found).toMatchObject({ url: `${web.kube.origin}/posts/3`, content_type: 'news' });
     expect((await foundFor(t.db, [found.id])).get(found.id)).toBe('kubernetes');
+    // Ranked like any candidate, with the interest it was found for as its first reason.
+    const reader = (await getSubscriber(t.db, 'sub_0000000'))!;
+    const ranked = (await rankForSubscriber(t.db, reader, defaultRankSettings, NOW)).ranked.find((r) => r.article.id === found.id);
+    expect(ranked?.reasons[0]).toBe('found for your interest in kubernetes');
     const quarantine = await listQuarantine(t.db);
     expect(quarantine.map((q) => q.reasons[0])).toEqual(
       expect.arrayContaining([
