@@ -165,6 +165,8 @@ describe('suggestions on /ops', () => {
     expect((await getSuggestion(t.db, 'https://bread.example'))!.status).toBe('dismissed');
     const api = await app.request('/ops/api/suggestions', { headers: { authorization: `Bearer ${t.config.OPERATOR_TOKEN}` } });
     expect(await api.json()).toEqual({ suggestions: [] });
+    expect((await app.request('/ops/api/suggestions')).status).toBe(401);
+    expect((await app.request('/ops/api/suggestions', { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     expect((await post(app, '/ops/suggestions/accept', { url: 'https://bread.example' }, '')).status).toBe(303);
     expect(await getSource(t.db, 'bread')).toBeNull();
   });

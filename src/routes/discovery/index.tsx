@@ -1,6 +1,7 @@
 // Discovery on the web: the reader's search over the archive (ordered by the ranker), following a
 // suggested source, and the operator's accept/dismiss buttons and JSON list.
 import { Hono } from 'hono';
+import { bearerAuth } from 'hono/bearer-auth';
 import type { Subscriber } from '../../contracts';
 import { matchesQuery, queryTerms, suggestionFit } from '../../core/discovery/archive-search';
 import { buildCorpus } from '../../core/interest/article-features';
@@ -65,6 +66,8 @@ export function discoveryRoutes(deps: AppDeps) {
     }
     return c.redirect('/ops#suggestions', 303);
   });
+  // This group is mounted before the ops API's, so it guards its own endpoint with the operator token.
+  app.use('/ops/api/suggestions', bearerAuth({ token: deps.config.OPERATOR_TOKEN }));
   app.get('/ops/api/suggestions', async (c) =>
     c.json({
       suggestions: (await listSuggestions(deps.db, 'open')).map((s) => ({
