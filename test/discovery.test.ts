@@ -16,6 +16,7 @@ import { discoveryFetcher } from '../workers/discovery/fetcher';
 import { findFeed } from '../workers/discovery/find-feed';
 import { discoverRound } from '../workers/discovery/round';
 import { brave, searxng } from '../workers/discovery/search';
+import { createFeedParser } from '../workers/parse-feed';
 import { createSubscribers } from './fixtures/subscribers';
 import { startLocalWeb, type LocalWeb } from './fixtures/local-web';
 import { testEnv, type TestEnv } from './helpers';
@@ -195,13 +196,16 @@ describe('a discovery round', () => {
     await saveArticles(t.db, stories);
     await kubernetesReaders(t, 4, stories);
 
+    // Feeds are read on a parsing thread, as the workers do.
+    const parser = createFeedParser({ threads: 1, budgetMs: 10_000, log: t.log });
     const summary = await discoverRound({
       db: t.db,
       log: t.log,
       now: () => NOW,
       config: t.config,
       search: searxng(web.searx.origin, 3000),
-    });
+      parser,
+    }).finally(() => parser.close());
     expect(summary).toMatchObject({ readers: 4, searches: 2, found_articles: 1 });
     expect(summary.queries[0]).toBe('kubernetes');
 

@@ -91,7 +91,14 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   judge.start();
   const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
   learner.start();
-  const discovery = startDiscoverySchedule({ db: deps.db, log: deps.log, now: deps.now, config, search: searchProviderFrom(config) });
+  const discovery = startDiscoverySchedule({
+    db: deps.db,
+    log: deps.log,
+    now: deps.now,
+    config,
+    search: searchProviderFrom(config),
+    parser,
+  });
   const trimmer = startEventTrimmer({ db: deps.db, log: deps.log, now: deps.now, retentionDays: config.EVENTS_RETENTION_DAYS });
   await syncPollSchedules(deps, queues);
   for (const worker of workers) {

@@ -6,7 +6,8 @@ import type { Source } from '../src/contracts';
 import { FeedParseError, readFeed, type ItemVerdict } from '../src/core/feeds/feed-items';
 import type { Logger } from '../src/core/logger';
 
-export type ParseOutcome = { ok: true; verdicts: ItemVerdict[] } | { ok: false; reason: string };
+/** Every item's verdict and the feed's own title, or why the document could not be read. */
+export type ParseOutcome = { ok: true; title: string; verdicts: ItemVerdict[] } | { ok: false; reason: string };
 
 export interface ParseTask {
   id: number;

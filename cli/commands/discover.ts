@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { printable } from '../../src/core/printable';
 import { discoverRound } from '../../workers/discovery/round';
 import { searchProviderFrom } from '../../workers/discovery/search';
+import { createFeedParser } from '../../workers/parse-feed';
 import { withServices } from '../context';
 
 export function registerDiscover(program: Command): void {
@@ -13,7 +14,14 @@ export function registerDiscover(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       await withServices(async ({ config, db, log }) => {
         const search = searchProviderFrom(config);
-        const s = await discoverRound({ db, log, now: () => new Date(), config, search });
+        // Feeds found on the way are strangers' documents: read on parsing threads, each within its budget.
+        const parser = createFeedParser({ threads: 1, budgetMs: config.FEED_PARSE_TIMEOUT_MS, log });
+        let s;
+        try {
+          s = await discoverRound({ db, log, now: () => new Date(), config, search, parser });
+        } finally {
+          await parser.close();
+        }
         if (options.json) {
           console.log(printable(JSON.stringify(s)));
           return;

@@ -1,7 +1,9 @@
 // From any URL to a feed: the URL itself, or what its page announces, or the usual paths; each
 // candidate fetched and read before it counts. Used by `sources add` and by discovery.
 import { fallbackFeedUrls, feedLinksIn, looksLikeHtml } from '../../src/core/discovery/autodiscovery';
-import { FeedParseError, parseFeedDocument, type FeedItem } from '../../src/core/feeds/feed-items';
+import type { Article } from '../../src/contracts';
+import type { FeedItem } from '../../src/core/feeds/feed-items';
+import { inlineFeedParser, type FeedParser } from '../parse-feed';
 import type { DiscoveryFetcher, Fetched } from './fetcher';
 
 export interface FoundFeed {
@@ -21,12 +23,23 @@ export interface FoundFeed {
 export type FindFeedResult = FoundFeed | { ok: false; url: string; reason: string; budget?: boolean };
 
 /** Find, fetch and read the feed behind a URL; the reason says why not when there is none. */
-export async function findFeed(url: string, fetcher: DiscoveryFetcher, options: { page?: boolean } = {}): Promise<FindFeedResult> {
+/** What a discovered feed's items are checked as: a source with no default type, so nothing is guessed. */
+const PROBE = { id: 'discovery', default_content_type: null } as const;
+
+export interface FindFeedOptions {
+  /** The URL is a page discovery came across: fetched only where robots.txt allows. */
+  page?: boolean;
+  /** Where documents are read: the workers' parsing threads (time budget per document); inline for an operator's own command. */
+  parser?: FeedParser;
+}
+
+export async function findFeed(url: string, fetcher: DiscoveryFetcher, options: FindFeedOptions = {}): Promise<FindFeedResult> {
+  const parser = options.parser ?? inlineFeedParser;
   // A page discovery came across is fetched only where robots.txt allows; an operator's own URL is theirs to ask for.
   const first = options.page ? await fetcher.page(url) : await fetcher.feed(url);
   if (!first.ok) return { ok: false, url, reason: `${url}: ${first.reason}`, budget: first.budget };
   if (!looksLikeHtml(first.body)) {
-    const read = readAsFeed(first, url, 'the URL is a feed');
+    const read = await readAsFeed(parser, first, url, 'the URL is a feed');
     if (read.ok) return read;
     return { ok: false, url, reason: `${url} is neither a feed nor a web page: ${read.reason}` };
   }
@@ -43,7 +56,7 @@ export async function findFeed(url: string, fetcher: DiscoveryFetcher, options: 
       tried.push(`${link.url} (announced as a feed, but it serves an HTML page)`);
       continue;
     }
-    const read = readAsFeed(got, url, 'announced by the page');
+    const read = await readAsFeed(parser, got, url, 'announced by the page');
     if (read.ok) return read;
     tried.push(`${link.url} (${read.reason})`);
   }
@@ -56,7 +69,7 @@ export async function findFeed(url: string, fetcher: DiscoveryFetcher, options: 
       continue;
     }
     if (looksLikeHtml(got.body)) continue;
-    const read = readAsFeed(got, url, 'at a usual feed path');
+    const read = await readAsFeed(parser, got, url, 'at a usual feed path');
     if (read.ok) return read;
   }
   const announcedText =
@@ -72,15 +85,18 @@ export async function findFeed(url: string, fetcher: DiscoveryFetcher, options: 
   };
 }
 
-function readAsFeed(got: Extract<Fetched, { ok: true }>, asked: string, how: string): FoundFeed | { ok: false; reason: string } {
-  let doc;
-  try {
-    doc = parseFeedDocument(got.body);
-  } catch (error) {
-    return { ok: false, reason: error instanceof FeedParseError ? error.message : String(error) };
-  }
+async function readAsFeed(
+  parser: FeedParser,
+  got: Extract<Fetched, { ok: true }>,
+  asked: string,
+  how: string,
+): Promise<FoundFeed | { ok: false; reason: string }> {
+  const outcome = await parser.parse(got.body, PROBE, Date.now());
+  if (!outcome.ok) return { ok: false, reason: outcome.reason };
+  // Items that passed the contract come back as articles, the others as read: both are the feed's items.
+  const items = outcome.verdicts.map((v) => (v.ok ? itemOf(v.article) : v.item));
   let newest: number | null = null;
-  for (const item of doc.items) {
+  for (const item of items) {
     const t = typeof item.published === 'string' ? Date.parse(item.published) : NaN;
     if (Number.isFinite(t) && (newest === null || t > newest)) newest = t;
   }
@@ -88,11 +104,23 @@ function readAsFeed(got: Extract<Fetched, { ok: true }>, asked: string, how: str
     ok: true,
     url: asked,
     feed_url: got.url,
-    title: doc.title.trim(),
+    title: outcome.title.trim(),
     kind: kindOf(got.body),
-    items: doc.items,
+    items,
     newest: newest === null ? null : new Date(newest).toISOString(),
     how,
+  };
+}
+
+function itemOf(a: Article): FeedItem {
+  return {
+    link: a.url,
+    title: a.title,
+    summary: a.summary,
+    published: a.published_at,
+    author: a.author ?? undefined,
+    topics: a.topics,
+    content_type: a.content_type,
   };
 }
 

@@ -33,6 +33,7 @@ import { discoveryFetcher, type DiscoveryFetcher } from './fetcher';
 import { findFeed, type FoundFeed } from './find-feed';
 import { discoveryReaders } from './readers';
 import type { SearchProvider } from './search';
+import type { FeedParser } from '../parse-feed';
 
 /** A candidate site, article page or followed site is looked at again only after this long. */
 const RECHECK_MS = 7 * 86_400_000;
@@ -60,6 +61,8 @@ export interface DiscoverDeps {
   now: () => Date;
   config: DiscoveryConfig;
   search: SearchProvider | null;
+  /** Where feed documents are read (the workers' parsing threads); inline when left out. */
+  parser?: FeedParser;
 }
 
 export interface RoundSummary {
@@ -204,7 +207,7 @@ export async function discoverRound(deps: DiscoverDeps): Promise<RoundSummary> {
     if (summary.stopped || sampled >= SITES_PER_ROUND) break;
     if (await checkedRecently(`site:${origin}`)) continue;
     sampled++;
-    const feed = await findFeed(candidate.url, fetcher, { page: true });
+    const feed = await findFeed(candidate.url, fetcher, { page: true, parser: deps.parser });
     if (!feed.ok) {
       if (feed.budget) {
         summary.stopped = feed.reason;

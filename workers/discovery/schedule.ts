@@ -4,6 +4,7 @@ import type { Logger } from '../../src/core/logger';
 import type { Db } from '../../src/store/keys';
 import { discoverRound, type DiscoveryConfig } from './round';
 import type { SearchProvider } from './search';
+import type { FeedParser } from '../parse-feed';
 
 /** How often a worker checks whether a round is due; the lease decides who runs it. */
 const CHECK_MS = 60_000;
@@ -14,6 +15,7 @@ export function startDiscoverySchedule(deps: {
   now: () => Date;
   config: DiscoveryConfig & { DISCOVERY_INTERVAL_MINUTES: number };
   search: SearchProvider | null;
+  parser?: FeedParser;
 }): { close(): void } {
   const intervalMs = deps.config.DISCOVERY_INTERVAL_MINUTES * 60_000;
   if (intervalMs === 0) return { close() {} };

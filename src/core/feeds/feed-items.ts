@@ -108,11 +108,11 @@ export async function readFeed(
   body: string,
   source: Pick<Source, 'id' | 'default_content_type'>,
   options: ToArticleOptions = {},
-): Promise<{ verdicts: ItemVerdict[] }> {
+): Promise<{ title: string; verdicts: ItemVerdict[] }> {
   if (/^\s*(<!doctype html|<html[\s>])/i.test(body.slice(0, 4096))) {
     throw new FeedParseError("the address serves an HTML page, not a feed; use the page's RSS, Atom or JSON Feed link instead");
   }
-  const { items } = parseFeedDocument(body);
+  const { title, items } = parseFeedDocument(body);
   const verdicts: ItemVerdict[] = [];
   for (const item of items) {
     try {
@@ -121,7 +121,7 @@ export async function readFeed(
       verdicts.push({ ok: false, reasons: [`item could not be read: ${error instanceof Error ? error.message : String(error)}`], item });
     }
   }
-  return { verdicts };
+  return { title, verdicts };
 }
 
 /** The article id: a hash of its normalised URL, so the same article from two feeds is one article. */
