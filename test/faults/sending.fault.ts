@@ -9,6 +9,8 @@ import { startPrivateRedis, type RedisTarget } from '../../node/private-redis';
 import { editionSummary } from '../../src/store/deliveries';
 import { putSchedule } from '../../src/store/schedules';
 import { setSubscriberStatus } from '../../src/store/subscribers';
+import { saveArticles } from '../../src/store/articles';
+import type { Article } from '../../src/contracts';
 import { openQueues, queueNames } from '../../workers/queues';
 import { startWorkers } from '../../workers/index';
 import { FakeResend } from '../fixtures/resend-server';
@@ -34,6 +36,21 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   worker = resend = t = redis = undefined;
 });
+
+/** An article newer than every sample, on a topic nobody muted: it would lead a briefing composed now. */
+function freshArticle(): Article {
+  return {
+    id: 'fresh-article-during-the-edition',
+    source: 'field-notes',
+    url: 'https://example.com/fresh-during-the-edition',
+    title: 'A story that broke while the edition was going out',
+    summary: 'Published after the first batch was accepted and before its retry.',
+    author: null,
+    published_at: new Date(AT - 60_000).toISOString(),
+    topics: ['news'],
+    content_type: 'news',
+  };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -135,6 +152,60 @@ describe('sending under faults', () => {
     expectExactlyOnce(resend, readers - 1);
     await expectDeliveredOnce(t, ids);
     expect(resend.stats.injected429 * resend.stats.injected500 * resend.stats.hung).toBeGreaterThan(0);
+  });
+
+  it('records a batch the provider accepted as sent although the worker died before it heard the answer and the retry met a 429', async () => {
+    const readers = 300;
+    let restarted: Promise<void> | undefined;
+    let firstKey: string | null = null;
+    let replays429 = 0;
+    const env = () => ({ ...t!.env, LOG_LEVEL: 'warn' }) as Record<string, string>;
+    resend = new FakeResend({
+      rateLimit: 2,
+      // The provider has the first batch; the worker dies before the answer reaches it and is started again at once,
+      // while a feed brings a new article (what the batch would hold if it were composed afresh changes).
+      afterAccept: async (n, key) => {
+        if (n !== 1) return;
+        firstKey = key;
+        await worker!.kill('SIGKILL');
+        await saveArticles(t!.db, [freshArticle()]);
+        worker = startWorkerProcess(env());
+        restarted = worker.ready;
+      },
+      // The retry of that batch is first told to wait, as a busy provider does.
+      injectFault: (key) => (key !== null && key === firstKey && replays429++ === 0 ? 'rate_limited' : null),
+    });
+    const url = await resend.start();
+    t = testEnv({
+      RESEND_API_KEY: 're_test_key',
+      RESEND_BASE_URL: url,
+      SEND_RATE_LIMIT: '2',
+      SEND_LOCK_MS: '2000',
+      SEND_TIMEOUT_MS: '5000',
+    });
+    await seedArticles(t.db);
+    const ids = await createSubscribers(t.db, readers);
+    await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
+    worker = startWorkerProcess(env());
+    await worker.ready;
+    const queues = openQueues(t.queueConnection, t.config.QUEUE_PREFIX);
+    await queues.planEdition.add(queueNames.planEdition, { schedule: 'morning', at: AT, now: true }, { jobId: 'plan__morning__now' });
+    await queues.close();
+    await until('the worker to be killed and started again', async () => restarted !== undefined, 60_000);
+    await restarted;
+    await until(
+      'every delivery to settle',
+      async () => {
+        const s = await editionSummary(t!.db, EDITION);
+        return s !== null && s.planning_done && s.planned === readers && s.queued === 0;
+      },
+      60_000,
+    );
+    expect(replays429).toBeGreaterThan(1); // the batch was retried after its 429
+    expectExactlyOnce(resend, readers);
+    expect(await editionSummary(t.db, EDITION)).toMatchObject({ planned: readers, sent: readers, failed: 0, skipped: 0 });
+    expect(resend.stats.conflicts).toBe(0); // the retry sent the very request the provider had, not a new one under its key
+    await expectDeliveredOnce(t, ids);
   });
 
   it('sends every reader exactly one email although Redis restarts mid-edition', async () => {
