@@ -103,13 +103,14 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
         const articles = answer.results.reduce((n, r, i) => n + (r.ok ? pending.recipients[i]!.article_ids.length : 0), 0);
         return { sent, articles, failed: outcomes.length - sent, skipped };
       }
+      // The stored request stays until the provider gives a final answer: this request was not processed, but an
+      // earlier run (killed after the provider accepted, before it heard) may have sent these very bytes under this
+      // key. Composed afresh, the request could differ (a new article, changed popularity): the provider would refuse
+      // it as a reused key (409) and readers who got their email would be recorded as failed.
       case 'rate_limited':
-        // Not processed by the provider, so the batch may be composed afresh next time (a reader may have left meanwhile).
-        await deps.db.redis.del(pendingKey);
         await deps.onTooManyRequests(answer.retryAfterMs);
         throw Worker.RateLimitError();
       case 'retry':
-        if (!answer.mayHaveBeenProcessed) await deps.db.redis.del(pendingKey);
         throw new Error(answer.reason);
       case 'refused': {
         await finishDeliveries(
