@@ -19,7 +19,12 @@ export interface BriefingPropsResult {
 }
 
 /** Sign every link of a sent briefing (deterministic: the same record and keys give the same links). */
-export async function briefingProps(record: SentBriefing, site: { baseUrl: string; signer: LinkSigner }): Promise<BriefingPropsResult> {
+export async function briefingProps(
+  record: SentBriefing,
+  site: { baseUrl: string; signer: LinkSigner },
+  /** The record's handle when the caller has it already (briefingHandle(record.edition, record.subscriber)). */
+  knownHandle?: string,
+): Promise<BriefingPropsResult> {
   const links: BriefingLinkContext = {
     baseUrl: site.baseUrl,
     signer: site.signer,
@@ -27,7 +32,7 @@ export async function briefingProps(record: SentBriefing, site: { baseUrl: strin
     editionId: record.edition,
     sentAt: record.sent_at,
   };
-  const handle = await briefingHandle(record.edition, record.subscriber);
+  const handle = knownHandle ?? (await briefingHandle(record.edition, record.subscriber));
   const short = async (path: '/l/' | '/v/', slot: CompactSlot) =>
     `${site.baseUrl}${path}${await signCompact(site.signer, { handle, slot })}`;
   const [items, extras, latestPost, viewHref, preferences, unsubscribe] = await Promise.all([

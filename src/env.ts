@@ -249,8 +249,9 @@ const schema = z.object({
       description: 'Signing secret of the Resend webhook that posts to `/webhooks/resend`; unset, the webhook answers 503.',
       production: 'required with Resend',
     }),
-  SEND_RATE_LIMIT: z.coerce.number().int().min(1).max(1000).default(2).meta({
-    description: "Provider requests per second to start from; Resend's `ratelimit-*` headers adjust it while sending.",
+  SEND_RATE_LIMIT: z.coerce.number().int().min(0).max(1000).default(2).meta({
+    description:
+      "Provider requests per second to start from; Resend's `ratelimit-*` headers adjust it while sending. 0: no pacing at all (a provider without a limit, benchmarks).",
   }),
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8).meta({
     description: 'Batches composed and sent at once per worker process.',
@@ -273,6 +274,9 @@ const schema = z.object({
   }),
   GUARDRAIL_BOUNCE_PERCENT: z.coerce.number().gt(0).max(100).default(4).meta({
     description: 'An edition whose hard bounces reach this share of emails sent pauses its schedule (a stale list).',
+  }),
+  SEND_STAGE_TIMING: z.stringbool().default(false).meta({
+    description: 'Time each stage of sending and print one `tidings-send-stages` line per batch (what `npm run bench:send` reports).',
   }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').meta({
     description: 'The least severe log line written (pino levels).',

@@ -22,6 +22,7 @@ import { planEditionProcessor } from './plan-edition';
 import { startScheduleReconciler } from './schedule-reconciler';
 import { giveUpBatch, sendBatchProcessor } from './send-batch';
 import { adaptLimiter, backOff, createSendPacer, takeUpLimit } from './send-limiter';
+import { startStageTiming } from './send-stages';
 
 export interface WorkerDeps {
   config: Config;
@@ -51,20 +52,23 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const common = { connection: deps.connection, prefix };
   // The limiter and the pacer start from configuration and follow the provider's ratelimit-* headers (send-limiter.ts).
   const pacer = createSendPacer(deps.db, config.SEND_RATE_LIMIT);
+  // SEND_RATE_LIMIT=0: a provider without a limit; batches are taken up as fast as they are composed.
+  const paced = config.SEND_RATE_LIMIT > 0;
+  startStageTiming(config.SEND_STAGE_TIMING);
   const sendWorker: Worker = new Worker(
     queueNames.sendBatch,
     sendBatchProcessor({
       ...deps,
       transport,
       renderer: createFastBriefingRenderer(),
-      pacer: transport.name === 'resend' ? pacer : undefined,
-      onRateLimit: (info) => adaptLimiter(sendWorker, pacer, info),
+      pacer: transport.name === 'resend' && paced ? pacer : undefined,
+      onRateLimit: paced ? (info) => adaptLimiter(sendWorker, pacer, info) : undefined,
       onTooManyRequests: (ms) => backOff(queues.sendBatch, pacer, ms),
     }),
     {
       ...common,
       concurrency: config.SEND_CONCURRENCY,
-      limiter: { max: takeUpLimit(config.SEND_RATE_LIMIT), duration: 1000 },
+      limiter: paced ? { max: takeUpLimit(config.SEND_RATE_LIMIT), duration: 1000 } : undefined,
       // A worker killed mid-batch loses its lock; another takes the batch over, as often as it takes.
       lockDuration: config.SEND_LOCK_MS,
       stalledInterval: Math.max(500, Math.floor(config.SEND_LOCK_MS / 2)),

@@ -10,6 +10,7 @@ import { claimDeliveries, markPlanningDone, registerEdition } from '../src/store
 import type { Db } from '../src/store/keys';
 import { getSchedule } from '../src/store/schedules';
 import { planningPage, type PlanningEntry } from '../src/store/subscribers';
+import { stageClock } from './send-stages';
 import { MAX_BATCH, planEditionJobSchema, queueNames, sendBatchJobId, type SendBatchJob } from './queues';
 
 const CURSOR_TTL_SECONDS = 7 * 24 * 3600;
@@ -84,7 +85,9 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
   const editions = new Set<string>();
   let planned = 0;
   let batches = 0;
+  const clock = stageClock();
   for (;;) {
+    const pageStart = performance.now();
     const page = await planningPage(deps.db, start, MAX_BATCH);
     if (page.ids.length === 0) break;
     const groups = new Map<string, string[]>();
@@ -111,6 +114,7 @@ export async function planSchedule(deps: PlanDeps, schedule: Schedule, at: Date,
     }
     start += page.ids.length;
     await deps.db.redis.set(cursorKey, String(start), 'EX', CURSOR_TTL_SECONDS);
+    if (clock.enabled) clock.add('plan_wait', performance.now() - pageStart);
   }
   for (const edition of editions) await markPlanningDone(deps.db, edition);
   deps.log.info({ schedule: schedule.name, editions: [...editions], planned, batches }, 'editions planned');

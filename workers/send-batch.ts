@@ -2,7 +2,8 @@
 // exactly once per reader. The exact request is stored before it goes out, so a retry after a crash or a
 // timeout sends the same bytes under the same idempotency key and the provider de-duplicates it. Every delivery
 // of the batch is finished here: sent, failed, skipped, or given up on once the batch is out of attempts.
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { BriefingRenderer } from '../emails/fast-briefing';
@@ -10,12 +11,13 @@ import { batchIdempotencyKey } from '../src/core/delivery/idempotency';
 import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
-import { getSubscribers } from '../src/store/subscribers';
 import { addReaderBriefing } from '../src/store/reader-briefings';
 import type { BatchEmail, MailTransport, RateLimitInfo } from './mail/transport';
-import { composeBriefing, loadSourceTitles, type ComposeDeps } from './briefing/compose-briefing';
+import type { ComposeDeps } from './briefing/compose-briefing';
+import { composeBatch } from './briefing/compose-batch';
+import { createCandidatePoolCache, type CandidatePoolCache } from './briefing/candidate-pool';
 import type { SendPacer } from './send-limiter';
-import { withBatchReadCache } from './briefing/read-cache';
+import { stageClock } from './send-stages';
 import { sendBatchJobSchema, type SendBatchJob } from './queues';
 
 /** How long a stored request is kept: Resend remembers an idempotency key for 24 hours. */
@@ -35,6 +37,8 @@ type PendingBatch = z.infer<typeof pendingSchema>;
 export interface SendBatchDeps extends ComposeDeps {
   transport: MailTransport;
   renderer: BriefingRenderer;
+  /** The prepared candidate pool, shared by every batch of this worker (one is made when absent). */
+  candidatePool?: CandidatePoolCache;
   log: Logger;
   now: () => Date;
   /** Spaces requests at the provider's rate; absent, requests go as soon as a batch is taken up. */
@@ -54,36 +58,43 @@ export interface SendBatchResult {
 }
 
 export function sendBatchProcessor(deps: SendBatchDeps) {
+  const candidatePool = deps.candidatePool ?? createCandidatePoolCache();
   return async (job: Job): Promise<SendBatchResult> => {
+    const clock = stageClock();
     const data = sendBatchJobSchema.parse(job.data);
     const pendingKey = deps.db.keys.pendingBatch(data.batch_id);
-    const stored = await deps.db.redis.getBuffer(pendingKey);
+    let stored = await clock.wait('read_wait', deps.db.redis.getBuffer(pendingKey));
     let pending: PendingBatch | null = stored ? unpack(stored) : null;
     let skipped = 0;
     if (!pending) {
-      const prepared = await prepare(deps, data);
+      const prepared = await prepare({ ...deps, candidatePool }, data);
       skipped = prepared.skipped;
-      if (prepared.pending.recipients.length === 0) return { sent: 0, failed: 0, skipped };
+      if (prepared.pending.recipients.length === 0) {
+        clock.flush();
+        return { sent: 0, failed: 0, skipped };
+      }
+      const packed = await pack(prepared.pending);
       // NX: if another run stored its request first, that one is the request this batch stands by.
-      const won = await deps.db.redis.set(pendingKey, pack(prepared.pending), 'EX', PENDING_TTL_SECONDS, 'NX');
-      pending = won === 'OK' ? prepared.pending : unpack((await deps.db.redis.getBuffer(pendingKey))!);
+      const won = await clock.wait('finish_wait', deps.db.redis.set(pendingKey, packed, 'EX', PENDING_TTL_SECONDS, 'NX'));
+      stored = won === 'OK' ? packed : (await deps.db.redis.getBuffer(pendingKey))!;
+      pending = won === 'OK' ? prepared.pending : unpack(stored);
     }
 
     await deps.pacer?.wait();
-    const answer = await deps.transport.sendBatch(pending.emails, pending.key);
+    const answer = await clock.wait('provider_wait', deps.transport.sendBatch(pending.emails, pending.key));
     if (answer.rateLimit) deps.onRateLimit?.(answer.rateLimit);
     switch (answer.kind) {
       case 'accepted': {
         // Finishing records what each sent email carried (its delivered events, the reader's sent articles) with it, once.
+        const start = performance.now();
         const outcomes: DeliveryOutcome[] = answer.results.map((r, i) => {
           const recipient = pending.recipients[i]!;
           return r.ok
             ? { subscriberId: recipient.subscriber_id, status: 'sent', messageId: r.id, articleIds: recipient.article_ids }
             : { subscriberId: recipient.subscriber_id, status: 'failed', reason: r.reason };
         });
-        await finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now());
         // The readers' web archive: what each email showed, so /briefings re-signs the very same links.
-        // Written before the stored request goes, and idempotent, so a retry after a crash writes it again harmlessly.
+        // Idempotent, so a retry after a crash writes it again harmlessly.
         const archive = deps.db.redis.multi();
         answer.results.forEach((r, i) => {
           const recipient = pending.recipients[i]!;
@@ -91,16 +102,24 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
           const items = recipient.article_ids.map((id, k) => ({ id, reasons: recipient.reasons?.[k] ?? [] }));
           addReaderBriefing(archive, deps.db, recipient.subscriber_id, { edition: data.edition_id, sent_at: data.sent_at, items });
         });
-        await archive.exec();
-        // The request becomes the record of what each reader received (same bytes), then the pending copy goes.
-        await deps.db.redis.set(deps.db.keys.sentBatch(data.batch_id), stored ?? pack(pending), 'EX', SENT_COPY_TTL_SECONDS);
-        await deps.db.redis.del(pendingKey);
+        if (clock.enabled) clock.add('bookkeeping', performance.now() - start);
+        // The archive is written before the stored request goes; the request becomes the record of what each reader
+        // received (same bytes), then the pending copy goes.
+        await clock.wait(
+          'finish_wait',
+          Promise.all([finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now()), archive.exec()]),
+        );
+        await clock.wait(
+          'finish_wait',
+          deps.db.redis.multi().set(deps.db.keys.sentBatch(data.batch_id), stored!, 'EX', SENT_COPY_TTL_SECONDS).del(pendingKey).exec(),
+        );
         const sent = outcomes.filter((o) => o.status === 'sent').length;
         deps.log.info(
           { edition: data.edition_id, batch: data.batch_id, sent, failed: outcomes.length - sent, transport: deps.transport.name },
           'batch sent',
         );
         const articles = answer.results.reduce((n, r, i) => n + (r.ok ? pending.recipients[i]!.article_ids.length : 0), 0);
+        clock.flush();
         return { sent, articles, failed: outcomes.length - sent, skipped };
       }
       // The stored request stays until the provider gives a final answer: this request was not processed, but an
@@ -151,8 +170,13 @@ export async function sentEmail(db: Db, batchId: string, subscriberId: string): 
 }
 
 // A batch's emails are ~100 near-identical HTML documents: compressed, the stored request is ~20× smaller.
-function pack(pending: PendingBatch): Buffer {
-  return deflateRawSync(JSON.stringify(pending), { level: 1 });
+// Compressed on the thread pool: ~2 MB a batch would hold up every other batch on this thread.
+const deflateRawAsync = promisify(deflateRaw);
+
+async function pack(pending: PendingBatch): Promise<Buffer> {
+  const clock = stageClock();
+  const json = clock.time('pack', () => JSON.stringify(pending));
+  return clock.wait('pack', deflateRawAsync(json, { level: 1 }));
 }
 
 function unpack(stored: Buffer): PendingBatch {
@@ -160,56 +184,23 @@ function unpack(stored: Buffer): PendingBatch {
 }
 
 /** Decide who is in the request and compose each email; readers who left or have nothing new are settled here. */
-async function prepare(deps: SendBatchDeps, data: SendBatchJob): Promise<{ pending: PendingBatch; skipped: number }> {
-  const ids = data.subscriber_ids;
-  const [records, subscribers, sourceTitles] = await Promise.all([
-    getDeliveries(deps.db, data.edition_id, ids),
-    getSubscribers(deps.db, ids),
-    loadSourceTitles(deps.db),
-  ]);
-  const sentAt = new Date(data.sent_at);
-  const cached = withBatchReadCache(deps.db);
-  const settled: DeliveryOutcome[] = [];
-  const composed = await Promise.all(
-    ids.map(async (id, i) => {
-      const record = records[i];
-      if (!record || record.batch !== data.batch_id || record.status !== 'queued') return null; // settled already, or another batch's
-      const subscriber = subscribers[i];
-      if (!subscriber) {
-        settled.push({ subscriberId: id, status: 'skipped', reason: 'the subscriber no longer exists' });
-        return null;
-      }
-      if (subscriber.status !== 'active') {
-        settled.push({ subscriberId: id, status: 'skipped', reason: `the subscriber is ${subscriber.status}` });
-        return null;
-      }
-      const briefing = await composeBriefing({ ...deps, db: cached }, subscriber, data.edition_id, sentAt, deps.renderer, sourceTitles);
-      if (!briefing) {
-        settled.push({ subscriberId: id, status: 'skipped', reason: 'nothing new for this reader' });
-        return null;
-      }
-      const email: BatchEmail = {
-        ...briefing.email,
-        tags: [
-          { name: 'edition', value: data.edition_id },
-          { name: 'subscriber', value: id },
-        ],
-      };
-      return { subscriber_id: id, article_ids: briefing.articleIds, reasons: briefing.reasons, email };
-    }),
-  );
-  await finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now());
-  const ready = composed.filter((c): c is NonNullable<typeof c> => c !== null);
+async function prepare(
+  deps: SendBatchDeps & { candidatePool: CandidatePoolCache },
+  data: SendBatchJob,
+): Promise<{ pending: PendingBatch; skipped: number }> {
+  const clock = stageClock();
+  const { ready, settled } = await composeBatch(deps, data);
+  await clock.wait('finish_wait', finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now()));
+  const start = performance.now();
   const key = await batchIdempotencyKey(
     data.edition_id,
     ready.map((r) => r.subscriber_id),
   );
-  return {
-    pending: {
-      key,
-      recipients: ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons })),
-      emails: ready.map((r) => r.email),
-    },
-    skipped: settled.length,
+  const pending = {
+    key,
+    recipients: ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons })),
+    emails: ready.map((r) => r.email),
   };
+  if (clock.enabled) clock.add('build_request', performance.now() - start);
+  return { pending, skipped: settled.length };
 }

@@ -11,7 +11,7 @@ import { latestPost } from '../../src/core/interest/ranking';
 import type { Db } from '../../src/store/keys';
 import { saveSentBriefing } from '../../src/store/sent-briefings';
 import { listSources } from '../../src/store/sources';
-import { selectArticles } from './select-articles';
+import { selectArticles, type Selection } from './select-articles';
 
 export interface ComposeDeps {
   config: Config;
@@ -51,13 +51,24 @@ export async function briefingContent(
   sentAt: Date,
   sourceTitles?: SourceTitles,
 ): Promise<BriefingContent | null> {
-  const { ranked, candidates, alreadySent } = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, {
+  const selection = await selectArticles(deps.db, subscriber, deps.config.BRIEFING_SIZE, {
     config: deps.config,
     now: sentAt,
   });
-  if (ranked.length === 0) return null;
+  if (selection.ranked.length === 0) return null;
+  return contentOf(deps, subscriber, editionId, sentAt, selection, sourceTitles ?? (await loadSourceTitles(deps.db)));
+}
 
-  const titles = sourceTitles ?? (await loadSourceTitles(deps.db));
+/** Sign a reader's selection into what their briefing shows (shared by one reader's path and the batch sender's). */
+export async function contentOf(
+  deps: Pick<ComposeDeps, 'config' | 'signer'>,
+  subscriber: Subscriber,
+  editionId: string,
+  sentAt: Date,
+  { ranked, candidates, alreadySent }: Selection,
+  titles: SourceTitles,
+  handle?: string,
+): Promise<BriefingContent> {
   const post = latestPost(candidates, new Set([...alreadySent, ...ranked.map((r) => r.article.id)]));
   const articles = ranked.map((r) => r.article);
   // Stored text is clipped as the email shows it: a record stays small, and the email is the same either way.
@@ -78,7 +89,7 @@ export async function briefingContent(
     })),
     latest: post ? { article: post.id, url: post.url, title: clip(post.title, EMAIL_LIMITS.title) } : null,
   };
-  const { props, headers } = await briefingProps(record, { baseUrl: deps.config.PUBLIC_BASE_URL, signer: deps.signer });
+  const { props, headers } = await briefingProps(record, { baseUrl: deps.config.PUBLIC_BASE_URL, signer: deps.signer }, handle);
   return { props, subject: subjectLine(articles), headers, articleIds: record.items.map((i) => i.article), record };
 }
 

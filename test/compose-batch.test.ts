@@ -1,0 +1,72 @@
+// The batch sender's composing (workers/briefing/compose-batch.ts) gives every reader the very email one reader's
+// path (composeBriefing) gives: same inputs, same bytes, whatever the reader has learned, muted or been sent.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFastBriefingRenderer } from '../emails/fast-briefing';
+import { briefingHandle } from '../src/core/links/compact-links';
+import { claimDeliveries, registerEdition } from '../src/store/deliveries';
+import { sentBriefingOf } from '../src/store/sent-briefings';
+import { getSubscribers, setSubscriberStatus } from '../src/store/subscribers';
+import { createCandidatePoolCache } from '../workers/briefing/candidate-pool';
+import { briefingHandleSync, composeBatch } from '../workers/briefing/compose-batch';
+import { composeBriefing } from '../workers/briefing/compose-briefing';
+import { generateArticles, seedArticles } from './fixtures/articles';
+import { createSubscribers, learnProfiles } from './fixtures/subscribers';
+import { testEnv, type TestEnv } from './helpers';
+
+let t: TestEnv | undefined;
+afterEach(async () => {
+  await t?.cleanup();
+  t = undefined;
+});
+
+const EDITION = 'morning-2026-11-23';
+const sentAt = new Date('2026-11-23T06:00:00Z');
+
+describe('composing a batch at once', () => {
+  it('names a stored briefing as briefingHandle does', async () => {
+    for (const [edition, subscriber] of [
+      [EDITION, 'sub_0000001'],
+      ['welcome-x', 'sub_ü'],
+    ] as const) {
+      expect(briefingHandleSync(edition, subscriber)).toBe(await briefingHandle(edition, subscriber));
+    }
+  });
+
+  it("gives each reader composeBriefing's email, with learned profiles, mutes, earlier sends and 500 candidates", async () => {
+    t = testEnv();
+    await seedArticles(t.db, sentAt);
+    const pool = await generateArticles(t.db, 480, { now: sentAt, seed: 3 });
+    const ids = await createSubscribers(t.db, 60, { timezone: (i) => ['UTC', 'Asia/Tokyo', 'America/New_York'][i % 3]! });
+    await learnProfiles(t.db, ids, { ...pool, articleIds: pool.articleIds.slice(0, 60), now: sentAt, seed: 5 });
+    await setSubscriberStatus(t.db, ids[2]!, 'unsubscribed');
+    await registerEdition(t.db, EDITION, 'morning', sentAt);
+    await claimDeliveries(t.db, EDITION, 'b1', ids, sentAt);
+
+    const renderer = createFastBriefingRenderer();
+    const deps = { config: t.config, db: t.db, signer: t.signer, renderer, candidatePool: createCandidatePoolCache() };
+    const batch = await composeBatch(deps, { edition_id: EDITION, batch_id: 'b1', subscriber_ids: ids, sent_at: sentAt.getTime() });
+    expect(batch.settled).toEqual([{ subscriberId: ids[2], status: 'skipped', reason: 'the subscriber is unsubscribed' }]);
+    expect(batch.ready.map((r) => r.subscriber_id)).toEqual(ids.filter((_, i) => i !== 2));
+
+    const subscribers = await getSubscribers(t.db, ids);
+    for (const composed of batch.ready) {
+      const reader = subscribers.find((s) => s?.id === composed.subscriber_id)!;
+      const stored = await sentBriefingOf(t.db, EDITION, reader.id);
+      const one = (await composeBriefing(t, reader, EDITION, sentAt))!; // the whole template, one reader at a time
+      expect(composed.email).toEqual({
+        ...one.email,
+        tags: [
+          { name: 'edition', value: EDITION },
+          { name: 'subscriber', value: reader.id },
+        ],
+      });
+      expect(composed.article_ids).toEqual(one.articleIds);
+      expect(composed.reasons).toEqual(one.reasons);
+      // What "view in browser" reads is what composeBriefing stores.
+      expect(stored).toEqual(await sentBriefingOf(t.db, EDITION, reader.id));
+      expect(stored!.items.map((i) => i.article)).toEqual(one.articleIds);
+    }
+    // Learned profiles make briefings differ between readers.
+    expect(new Set(batch.ready.map((r) => r.article_ids.join())).size).toBeGreaterThan(20);
+  });
+});

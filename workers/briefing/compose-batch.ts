@@ -1,0 +1,214 @@
+// Compose a whole send batch at once: what one reader's path (composeBriefing) does for each reader, with the reads
+// and writes of the batch made together. The readers' own state (delivery record, subscriber, profile, corrections,
+// sent articles) is read in one burst; what every reader shares (the candidate pool, popularity, source titles) is
+// read once per batch and prepared once per pool. Each email equals composeBriefing's for the same inputs
+// (test/compose-batch.test.ts compares).
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { deflate } from 'node:zlib';
+import type { BriefingRenderer } from '../../emails/fast-briefing';
+import { sentBriefingSchema, type Delivery, type SentBriefing, type Subscriber } from '../../src/contracts';
+import { deliverySchema, subscriberSchema, sourceSchema } from '../../src/contracts';
+import { parseProfile } from '../../src/core/interest/interest-profile';
+import { rankSettingsFrom } from '../../src/core/interest/interest-settings';
+import { rankCandidates } from '../../src/core/interest/ranking';
+import type { DeliveryOutcome } from '../../src/store/deliveries';
+import { loadPopularity, parsePrefs } from '../../src/store/interest';
+import { SENT_BRIEFING_TTL_SECONDS } from '../../src/store/sent-briefings';
+import type { BatchEmail } from '../mail/transport';
+import type { SendBatchJob } from '../queues';
+import { stageClock } from '../send-stages';
+import type { CandidatePoolCache } from './candidate-pool';
+import { contentOf, type ComposeDeps } from './compose-briefing';
+import { CANDIDATE_POOL } from './select-articles';
+import { FOUND_PREFIX } from '../../src/core/discovery/search-results';
+import type { ReaderContext } from '../../src/core/interest/ranking';
+import { foundFor } from '../../src/store/discovery';
+import type { Article } from '../../src/contracts';
+
+const deflateAsync = promisify(deflate);
+
+export interface BatchComposeDeps extends ComposeDeps {
+  renderer: BriefingRenderer;
+  candidatePool: CandidatePoolCache;
+}
+
+export interface ComposedEmail {
+  subscriber_id: string;
+  article_ids: string[];
+  reasons: string[][];
+  email: BatchEmail;
+}
+
+export interface ComposedBatch {
+  ready: ComposedEmail[];
+  /** Readers settled without an email (left, gone, nothing new). */
+  settled: DeliveryOutcome[];
+}
+
+/**
+ * The name of a reader's stored briefing: briefingHandle (src/core/links/compact-links.ts) computed with Node's
+ * synchronous hash, as Web Crypto's promise per reader costs more than the hash itself.
+ */
+export function briefingHandleSync(editionId: string, subscriberId: string): string {
+  return createHash('sha256').update(`${editionId}\n${subscriberId}`).digest().subarray(0, 9).toString('base64url');
+}
+
+export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): Promise<ComposedBatch> {
+  const clock = stageClock();
+  const { db } = deps;
+  const ids = data.subscriber_ids;
+  const sentAt = new Date(data.sent_at);
+  const nowMs = sentAt.getTime();
+
+  // The whole batch's reads at once: one burst of commands, one wait.
+  const [deliveryRows, subscriberRows, sourceRows, candidateIds, readerRows] = await clock.wait(
+    'read_wait',
+    Promise.all([
+      db.redis.hmget(db.keys.delivery(data.edition_id), ...ids),
+      db.redis.hmget(db.keys.subscribers, ...ids),
+      db.redis.hvals(db.keys.sources),
+      db.redis.zrevrange(db.keys.articlesByPublished, 0, CANDIDATE_POOL - 1),
+      Promise.all(
+        ids.map((id) =>
+          Promise.all([
+            db.redis.get(db.keys.profile(id)),
+            db.redis.get(db.keys.readerPrefs(id)),
+            db.redis.smembers(db.keys.sentArticles(id)),
+            db.redis.smembers(db.keys.readerFollows(id)),
+          ]),
+        ),
+      ),
+    ]),
+  );
+  const [articleRows, popularity] = await clock.wait(
+    'read_wait',
+    Promise.all([
+      candidateIds.length > 0 ? db.redis.hmget(db.keys.articles, ...candidateIds) : Promise.resolve([] as Array<string | null>),
+      loadPopularity(db, candidateIds, nowMs),
+    ]),
+  );
+
+  const pool = clock.time('candidates', () => deps.candidatePool(articleRows));
+  // Found articles (discovery) say whom they were found for: read once per batch, as the pool is.
+  const found = await clock.wait('read_wait', foundFor(db, foundIds(pool.articles)));
+  const { records, subscribers, titles } = clock.time('parse_reads', () => ({
+    records: deliveryRows.map((raw): Delivery | null => (raw ? deliverySchema.parse(JSON.parse(raw)) : null)),
+    subscribers: subscriberRows.map((raw): Subscriber | null => (raw ? subscriberSchema.parse(JSON.parse(raw)) : null)),
+    // As loadSourceTitles and listSources give them (sorted by id; the map's order is not used for anything else).
+    titles: new Map(
+      sourceRows
+        .map((raw) => sourceSchema.parse(JSON.parse(raw)))
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((s) => [s.id, s.title || s.id]),
+    ),
+  }));
+  const settings = rankSettingsFrom(deps.config, deps.config.BRIEFING_SIZE);
+
+  const settled: DeliveryOutcome[] = [];
+  const ready: ComposedEmail[] = [];
+  const stored: SentBriefing[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const record = records[i];
+    if (!record || record.batch !== data.batch_id || record.status !== 'queued') continue; // settled already, or another batch's
+    const subscriber = subscribers[i];
+    if (!subscriber) {
+      settled.push({ subscriberId: id, status: 'skipped', reason: 'the subscriber no longer exists' });
+      continue;
+    }
+    if (subscriber.status !== 'active') {
+      settled.push({ subscriberId: id, status: 'skipped', reason: `the subscriber is ${subscriber.status}` });
+      continue;
+    }
+    const [profileRaw, prefsRaw, sent, followed] = readerRows[i]!;
+    const reader = clock.time('parse_reads', (): ReaderContext => {
+      // As readerContext (src/store/reader-context.ts) builds it from the same reads.
+      const prefs = parsePrefs(prefsRaw);
+      const muted = new Set(prefs.muted_topics);
+      return {
+        nowMs,
+        profile: parseProfile(profileRaw),
+        chosenTopics: subscriber.topics.filter((t) => !muted.has(t)),
+        mutedTopics: muted,
+        mutedSources: new Set(prefs.muted_sources),
+        alreadySent: new Set(sent),
+        popularity,
+        sourceTitles: titles,
+        followedSources: new Set(followed),
+        foundFor: found,
+      };
+    });
+    const ranked = clock.time('rank', () => rankCandidates(pool.candidates, reader, settings));
+    if (ranked.length === 0) {
+      settled.push({ subscriberId: id, status: 'skipped', reason: 'nothing new for this reader' });
+      continue;
+    }
+    let start = performance.now();
+    const handle = briefingHandleSync(data.edition_id, id);
+    const content = await contentOf(
+      deps,
+      subscriber,
+      data.edition_id,
+      sentAt,
+      { ranked, candidates: pool.articles, alreadySent: reader.alreadySent },
+      titles,
+      handle,
+    );
+    if (clock.enabled) {
+      clock.add('sign', performance.now() - start);
+      start = performance.now();
+    }
+    const rendered = await deps.renderer.render(content.props);
+    if (clock.enabled) clock.add('render', performance.now() - start);
+    stored.push(content.record);
+    ready.push({
+      subscriber_id: id,
+      article_ids: content.articleIds,
+      reasons: content.props.items.map((item) => item.reasons),
+      email: {
+        from: deps.config.MAIL_FROM,
+        to: [subscriber.email],
+        subject: content.subject,
+        html: rendered.html,
+        text: rendered.text,
+        headers: content.headers,
+        tags: [
+          { name: 'edition', value: data.edition_id },
+          { name: 'subscriber', value: id },
+        ],
+      },
+    });
+  }
+  // Stored before any email can exist, so "view in browser" and the short links work from the first second.
+  await saveSentBriefings(deps, stored);
+  clock.composed(ready.length);
+  return { ready, settled };
+}
+
+function foundIds(articles: readonly Article[]): string[] {
+  return articles.filter((a) => a.source.startsWith(FOUND_PREFIX)).map((a) => a.id);
+}
+
+/** saveSentBriefing for a batch: compressed on the thread pool, written in one burst (readable by getSentBriefing). */
+async function saveSentBriefings(deps: Pick<BatchComposeDeps, 'db'>, records: readonly SentBriefing[]): Promise<void> {
+  const clock = stageClock();
+  const start = performance.now();
+  const texts = records.map((r) => JSON.stringify(sentBriefingSchema.parse(r)));
+  if (clock.enabled) clock.add('store_briefings', performance.now() - start);
+  // zlib's deflate format is what CompressionStream('deflate') writes and DecompressionStream('deflate') reads.
+  const packed = await Promise.all(texts.map((text) => deflateAsync(text)));
+  await clock.wait(
+    'finish_wait',
+    Promise.all(
+      records.map((r, i) =>
+        deps.db.redis.set(
+          deps.db.keys.sentBriefing(briefingHandleSync(r.edition, r.subscriber)),
+          packed[i]!,
+          'EX',
+          SENT_BRIEFING_TTL_SECONDS,
+        ),
+      ),
+    ),
+  );
+}
