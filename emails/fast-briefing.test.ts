@@ -36,7 +36,8 @@ function randomProps(next: () => number): BriefingProps {
   return {
     ...(next() < 0.5 ? { viewHref: href(), textLinks: [{ label: 'Preferences', href: href() }] } : {}),
     editionLabel: pick(['Monday, 23 November 2026', 'Tuesday, 24 November 2026']),
-    preview: `Also: ${pick(titles)}`,
+    // Short and long previews: <Preview> pads a short one and cuts a long one at 150 characters.
+    preview: next() < 0.3 ? `Also: ${pick(titles)} · ${pick(titles)} · ${pick(titles)}` : `Also: ${pick(titles)}`,
     items,
     latestPost: next() < 0.7 ? { title: pick(titles), href: href(), ...short() } : null,
     footerLinks:

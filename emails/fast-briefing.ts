@@ -4,7 +4,8 @@
 import { render } from '@react-email/components';
 import { createElement } from 'react';
 import { Briefing, BriefingCard, type BriefingItem, type BriefingProps } from './briefing';
-import { briefingText } from './briefing-text';
+import { briefingText, shownReasons } from './briefing-text';
+import { clip, EMAIL_LIMITS } from './clip';
 import type { RenderedEmail } from './render';
 
 export interface BriefingRenderer {
@@ -32,7 +33,23 @@ function slotNames(nonce: string) {
     actions: { voteUp: slot('more-like-this'), voteDown: slot('fewer-like-this'), bookmark: slot('save-for-later') },
     honeypot: slot('honeypot'),
     view: slot('view'),
+    // Text stand-ins: what varies from reader to reader inside a card or the shell (why an article was picked, the
+    // preview line, the latest post's title), so one rendering of each serves every reader.
+    reasons: slot('reasons'),
+    preview: slot('preview'),
+    latestTitle: slot('latest-title'),
   };
+}
+
+// React Email's <Preview> pads its text to this many characters with invisible characters (@react-email/preview).
+const PREVIEW_MAX_LENGTH = 150;
+const PREVIEW_WHITESPACE = '\xA0\u200C\u200B\u200D\u200E\u200F\uFEFF';
+
+/** What <Preview>{text}</Preview> renders inside its hidden div: the text, escaped, and its padding. */
+function previewMarkup(preview: string): string {
+  const text = preview.substring(0, PREVIEW_MAX_LENGTH);
+  const padding = text.length < PREVIEW_MAX_LENGTH ? `<div>${PREVIEW_WHITESPACE.repeat(PREVIEW_MAX_LENGTH - text.length)}</div>` : '';
+  return escapeHtml(text) + padding;
 }
 
 function randomNonce(): string {
@@ -72,11 +89,11 @@ function cut(markup: string, standIns: readonly string[]): Template {
   return { literals, slots };
 }
 
-/** The template with each slot replaced by the reader's link, escaped as React escapes attribute values. */
+/** The template with each slot replaced by the reader's value (markup: links and text escaped already). */
 function fill(template: Template, values: ReadonlyMap<string, string>): string {
   let out = template.literals[0]!;
   for (let i = 0; i < template.slots.length; i++) {
-    out += escapeAttribute(values.get(template.slots[i]!) ?? template.slots[i]!) + template.literals[i + 1]!;
+    out += (values.get(template.slots[i]!) ?? template.slots[i]!) + template.literals[i + 1]!;
   }
   return out;
 }
@@ -91,8 +108,8 @@ interface Shell {
   htmlAfter: Template;
 }
 
-/** React's escaping of attribute values, so a substituted link is byte-identical to a rendered one. */
-function escapeAttribute(value: string): string {
+/** React's escaping of text and attribute values, so a substituted value is byte-identical to a rendered one. */
+function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;' })[c]!);
 }
 
@@ -107,7 +124,7 @@ export function createFastBriefingRenderer(
 ): BriefingRenderer & { stats(): { cards: number; shells: number } } {
   const maxPieces = options.maxPieces ?? 5000;
   const slots = slotNames(randomNonce());
-  const cardStandIns = [slots.card, slots.actions.voteUp, slots.actions.voteDown, slots.actions.bookmark];
+  const cardStandIns = [slots.card, slots.actions.voteUp, slots.actions.voteDown, slots.actions.bookmark, slots.reasons];
   const markerItem: BriefingItem = { title: MARKER_TEXT, summary: MARKER_TEXT, source: MARKER_TEXT, href: slots.card, reasons: [] };
   const cards = new Map<string, Promise<Piece>>();
   const shells = new Map<string, Promise<Shell>>();
@@ -132,19 +149,28 @@ export function createFastBriefingRenderer(
       .replace(/<!--\/\$-->$/, '');
   };
 
+  // A card is the same for every reader but for its links and its reasons (stand-ins, filled per reader).
   const card = (item: BriefingItem) =>
-    remember(cards, JSON.stringify([item.title, item.summary, item.source, item.reasons, item.actions !== undefined]), async () => {
-      const raw = await fragment({ ...item, href: slots.card, actions: item.actions ? slots.actions : undefined });
-      return { html: cut(raw, cardStandIns), raw };
-    });
+    remember(
+      cards,
+      JSON.stringify([item.title, item.summary, item.source, item.reasons.length > 0, item.actions !== undefined]),
+      async () => {
+        const raw = await fragment({
+          ...item,
+          href: slots.card,
+          actions: item.actions ? slots.actions : undefined,
+          reasons: item.reasons.length > 0 ? [slots.reasons] : [],
+        });
+        return { html: cut(raw, cardStandIns), raw };
+      },
+    );
 
   const markerCard = card(markerItem);
 
   const shell = (props: BriefingProps) => {
     const key = JSON.stringify([
       props.editionLabel,
-      props.preview,
-      props.latestPost?.title ?? null,
+      props.latestPost !== null && props.latestPost !== undefined,
       props.footerLinks.map((l) => l.label),
       props.honeypotHref !== undefined,
       props.viewHref !== undefined,
@@ -154,18 +180,25 @@ export function createFastBriefingRenderer(
       const standIn: BriefingProps = {
         ...props,
         items: [markerItem],
-        latestPost: props.latestPost ? { title: props.latestPost.title, href: slots.slot('latest') } : null,
+        preview: slots.preview,
+        latestPost: props.latestPost ? { title: slots.latestTitle, href: slots.slot('latest') } : null,
         footerLinks: props.footerLinks.map((l, i) => ({ label: l.label, href: slots.slot(`footer-${i}`) })),
         honeypotHref: props.honeypotHref === undefined ? undefined : slots.honeypot,
         viewHref: props.viewHref === undefined ? undefined : slots.view,
       };
+      // The whole inside of <Preview>'s div is one stand-in: its padding depends on the preview's length.
+      const previewStandIn = previewMarkup(slots.preview);
       const shellStandIns = [
+        previewStandIn,
+        slots.latestTitle,
         slots.slot('latest'),
         ...props.footerLinks.map((_, i) => slots.slot(`footer-${i}`)),
         slots.honeypot,
         slots.view,
       ];
       const html = await render(createElement(Briefing, standIn));
+      if (html.split(previewStandIn).length !== 2)
+        throw new Error('fast briefing rendering: the preview was not found exactly once in the shell; the template changed shape');
       const [htmlBefore, htmlAfter, ...more] = html.split(marker.raw);
       if (htmlAfter === undefined || more.length > 0) {
         throw new Error('fast briefing rendering: the card marker was not found exactly once in the shell; the template changed shape');
@@ -177,18 +210,25 @@ export function createFastBriefingRenderer(
   return {
     async render(props) {
       const [s, pieces] = await Promise.all([shell(props), Promise.all(props.items.map(card))]);
-      const shellLinks = new Map<string, string>();
-      if (props.latestPost) shellLinks.set(slots.slot('latest'), props.latestPost.href);
-      props.footerLinks.forEach((l, i) => shellLinks.set(slots.slot(`footer-${i}`), l.href));
-      if (props.honeypotHref !== undefined) shellLinks.set(slots.honeypot, props.honeypotHref);
-      if (props.viewHref !== undefined) shellLinks.set(slots.view, props.viewHref);
+      const shellLinks = new Map<string, string>([[previewMarkup(slots.preview), previewMarkup(props.preview)]]);
+      if (props.latestPost) {
+        shellLinks.set(slots.slot('latest'), escapeHtml(props.latestPost.href));
+        shellLinks.set(slots.latestTitle, escapeHtml(clip(props.latestPost.title, EMAIL_LIMITS.title)));
+      }
+      props.footerLinks.forEach((l, i) => shellLinks.set(slots.slot(`footer-${i}`), escapeHtml(l.href)));
+      if (props.honeypotHref !== undefined) shellLinks.set(slots.honeypot, escapeHtml(props.honeypotHref));
+      if (props.viewHref !== undefined) shellLinks.set(slots.view, escapeHtml(props.viewHref));
       const cardLinks = (item: BriefingItem) => {
-        const links = new Map([[slots.card, item.href]]);
+        // The card renders ` · ` and the reasons as one text; the stand-in stands for the reasons part.
+        const links = new Map([
+          [slots.card, escapeHtml(item.href)],
+          [slots.reasons, escapeHtml(shownReasons(item.reasons).join(' · '))],
+        ]);
         if (item.actions)
           links
-            .set(slots.actions.voteUp, item.actions.voteUp)
-            .set(slots.actions.voteDown, item.actions.voteDown)
-            .set(slots.actions.bookmark, item.actions.bookmark);
+            .set(slots.actions.voteUp, escapeHtml(item.actions.voteUp))
+            .set(slots.actions.voteDown, escapeHtml(item.actions.voteDown))
+            .set(slots.actions.bookmark, escapeHtml(item.actions.bookmark));
         return links;
       };
       const html =

@@ -1,7 +1,9 @@
-// `npm run bench:send`: one full edition for N subscribers (default 10,000; --subscribers 100000) sent by a
-// `tidings worker` process through the local Resend server (test/fixtures/resend-server.ts), which enforces
-// --rate requests per second (default 5) and answers 429s as Resend does. Prints JSON on the last line:
-// seconds, emails/s, utilisation of the rate limit, 429s, duplicates, missing, peak RSS of the worker.
+// `npm run bench:send`: one full edition for N subscribers (default 10,000; --subscribers 100000) sent by
+// `tidings worker` processes (--workers, default 1) through the local Resend server (test/fixtures/resend-server.ts),
+// which enforces --rate requests per second (default 5; 0 lifts the limit) and answers 429s as Resend does. The pool
+// is --candidates generated articles (default 500, many sources and topics; 0: the ~30 demo articles) and readers
+// have learned profiles. Prints JSON on the last line: seconds, emails/s, utilisation of the rate limit, 429s,
+// duplicates, missing, peak RSS (summed over workers), compose_per_s and ms_per_briefing by stage.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +16,10 @@ import { editionSummary } from '../src/store/deliveries';
 import { putSchedule } from '../src/store/schedules';
 import { queueNames } from '../workers/queues';
 import { FakeResend } from '../test/fixtures/resend-server';
-import { createSubscribers } from '../test/fixtures/subscribers';
-import { seedArticles } from '../test/fixtures/articles';
-import { startWorkerProcess } from '../test/fixtures/worker-process';
+import { createSubscribers, learnProfiles } from '../test/fixtures/subscribers';
+import { generateArticles, seedArticles } from '../test/fixtures/articles';
+import { startWorkerProcess, type WorkerProcess } from '../test/fixtures/worker-process';
+import { stageTable } from './bench/send-stages';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -25,6 +28,17 @@ const arg = (name: string, fallback: number) => {
 const subscribers = arg('subscribers', 10_000);
 const rate = arg('rate', 5);
 const concurrency = arg('concurrency', 12);
+const candidates = arg('candidates', 500);
+const workers = arg('workers', 1);
+for (const [name, value, min] of [
+  ['subscribers', subscribers, 1],
+  ['rate', rate, 0],
+  ['concurrency', concurrency, 1],
+  ['candidates', candidates, 0],
+  ['workers', workers, 1],
+] as const) {
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min} (got ${value})`);
+}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tidings-bench-send-'));
 const redisTarget = await ensureRedis({
@@ -43,6 +57,7 @@ const env: Record<string, string> = {
   LOG_LEVEL: 'warn',
   SEND_RATE_LIMIT: String(rate),
   SEND_CONCURRENCY: String(concurrency),
+  SEND_STAGE_TIMING: 'true',
 };
 const resend = new FakeResend({ rateLimit: rate });
 env.RESEND_BASE_URL = await resend.start();
@@ -52,15 +67,21 @@ const services = openServices(config, redisTarget.url);
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 try {
-  await seedArticles(services.db);
-  await createSubscribers(services.db, subscribers);
-  await putSchedule(services.db, { name: 'bench', cron: '0 7 * * *', tz: 'UTC' }, new Date());
-  log(`${subscribers} subscribers ready; starting the worker (rate ${rate} requests/s = ${rate * 100} emails/s at most)`);
-  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
-  const worker = startWorkerProcess(env, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
-  await worker.ready;
-  const plan = new Queue(queueNames.planEdition, { connection: services.queueConnection, prefix: config.QUEUE_PREFIX });
   const at = Date.parse('2026-11-23T07:00:00Z');
+  await seedArticles(services.db, new Date(at));
+  const pool = candidates > 0 ? await generateArticles(services.db, candidates, { now: new Date(at), seed: 7 }) : null;
+  const ids = await createSubscribers(services.db, subscribers);
+  if (pool) await learnProfiles(services.db, ids, { ...pool, articleIds: pool.articleIds, now: new Date(at), seed: 11 });
+  await putSchedule(services.db, { name: 'bench', cron: '0 7 * * *', tz: 'UTC' }, new Date());
+  log(
+    `${subscribers} subscribers and ${candidates || 'the demo'} candidates ready; starting ${workers} worker(s) ` +
+      (rate > 0 ? `(rate ${rate} requests/s = ${rate * 100} emails/s at most)` : '(no rate limit)'),
+  );
+  // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const running: WorkerProcess[] = Array.from({ length: workers }, () => startWorkerProcess(env, nodeArgs));
+  await Promise.all(running.map((w) => w.ready));
+  const plan = new Queue(queueNames.planEdition, { connection: services.queueConnection, prefix: config.QUEUE_PREFIX });
   const started = performance.now();
   await plan.add(queueNames.planEdition, { schedule: 'bench', at, now: false }, { jobId: 'plan__bench' });
   const edition = 'bench-2026-11-23';
@@ -76,18 +97,24 @@ try {
   }
   const seconds = (performance.now() - started) / 1000;
   const summary = (await editionSummary(services.db, edition))!;
-  const peakRss = worker.peakRss();
-  await worker.kill('SIGTERM');
+  const peaks = running.map((w) => w.peakRss());
+  const peakRss = peaks.some((p) => p === null) ? null : peaks.reduce((a, b) => a! + b!, 0);
+  await Promise.all(running.map((w) => w.kill('SIGTERM')));
   await plan.close();
-  const span = (resend.stats.lastAcceptedAt - resend.stats.firstAcceptedAt + 1000 / rate) / 1000;
+  const span = rate > 0 ? (resend.stats.lastAcceptedAt - resend.stats.firstAcceptedAt + 1000 / rate) / 1000 : null;
+  const stages = stageTable(running.map((w) => w.output()));
   const result = {
     bench: 'send',
     subscribers,
-    rate_limit_requests_per_s: rate,
+    candidates: candidates || 'demo',
+    workers,
+    rate_limit_requests_per_s: rate || null,
     seconds: Number(seconds.toFixed(2)),
     emails_per_s: Math.round(summary.sent / seconds),
-    utilisation: Number((resend.stats.acceptedRequests / (rate * span)).toFixed(3)),
-    utilisation_overall: Number((summary.sent / seconds / (rate * 100)).toFixed(3)),
+    utilisation: span === null ? null : Number((resend.stats.acceptedRequests / (rate * span)).toFixed(3)),
+    utilisation_overall: rate > 0 ? Number((summary.sent / seconds / (rate * 100)).toFixed(3)) : null,
+    // Tidings' own ceiling: briefings composed and sent per second of the run (meaningful with the limit lifted).
+    compose_per_s: Math.round(summary.sent / seconds),
     sent: summary.sent,
     failed: summary.failed,
     requests: resend.stats.acceptedRequests,
@@ -95,6 +122,7 @@ try {
     duplicates: resend.duplicates().length,
     missing: subscribers - resend.perRecipient.size,
     worker_peak_rss_mb: peakRss === null ? null : Number((peakRss / 2 ** 20).toFixed(1)),
+    ms_per_briefing: stages,
   };
   if (process.env.BENCH_DEBUG)
     console.log(

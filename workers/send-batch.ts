@@ -176,7 +176,7 @@ const deflateRawAsync = promisify(deflateRaw);
 async function pack(pending: PendingBatch): Promise<Buffer> {
   const clock = stageClock();
   const json = clock.time('pack', () => JSON.stringify(pending));
-  return clock.wait('pack', deflateRawAsync(json, { level: 1 }));
+  return clock.wait('pack_wait', deflateRawAsync(json, { level: 1 }));
 }
 
 function unpack(stored: Buffer): PendingBatch {

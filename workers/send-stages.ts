@@ -14,6 +14,7 @@ export const sendStages = [
   'store_briefings',
   'build_request',
   'pack',
+  'pack_wait',
   'provider_wait',
   'finish_wait',
   'bookkeeping',
