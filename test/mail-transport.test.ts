@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutgoingEmail } from '../src/contracts';
 import { listOutbox } from '../src/store/outbox';
-import { createMailTransport } from '../workers/mail/transport';
+import { batchRequestBody, createMailTransport } from '../workers/mail/transport';
 import { FakeResend } from './fixtures/resend-server';
 import { testEnv, type TestEnv } from './helpers';
 
@@ -61,6 +61,25 @@ describe('the mail transport', () => {
       ],
     });
     expect([...resend.perRecipient.keys()].sort()).toEqual(['a@example.com', 'c@example.com', 'one@example.com']);
+
+    // A batch serialised once (batchRequestBody) reaches the provider as the very bytes the SDK would have sent:
+    // sending the same emails the SDK's way under the same key is answered as a replay, not a conflicting request.
+    const emails = [
+      { ...email('x@example.com'), tags: [{ name: 'edition', value: 'e1' }] },
+      { ...email('y@example.com'), subject: 'Ünïcode — “quotes” & <tags>' },
+    ];
+    const replays = resend.stats.replays;
+    const prepared = await transport.sendBatch(emails, 'prepared', batchRequestBody(emails));
+    expect(prepared).toMatchObject({ kind: 'accepted', results: [{ ok: true }, { ok: true }] });
+    expect(resend.accepted.slice(-2).map((a) => [a.to, a.subject])).toEqual([
+      ['x@example.com', emails[0]!.subject],
+      ['y@example.com', emails[1]!.subject],
+    ]);
+    expect(await transport.sendBatch(emails, 'prepared')).toMatchObject({
+      kind: 'accepted',
+      results: (prepared as { results: unknown }).results,
+    });
+    expect(resend.stats).toMatchObject({ conflicts: 0, replays: replays + 1 });
   });
 
   it('keeps mail in the dev outbox without RESEND_API_KEY, and a retried batch only once', async () => {

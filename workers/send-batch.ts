@@ -12,7 +12,7 @@ import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
 import type { Db } from '../src/store/keys';
 import { addReaderBriefing } from '../src/store/reader-briefings';
-import type { BatchEmail, MailTransport, RateLimitInfo } from './mail/transport';
+import { batchRequestBody, type BatchEmail, type MailTransport, type RateLimitInfo } from './mail/transport';
 import type { ComposeDeps } from './briefing/compose-briefing';
 import { composeBatch } from './briefing/compose-batch';
 import { createCandidatePoolCache, type CandidatePoolCache } from './briefing/candidate-pool';
@@ -25,14 +25,19 @@ const PENDING_TTL_SECONDS = 24 * 3600;
 /** How long a sent batch's exact emails are kept, so "preview for reader X" shows what X received (~250 bytes a reader). */
 export const SENT_COPY_TTL_SECONDS = 30 * 24 * 3600;
 
-const pendingSchema = z.object({
+/** Who a stored request is for; the request itself (the provider's body, serialised once) is stored after it. */
+const pendingHeadSchema = z.object({
   key: z.string(),
   recipients: z.array(
     z.object({ subscriber_id: z.string(), article_ids: z.array(z.string()), reasons: z.array(z.array(z.string())).optional() }),
   ),
-  emails: z.array(z.custom<BatchEmail>()),
 });
-type PendingBatch = z.infer<typeof pendingSchema>;
+type PendingBatch = z.infer<typeof pendingHeadSchema> & {
+  /** The request body exactly as the provider receives it (batchRequestBody). */
+  body: Buffer;
+  /** The emails, when this run composed them (a stored request is parsed from its body only when a transport needs them). */
+  emails?: BatchEmail[];
+};
 
 export interface SendBatchDeps extends ComposeDeps {
   transport: MailTransport;
@@ -81,7 +86,8 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     }
 
     await deps.pacer?.wait();
-    const answer = await clock.wait('provider_wait', deps.transport.sendBatch(pending.emails, pending.key));
+    const emails = pending.emails ?? (JSON.parse(pending.body.toString('utf8')) as BatchEmail[]);
+    const answer = await clock.wait('provider_wait', deps.transport.sendBatch(emails, pending.key, pending.body));
     if (answer.rateLimit) deps.onRateLimit?.(answer.rateLimit);
     switch (answer.kind) {
       case 'accepted': {
@@ -166,7 +172,7 @@ export async function sentEmail(db: Db, batchId: string, subscriberId: string): 
   if (!stored) return null;
   const batch = unpack(stored);
   const i = batch.recipients.findIndex((r) => r.subscriber_id === subscriberId);
-  return i === -1 ? null : (batch.emails[i] ?? null);
+  return i === -1 ? null : ((JSON.parse(batch.body.toString('utf8')) as BatchEmail[])[i] ?? null);
 }
 
 // A batch's emails are ~100 near-identical HTML documents: compressed, the stored request is ~20× smaller.
@@ -175,12 +181,19 @@ const deflateRawAsync = promisify(deflateRaw);
 
 async function pack(pending: PendingBatch): Promise<Buffer> {
   const clock = stageClock();
-  const json = clock.time('pack', () => JSON.stringify(pending));
-  return clock.wait('pack_wait', deflateRawAsync(json, { level: 1 }));
+  const head = clock.time('pack', () => Buffer.from(`${JSON.stringify({ key: pending.key, recipients: pending.recipients })}\n`));
+  return clock.wait('pack_wait', deflateRawAsync(Buffer.concat([head, pending.body]), { level: 1 }));
 }
 
 function unpack(stored: Buffer): PendingBatch {
-  return pendingSchema.parse(JSON.parse(inflateRawSync(stored).toString('utf8')));
+  const raw = inflateRawSync(stored);
+  const cut = raw.indexOf(0x0a); // JSON never holds a raw newline: the head ends at the first one
+  if (cut === -1) {
+    // Stored before requests were serialised once: { key, recipients, emails } in one JSON document.
+    const old = JSON.parse(raw.toString('utf8')) as { emails: BatchEmail[] };
+    return { ...pendingHeadSchema.parse(old), emails: old.emails, body: batchRequestBody(old.emails) };
+  }
+  return { ...pendingHeadSchema.parse(JSON.parse(raw.subarray(0, cut).toString('utf8'))), body: raw.subarray(cut + 1) };
 }
 
 /** Decide who is in the request and compose each email; readers who left or have nothing new are settled here. */
@@ -196,11 +209,9 @@ async function prepare(
     data.edition_id,
     ready.map((r) => r.subscriber_id),
   );
-  const pending = {
-    key,
-    recipients: ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons })),
-    emails: ready.map((r) => r.email),
-  };
+  const emails = ready.map((r) => r.email);
+  const recipients = ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons }));
   if (clock.enabled) clock.add('build_request', performance.now() - start);
+  const pending: PendingBatch = { key, recipients, emails, body: clock.time('pack', () => batchRequestBody(emails)) };
   return { pending, skipped: settled.length };
 }

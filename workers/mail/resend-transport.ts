@@ -27,12 +27,13 @@ export function resendTransport(options: ResendTransportOptions): MailTransport 
       if (response.error === null) return { kind: 'accepted', id: response.data.id, rateLimit };
       return { ...notSent(response.error, response.headers, rateLimit), rateLimit };
     },
-    async sendBatch(emails, idempotencyKey) {
-      const response = await resend.batch.send(emails.map(message), {
-        idempotencyKey,
-        batchValidation: 'permissive',
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+    async sendBatch(emails, idempotencyKey, body) {
+      const options = { idempotencyKey, batchValidation: 'permissive' as const, signal: AbortSignal.timeout(timeoutMs) };
+      // A prepared body goes as is: the SDK spreads request options over the body it would serialise itself
+      // (test/mail-transport.test.ts checks the provider receives these bytes), so it serialises an empty list instead.
+      const response = body
+        ? await resend.batch.send([], { ...options, body } as typeof options)
+        : await resend.batch.send(emails.map(message), options);
       const rateLimit = readRateLimit(response.headers);
       if (response.error !== null) return { ...notSent(response.error, response.headers, rateLimit), rateLimit };
       const refused = new Map((response.data.errors ?? []).map((e) => [e.index, e.message]));

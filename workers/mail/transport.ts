@@ -41,8 +41,12 @@ export interface MailTransport {
   readonly name: 'resend' | 'dev-outbox';
   /** Send one email (a sign-in link, an operator's test). */
   sendOne(email: OutgoingEmail, idempotencyKey: string): Promise<SendResult>;
-  /** Send up to 100 emails in one request (a batch of an edition); a retry with the same key sends nothing twice. */
-  sendBatch(emails: readonly BatchEmail[], idempotencyKey: string): Promise<BatchResult>;
+  /**
+   * Send up to 100 emails in one request (a batch of an edition); a retry with the same key sends nothing twice.
+   * `body`, when given, is the request body already serialised by batchRequestBody(emails): sent as is, so a batch is
+   * serialised once (for storing and sending alike) and a retry sends the very bytes the provider saw.
+   */
+  sendBatch(emails: readonly BatchEmail[], idempotencyKey: string, body?: Uint8Array): Promise<BatchResult>;
 }
 
 export interface MailTransportOptions {
@@ -53,4 +57,21 @@ export interface MailTransportOptions {
 export function createMailTransport(config: Config, db: Db, now: () => Date, options: MailTransportOptions = {}): MailTransport {
   if (config.RESEND_API_KEY === undefined) return devOutboxTransport(db, now);
   return resendTransport({ apiKey: config.RESEND_API_KEY, baseUrl: config.RESEND_BASE_URL, timeoutMs: options.timeoutMs });
+}
+
+/** A batch request's body as the provider's batch API takes it (UTF-8 JSON, fields in the order Resend's SDK writes them). */
+export function batchRequestBody(emails: readonly BatchEmail[]): Buffer {
+  return Buffer.from(
+    JSON.stringify(
+      emails.map((e) => ({
+        from: e.from,
+        headers: e.headers,
+        html: e.html,
+        subject: e.subject,
+        tags: e.tags,
+        text: e.text,
+        to: e.to,
+      })),
+    ),
+  );
 }
