@@ -20,6 +20,8 @@ import { createSubscribers, learnProfiles } from '../test/fixtures/subscribers';
 import { generateArticles, seedArticles } from '../test/fixtures/articles';
 import { startWorkerProcess, type WorkerProcess } from '../test/fixtures/worker-process';
 import { stageTable } from './bench/send-stages';
+import { profileTable } from './bench/profile-stages';
+import { readdirSync, statSync } from 'node:fs';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,6 +32,8 @@ const rate = arg('rate', 5);
 const concurrency = arg('concurrency', 12);
 const candidates = arg('candidates', 500);
 const workers = arg('workers', 1);
+// --profile: CPU-profile the workers and break their main thread's time down by stage (ms_per_briefing_by_stage).
+const profile = process.argv.includes('--profile');
 for (const [name, value, min] of [
   ['subscribers', subscribers, 1],
   ['rate', rate, 0],
@@ -64,6 +68,17 @@ env.RESEND_BASE_URL = await resend.start();
 env.RESEND_API_KEY = 're_bench_key';
 const config = loadConfig(env);
 const services = openServices(config, redisTarget.url);
+/** Each worker process's main-thread profile: the largest file of its pid (the others are its feed-parsing threads). */
+function mainThreadProfiles(dir: string): string[] {
+  const byPid = new Map<string, string>();
+  for (const name of readdirSync(dir)) {
+    const pid = name.split('.')[3]!;
+    const path = join(dir, name);
+    const current = byPid.get(pid);
+    if (!current || statSync(path).size > statSync(current).size) byPid.set(pid, path);
+  }
+  return [...byPid.values()];
+}
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 try {
@@ -78,7 +93,11 @@ try {
       (rate > 0 ? `(rate ${rate} requests/s = ${rate * 100} emails/s at most)` : '(no rate limit)'),
   );
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
-  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const profileDir = join(dataDir, 'profiles');
+  const nodeArgs = [
+    ...(process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+  ];
   const running: WorkerProcess[] = Array.from({ length: workers }, () => startWorkerProcess(env, nodeArgs));
   await Promise.all(running.map((w) => w.ready));
   const plan = new Queue(queueNames.planEdition, { connection: services.queueConnection, prefix: config.QUEUE_PREFIX });
@@ -123,6 +142,7 @@ try {
     missing: subscribers - resend.perRecipient.size,
     worker_peak_rss_mb: peakRss === null ? null : Number((peakRss / 2 ** 20).toFixed(1)),
     ms_per_briefing: stages,
+    ...(profile ? { ms_per_briefing_by_stage: profileTable(mainThreadProfiles(profileDir), summary.sent) } : {}),
   };
   if (process.env.BENCH_DEBUG)
     console.log(
@@ -134,6 +154,7 @@ try {
   console.log(JSON.stringify(result));
 } finally {
   await resend.close();
+  // (profiles are read before this: the data directory goes below)
   const redis = new Redis(redisTarget.url);
   for (const pattern of [`${id}:*`, `\\{${id}\\}*`]) {
     let cursor = '0';

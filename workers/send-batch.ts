@@ -204,14 +204,12 @@ async function prepare(
   const clock = stageClock();
   const { ready, settled } = await composeBatch(deps, data);
   await clock.wait('finish_wait', finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now()));
-  const start = performance.now();
   const key = await batchIdempotencyKey(
     data.edition_id,
     ready.map((r) => r.subscriber_id),
   );
   const emails = ready.map((r) => r.email);
   const recipients = ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons }));
-  if (clock.enabled) clock.add('build_request', performance.now() - start);
-  const pending: PendingBatch = { key, recipients, emails, body: clock.time('pack', () => batchRequestBody(emails)) };
+  const pending: PendingBatch = { key, recipients, emails, body: clock.time('build_request', () => batchRequestBody(emails)) };
   return { pending, skipped: settled.length };
 }

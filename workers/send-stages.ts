@@ -9,8 +9,6 @@ export const sendStages = [
   'parse_reads',
   'candidates',
   'rank',
-  'sign',
-  'render',
   'store_briefings',
   'build_request',
   'pack',

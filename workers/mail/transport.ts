@@ -61,7 +61,7 @@ export function createMailTransport(config: Config, db: Db, now: () => Date, opt
 
 /** A batch request's body as the provider's batch API takes it (UTF-8 JSON, fields in the order Resend's SDK writes them). */
 export function batchRequestBody(emails: readonly BatchEmail[]): Buffer {
-  return Buffer.from(
+  return utf8Bytes(
     JSON.stringify(
       emails.map((e) => ({
         from: e.from,
@@ -74,4 +74,11 @@ export function batchRequestBody(emails: readonly BatchEmail[]): Buffer {
       })),
     ),
   );
+}
+
+/** UTF-8 bytes of a long string: measuring then writing is several times faster than Buffer.from for megabytes of text. */
+export function utf8Bytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafe(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
 }
