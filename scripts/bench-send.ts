@@ -144,6 +144,16 @@ try {
     ms_per_briefing: stages,
     ...(profile ? { ms_per_briefing_by_stage: profileTable(mainThreadProfiles(profileDir), summary.sent) } : {}),
   };
+  if (process.env.BENCH_MEMORY)
+    for (const w of running)
+      console.log(
+        w
+          .output()
+          .split('\n')
+          .filter((l) => l.includes('memory_mb'))
+          .map((l) => JSON.stringify(JSON.parse(l.slice(20)).memory_mb))
+          .join('\n'),
+      );
   if (process.env.BENCH_DEBUG)
     console.log(
       resend.accepted

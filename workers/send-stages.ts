@@ -73,7 +73,16 @@ function createStageClock(write: (line: string) => void): StageClock {
     flush() {
       const used = process.cpuUsage(cpu);
       cpu = process.cpuUsage();
-      write(`tidings-send-stages ${JSON.stringify({ briefings, cpu_ms: (used.user + used.system) / 1000, ms })}\n`);
+      const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+      const mb = (n: number) => Math.round(n / 2 ** 20);
+      const memory = {
+        rss: mb(rss),
+        heap_total: mb(heapTotal),
+        heap_used: mb(heapUsed),
+        external: mb(external),
+        array_buffers: mb(arrayBuffers),
+      };
+      write(`tidings-send-stages ${JSON.stringify({ briefings, cpu_ms: (used.user + used.system) / 1000, ms, memory_mb: memory })}\n`);
       ms = {};
       briefings = 0;
     },
