@@ -37,7 +37,7 @@ const rules: Array<[stage: string, match: (fn: string, url: string) => boolean]>
   ],
   ['store briefings', (fn, url) => fn === 'saveSentBriefings' || url.includes('sent-briefings.ts')],
   ['build request', (fn, url) => fn === 'batchRequestBody' || fn === 'utf8Bytes' || url.includes('idempotency.ts')],
-  ['pack / unpack', (fn, url) => fn === 'pack' || fn === 'unpack' || url === 'node:zlib'],
+  ['compress (stored request, stored briefings)', (fn, url) => fn === 'pack' || fn === 'unpack' || url === 'node:zlib'],
   ['finish (records, events, archive)', (_, url) => /store\/deliveries\.ts|reader-briefings\.ts/.test(url)],
   ['plan', (_, url) => url.includes('plan-edition.ts') || url.includes('store/subscribers.ts')],
   [
