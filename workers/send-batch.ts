@@ -115,10 +115,9 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
           'finish_wait',
           Promise.all([finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now()), archive.exec()]),
         );
-        await clock.wait(
-          'finish_wait',
-          deps.db.redis.multi().set(deps.db.keys.sentBatch(data.batch_id), stored!, 'EX', SENT_COPY_TTL_SECONDS).del(pendingKey).exec(),
-        );
+        // Two commands, not one MULTI: the two keys need not share a slot on Redis Cluster.
+        await clock.wait('finish_wait', deps.db.redis.set(deps.db.keys.sentBatch(data.batch_id), stored!, 'EX', SENT_COPY_TTL_SECONDS));
+        await clock.wait('finish_wait', deps.db.redis.del(pendingKey));
         const sent = outcomes.filter((o) => o.status === 'sent').length;
         deps.log.info(
           { edition: data.edition_id, batch: data.batch_id, sent, failed: outcomes.length - sent, transport: deps.transport.name },
