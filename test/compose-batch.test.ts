@@ -6,6 +6,7 @@ import { briefingHandle } from '../src/core/links/compact-links';
 import { claimDeliveries, registerEdition } from '../src/store/deliveries';
 import { sentBriefingOf } from '../src/store/sent-briefings';
 import { getSubscribers, setSubscriberStatus } from '../src/store/subscribers';
+import { followSource } from '../src/store/discovery';
 import { createCandidatePoolCache } from '../workers/briefing/candidate-pool';
 import { briefingHandleSync, composeBatch } from '../workers/briefing/compose-batch';
 import { composeBriefing } from '../workers/briefing/compose-briefing';
@@ -39,6 +40,7 @@ describe('composing a batch at once', () => {
     const ids = await createSubscribers(t.db, 60, { timezone: (i) => ['UTC', 'Asia/Tokyo', 'America/New_York'][i % 3]! });
     await learnProfiles(t.db, ids, { ...pool, articleIds: pool.articleIds.slice(0, 60), now: sentAt, seed: 5 });
     await setSubscriberStatus(t.db, ids[2]!, 'unsubscribed');
+    for (const [i, id] of ids.slice(0, 12).entries()) await followSource(t.db, id, pool.sources[i % pool.sources.length]!); // discovery's follows
     await registerEdition(t.db, EDITION, 'morning', sentAt);
     await claimDeliveries(t.db, EDITION, 'b1', ids, sentAt);
 
