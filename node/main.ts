@@ -39,6 +39,7 @@ export async function run(options: RunOptions): Promise<Running> {
   const redis: RedisTarget = await ensureRedis({
     url: config.REDIS_URL,
     isDefault: config.redisUrlIsDefault,
+    clusterNodes: config.redisClusterNodes,
     mayStart: true,
     stateDir: config.STATE_DIR,
   });

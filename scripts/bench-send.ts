@@ -12,7 +12,7 @@ import { ensureRedis } from '../node/private-redis';
 import { openServices } from '../node/services';
 import { editionSummary } from '../src/store/deliveries';
 import { putSchedule } from '../src/store/schedules';
-import { queueNames } from '../workers/queues';
+import { queueNames, queuePrefix } from '../workers/queues';
 import { FakeResend } from '../test/fixtures/resend-server';
 import { createSubscribers } from '../test/fixtures/subscribers';
 import { seedArticles } from '../test/fixtures/articles';
@@ -59,7 +59,7 @@ try {
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
   const worker = startWorkerProcess(env, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   await worker.ready;
-  const plan = new Queue(queueNames.planEdition, { connection: services.queueConnection, prefix: config.QUEUE_PREFIX });
+  const plan = new Queue(queueNames.planEdition, { connection: services.queueConnection, prefix: queuePrefix(config.QUEUE_PREFIX, queueNames.planEdition) });
   const at = Date.parse('2026-11-23T07:00:00Z');
   const started = performance.now();
   await plan.add(queueNames.planEdition, { schedule: 'bench', at, now: false }, { jobId: 'plan__bench' });

@@ -109,9 +109,10 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       }
     }
     if (toAck.length > 0) {
-      const tx = redis.multi().xack(db.keys.events, LEARN_GROUP, ...toAck);
+      const tx = redis.multi();
       for (const [kind, count] of Object.entries(result.skipped)) tx.hincrby(db.keys.learnStats, kind, count);
-      await tx.exec();
+      if (Object.keys(result.skipped).length > 0) await tx.exec();
+      await redis.xack(db.keys.events, LEARN_GROUP, ...toAck);
     }
     if (Object.keys(result.skipped).length > 0)
       deps.log.info({ read: result.read, applied: result.applied, skipped: result.skipped }, 'reader events not learned from, by reason');
@@ -164,7 +165,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     }
     const corpus = await currentCorpus();
     const profileKey = db.keys.profile(event.subscriber_id);
-    const marker = db.keys.learnedEntry(entryId);
+    const marker = db.keys.learnedEntry(event.subscriber_id, entryId);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       // Two consumers can hold one entry for a moment (a slow batch claimed by another); the marker,
       // watched with the profile, lets only one of them apply it.
@@ -188,10 +189,16 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         else deps.log.debug(details, 'reader event not learned from');
         return { kind: outcome.kind };
       }
-      const tx = redis.multi().set(profileKey, JSON.stringify(outcome.profile)).set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS);
-      addGlobalIncrements(tx, db, outcome.global);
-      tx.hincrby(db.keys.learnStats, 'applied', 1).xack(db.keys.events, LEARN_GROUP, entryId);
-      if ((await tx.exec()) !== null) return 'applied';
+      // Three steps, each in one slot: the reader's profile with the marker (the reader's bucket), then the shared
+      // counts ({learned}), then the acknowledgement. The marker makes a redelivered entry a no-op; a crash right
+      // after the first step loses that one event's share of the shared counts (they are decayed estimates).
+      const applied = await redis.multi().set(profileKey, JSON.stringify(outcome.profile)).set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS).exec();
+      if (applied === null) continue;
+      const shared = redis.multi();
+      addGlobalIncrements(shared, db, outcome.global);
+      await shared.hincrby(db.keys.learnStats, 'applied', 1).exec();
+      await redis.xack(db.keys.events, LEARN_GROUP, entryId);
+      return 'applied';
     }
     throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);
   }

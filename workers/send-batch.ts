@@ -9,7 +9,7 @@ import type { BriefingRenderer } from '../emails/fast-briefing';
 import { batchIdempotencyKey } from '../src/core/delivery/idempotency';
 import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
-import type { Db } from '../src/store/keys';
+import { readerBucket, type Db } from '../src/store/keys';
 import { getSubscribers } from '../src/store/subscribers';
 import { addReaderBriefing } from '../src/store/reader-briefings';
 import type { BatchEmail, MailTransport, RateLimitInfo } from './mail/transport';
@@ -84,14 +84,17 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
         await finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now());
         // The readers' web archive: what each email showed, so /briefings re-signs the very same links.
         // Written before the stored request goes, and idempotent, so a retry after a crash writes it again harmlessly.
-        const archive = deps.db.redis.multi();
+        // One transaction per bucket of readers (each bucket is one slot on a cluster), sent together.
+        const archives = new Map<number, ReturnType<typeof deps.db.redis.multi>>();
         answer.results.forEach((r, i) => {
           const recipient = pending.recipients[i]!;
           if (!r.ok) return;
+          const bucket = readerBucket(recipient.subscriber_id);
+          const archive = archives.get(bucket) ?? archives.set(bucket, deps.db.redis.multi()).get(bucket)!;
           const items = recipient.article_ids.map((id, k) => ({ id, reasons: recipient.reasons?.[k] ?? [] }));
           addReaderBriefing(archive, deps.db, recipient.subscriber_id, { edition: data.edition_id, sent_at: data.sent_at, items });
         });
-        await archive.exec();
+        await Promise.all([...archives.values()].map((archive) => archive.exec()));
         // The request becomes the record of what each reader received (same bytes), then the pending copy goes.
         await deps.db.redis.set(deps.db.keys.sentBatch(data.batch_id), stored ?? pack(pending), 'EX', SENT_COPY_TTL_SECONDS);
         await deps.db.redis.del(pendingKey);

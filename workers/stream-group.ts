@@ -1,12 +1,13 @@
 // Reading the reader-event stream through a consumer group, as the learner and the click judge do:
 // first what this consumer read before a restart and never acknowledged, then entries a crashed consumer
 // left pending (claimed after they idle long enough), then new ones.
-import type { Redis } from 'ioredis';
+import { duplicateRedis } from '../src/store/connection';
+import type { RedisClient } from '../src/store/keys';
 
 export type StreamEntry = [id: string, fields: string[]];
 
 export interface GroupReaderOptions {
-  redis: Redis;
+  redis: RedisClient;
   stream: string;
   group: string;
   consumer: string;
@@ -16,7 +17,7 @@ export interface GroupReaderOptions {
 }
 
 /** Create the consumer group if it is missing, starting from the beginning of the stream. */
-export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
+export async function ensureGroup(redis: RedisClient, stream: string, group: string): Promise<void> {
   try {
     await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
   } catch (error) {
@@ -73,15 +74,15 @@ export function createGroupReader(o: GroupReaderOptions) {
  * A consumer's own connection: XREADGROUP BLOCK holds one (and the learner's WATCH belongs to one). A
  * duplicate has none of the original's listeners; a failed batch is logged by the loop, not per retry.
  */
-export function consumerConnection(shared: Redis): Redis {
-  const redis = shared.duplicate();
+export function consumerConnection(shared: RedisClient): RedisClient {
+  const redis = duplicateRedis(shared);
   redis.on('error', () => {});
   return redis;
 }
 
 export interface GroupLoopOptions {
   /** The consumer's own connection (consumerConnection), closed with the loop. */
-  redis: Redis;
+  redis: RedisClient;
   reader: ReturnType<typeof createGroupReader>;
   ensure: () => Promise<void>;
   /** Handle one batch; resolves with how long to wait before the next (0: at once). */

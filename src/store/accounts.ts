@@ -95,24 +95,25 @@ export async function deleteAccount(db: Db, email: string, subscriber: Subscribe
           [{ subscriberId: id, status: 'skipped', reason: 'the reader deleted their account' }],
           now,
         );
-      await db.redis.hdel(db.keys.delivery(edition), id);
+      await db.redis.hdel(db.keys.delivery(edition, id), id);
     }
     const eventIds: string[] = [];
     await eachReaderEvent(db, id, (entry) => eventIds.push(entry));
     for (let i = 0; i < eventIds.length; i += 1000) await db.redis.xdel(db.keys.events, ...eventIds.slice(i, i + 1000));
+    // What Tidings kept about the reader lives in the reader's bucket; the indexes under {subscribers}: two transactions.
+    await db.redis.del(
+      db.keys.profile(id),
+      db.keys.readerPrefs(id),
+      db.keys.readerActions(id),
+      db.keys.sentArticles(id),
+      db.keys.readerEditions(id),
+      db.keys.readerBriefings(id),
+    );
     await db.redis
       .multi()
       .hdel(db.keys.subscribers, id)
       .hdel(db.keys.subscribersByEmail, subscriber.email)
       .zrem(db.keys.subscribersByCreated, id)
-      .del(
-        db.keys.profile(id),
-        db.keys.readerPrefs(id),
-        db.keys.readerActions(id),
-        db.keys.sentArticles(id),
-        db.keys.readerEditions(id),
-        db.keys.readerBriefings(id),
-      )
       .exec();
   }
   await db.redis.incr(db.keys.deletedAccounts);

@@ -1,16 +1,17 @@
 // Delivery records and edition counters: each (edition, subscriber) moves queued → sent | failed | skipped once.
 import { deliverySchema, type Delivery, type DeliveryStatus, type EditionSummary, type ReaderEvent } from '../contracts';
-import type { Db } from './keys';
+import { appendEvents } from './events';
+import { groupByBucket, type Db } from './keys';
 import { scriptCommand } from './script-command';
 
-// Claim readers for a batch in one round trip (scripts/claim-deliveries.lua). A reader already claimed by this
-// same batch counts as claimed again (a planner re-run after a crash rebuilds the same batch).
-const claimCommand = scriptCommand<string[]>('claim-deliveries');
-// Finish deliveries (scripts/finish-deliveries.lua): only a queued record moves, so a retry or a second worker
-// never counts twice; a sent one records its articles and appends its delivered events with it, once.
-const finishCommand = scriptCommand<number>('finish-deliveries');
+// Claim readers for a batch, one script per bucket of readers (scripts/claim-deliveries.lua): a reader already
+// claimed by this same batch counts as claimed again (a planner re-run after a crash rebuilds the same batch).
+const claimCommand = scriptCommand<[number, ...string[]]>('claim-deliveries');
+// Finish deliveries per bucket (scripts/finish-deliveries.lua): only a queued record moves, so a retry or a second
+// worker never counts twice; a sent one records its articles with it, and only what moved is counted and announced.
+const finishCommand = scriptCommand<string[]>('finish-deliveries');
 
-/** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims). */
+/** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims), in the given order. */
 export async function claimDeliveries(
   db: Db,
   editionId: string,
@@ -20,11 +21,18 @@ export async function claimDeliveries(
 ): Promise<string[]> {
   if (subscriberIds.length === 0) return [];
   const record: Delivery = { status: 'queued', batch: batchId, at: now.toISOString() };
-  return claimCommand(
-    db.redis,
-    [db.keys.delivery(editionId), db.keys.edition(editionId)],
-    [JSON.stringify(record), batchId, ...subscriberIds],
+  const groups = groupByBucket(subscriberIds, (id) => id);
+  await db.redis.sadd(db.keys.editionBuckets(editionId), ...[...groups.keys()].map(String));
+  const replies = await Promise.all(
+    [...groups].map(([bucket, ids]) =>
+      claimCommand(db.redis, [db.keys.deliveryOfBucket(editionId, bucket)], [JSON.stringify(record), batchId, ...ids]),
+    ),
   );
+  const fresh = replies.reduce((n, [count]) => n + Number(count), 0);
+  if (fresh > 0) await db.redis.hincrby(db.keys.edition(editionId), 'planned', fresh);
+  if (fresh > 0) await db.redis.hincrby(db.keys.edition(editionId), 'queued', fresh);
+  const owned = new Set(replies.flatMap(([, ...ids]) => ids));
+  return subscriberIds.filter((id) => owned.has(id));
 }
 
 export interface DeliveryOutcome {
@@ -46,22 +54,42 @@ export async function finishDeliveries(
 ): Promise<number> {
   if (outcomes.length === 0) return 0;
   const at = now.toISOString();
-  const sentSets: string[] = [];
-  const args: string[] = [];
-  for (const o of outcomes) {
-    const record: Delivery = {
-      status: o.status,
-      batch: batchId,
-      at,
-      ...(o.messageId ? { message_id: o.messageId } : {}),
-      ...(o.reason ? { reason: o.reason } : {}),
-    };
-    const articleIds = o.status === 'sent' ? (o.articleIds ?? []) : [];
-    args.push(o.subscriberId, JSON.stringify(record), o.status, String(articleIds.length), ...articleIds);
-    for (const event of deliveredEvents(o.subscriberId, editionId, articleIds, at)) args.push(JSON.stringify(event));
-    if (articleIds.length > 0) sentSets.push(db.keys.sentArticles(o.subscriberId));
+  const moved = await Promise.all(
+    [...groupByBucket(outcomes, (o) => o.subscriberId)].map(([bucket, group]) => {
+      const sentSets: string[] = [];
+      const args: string[] = [];
+      for (const o of group) {
+        const record: Delivery = {
+          status: o.status,
+          batch: batchId,
+          at,
+          ...(o.messageId ? { message_id: o.messageId } : {}),
+          ...(o.reason ? { reason: o.reason } : {}),
+        };
+        const articleIds = o.status === 'sent' ? (o.articleIds ?? []) : [];
+        args.push(o.subscriberId, JSON.stringify(record), o.status, String(articleIds.length), ...articleIds);
+        if (articleIds.length > 0) sentSets.push(db.keys.sentArticles(o.subscriberId));
+      }
+      return finishCommand(db.redis, [db.keys.deliveryOfBucket(editionId, bucket), ...sentSets], args);
+    }),
+  );
+  const counts = new Map<string, number>();
+  const sent = new Set<string>();
+  for (const flat of moved) {
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      counts.set(flat[i + 1]!, (counts.get(flat[i + 1]!) ?? 0) + 1);
+      if (flat[i + 1] === 'sent') sent.add(flat[i]!);
+    }
   }
-  return finishCommand(db.redis, [db.keys.delivery(editionId), db.keys.edition(editionId), db.keys.events, ...sentSets], args);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+  const tx = db.redis.multi().hincrby(db.keys.edition(editionId), 'queued', -total);
+  for (const [status, n] of counts) tx.hincrby(db.keys.edition(editionId), status, n);
+  await tx.exec();
+  // Only what moved just now is announced, so a retried batch appends nothing twice; each reader's events go to its shard.
+  const events = outcomes.flatMap((o) => (sent.has(o.subscriberId) ? deliveredEvents(o.subscriberId, editionId, o.articleIds ?? [], at) : []));
+  await appendEvents(db, events);
+  return total;
 }
 
 /** The learner's weak "delivered, not clicked" signal and popularity's denominator: one event per article sent. */
@@ -86,19 +114,36 @@ function deliveredEvents(subscriberId: string, editionId: string, articleIds: re
 
 export async function getDeliveries(db: Db, editionId: string, subscriberIds: readonly string[]): Promise<Array<Delivery | null>> {
   if (subscriberIds.length === 0) return [];
-  const rows = await db.redis.hmget(db.keys.delivery(editionId), ...subscriberIds);
-  return rows.map((raw) => (raw ? deliverySchema.parse(JSON.parse(raw)) : null));
+  const found = new Map<string, string | null>();
+  await Promise.all(
+    [...groupByBucket(subscriberIds, (id) => id)].map(async ([bucket, ids]) => {
+      const rows = await db.redis.hmget(db.keys.deliveryOfBucket(editionId, bucket), ...ids);
+      ids.forEach((id, i) => found.set(id, rows[i] ?? null));
+    }),
+  );
+  return subscriberIds.map((id) => {
+    const raw = found.get(id);
+    return raw ? deliverySchema.parse(JSON.parse(raw)) : null;
+  });
 }
 
 export async function getDelivery(db: Db, editionId: string, subscriberId: string): Promise<Delivery | null> {
   return (await getDeliveries(db, editionId, [subscriberId]))[0] ?? null;
 }
 
+/** Every reader with a delivery record in the edition, whatever its status (bucket by bucket). */
+export async function editionReaders(db: Db, editionId: string): Promise<string[]> {
+  const buckets = await db.redis.smembers(db.keys.editionBuckets(editionId));
+  const ids = await Promise.all(buckets.map((bucket) => db.redis.hkeys(db.keys.deliveryOfBucket(editionId, Number(bucket)))));
+  return ids.flat();
+}
+
 /** Register an edition (first plan wins the meta fields). */
 export async function registerEdition(db: Db, editionId: string, schedule: string | null, now: Date): Promise<void> {
+  // The index and the edition's hash live in different slots: two commands, the hash's fields in one transaction.
+  await db.redis.zadd(db.keys.editions, 'NX', now.getTime(), editionId);
   await db.redis
     .multi()
-    .zadd(db.keys.editions, 'NX', now.getTime(), editionId)
     .hsetnx(db.keys.edition(editionId), 'created_at', now.toISOString())
     .hsetnx(db.keys.edition(editionId), 'schedule', schedule ?? '')
     .exec();
@@ -142,14 +187,18 @@ export async function listEditions(db: Db, limit = 20): Promise<EditionSummary[]
 /** Failed deliveries of an edition with their reasons (paged through the hash, never all at once). */
 export async function failedDeliveries(db: Db, editionId: string, limit = 50): Promise<Array<{ subscriberId: string; reason: string }>> {
   const out: Array<{ subscriberId: string; reason: string }> = [];
-  let cursor = '0';
-  do {
-    const [next, flat] = await db.redis.hscan(db.keys.delivery(editionId), cursor, 'COUNT', 500);
-    cursor = next;
-    for (let i = 0; i < flat.length && out.length < limit; i += 2) {
-      const d = deliverySchema.parse(JSON.parse(flat[i + 1]!));
-      if (d.status === 'failed') out.push({ subscriberId: flat[i]!, reason: d.reason ?? '' });
-    }
-  } while (cursor !== '0' && out.length < limit);
+  const buckets = (await db.redis.smembers(db.keys.editionBuckets(editionId))).map(Number).sort((a, b) => a - b);
+  for (const bucket of buckets) {
+    let cursor = '0';
+    do {
+      const [next, flat] = await db.redis.hscan(db.keys.deliveryOfBucket(editionId, bucket), cursor, 'COUNT', 500);
+      cursor = next;
+      for (let i = 0; i < flat.length && out.length < limit; i += 2) {
+        const d = deliverySchema.parse(JSON.parse(flat[i + 1]!));
+        if (d.status === 'failed') out.push({ subscriberId: flat[i]!, reason: d.reason ?? '' });
+      }
+    } while (cursor !== '0' && out.length < limit);
+    if (out.length >= limit) break;
+  }
   return out;
 }
