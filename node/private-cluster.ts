@@ -99,7 +99,7 @@ async function clusterReady(nodes: readonly string[]): Promise<boolean> {
     redis.on('error', () => {});
     try {
       await redis.connect();
-      const info = await redis.call('CLUSTER', 'INFO');
+      const info = await redis.cluster('INFO');
       if (!/cluster_state:ok/.test(String(info)) || !/cluster_slots_ok:16384/.test(String(info))) return false;
     } catch {
       return false;

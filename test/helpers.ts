@@ -7,7 +7,7 @@ import { appendEvents } from '../src/store/events';
 import { openServices, type Services } from '../node/services';
 import { consoleLogger, type Logger } from '../src/core/logger';
 import { randomId } from '../src/core/encoding';
-import { connectRedis, masterNodes } from '../src/store/connection';
+import { connectRedis, isCluster, masterNodes } from '../src/store/connection';
 import type { RedisClient } from '../src/store/keys';
 
 /** A logger that keeps what it was told, for assertions, and prints nothing. */
@@ -48,9 +48,15 @@ export function testEnv(overrides: EnvSource = {}): TestEnv {
     redisUrl,
     env,
     async cleanup() {
-      await deleteByPattern(services.db.redis, `${config.REDIS_PREFIX}*`);
-      // Each queue's prefix is {<id>:<queue>} (workers/queues.ts queuePrefix).
-      await deleteByPattern(services.db.redis, `{${config.QUEUE_PREFIX.replace(/[{}]/g, '')}:*`);
+      // The test Redis itself (a test may point its services somewhere unreachable).
+      const redis = testRedis();
+      try {
+        await deleteByPattern(redis, `${config.REDIS_PREFIX}*`);
+        // Each queue's prefix is {<id>:<queue>} (workers/queues.ts queuePrefix).
+        await deleteByPattern(redis, `{${config.QUEUE_PREFIX.replace(/[{}]/g, '')}:*`);
+      } finally {
+        redis.disconnect();
+      }
       await services.close();
     },
   };
@@ -65,6 +71,7 @@ export function testApp(t: Services) {
 
 /** Delete every key matching `pattern` on every master (on a cluster, one DEL per key: keys sit in many slots). */
 export async function deleteByPattern(client: RedisClient, pattern: string): Promise<void> {
+  if (isCluster(client) && client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
   for (const node of masterNodes(client)) {
     let cursor = '0';
     do {
