@@ -11,13 +11,17 @@ export function scriptCommand<Reply>(name: LuaScriptName): ScriptCommand<Reply> 
   const lua = luaSources[name];
   // judge-clicks → tidingsJudgeClicks: a method name of its own on the connection, clear of Redis's commands.
   const method = `tidings${name.replace(/(^|-)([a-z])/g, (_, __, letter: string) => letter.toUpperCase())}`;
-  const defined = new WeakSet<RedisClient>();
+  // Defined per number of keys, so each call starts with its first key: a cluster client routes (and auto-pipelines)
+  // a command by its first argument, which must be a key of the script's slot, not the count of keys.
+  const defined = new WeakMap<RedisClient, Set<number>>();
   return (redis, keys, args) => {
-    if (!defined.has(redis)) {
-      redis.defineCommand(method, { lua });
-      defined.add(redis);
+    const counts = defined.get(redis) ?? defined.set(redis, new Set()).get(redis)!;
+    const name = `${method}${keys.length}`;
+    if (!counts.has(keys.length)) {
+      redis.defineCommand(name, { lua, numberOfKeys: keys.length });
+      counts.add(keys.length);
     }
-    const command = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<Reply>>)[method]!;
-    return command.call(redis, keys.length, ...keys, ...args);
+    const command = (redis as unknown as Record<string, (...a: (string | number)[]) => Promise<Reply>>)[name]!;
+    return command.call(redis, ...keys, ...args);
   };
 }
