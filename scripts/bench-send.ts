@@ -59,7 +59,10 @@ try {
   // BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the worker.
   const worker = startWorkerProcess(env, (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean));
   await worker.ready;
-  const plan = new Queue(queueNames.planEdition, { connection: services.queueConnection, prefix: queuePrefix(config.QUEUE_PREFIX, queueNames.planEdition) });
+  const plan = new Queue(queueNames.planEdition, {
+    connection: services.queueConnection,
+    prefix: queuePrefix(config.QUEUE_PREFIX, queueNames.planEdition),
+  });
   const at = Date.parse('2026-11-23T07:00:00Z');
   const started = performance.now();
   await plan.add(queueNames.planEdition, { schedule: 'bench', at, now: false }, { jobId: 'plan__bench' });

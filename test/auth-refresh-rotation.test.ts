@@ -67,7 +67,7 @@ describe('refresh-token rotation', () => {
     expect(refreshTokenSession('.secret')).toBeNull();
   });
 
-  it('keeps every key of a rotation in the session\'s hash tag (one slot on a cluster)', () => {
+  it("keeps every key of a rotation in the session's hash tag (one slot on a cluster)", () => {
     const tags = [db.keys.authRefresh('s1', 'a'), db.keys.authRefreshUsed('s1', 'a'), db.keys.authSession('s1')].map(
       (key) => /\{[^}]*\}/.exec(key)?.[0],
     );

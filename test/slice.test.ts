@@ -19,7 +19,10 @@ let events: QueueEvents;
 beforeEach(async () => {
   t = testEnv();
   workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
-  events = new QueueEvents(queueNames.sendBatch, { connection: t.queueConnection, prefix: queuePrefix(t.config.QUEUE_PREFIX, queueNames.sendBatch) });
+  events = new QueueEvents(queueNames.sendBatch, {
+    connection: t.queueConnection,
+    prefix: queuePrefix(t.config.QUEUE_PREFIX, queueNames.sendBatch),
+  });
   await events.waitUntilReady();
 });
 

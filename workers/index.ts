@@ -75,8 +75,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // Feed documents are read on their own threads, each within a time budget, never on this one.
   const parser = createFeedParser({ threads: config.FEED_PARSE_THREADS, budgetMs: config.FEED_PARSE_TIMEOUT_MS, log: deps.log });
   const workers = [
-    new Worker(queueNames.ingest, ingestProcessor({ ...deps, parser }), { ...common, prefix: queuePrefix(prefix, queueNames.ingest), concurrency: 4 }),
-    new Worker(queueNames.planPolling, planPollingProcessor({ ...deps, queues }), { ...common, prefix: queuePrefix(prefix, queueNames.planPolling), concurrency: 1 }),
+    new Worker(queueNames.ingest, ingestProcessor({ ...deps, parser }), {
+      ...common,
+      prefix: queuePrefix(prefix, queueNames.ingest),
+      concurrency: 4,
+    }),
+    new Worker(queueNames.planPolling, planPollingProcessor({ ...deps, queues }), {
+      ...common,
+      prefix: queuePrefix(prefix, queueNames.planPolling),
+      concurrency: 1,
+    }),
     new Worker(queueNames.planEdition, planEditionProcessor({ ...deps, sendQueue: queues.sendBatch }), {
       ...common,
       prefix: queuePrefix(prefix, queueNames.planEdition),

@@ -43,7 +43,10 @@ export function registerSchedule(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       await withServices(async ({ db, config, queueConnection, now }) => {
         const schedules = await listSchedules(db);
-        const queue = new Queue(queueNames.planEdition, { connection: queueConnection, prefix: queuePrefix(config.QUEUE_PREFIX, queueNames.planEdition) });
+        const queue = new Queue(queueNames.planEdition, {
+          connection: queueConnection,
+          prefix: queuePrefix(config.QUEUE_PREFIX, queueNames.planEdition),
+        });
         try {
           const applied = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
           const rows = schedules.map((s) => ({

@@ -87,7 +87,9 @@ export async function finishDeliveries(
   for (const [status, n] of counts) tx.hincrby(db.keys.edition(editionId), status, n);
   await tx.exec();
   // Only what moved just now is announced, so a retried batch appends nothing twice; each reader's events go to its shard.
-  const events = outcomes.flatMap((o) => (sent.has(o.subscriberId) ? deliveredEvents(o.subscriberId, editionId, o.articleIds ?? [], at) : []));
+  const events = outcomes.flatMap((o) =>
+    sent.has(o.subscriberId) ? deliveredEvents(o.subscriberId, editionId, o.articleIds ?? [], at) : [],
+  );
   await appendEvents(db, events);
   return total;
 }

@@ -3,6 +3,7 @@
 // The layout is the same on one Redis and on a Redis Cluster, and spreads on a cluster: a key's slot is the hash of
 // the text inside its first {…}, and every command, script or transaction touches keys of one tag only.
 //   {bNNNN}   one of READER_BUCKETS buckets of readers: everything kept per reader, and per-bucket delivery records
+//   {evNN}    one of EVENT_SHARDS shards of the reader-events stream (a reader's shard follows from its bucket)
 //   {u:<id>}  a sign-in user's session index;  {s:<id>} a session and its refresh tokens;  {otp:<hash>} a link record
 //   {articles} {sources} {schedules} {subscribers} {auth-users} {learned}: read-mostly shared data that some transactions touch together
 // Keys with no tag (counters, streams, indexes) live alone and need none.
@@ -29,8 +30,14 @@ export function bucketTag(bucket: number): string {
 /** The hash tag of a reader's bucket. */
 export const readerTag = (subscriberId: string): string => bucketTag(readerBucket(subscriberId));
 
+/** The reader-events stream is split in this many shards, each a stream (and a slot) of its own, read by every group. */
+export const EVENT_SHARDS = 64;
+
+/** A reader's events shard: from the reader's bucket, so one reader's events stay in one stream, in order. */
+export const eventShard = (subscriberId: string): number => readerBucket(subscriberId) % EVENT_SHARDS;
+
 /** The tag a rate-limit bucket lives under: its subject (`email-hour:<hash>` → `{rl:<hash>}`), so one subject's windows share a slot. */
-export const rateTag = (bucket: string): string => `{rl:${bucket.split(":")[1] ?? bucket}}`;
+export const rateTag = (bucket: string): string => `{rl:${bucket.split(':')[1] ?? bucket}}`;
 
 /** Group items by the reader bucket of each (per-bucket scripts and transactions take one group each). */
 export function groupByBucket<T>(items: readonly T[], subscriberOf: (item: T) => string): Map<number, T[]> {
@@ -46,6 +53,7 @@ export function groupByBucket<T>(items: readonly T[], subscriberOf: (item: T) =>
 
 export function createKeys(prefix: string) {
   if (/[{}]/.test(prefix)) throw new Error(`REDIS_PREFIX must not contain { or } (got ${prefix}): the keys carry their own hash tags.`);
+  const events = (shard: number) => `${prefix}events:{ev${String(shard).padStart(2, '0')}}`; // stream: reader events, one shard
   return {
     prefix,
     articles: `${prefix}{articles}`, // hash: article id → article JSON
@@ -68,11 +76,14 @@ export function createKeys(prefix: string) {
     delivery: (editionId: string, subscriberId: string) => `${prefix}delivery:${readerTag(subscriberId)}:${editionId}`, // hash: subscriber id → delivery JSON, one per bucket of readers
     deliveryOfBucket: (editionId: string, bucket: number) => `${prefix}delivery:${bucketTag(bucket)}:${editionId}`, // the same hash, named by its bucket
     editionBuckets: (editionId: string) => `${prefix}edition-buckets:${editionId}`, // set: the buckets holding delivery records of the edition
-    events: `${prefix}events`, // stream: reader events
+    events, // stream: reader events of one shard (0 … EVENT_SHARDS - 1)
+    readerEvents: (subscriberId: string) => events(eventShard(subscriberId)), // the shard holding this reader's events
+    eventStreams: Array.from({ length: EVENT_SHARDS }, (_, shard) => events(shard)), // every shard, in shard order
     // Bot detection per (subscriber, edition), in the reader's bucket so one script touches all three.
     clickWindow: (subscriberId: string, editionId: string) => `${prefix}clicks:${readerTag(subscriberId)}:${subscriberId}:${editionId}`, // zset: link id, score = its latest click ms
     botBursts: (subscriberId: string, editionId: string) => `${prefix}bot-bursts:${readerTag(subscriberId)}:${subscriberId}:${editionId}`, // zset: clicks that completed a burst, score = ms
-    botHoneypots: (subscriberId: string, editionId: string) => `${prefix}bot-honeypots:${readerTag(subscriberId)}:${subscriberId}:${editionId}`, // zset: honeypot hits, score = ms
+    botHoneypots: (subscriberId: string, editionId: string) =>
+      `${prefix}bot-honeypots:${readerTag(subscriberId)}:${subscriberId}:${editionId}`, // zset: honeypot hits, score = ms
     readerActions: (subscriberId: string) => `${prefix}actions:${readerTag(subscriberId)}:${subscriberId}`, // hash: vote:<article> → up|down, bookmark:<article> → 1
     outbox: `${prefix}outbox`, // list, newest first: dev outbox messages
     seeded: `${prefix}seeded`, // string: set once the demo content is in place

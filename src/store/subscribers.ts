@@ -118,6 +118,11 @@ export async function removeSubscriber(db: Db, id: string): Promise<boolean> {
   if (!existing) return false;
   // The reader's own keys share the reader's bucket; the indexes share {subscribers}: one transaction each.
   await db.redis.del(db.keys.profile(id), db.keys.readerPrefs(id), db.keys.sentArticles(id), db.keys.readerActions(id));
-  await db.redis.multi().hdel(db.keys.subscribers, id).hdel(db.keys.subscribersByEmail, existing.email).zrem(db.keys.subscribersByCreated, id).exec();
+  await db.redis
+    .multi()
+    .hdel(db.keys.subscribers, id)
+    .hdel(db.keys.subscribersByEmail, existing.email)
+    .zrem(db.keys.subscribersByCreated, id)
+    .exec();
   return true;
 }
