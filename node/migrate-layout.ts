@@ -7,6 +7,7 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../src/core/logger';
 import { isCluster } from '../src/store/connection';
 import { groupByBucket, type Db } from '../src/store/keys';
+import { groupPositions } from '../src/store/streams';
 import { queueNames, queuePrefix } from '../workers/queues';
 
 /** The layout this code reads and writes; kept in `<prefix>layout`. */
@@ -19,6 +20,8 @@ export interface MigrationReport {
   split: number;
   /** Queued jobs moved to their queue's new prefix. */
   jobs: number;
+  /** Reader events moved from the one stream to their readers' shards. */
+  events: number;
   /** Old keys left where they were, with why (both names held data). */
   conflicts: string[];
   alreadyDone: boolean;
@@ -38,7 +41,7 @@ export async function needsMigration(db: Db): Promise<boolean> {
 
 /** Move everything to the current layout. `queuePrefixOld` is QUEUE_PREFIX as the old layout used it. */
 export async function migrateLayout(db: Db, connection: ConnectionOptions, queuePrefixOld: string, log: Logger): Promise<MigrationReport> {
-  const report: MigrationReport = { renamed: 0, split: 0, jobs: 0, conflicts: [], alreadyDone: false };
+  const report: MigrationReport = { renamed: 0, split: 0, jobs: 0, events: 0, conflicts: [], alreadyDone: false };
   if (!(await needsMigration(db))) {
     await db.redis.set(layoutKey(db), LAYOUT_VERSION);
     return { ...report, alreadyDone: true };
@@ -125,9 +128,20 @@ export async function migrateLayout(db: Db, connection: ConnectionOptions, queue
       await db.redis.hset(k.deliveryOfBucket(rest, bucket), Object.fromEntries(ids.map((id) => [id, records[id]!])));
     }
     if (groups.size > 0) await db.redis.sadd(k.editionBuckets(rest), ...[...groups.keys()].map(String));
+    // The sending counts now live per bucket: counted again from the records they count.
+    for (const [bucket, ids] of groups) {
+      const counts: Record<string, number> = { planned: ids.length, queued: 0, sent: 0, failed: 0, skipped: 0 };
+      for (const id of ids) {
+        const status = (JSON.parse(records[id]!) as { status?: string }).status ?? '';
+        if (status in counts && status !== 'planned') counts[status]!++;
+      }
+      await db.redis.hset(k.editionCounts(rest, bucket), counts);
+    }
+    await db.redis.hdel(k.edition(rest), 'planned', 'queued', 'sent', 'failed', 'skipped');
     await db.redis.del(key);
     report.split++;
   });
+  report.events = await splitEvents(db);
   // The applied-entry markers live a few minutes; the old ones are simply dropped.
   await eachOldKey(db, `${p}learned:`, async (key, rest) => {
     if (!rest.startsWith('{')) await db.redis.del(key);
@@ -137,6 +151,49 @@ export async function migrateLayout(db: Db, connection: ConnectionOptions, queue
   await db.redis.set(layoutKey(db), LAYOUT_VERSION);
   log.info({ ...report, conflicts: report.conflicts.length }, 'key layout moved to the one that spreads on Redis Cluster');
   return report;
+}
+
+/**
+ * The one events stream becomes a shard per bucket of readers: each entry keeps its id (ids rise within every
+ * shard, as they did in the stream), and each consumer group starts on every shard where it stood in the stream
+ * (before its oldest pending entry, so what it had read but not finished comes again).
+ */
+async function splitEvents(db: Db): Promise<number> {
+  const old = `${db.keys.prefix}events`;
+  if ((await db.redis.exists(old)) === 0) return 0;
+  const groups = await groupPositions(db.redis, old);
+  let moved = 0;
+  let from = '-';
+  for (;;) {
+    const rows = await db.redis.xrange(old, from, '+', 'COUNT', 1000);
+    for (const [id, fields] of rows) {
+      const json = fields[fields.indexOf('event') + 1] ?? '';
+      const subscriber = (JSON.parse(json) as { subscriber_id?: unknown } | null)?.subscriber_id;
+      const stream = db.keys.readerEvents(typeof subscriber === 'string' ? subscriber : '');
+      await db.redis.xadd(stream, id, ...fields);
+      moved++;
+    }
+    if (rows.length < 1000) break;
+    from = `(${rows.at(-1)![0]}`;
+  }
+  for (const group of groups) {
+    const start = group.oldestPendingId ? previousId(group.oldestPendingId) : group.lastDeliveredId;
+    for (const stream of db.keys.eventStreams) {
+      try {
+        await db.redis.xgroup('CREATE', stream, group.name, start, 'MKSTREAM');
+      } catch (error) {
+        if (!String(error).includes('BUSYGROUP')) throw error;
+        await db.redis.xgroup('SETID', stream, group.name, start);
+      }
+    }
+  }
+  await db.redis.del(old);
+  return moved;
+}
+
+function previousId(id: string): string {
+  const [ms, seq] = id.split('-').map(Number) as [number, number];
+  return seq > 0 ? `${ms}-${seq - 1}` : `${Math.max(0, ms - 1)}-18446744073709551615`;
 }
 
 /** Jobs waiting in the old queues (one braced prefix for all) move to their queue's own prefix, same id and data. */

@@ -4,7 +4,7 @@
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getSession } from '../src/store/auth';
-import { getDeliveries } from '../src/store/deliveries';
+import { editionSummary, getDeliveries } from '../src/store/deliveries';
 import { getSubscriber, findSubscriberByEmail } from '../src/store/subscribers';
 import { layoutKey, migrateLayout, needsMigration } from '../node/migrate-layout';
 import { queueNames, queuePrefix } from '../workers/queues';
@@ -34,6 +34,15 @@ describe('tidings migrate', () => {
       await r.sadd(`${p}sent:${id}`, 'art_1', 'art_2');
       await r.hset(`${p}delivery:ed_1`, id, JSON.stringify({ status: 'sent', batch: 'b1', at: '2026-01-01T00:00:00.000Z' }));
     }
+    await r.hset(`${p}edition:ed_1`, { planned: '40', queued: '0', sent: '40', created_at: '2026-01-01T00:00:00.000Z' });
+    await r.zadd(`${p}editions`, 1, 'ed_1');
+    // Reader events in the one stream, the learner having read (and finished) the first two of four.
+    const eventIds: string[] = [];
+    for (const [i, id] of ['sub_1', 'sub_2', 'sub_1', 'sub_3'].entries())
+      eventIds.push((await r.xadd(`${p}events`, `${1000 + i}-0`, 'event', JSON.stringify({ type: 'click', subscriber_id: id, n: i })))!);
+    await r.xgroup('CREATE', `${p}events`, 'learn', '0');
+    await r.xreadgroup('GROUP', 'learn', 'c1', 'COUNT', 2, 'STREAMS', `${p}events`, '>');
+    await r.xack(`${p}events`, 'learn', ...eventIds.slice(0, 2));
     await r.set(`${p}auth:session:sess_1`, JSON.stringify({ id: 'sess_1', user_id: 'u1', created_at: 1 }), 'EX', 3600);
     await r.hset(`${p}schedules`, 'morning', JSON.stringify({ name: 'morning' }));
     await r.set(`${p}schedules:version`, '3');
@@ -52,6 +61,25 @@ describe('tidings migrate', () => {
     }
     expect((await findSubscriberByEmail(t.db, 'sub_7@example.com'))?.id).toBe('sub_7');
     expect((await getDeliveries(t.db, 'ed_1', readers)).every((d) => d?.status === 'sent')).toBe(true);
+    expect(await editionSummary(t.db, 'ed_1')).toMatchObject({ planned: 40, sent: 40, queued: 0 });
+    // Each reader's events in its shard, in order, and the learner goes on where it stood.
+    const sub1 = (await r.xrange(t.db.keys.readerEvents('sub_1'), '-', '+')).filter(([, f]) => f[1]!.includes('"sub_1"'));
+    expect(sub1.map(([id]) => id)).toEqual([eventIds[0], eventIds[2]]);
+    const next = await Promise.all(
+      t.db.keys.eventStreams.map(
+        (s) =>
+          r.xreadgroup('GROUP', 'learn', 'c2', 'COUNT', 10, 'STREAMS', s, '>') as Promise<Array<
+            [string, Array<[string, string[]]>]
+          > | null>,
+      ),
+    );
+    expect(
+      next
+        .flatMap((reply) => reply?.[0]?.[1] ?? [])
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(eventIds.slice(2));
+    expect(report.events).toBe(4);
     expect((await getSession(t.db, 'sess_1'))?.user_id).toBe('u1');
     expect(await r.ttl(t.db.keys.authSession('sess_1'))).toBeGreaterThan(3000);
     expect(await r.get(t.db.keys.schedulesVersion)).toBe('3');

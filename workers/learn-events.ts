@@ -196,19 +196,19 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         else deps.log.debug(details, 'reader event not learned from');
         return { kind: outcome.kind };
       }
-      // Three steps, each in one slot: the reader's profile with the marker (the reader's bucket), then the shared
-      // counts ({learned}), then the acknowledgement. The marker makes a redelivered entry a no-op; a crash right
-      // after the first step loses that one event's share of the shared counts (they are decayed estimates).
+      // The reader's profile, the marker and the acknowledgement share the reader's bucket (one slot): one
+      // transaction. The shared counts ({learned}) follow; the marker makes a redelivered entry a no-op, so a crash
+      // in between loses that one event's share of the shared counts (decayed estimates), never applies it twice.
       const applied = await redis
         .multi()
         .set(profileKey, JSON.stringify(outcome.profile))
         .set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS)
+        .xack(stream, LEARN_GROUP, entryId)
         .exec();
       if (applied === null) continue;
       const shared = redis.multi();
       addGlobalIncrements(shared, db, outcome.global);
       await shared.hincrby(db.keys.learnStats, 'applied', 1).exec();
-      await redis.xack(stream, LEARN_GROUP, entryId);
       return 'applied';
     }
     throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);

@@ -1,15 +1,14 @@
 // Delivery records and edition counters: each (edition, subscriber) moves queued → sent | failed | skipped once.
 import { deliverySchema, type Delivery, type DeliveryStatus, type EditionSummary, type ReaderEvent } from '../contracts';
-import { appendEvents } from './events';
 import { groupByBucket, type Db } from './keys';
 import { scriptCommand } from './script-command';
 
 // Claim readers for a batch, one script per bucket of readers (scripts/claim-deliveries.lua): a reader already
 // claimed by this same batch counts as claimed again (a planner re-run after a crash rebuilds the same batch).
-const claimCommand = scriptCommand<[number, ...string[]]>('claim-deliveries');
+const claimCommand = scriptCommand<string[]>('claim-deliveries');
 // Finish deliveries per bucket (scripts/finish-deliveries.lua): only a queued record moves, so a retry or a second
-// worker never counts twice; a sent one records its articles with it, and only what moved is counted and announced.
-const finishCommand = scriptCommand<string[]>('finish-deliveries');
+// worker never counts twice; a sent one records its articles and appends its delivered events with it, once.
+const finishCommand = scriptCommand<number>('finish-deliveries');
 
 /** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims), in the given order. */
 export async function claimDeliveries(
@@ -22,16 +21,18 @@ export async function claimDeliveries(
   if (subscriberIds.length === 0) return [];
   const record: Delivery = { status: 'queued', batch: batchId, at: now.toISOString() };
   const groups = groupByBucket(subscriberIds, (id) => id);
+  // The edition's buckets first: a bucket named here with no claim in it yet only costs a read later.
   await db.redis.sadd(db.keys.editionBuckets(editionId), ...[...groups.keys()].map(String));
   const replies = await Promise.all(
     [...groups].map(([bucket, ids]) =>
-      claimCommand(db.redis, [db.keys.deliveryOfBucket(editionId, bucket)], [JSON.stringify(record), batchId, ...ids]),
+      claimCommand(
+        db.redis,
+        [db.keys.deliveryOfBucket(editionId, bucket), db.keys.editionCounts(editionId, bucket)],
+        [JSON.stringify(record), batchId, ...ids],
+      ),
     ),
   );
-  const fresh = replies.reduce((n, [count]) => n + Number(count), 0);
-  if (fresh > 0) await db.redis.hincrby(db.keys.edition(editionId), 'planned', fresh);
-  if (fresh > 0) await db.redis.hincrby(db.keys.edition(editionId), 'queued', fresh);
-  const owned = new Set(replies.flatMap(([, ...ids]) => ids));
+  const owned = new Set(replies.flat());
   return subscriberIds.filter((id) => owned.has(id));
 }
 
@@ -68,30 +69,14 @@ export async function finishDeliveries(
         };
         const articleIds = o.status === 'sent' ? (o.articleIds ?? []) : [];
         args.push(o.subscriberId, JSON.stringify(record), o.status, String(articleIds.length), ...articleIds);
+        for (const event of deliveredEvents(o.subscriberId, editionId, articleIds, at)) args.push(JSON.stringify(event));
         if (articleIds.length > 0) sentSets.push(db.keys.sentArticles(o.subscriberId));
       }
-      return finishCommand(db.redis, [db.keys.deliveryOfBucket(editionId, bucket), ...sentSets], args);
+      const keys = [db.keys.deliveryOfBucket(editionId, bucket), db.keys.editionCounts(editionId, bucket), db.keys.events(bucket)];
+      return finishCommand(db.redis, [...keys, ...sentSets], args);
     }),
   );
-  const counts = new Map<string, number>();
-  const sent = new Set<string>();
-  for (const flat of moved) {
-    for (let i = 0; i + 1 < flat.length; i += 2) {
-      counts.set(flat[i + 1]!, (counts.get(flat[i + 1]!) ?? 0) + 1);
-      if (flat[i + 1] === 'sent') sent.add(flat[i]!);
-    }
-  }
-  const total = [...counts.values()].reduce((a, b) => a + b, 0);
-  if (total === 0) return 0;
-  const tx = db.redis.multi().hincrby(db.keys.edition(editionId), 'queued', -total);
-  for (const [status, n] of counts) tx.hincrby(db.keys.edition(editionId), status, n);
-  await tx.exec();
-  // Only what moved just now is announced, so a retried batch appends nothing twice; each reader's events go to its shard.
-  const events = outcomes.flatMap((o) =>
-    sent.has(o.subscriberId) ? deliveredEvents(o.subscriberId, editionId, o.articleIds ?? [], at) : [],
-  );
-  await appendEvents(db, events);
-  return total;
+  return moved.reduce((a, b) => a + Number(b), 0);
 }
 
 /** The learner's weak "delivered, not clicked" signal and popularity's denominator: one event per article sent. */
@@ -161,23 +146,31 @@ export async function countEditionEvent(db: Db, editionId: string, field: string
 }
 
 export async function editionSummary(db: Db, editionId: string): Promise<EditionSummary | null> {
-  const h = await db.redis.hgetall(db.keys.edition(editionId));
-  if (Object.keys(h).length === 0) return null;
+  const [h, buckets] = await Promise.all([
+    db.redis.hgetall(db.keys.edition(editionId)),
+    db.redis.smembers(db.keys.editionBuckets(editionId)),
+  ]);
+  if (Object.keys(h).length === 0 && buckets.length === 0) return null;
+  // Sending counts live per bucket (moved with the records they count); provider events and meta in the edition's hash.
+  const perBucket = await Promise.all(buckets.map((b) => db.redis.hmget(db.keys.editionCounts(editionId, Number(b)), ...SENDING_COUNTS)));
+  const sum = (i: number) => perBucket.reduce((n, row) => n + Number(row[i] ?? 0), 0);
   const n = (k: string) => Number(h[k] ?? 0);
   return {
     id: editionId,
     schedule: h.schedule || null,
     created_at: h.created_at ?? null,
-    planned: n('planned'),
-    queued: n('queued'),
-    sent: n('sent'),
-    failed: n('failed'),
-    skipped: n('skipped'),
+    planned: sum(0),
+    queued: sum(1),
+    sent: sum(2),
+    failed: sum(3),
+    skipped: sum(4),
     bounced: n('bounced'),
     complained: n('complained'),
     planning_done: h.planning_done === '1',
   };
 }
+
+const SENDING_COUNTS = ['planned', 'queued', 'sent', 'failed', 'skipped'] as const;
 
 /** The newest editions, newest first. */
 export async function listEditions(db: Db, limit = 20): Promise<EditionSummary[]> {

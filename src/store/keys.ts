@@ -2,15 +2,20 @@
 //
 // The layout is the same on one Redis and on a Redis Cluster, and spreads on a cluster: a key's slot is the hash of
 // the text inside its first {…}, and every command, script or transaction touches keys of one tag only.
-//   {bNNNN}   one of READER_BUCKETS buckets of readers: everything kept per reader, and per-bucket delivery records
-//   {evNN}    one of EVENT_SHARDS shards of the reader-events stream (a reader's shard follows from its bucket)
+//   {bNNNN}   one of READER_BUCKETS buckets of readers: everything kept per reader, per-bucket delivery records
+//             and counters, and the bucket's shard of the reader-events stream
 //   {u:<id>}  a sign-in user's session index;  {s:<id>} a session and its refresh tokens;  {otp:<hash>} a link record
 //   {articles} {sources} {schedules} {subscribers} {auth-users} {learned}: read-mostly shared data that some transactions touch together
 // Keys with no tag (counters, streams, indexes) live alone and need none.
 import type { Cluster, Redis } from 'ioredis';
 
-/** Readers are spread over this many buckets, each a hash tag of its own (about 341 per master on three). */
-export const READER_BUCKETS = 1024;
+/**
+ * Readers are spread over this many buckets, each a hash tag of its own: 23/22/19 of them per master with the slots
+ * redis-cli gives three. A bucket holds its readers' state, their delivery records and counters, and their shard of
+ * the events stream, so sending and learning stay atomic in one slot (more buckets would spread finer, but every
+ * consumer group reads every shard).
+ */
+export const READER_BUCKETS = 64;
 
 /** A reader's bucket: FNV-1a of the subscriber id, so every process (and every runtime) agrees without a lookup. */
 export function readerBucket(subscriberId: string): number {
@@ -30,11 +35,11 @@ export function bucketTag(bucket: number): string {
 /** The hash tag of a reader's bucket. */
 export const readerTag = (subscriberId: string): string => bucketTag(readerBucket(subscriberId));
 
-/** The reader-events stream is split in this many shards, each a stream (and a slot) of its own, read by every group. */
-export const EVENT_SHARDS = 64;
+/** The reader-events stream has one shard per bucket of readers, read by every consumer group. */
+export const EVENT_SHARDS = READER_BUCKETS;
 
-/** A reader's events shard: from the reader's bucket, so one reader's events stay in one stream, in order. */
-export const eventShard = (subscriberId: string): number => readerBucket(subscriberId) % EVENT_SHARDS;
+/** A reader's events shard is its bucket: one reader's events stay in one stream, in order, in the bucket's slot. */
+export const eventShard = (subscriberId: string): number => readerBucket(subscriberId);
 
 /** The tag a rate-limit bucket lives under: its subject (`email-hour:<hash>` → `{rl:<hash>}`), so one subject's windows share a slot. */
 export const rateTag = (bucket: string): string => `{rl:${bucket.split(':')[1] ?? bucket}}`;
@@ -53,7 +58,7 @@ export function groupByBucket<T>(items: readonly T[], subscriberOf: (item: T) =>
 
 export function createKeys(prefix: string) {
   if (/[{}]/.test(prefix)) throw new Error(`REDIS_PREFIX must not contain { or } (got ${prefix}): the keys carry their own hash tags.`);
-  const events = (shard: number) => `${prefix}events:{ev${String(shard).padStart(2, '0')}}`; // stream: reader events, one shard
+  const events = (shard: number) => `${prefix}events:${bucketTag(shard)}`; // stream: reader events of one bucket of readers
   return {
     prefix,
     articles: `${prefix}{articles}`, // hash: article id → article JSON
@@ -75,6 +80,7 @@ export function createKeys(prefix: string) {
     sentArticles: (subscriberId: string) => `${prefix}sent:${readerTag(subscriberId)}:${subscriberId}`, // set of article ids
     delivery: (editionId: string, subscriberId: string) => `${prefix}delivery:${readerTag(subscriberId)}:${editionId}`, // hash: subscriber id → delivery JSON, one per bucket of readers
     deliveryOfBucket: (editionId: string, bucket: number) => `${prefix}delivery:${bucketTag(bucket)}:${editionId}`, // the same hash, named by its bucket
+    editionCounts: (editionId: string, bucket: number) => `${prefix}edition-counts:${bucketTag(bucket)}:${editionId}`, // hash: planned, queued, sent, failed, skipped of one bucket
     editionBuckets: (editionId: string) => `${prefix}edition-buckets:${editionId}`, // set: the buckets holding delivery records of the edition
     events, // stream: reader events of one shard (0 … EVENT_SHARDS - 1)
     readerEvents: (subscriberId: string) => events(eventShard(subscriberId)), // the shard holding this reader's events
