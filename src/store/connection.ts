@@ -31,8 +31,9 @@ export function connectRedis(endpoint: RedisEndpoint, options: RedisOptions = {}
   };
   return new Cluster(nodes, {
     redisOptions,
-    // Commands to one node go out together (a batch of per-bucket scripts costs one round trip per node).
-    enableAutoPipelining: true,
+    // No auto-pipelining: ioredis 6's Cluster crashes on a reply it batched with a failed command (XGROUP CREATE's
+    // BUSYGROUP); commands sent together still share the socket without waiting for each other.
+    enableAutoPipelining: false,
     enableOfflineQueue: options.enableOfflineQueue ?? true,
     maxRedirections: 32,
     retryDelayOnTryAgain: 100,
