@@ -110,7 +110,7 @@ try {
 } finally {
   await resend.close();
   const redis = new Redis(redisTarget.url);
-  for (const pattern of [`${id}:*`, `\\{${id}\\}*`]) {
+  for (const pattern of [`${id}:*`, `\\{${id}:*`]) {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
