@@ -33,14 +33,19 @@ export async function ensureGroup(redis: RedisClient, streams: string | readonly
   );
 }
 
-/** Between two looks at the shards while waiting for new entries (a block cannot span shards on several nodes). */
-const POLL_MS = 100;
+/**
+ * Between two looks at the shards while waiting for new entries (a block cannot span shards on several nodes):
+ * from the shortest, doubling while nothing comes, up to the longest; entries bring it back to the shortest.
+ */
+const POLL_MIN_MS = 50;
+const POLL_MAX_MS = 1000;
 
 export function createGroupReader(o: GroupReaderOptions) {
   const ownPendingDone = new Set<string>();
   let blocking = false;
   let lastClaim = 0;
   let wake: (() => void) | null = null;
+  let pollMs = POLL_MIN_MS;
   const tag = (stream: string, entries: StreamEntry[]): ShardEntry[] => entries.map(([id, fields]) => [id, fields, stream]);
 
   async function ownPending(stream: string): Promise<ShardEntry[]> {
@@ -99,10 +104,13 @@ export function createGroupReader(o: GroupReaderOptions) {
     const deadline = Date.now() + (blockMs ?? 0);
     for (;;) {
       const entries = (await Promise.all(o.streams.map((stream) => fresh(stream, null)))).flat();
+      if (entries.length > 0) pollMs = POLL_MIN_MS;
       if (entries.length > 0 || blockMs === null || Date.now() >= deadline) return entries;
       blocking = true;
+      const wait = Math.min(pollMs, deadline - Date.now());
+      pollMs = Math.min(pollMs * 2, POLL_MAX_MS);
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(POLL_MS, deadline - Date.now()));
+        const timer = setTimeout(resolve, wait);
         wake = () => {
           clearTimeout(timer);
           resolve();
