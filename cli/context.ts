@@ -24,6 +24,7 @@ export async function withServices<T>(action: (services: Services) => Promise<T>
     const redis = await ensureRedis({
       url: config.REDIS_URL,
       isDefault: config.redisUrlIsDefault,
+      clusterNodes: config.redisClusterNodes,
       mayStart: false,
       stateDir: config.STATE_DIR,
     });

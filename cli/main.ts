@@ -14,6 +14,7 @@ import { registerSubscribers } from './commands/subscribers';
 import { registerStatus } from './commands/status';
 import { registerDoctor } from './commands/doctor';
 import { registerDiscover } from './commands/discover';
+import { registerMigrate } from './commands/migrate';
 import { CliError } from './context';
 
 // Output piped into `head` or `less` that closes early is not an error: stop quietly, as Unix tools do.
@@ -53,6 +54,7 @@ registerSubscribers(program);
 registerStatus(program);
 registerDoctor(program);
 registerDiscover(program);
+registerMigrate(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ import { statePaths } from './paths';
 import { ensureRedis, redactUrl, RedisUnavailableError, type RedisTarget } from './private-redis';
 import { loadedEnvFile } from './env-file';
 import { portInUseMessage } from './port-in-use';
+import { migrateLayout, needsMigration } from './migrate-layout';
 import { openServices, type Services } from './services';
 import { startWorkers, type RunningWorkers } from '../workers/index';
 import { seedDemo } from '../workers/seed-demo';
@@ -39,12 +40,15 @@ export async function run(options: RunOptions): Promise<Running> {
   const redis: RedisTarget = await ensureRedis({
     url: config.REDIS_URL,
     isDefault: config.redisUrlIsDefault,
+    clusterNodes: config.redisClusterNodes,
     mayStart: true,
     stateDir: config.STATE_DIR,
   });
   const services = openServices(config, redis.url);
   const { log } = services;
   for (const notice of config.notices) log.warn({}, notice);
+  // Data written by an older Tidings moves to the current key layout before anything reads it (idempotent).
+  if (await needsMigration(services.db)) await migrateLayout(services.db, services.queueConnection, config.QUEUE_PREFIX, log);
   const recorder = createNodeRecorder(services.db, statePaths(config.STATE_DIR).spillDir, log);
 
   let server: ServerType | undefined;

@@ -27,10 +27,18 @@ interface EnsureOptions {
   mayStart: boolean;
   /** Where a private server keeps its data and writes its address (STATE_DIR; default .tidings/). */
   stateDir?: string;
+  /** REDIS_CLUSTER_NODES: a cluster is never started privately; one seed must answer. */
+  clusterNodes?: readonly string[];
 }
 
 /** Find a Redis to use, or start one; throws RedisUnavailableError saying what to do. */
 export async function ensureRedis(options: EnsureOptions): Promise<RedisTarget> {
+  if (options.clusterNodes && options.clusterNodes.length > 0) {
+    for (const node of options.clusterNodes) if (await redisAnswers(node)) return { url: node };
+    throw new RedisUnavailableError(
+      `No node of REDIS_CLUSTER_NODES answers (${options.clusterNodes.map(redactUrl).join(', ')}). Start the cluster, or check the addresses.`,
+    );
+  }
   if (await redisAnswers(options.url)) return { url: options.url };
   if (!options.isDefault) {
     throw new RedisUnavailableError(

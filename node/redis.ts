@@ -1,5 +1,8 @@
 // Redis connections for Node: one for the edge app, one shared by BullMQ, each with the right retry policy.
+// Both go through src/store/connection.ts, so each is a cluster client when REDIS_CLUSTER_NODES is set.
 import { Redis, type RedisOptions } from 'ioredis';
+import { connectRedis, type RedisEndpoint } from '../src/store/connection';
+import type { RedisClient } from '../src/store/keys';
 
 /** Does anything answer PING at this URL within the timeout? */
 export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
@@ -25,8 +28,8 @@ export async function redisAnswers(url: string, timeoutMs = 1000): Promise<boole
  * The edge app's connection: commands fail fast while Redis is away (so a redirect never waits on it),
  * and it reconnects in the background.
  */
-export function appRedis(url: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, {
+export function appRedis(endpoint: RedisEndpoint, options: RedisOptions = {}): RedisClient {
+  const redis = connectRedis(endpoint, {
     maxRetriesPerRequest: 1,
     connectTimeout: 2000,
     enableOfflineQueue: true,
@@ -38,8 +41,12 @@ export function appRedis(url: string, options: RedisOptions = {}): Redis {
 }
 
 /** BullMQ's connection: it must never give up on a command (BullMQ requires maxRetriesPerRequest: null). */
-export function queueRedis(url: string): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy: (n) => Math.min(n * 200, 5000) });
+export function queueRedis(endpoint: RedisEndpoint): RedisClient {
+  const redis = connectRedis(endpoint, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    retryStrategy: (n) => Math.min(n * 200, 5000),
+  });
   redis.on('error', () => {});
   return redis;
 }

@@ -1,9 +1,9 @@
 // The connections and helpers every Node process (server, workers, CLI, tests) opens the same way.
-import type { Redis } from 'ioredis';
 import type { Config } from '../src/env';
 import { LinkSigner } from '../src/core/links/links';
 import type { Logger } from '../src/core/logger';
-import { createKeys, type Db } from '../src/store/keys';
+import { createKeys, type Db, type RedisClient } from '../src/store/keys';
+import type { RedisEndpoint } from '../src/store/connection';
 import { createNodeLogger } from './logger';
 import { appRedis, queueRedis } from './redis';
 import { nodeHmacSha256 } from './node-hmac';
@@ -12,7 +12,7 @@ export interface Services {
   config: Config;
   db: Db;
   /** Shared by every BullMQ queue and worker in this process. */
-  queueConnection: Redis;
+  queueConnection: RedisClient;
   signer: LinkSigner;
   log: Logger;
   now: () => Date;
@@ -24,8 +24,9 @@ export function openServices(
   redisUrl: string,
   log: Logger = createNodeLogger(config.LOG_LEVEL, { readable: config.NODE_ENV === 'development' }),
 ): Services {
-  const redis = appRedis(redisUrl);
-  const queueConnection = queueRedis(redisUrl);
+  const endpoint = redisEndpoint(config, redisUrl);
+  const redis = appRedis(endpoint);
+  const queueConnection = queueRedis(endpoint);
   return {
     config,
     db: { redis, keys: createKeys(config.REDIS_PREFIX) },
@@ -37,4 +38,9 @@ export function openServices(
       await Promise.allSettled([redis.quit(), queueConnection.quit()]);
     },
   };
+}
+
+/** The cluster's seed nodes when REDIS_CLUSTER_NODES is set, else the one Redis at `redisUrl`. */
+export function redisEndpoint(config: Pick<Config, 'redisClusterNodes'>, redisUrl: string): RedisEndpoint {
+  return config.redisClusterNodes.length > 0 ? { clusterNodes: config.redisClusterNodes } : { url: redisUrl };
 }

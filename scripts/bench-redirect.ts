@@ -20,6 +20,7 @@ import { loadConfig } from '../src/env';
 import { randomId } from '../src/core/encoding';
 import { LinkSigner } from '../src/core/links/links';
 import { createKeys } from '../src/store/keys';
+import { countEvents } from '../src/store/events';
 import { projectRoot, statePaths } from '../node/paths';
 import { chooseLoadGenerator, type LoadResult } from './bench/load';
 import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
@@ -178,7 +179,7 @@ try {
   const { stats, served } = await ask<{ stats: object; served: number }>(tidings.child, 'drain');
   const floorDrain = await ask<{ stats: { recorded: number }; served: number }>(floor.child, 'drain');
   await Promise.all([stop(tidings.child), stop(floor.child)]);
-  const recorded = await redis.xlen(createKeys(prefix).events);
+  const recorded = await countEvents({ redis, keys: createKeys(prefix) });
   const judge = await judgeAll();
   const [baselineRuns, tidingsRuns, floorRuns] = [runs.get('baseline')!, runs.get('tidings')!, runs.get('floor')!];
   console.log(`baseline node:http 302: ${describe(baselineRuns)}`);

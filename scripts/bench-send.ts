@@ -14,7 +14,7 @@ import { ensureRedis } from '../node/private-redis';
 import { openServices } from '../node/services';
 import { editionSummary } from '../src/store/deliveries';
 import { putSchedule } from '../src/store/schedules';
-import { queueNames } from '../workers/queues';
+import { queueNames, queuePrefix } from '../workers/queues';
 import { FakeResend } from '../test/fixtures/resend-server';
 import { createSubscribers, learnProfiles } from '../test/fixtures/subscribers';
 import { generateArticles, seedArticles } from '../test/fixtures/articles';
@@ -100,7 +100,10 @@ try {
   ];
   const running: WorkerProcess[] = Array.from({ length: workers }, () => startWorkerProcess(env, nodeArgs));
   await Promise.all(running.map((w) => w.ready));
-  const plan = new Queue(queueNames.planEdition, { connection: services.queueConnection, prefix: config.QUEUE_PREFIX });
+  const plan = new Queue(queueNames.planEdition, {
+    connection: services.queueConnection,
+    prefix: queuePrefix(config.QUEUE_PREFIX, queueNames.planEdition),
+  });
   const started = performance.now();
   await plan.add(queueNames.planEdition, { schedule: 'bench', at, now: false }, { jobId: 'plan__bench' });
   const edition = 'bench-2026-11-23';
@@ -166,7 +169,7 @@ try {
   await resend.close();
   // (profiles are read before this: the data directory goes below)
   const redis = new Redis(redisTarget.url);
-  for (const pattern of [`${id}:*`, `\\{${id}\\}*`]) {
+  for (const pattern of [`${id}:*`, `\\{${id}:*`]) {
     let cursor = '0';
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);

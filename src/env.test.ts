@@ -34,6 +34,17 @@ describe('configuration', () => {
     expect(config.LINK_SIGNING_KEYS).toEqual([{ id: 'dev', secret: devDefaults.LINK_SIGNING_KEYS.slice(4) }]);
   });
 
+  it('takes Redis Cluster seed nodes, and refuses a bad node list or a braced key prefix naming the variable', () => {
+    const config = loadConfig({ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000, rediss://u:p@10.0.0.2:7001' });
+    expect(config.redisClusterNodes).toEqual(['redis://10.0.0.1:7000', 'rediss://u:p@10.0.0.2:7001']);
+    expect(config.redisUrlIsDefault).toBe(false);
+    expect(loadConfig({}).redisClusterNodes).toEqual([]);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: '10.0.0.1:7000' })).toEqual([
+      expect.stringMatching(/^REDIS_CLUSTER_NODES: must be comma-separated redis:\/\//),
+    ]);
+    expect(problemsOf({ REDIS_PREFIX: '{tidings}:' })).toEqual([expect.stringMatching(/^REDIS_PREFIX: must not contain \{ or \}/)]);
+  });
+
   it('derives the dev public URL from PORT at run time', () => {
     expect(loadConfig({ PORT: '9001' }).PUBLIC_BASE_URL).toBe('http://localhost:9001');
   });

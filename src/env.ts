@@ -96,11 +96,29 @@ const schema = z.object({
     .meta({
       description: 'Redis for queues, streams and data; when the default does not answer, `npm start` runs a private `redis-server`.',
     }),
-  REDIS_PREFIX: z.string().min(1).default('tidings:').meta({
-    description: "Key prefix of Tidings' own data; on Redis Cluster give it a hash tag, e.g. `{tidings}:`.",
-  }),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v.split(',').every((node) => /^rediss?:\/\/[^\s,]+:\d+\/?$/.test(node.trim())), {
+      message: 'must be comma-separated redis:// or rediss:// URLs with a port, e.g. redis://10.0.0.1:6379,redis://10.0.0.2:6379',
+    })
+    .meta({
+      description:
+        'Seed nodes of a Redis Cluster (or Valkey in cluster mode), comma-separated `redis://` or `rediss://` URLs; when set, every connection is a cluster client and `REDIS_URL` is not used ([cluster.md](cluster.md)).',
+      shown_default: 'not set: one Redis at `REDIS_URL`',
+    }),
+  REDIS_PREFIX: z
+    .string()
+    .min(1)
+    .default('tidings:')
+    .refine((v) => !/[{}]/.test(v), {
+      message: 'must not contain { or }: each key carries its own hash tag, and Redis hashes only the first one (e.g. tidings:)',
+    })
+    .meta({
+      description: "Key prefix of Tidings' own data, without braces (the keys carry their own Redis Cluster hash tags).",
+    }),
   QUEUE_PREFIX: z.string().min(1).default('{tidings}').meta({
-    description: "BullMQ's key prefix; keep the braces on Redis Cluster (one slot per queue).",
+    description: "BullMQ's key prefix; each queue gets its own hash tag from it (`{tidings:send-batch}`), so queues spread over a cluster.",
   }),
   LINK_SIGNING_KEYS: signingKeys.prefault(devDefaults.LINK_SIGNING_KEYS).meta({
     description: 'Keys that sign links, `id:secret` pairs, comma-separated; the first signs, all verify, so keys rotate.',
@@ -305,8 +323,10 @@ export interface Config extends Omit<Parsed, 'PUBLIC_BASE_URL' | 'HOST'> {
   HOST: string;
   /** Things the operator should know at start-up that are not errors (printed by the Node host). */
   notices: string[];
-  /** True when REDIS_URL was not set, so Tidings may start a private Redis for itself. */
+  /** True when REDIS_URL was not set (nor a cluster), so Tidings may start a private Redis for itself. */
   redisUrlIsDefault: boolean;
+  /** REDIS_CLUSTER_NODES as a list; empty for one Redis at REDIS_URL. */
+  redisClusterNodes: string[];
   /** True when mail goes to the dev outbox rather than a provider. */
   usesDevOutbox: boolean;
   /** Signs access tokens (HS256): AUTH_JWT_SECRET, or derived from SESSION_SECRET. */
@@ -350,7 +370,11 @@ export function loadConfig(source: EnvSource = globalThis.process?.env ?? {}): C
     // Outside production the dev outbox shows every sign-in link and code: reachable from this machine only, unless asked.
     HOST: env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     notices: [],
-    redisUrlIsDefault: input.REDIS_URL === undefined,
+    redisUrlIsDefault: input.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES === undefined,
+    redisClusterNodes: (env.REDIS_CLUSTER_NODES ?? '')
+      .split(',')
+      .map((node) => node.trim())
+      .filter((node) => node.length > 0),
     usesDevOutbox: env.RESEND_API_KEY === undefined,
     authJwtSecret: env.AUTH_JWT_SECRET ?? `auth-jwt:${env.SESSION_SECRET}`,
   };

@@ -1,5 +1,4 @@
 // The Cloudflare Workers entry: the same edge app, with config from bindings and Redis over TCP per request.
-import { Redis } from 'ioredis';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config, type EnvSource } from './env';
 import { LinkSigner } from './core/links/links';
@@ -7,6 +6,7 @@ import { createClickBudget } from './core/links/click-budget';
 import { consoleLogger } from './core/logger';
 import { createBufferedRecorder } from './recording/buffered-recorder';
 import { appendEvents } from './store/events';
+import { connectRedis } from './store/connection';
 import { createKeys } from './store/keys';
 
 interface ExecutionContext {
@@ -32,12 +32,16 @@ export default {
     }
     const { config, signer } = cached;
     // Workers may not share a socket between requests, so each request has its own connection.
-    const redis = new Redis(config.REDIS_URL, {
-      lazyConnect: true,
-      maxRetriesPerRequest: 2,
-      connectTimeout: 2000,
-      enableOfflineQueue: true,
-    });
+    // One Redis (REDIS_URL) or a cluster client (REDIS_CLUSTER_NODES), through the same factory as Node.
+    const redis = connectRedis(
+      config.redisClusterNodes.length > 0 ? { clusterNodes: config.redisClusterNodes } : { url: config.REDIS_URL },
+      {
+        lazyConnect: true,
+        maxRetriesPerRequest: 2,
+        connectTimeout: 2000,
+        enableOfflineQueue: true,
+      },
+    );
     redis.on('error', () => {});
     const db = { redis, keys: createKeys(config.REDIS_PREFIX) };
     // No disk on Workers: a failed write is retried with backoff after the response (waitUntil), then counted and logged.

@@ -7,6 +7,7 @@ import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
 import { actionKinds } from '../src/store/reader-actions';
 import { testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload, linksApp } from './links-helpers';
+import { countEvents } from '../src/store/events';
 
 let t: TestEnv;
 let app: ReturnType<typeof linksApp>['app'];
@@ -37,7 +38,7 @@ const press = (path: string, verb: 'apply' | 'undo' = 'apply', headers: Record<s
 async function snapshot() {
   await recorder.flush();
   const actions = await t.db.redis.hgetall(t.db.keys.readerActions(subscriberId));
-  return { subscriber: await getSubscriber(t.db, subscriberId), actions, events: await t.db.redis.xlen(t.db.keys.events) };
+  return { subscriber: await getSubscriber(t.db, subscriberId), actions, events: await countEvents(t.db) };
 }
 
 describe('reader action pages', () => {

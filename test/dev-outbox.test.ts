@@ -58,12 +58,15 @@ describe('health', () => {
     expect(await response.json()).toMatchObject({ status: 'ok', redis: 'up', mail: 'dev-outbox' });
   });
 
-  it('still answers when Redis is unreachable, saying so', async () => {
+  it('answers 503 when Redis is unreachable, saying which node failed', async () => {
     t = testEnv({ REDIS_URL: 'redis://127.0.0.1:1' });
     const { app } = testApp(t);
     const response = await app.request('/healthz', { headers: { authorization: `Bearer ${t.config.OPERATOR_TOKEN}` } });
-    expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'degraded', redis: 'down' });
+    expect(response.status).toBe(503);
+    const body = (await response.json()) as { redis_problems?: string[] };
+    expect(body).toMatchObject({ status: 'degraded', redis: 'down' });
+    expect(body.redis_problems?.[0]).toMatch(/^127\.0\.0\.1:1: /);
+    expect((await app.request('/healthz')).status).toBe(503);
   });
 });
 

@@ -16,11 +16,11 @@ const now = Date.parse('2026-11-21T12:00:00Z');
 async function fill(): Promise<string[]> {
   const ids: string[] = [];
   for (const daysAgo of [40, 35, 31, 1, 0])
-    ids.push((await t.db.redis.xadd(t.db.keys.events, `${now - daysAgo * DAY}-0`, 'event', `{"days_ago":${daysAgo}}`)) as string);
+    ids.push((await t.db.redis.xadd(t.db.keys.events(0), `${now - daysAgo * DAY}-0`, 'event', `{"days_ago":${daysAgo}}`)) as string);
   return ids;
 }
 
-const remaining = async () => (await t.db.redis.xrange(t.db.keys.events, '-', '+')).map(([id]) => id);
+const remaining = async () => (await t.db.redis.xrange(t.db.keys.events(0), '-', '+')).map(([id]) => id);
 
 describe('trimming the events stream', () => {
   it('keeps what is younger than the retention, and everything when nothing is old', async () => {
@@ -33,22 +33,22 @@ describe('trimming the events stream', () => {
   it('stops at the oldest entry a group has not read yet, and at one it holds pending', async () => {
     const ids = await fill();
     // The learner has read everything; the judge only the first entry, and has not acknowledged it.
-    await t.db.redis.xgroup('CREATE', t.db.keys.events, 'learn', '$');
-    await t.db.redis.xgroup('CREATE', t.db.keys.events, 'judge', '0');
-    await t.db.redis.xreadgroup('GROUP', 'judge', 'j1', 'COUNT', 1, 'STREAMS', t.db.keys.events, '>');
+    await t.db.redis.xgroup('CREATE', t.db.keys.events(0), 'learn', '$');
+    await t.db.redis.xgroup('CREATE', t.db.keys.events(0), 'judge', '0');
+    await t.db.redis.xreadgroup('GROUP', 'judge', 'j1', 'COUNT', 1, 'STREAMS', t.db.keys.events(0), '>');
     expect(await trimEvents(t.db, 30 * DAY, now, { exact: true })).toBe(0);
     expect(await remaining()).toEqual(ids);
 
     // It acknowledges that one and reads the next: the first may go, the second is still held.
-    await t.db.redis.xack(t.db.keys.events, 'judge', ids[0]!);
-    await t.db.redis.xreadgroup('GROUP', 'judge', 'j1', 'COUNT', 1, 'STREAMS', t.db.keys.events, '>');
+    await t.db.redis.xack(t.db.keys.events(0), 'judge', ids[0]!);
+    await t.db.redis.xreadgroup('GROUP', 'judge', 'j1', 'COUNT', 1, 'STREAMS', t.db.keys.events(0), '>');
     expect(await trimEvents(t.db, 30 * DAY, now, { exact: true })).toBe(1);
     expect(await remaining()).toEqual(ids.slice(1));
 
     // Once it has caught up, only the retention holds entries back.
-    await t.db.redis.xack(t.db.keys.events, 'judge', ids[1]!);
-    await t.db.redis.xreadgroup('GROUP', 'judge', 'j1', 'COUNT', 10, 'STREAMS', t.db.keys.events, '>');
-    await t.db.redis.xack(t.db.keys.events, 'judge', ...ids.slice(2));
+    await t.db.redis.xack(t.db.keys.events(0), 'judge', ids[1]!);
+    await t.db.redis.xreadgroup('GROUP', 'judge', 'j1', 'COUNT', 10, 'STREAMS', t.db.keys.events(0), '>');
+    await t.db.redis.xack(t.db.keys.events(0), 'judge', ...ids.slice(2));
     expect(await trimEvents(t.db, 30 * DAY, now, { exact: true })).toBe(2);
     expect(await remaining()).toEqual(ids.slice(3));
   });

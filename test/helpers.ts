@@ -1,5 +1,4 @@
 // Test helpers: each test gets its own key prefix and queue prefix on the real Redis, and cleans up.
-import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { loadConfig, type Config, type EnvSource } from '../src/env';
 import { createBufferedRecorder } from '../src/recording/buffered-recorder';
@@ -8,6 +7,8 @@ import { appendEvents } from '../src/store/events';
 import { openServices, type Services } from '../node/services';
 import { consoleLogger, type Logger } from '../src/core/logger';
 import { randomId } from '../src/core/encoding';
+import { connectRedis, isCluster, masterNodes } from '../src/store/connection';
+import type { RedisClient } from '../src/store/keys';
 
 /** A logger that keeps what it was told, for assertions, and prints nothing. */
 export function memoryLogger(): Logger & { lines: Array<{ level: string; msg?: string; obj: object }> } {
@@ -25,12 +26,15 @@ export interface TestEnv extends Services {
 /** Config and connections for one test, isolated under fresh prefixes. */
 export function testEnv(overrides: EnvSource = {}): TestEnv {
   const redisUrl = inject('redisUrl');
+  // Under vitest.cluster.config.ts the same tests run on a local 3-master Redis Cluster.
+  const clusterNodes = inject('redisClusterNodes') ?? '';
   const id = randomId('t')
     .replace(/[^A-Za-z0-9]/g, '')
     .slice(0, 14);
   const env: EnvSource = {
     NODE_ENV: 'test',
     REDIS_URL: redisUrl,
+    ...(clusterNodes ? { REDIS_CLUSTER_NODES: clusterNodes } : {}),
     REDIS_PREFIX: `${id}:`,
     QUEUE_PREFIX: `{${id}}`,
     PUBLIC_BASE_URL: 'http://tidings.test',
@@ -44,8 +48,15 @@ export function testEnv(overrides: EnvSource = {}): TestEnv {
     redisUrl,
     env,
     async cleanup() {
-      await deleteByPattern(redisUrl, `${config.REDIS_PREFIX}*`);
-      await deleteByPattern(redisUrl, `${config.QUEUE_PREFIX}*`);
+      // The test Redis itself (a test may point its services somewhere unreachable).
+      const redis = testRedis();
+      try {
+        await deleteByPattern(redis, `${config.REDIS_PREFIX}*`);
+        // Each queue's prefix is {<id>:<queue>} (workers/queues.ts queuePrefix).
+        await deleteByPattern(redis, `{${config.QUEUE_PREFIX.replace(/[{}]/g, '')}:*`);
+      } finally {
+        redis.disconnect();
+      }
       await services.close();
     },
   };
@@ -58,16 +69,21 @@ export function testApp(t: Services) {
   return { app, recorder };
 }
 
-async function deleteByPattern(url: string, pattern: string): Promise<void> {
-  const redis = new Redis(url);
-  try {
+/** Delete every key matching `pattern` on every master (on a cluster, one DEL per key: keys sit in many slots). */
+export async function deleteByPattern(client: RedisClient, pattern: string): Promise<void> {
+  if (isCluster(client) && client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
+  for (const node of masterNodes(client)) {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern.replace(/([{}])/g, '\\$1'), 'COUNT', 1000);
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern.replace(/([{}])/g, '\\$1'), 'COUNT', 1000);
       cursor = next;
-      if (keys.length) await redis.del(...keys);
+      await Promise.all(keys.map((key) => node.del(key)));
     } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
+}
+
+/** A connection to the test Redis (or the test cluster), for tests that work below the services. */
+export function testRedis(): RedisClient {
+  const nodes = inject('redisClusterNodes');
+  return connectRedis(nodes ? { clusterNodes: nodes.split(',') } : { url: inject('redisUrl') });
 }

@@ -69,7 +69,7 @@ describe('the learn worker', () => {
       event('sub_nobody', 'r1'),
       event(subscriber.id, 'r2', { type: 'unsubscribe', kind: null }),
     ]);
-    await t.db.redis.xadd(t.db.keys.events, '*', 'event', '{"type":"click","subscriber_id":');
+    await t.db.redis.xadd(t.db.keys.events(0), '*', 'event', '{"type":"click","subscriber_id":');
     const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
     expect(await drain(learner)).toEqual({ read: 8, applied: 4 });
     await learner.close();
@@ -110,7 +110,7 @@ describe('the learn worker', () => {
     const popularity = await loadPopularity(t.db, ['a1'], Date.parse('2026-11-20T09:00:00Z'));
     expect(popularity.byArticle.get('a1')!.clicks).toBeCloseTo(1, 6);
     // Nothing stays pending.
-    expect(((await t.db.redis.xpending(t.db.keys.events, LEARN_GROUP)) as [number])[0]).toBe(0);
+    for (const stream of t.db.keys.eventStreams) expect(((await t.db.redis.xpending(stream, LEARN_GROUP)) as [number])[0]).toBe(0);
     expect(
       log.lines.some(
         (l) =>
@@ -141,7 +141,7 @@ describe('the learn worker', () => {
       t.db,
       ['a3', 'a4'].map((id) => event(subscriber.id, id)),
     );
-    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'crashed', 'COUNT', 2, 'STREAMS', t.db.keys.events, '>');
+    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'crashed', 'COUNT', 2, 'STREAMS', t.db.keys.readerEvents(subscriber.id), '>');
     await appendEvents(
       t.db,
       ['a5', 'a6'].map((id) => event(subscriber.id, id)),
@@ -167,7 +167,7 @@ describe('the learn worker', () => {
       ['a1', 'a2'].map((id) => event(subscriber.id, id)),
     );
     // The process read both, then was killed before applying them.
-    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'learn-host', 'COUNT', 10, 'STREAMS', t.db.keys.events, '>');
+    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'learn-host', 'COUNT', 10, 'STREAMS', t.db.keys.readerEvents(subscriber.id), '>');
     const restarted = createLearner({ db: t.db, log, settings }, { consumer: 'learn-host' });
     expect(await drain(restarted)).toEqual({ read: 2, applied: 2 });
     await restarted.close();
@@ -186,7 +186,7 @@ describe('the learn worker', () => {
       t.db,
       ids.map((id) => event(subscriber.id, id)),
     );
-    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'slow', 'COUNT', 100, 'STREAMS', t.db.keys.events, '>');
+    await t.db.redis.xreadgroup('GROUP', LEARN_GROUP, 'slow', 'COUNT', 100, 'STREAMS', t.db.keys.readerEvents(subscriber.id), '>');
     // The slow consumer works through its entries while another claims them all at once.
     const slow = createLearner({ db: t.db, log, settings }, { consumer: 'slow' });
     const eager = createLearner({ db: t.db, log, settings }, { consumer: 'eager', claimIdleMs: 0 });

@@ -1,7 +1,7 @@
 // The operator API for schedules: Redis only at the edge, applied to BullMQ job schedulers by the workers.
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { queueNames, scheduleSchedulerId } from '../workers/queues';
+import { queueNames, queuePrefix, scheduleSchedulerId } from '../workers/queues';
 import { reconcileSchedules } from '../workers/schedule-reconciler';
 import { testApp, testEnv, type TestEnv } from './helpers';
 
@@ -18,7 +18,10 @@ describe('the schedules API', () => {
     t = testEnv();
     const { app } = testApp(t);
     const auth = { authorization: `Bearer ${t.config.OPERATOR_TOKEN}`, 'content-type': 'application/json' };
-    queue = new Queue(queueNames.planEdition, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+    queue = new Queue(queueNames.planEdition, {
+      connection: t.queueConnection,
+      prefix: queuePrefix(t.config.QUEUE_PREFIX, queueNames.planEdition),
+    });
 
     expect((await app.request('/ops/api/schedules')).status).toBe(401);
     const created = await app.request('/ops/api/schedules', {
@@ -91,7 +94,10 @@ describe('hostile cron input (issue 12, item 12)', () => {
 
   it('applies every good schedule when one stored schedule cannot be applied, and says which', async () => {
     t = testEnv();
-    queue = new Queue(queueNames.planEdition, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+    queue = new Queue(queueNames.planEdition, {
+      connection: t.queueConnection,
+      prefix: queuePrefix(t.config.QUEUE_PREFIX, queueNames.planEdition),
+    });
     // Written straight to Redis, as an older version without the check would have stored it.
     const stored = (name: string, cron: string) =>
       JSON.stringify({ name, cron, tz: 'UTC', paused: false, updated_at: '2026-11-20T12:00:00.000Z' });

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Schedule, Subscriber } from '../src/contracts';
 import { saveSubscriber } from '../src/store/subscribers';
+import { editionReaders } from '../src/store/deliveries';
 import { planSchedule } from '../workers/plan-edition';
 import { openQueues, type Queues } from '../workers/queues';
 import { testEnv, type TestEnv } from './helpers';
@@ -43,7 +44,7 @@ async function plannedAt(iso: string, options: { now?: boolean; schedule?: Sched
     now: options.now ?? false,
   });
   const ids: string[] = [];
-  for (const edition of result.editions) ids.push(...(await t.db.redis.hkeys(t.db.keys.delivery(edition))));
+  for (const edition of result.editions) ids.push(...(await editionReaders(t.db, edition)));
   return ids.sort();
 }
 

@@ -154,7 +154,7 @@ describe('a stranger in a real browser, phone-sized', () => {
     await page.getByText('Paused.').first().waitFor();
     const pausedEdition = await planNow(`paused-${n}`);
     expect(await getDelivery(s.t.db, pausedEdition, subscriber.id)).toBeNull();
-    expect((await s.t.db.redis.hlen(s.t.db.keys.delivery(pausedEdition))) > 0).toBe(true);
+    expect((await s.t.db.redis.scard(s.t.db.keys.editionBuckets(pausedEdition))) > 0).toBe(true);
 
     // Resume: the next edition planned now includes them.
     await page.getByRole('button', { name: 'Resume now' }).click();

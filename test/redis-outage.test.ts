@@ -13,6 +13,7 @@ import { statePaths } from '../node/paths';
 import { recentEvents } from '../src/store/events';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload } from './links-helpers';
+import { countEvents } from '../src/store/events';
 
 let dir: string;
 let redis: RedisTarget;
@@ -53,7 +54,7 @@ describe('when Redis goes away', () => {
     try {
       const before = await clickSome(50);
       await recorder.flush();
-      expect(await t.db.redis.xlen(t.db.keys.events)).toBe(50);
+      expect(await countEvents(t.db)).toBe(50);
 
       await redis.stop!();
       const during = await clickSome(150);
@@ -65,9 +66,7 @@ describe('when Redis goes away', () => {
 
       redis = await startPrivateRedis(join(dir, 'redis'), null, port);
       await clickSome(20); // clicks keep coming while Redis returns
-      await expect
-        .poll(async () => (t.db.redis.status === 'ready' ? t.db.redis.xlen(t.db.keys.events) : -1), { timeout: 15_000, interval: 200 })
-        .toBe(220);
+      await expect.poll(async () => (t.db.redis.status === 'ready' ? countEvents(t.db) : -1), { timeout: 15_000, interval: 200 }).toBe(220);
       await recorder.flush();
       const positions = (await recentEvents(t.db, 1000)).map((e) => e.position).sort((a, b) => a! - b!);
       expect(positions).toEqual([...Array(220).keys()]);

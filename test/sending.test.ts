@@ -18,6 +18,7 @@ import { readerEventSchema, type ReaderEvent, type Schedule } from '../src/contr
 import { FakeResend } from './fixtures/resend-server';
 import { createSubscribers } from './fixtures/subscribers';
 import { testEnv, type TestEnv } from './helpers';
+import { allEvents as allStoredEvents } from '../src/store/events';
 
 let t: TestEnv | undefined;
 let workers: RunningWorkers | undefined;
@@ -62,8 +63,7 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 20
 
 /** Every event in the stream, oldest first. */
 async function allEvents(t: TestEnv): Promise<ReaderEvent[]> {
-  const rows = await t.db.redis.xrange(t.db.keys.events, '-', '+');
-  return rows.map(([, fields]) => readerEventSchema.parse(JSON.parse(fields[fields.indexOf('event') + 1]!)));
+  return (await allStoredEvents(t.db)).map((event) => readerEventSchema.parse(event));
 }
 
 const morning = (tz = 'Europe/Berlin'): Schedule => ({

@@ -3,7 +3,7 @@ import { QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startWorkers, type RunningWorkers } from '../workers/index';
 import { seedDemo } from '../workers/seed-demo';
-import { queueNames } from '../workers/queues';
+import { queueNames, queuePrefix } from '../workers/queues';
 import { planBatch } from '../workers/plan-edition';
 import { listQuarantine, recentArticles } from '../src/store/articles';
 import { listOutbox } from '../src/store/outbox';
@@ -19,7 +19,10 @@ let events: QueueEvents;
 beforeEach(async () => {
   t = testEnv();
   workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
-  events = new QueueEvents(queueNames.sendBatch, { connection: t.queueConnection, prefix: t.config.QUEUE_PREFIX });
+  events = new QueueEvents(queueNames.sendBatch, {
+    connection: t.queueConnection,
+    prefix: queuePrefix(t.config.QUEUE_PREFIX, queueNames.sendBatch),
+  });
   await events.waitUntilReady();
 });
 

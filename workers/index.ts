@@ -14,7 +14,7 @@ import { searchProviderFrom } from './discovery/search';
 import { interestSettingsFrom } from '../src/core/interest/interest-settings';
 import { planPollingProcessor, syncPollSchedules } from './plan-polling';
 import { createMailTransport, type MailTransport } from './mail/transport';
-import { openQueues, queueNames, type Queues } from './queues';
+import { openQueues, queueNames, queuePrefix, type Queues } from './queues';
 import { startMagicLinkWorker } from './send-magic-link';
 import { startWelcomeWorker } from './send-welcome';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
@@ -49,7 +49,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   const { config } = deps;
   const transport = deps.transport ?? createMailTransport(config, deps.db, deps.now, { timeoutMs: config.SEND_TIMEOUT_MS });
   const queues = openQueues(deps.connection, prefix, { attempts: config.SEND_ATTEMPTS, backoffMs: config.SEND_BACKOFF_MS });
-  const common = { connection: deps.connection, prefix };
+  const common = { connection: deps.connection };
   // The limiter and the pacer start from configuration and follow the provider's ratelimit-* headers (send-limiter.ts).
   const pacer = createSendPacer(deps.db, config.SEND_RATE_LIMIT);
   // SEND_RATE_LIMIT=0: a provider without a limit; batches are taken up as fast as they are composed.
@@ -67,6 +67,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
     }),
     {
       ...common,
+      prefix: queuePrefix(prefix, queueNames.sendBatch),
       concurrency: config.SEND_CONCURRENCY,
       limiter: paced ? { max: takeUpLimit(config.SEND_RATE_LIMIT), duration: 1000 } : undefined,
       // A worker killed mid-batch loses its lock; another takes the batch over, as often as it takes.
@@ -78,10 +79,19 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // Feed documents are read on their own threads, each within a time budget, never on this one.
   const parser = createFeedParser({ threads: config.FEED_PARSE_THREADS, budgetMs: config.FEED_PARSE_TIMEOUT_MS, log: deps.log });
   const workers = [
-    new Worker(queueNames.ingest, ingestProcessor({ ...deps, parser }), { ...common, concurrency: 4 }),
-    new Worker(queueNames.planPolling, planPollingProcessor({ ...deps, queues }), { ...common, concurrency: 1 }),
+    new Worker(queueNames.ingest, ingestProcessor({ ...deps, parser }), {
+      ...common,
+      prefix: queuePrefix(prefix, queueNames.ingest),
+      concurrency: 4,
+    }),
+    new Worker(queueNames.planPolling, planPollingProcessor({ ...deps, queues }), {
+      ...common,
+      prefix: queuePrefix(prefix, queueNames.planPolling),
+      concurrency: 1,
+    }),
     new Worker(queueNames.planEdition, planEditionProcessor({ ...deps, sendQueue: queues.sendBatch }), {
       ...common,
+      prefix: queuePrefix(prefix, queueNames.planEdition),
       concurrency: 2,
       lockDuration: config.SEND_LOCK_MS,
       stalledInterval: Math.max(500, Math.floor(config.SEND_LOCK_MS / 2)),

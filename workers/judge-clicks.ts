@@ -8,7 +8,7 @@ import type { Logger } from '../src/core/logger';
 import { judgeClicks } from '../src/store/click-window';
 import type { Db } from '../src/store/keys';
 import { groupIsPast, groupPositions } from '../src/store/streams';
-import { consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
+import { ackEntries, consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
 
 const JUDGE_GROUP = 'judge';
 const BATCH = 1000;
@@ -21,7 +21,7 @@ export interface JudgeOptions {
 }
 
 export function ensureJudgeGroup(db: Db): Promise<void> {
-  return ensureGroup(db.redis, db.keys.events, JUDGE_GROUP);
+  return ensureGroup(db.redis, db.keys.eventStreams, JUDGE_GROUP);
 }
 
 /** One judge: `runBatch` judges what is available; `start` loops until `close`. */
@@ -30,7 +30,7 @@ export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOp
   const db: Db = { redis, keys: deps.db.keys };
   const reader = createGroupReader({
     redis,
-    stream: db.keys.events,
+    streams: db.keys.eventStreams,
     group: JUDGE_GROUP,
     consumer: options.consumer ?? `judge-${hostname()}`,
     batch: BATCH,
@@ -48,7 +48,7 @@ export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOp
       if (parsed.success) events.push(parsed.data);
     }
     const clicks = await judgeClicks(db, events);
-    await redis.xack(db.keys.events, JUDGE_GROUP, ...entries.map(([id]) => id));
+    await ackEntries(redis, JUDGE_GROUP, entries);
     return { read: entries.length, clicks };
   }
 
@@ -73,9 +73,18 @@ export type ClickJudge = ReturnType<typeof createClickJudge>;
  * Which stream entries has the judge finished with? Those up to its last delivered entry, except any it
  * still holds pending. Without a judge group (a learner run on its own) nothing is held back.
  */
-export async function judgedUpTo(db: Db): Promise<(entryId: string) => boolean> {
-  const judge = (await groupPositions(db.redis, db.keys.events)).find((g) => g.name === JUDGE_GROUP);
-  return judge ? (entryId) => groupIsPast(judge, entryId) : () => true;
+export async function judgedUpTo(db: Db, streams: readonly string[]): Promise<(stream: string, entryId: string) => boolean> {
+  const judges = new Map(
+    await Promise.all(
+      [...new Set(streams)].map(
+        async (stream) => [stream, (await groupPositions(db.redis, stream)).find((g) => g.name === JUDGE_GROUP)] as const,
+      ),
+    ),
+  );
+  return (stream, entryId) => {
+    const judge = judges.get(stream);
+    return judge ? groupIsPast(judge, entryId) : true;
+  };
 }
 
 function safeJson(text: string | undefined): unknown {

@@ -11,7 +11,7 @@ import { defaultBotRules } from '../src/core/links/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
 import { automatedReasons } from '../src/store/click-window';
 import { judgedUpTo } from './judge-clicks';
-import { consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
+import { ackEntries, consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
 import { addGlobalIncrements } from '../src/store/interest';
 import type { Db } from '../src/store/keys';
 import { CANDIDATE_POOL } from './briefing/select-articles';
@@ -60,7 +60,7 @@ export interface BatchResult {
 
 /** Create the consumer group if it is missing, starting from the beginning of the stream. */
 export function ensureLearnGroup(db: Db): Promise<void> {
-  return ensureGroup(db.redis, db.keys.events, LEARN_GROUP);
+  return ensureGroup(db.redis, db.keys.eventStreams, LEARN_GROUP);
 }
 
 /** One learner: `runBatch` handles what is available; `start` loops until `close`. */
@@ -72,7 +72,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   const redis = consumerConnection(deps.db.redis);
   const db: Db = { redis, keys: deps.db.keys };
   let corpus: { value: Corpus; at: number } | null = null;
-  const reader = createGroupReader({ redis, stream: db.keys.events, group: LEARN_GROUP, consumer, batch: BATCH, claimIdleMs });
+  const reader = createGroupReader({ redis, streams: db.keys.eventStreams, group: LEARN_GROUP, consumer, batch: BATCH, claimIdleMs });
 
   async function currentCorpus(): Promise<Corpus> {
     if (!corpus || Date.now() - corpus.at > CORPUS_TTL_MS)
@@ -83,17 +83,23 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   /** Handle one batch of entries, in order, up to the first click too recent to judge; resolves with what happened. */
   async function runBatch(blockMs: number | null = null): Promise<BatchResult> {
     const entries = await reader.read(blockMs);
-    const judged = entries.length > 0 ? await judgedUpTo(db) : () => true;
+    const judged =
+      entries.length > 0
+        ? await judgedUpTo(
+            db,
+            entries.map(([, , stream]) => stream),
+          )
+        : () => true;
     const result: BatchResult = { read: entries.length, applied: 0, skipped: {}, unsettled: 0, settlesInMs: null };
     const articles = new Map<string, Article | null>();
     const knownReaders = new Map<string, boolean>();
-    const toAck: string[] = [];
+    const toAck: Array<[string, null, string]> = [];
     for (let i = 0; i < entries.length; i++) {
-      const [entryId, fields] = entries[i]!;
+      const [entryId, fields, stream] = entries[i]!;
       const event = parseEntry(entryId, fields);
       let settlesInMs = event && event.type === 'click' ? Date.parse(event.at) + settleMs - now() : 0;
       // The click judge has not yet looked at the clicks around this one (it lags, or is catching up).
-      if (event?.type === 'click' && !judged(entryId)) settlesInMs = Math.max(settlesInMs, 1000);
+      if (event?.type === 'click' && !judged(stream, entryId)) settlesInMs = Math.max(settlesInMs, 1000);
       if (settlesInMs > 0) {
         // This entry and the ones after it stay pending; they are read again (own pending first) once it settles.
         result.unsettled = entries.length - i;
@@ -101,17 +107,18 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         reader.rereadOwnPending();
         break;
       }
-      const outcome = event ? await handle(entryId, event, articles, knownReaders) : { kind: 'invalid_event' };
+      const outcome = event ? await handle(stream, entryId, event, articles, knownReaders) : { kind: 'invalid_event' };
       if (outcome === 'applied') result.applied++;
       else {
         result.skipped[outcome.kind] = (result.skipped[outcome.kind] ?? 0) + 1;
-        toAck.push(entryId);
+        toAck.push([entryId, null, stream]);
       }
     }
     if (toAck.length > 0) {
-      const tx = redis.multi().xack(db.keys.events, LEARN_GROUP, ...toAck);
+      const tx = redis.multi();
       for (const [kind, count] of Object.entries(result.skipped)) tx.hincrby(db.keys.learnStats, kind, count);
-      await tx.exec();
+      if (Object.keys(result.skipped).length > 0) await tx.exec();
+      await ackEntries(redis, LEARN_GROUP, toAck);
     }
     if (Object.keys(result.skipped).length > 0)
       deps.log.info({ read: result.read, applied: result.applied, skipped: result.skipped }, 'reader events not learned from, by reason');
@@ -133,6 +140,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   type Skip = { kind: string };
 
   async function handle(
+    stream: string,
     entryId: string,
     event: ReaderEvent,
     articles: Map<string, Article | null>,
@@ -164,14 +172,14 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     }
     const corpus = await currentCorpus();
     const profileKey = db.keys.profile(event.subscriber_id);
-    const marker = db.keys.learnedEntry(entryId);
+    const marker = db.keys.learnedEntry(event.subscriber_id, entryId);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       // Two consumers can hold one entry for a moment (a slow batch claimed by another); the marker,
       // watched with the profile, lets only one of them apply it.
       await redis.watch(profileKey, marker);
       if ((await redis.exists(marker)) === 1) {
         await redis.unwatch();
-        await redis.xack(db.keys.events, LEARN_GROUP, entryId);
+        await redis.xack(stream, LEARN_GROUP, entryId);
         return { kind: 'already_applied' };
       }
       const outcome = learnEvent(parseProfile(await redis.get(profileKey)), event, article, corpus, deps.settings);
@@ -188,10 +196,20 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         else deps.log.debug(details, 'reader event not learned from');
         return { kind: outcome.kind };
       }
-      const tx = redis.multi().set(profileKey, JSON.stringify(outcome.profile)).set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS);
-      addGlobalIncrements(tx, db, outcome.global);
-      tx.hincrby(db.keys.learnStats, 'applied', 1).xack(db.keys.events, LEARN_GROUP, entryId);
-      if ((await tx.exec()) !== null) return 'applied';
+      // The reader's profile, the marker and the acknowledgement share the reader's bucket (one slot): one
+      // transaction. The shared counts ({learned}) follow; the marker makes a redelivered entry a no-op, so a crash
+      // in between loses that one event's share of the shared counts (decayed estimates), never applies it twice.
+      const applied = await redis
+        .multi()
+        .set(profileKey, JSON.stringify(outcome.profile))
+        .set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS)
+        .xack(stream, LEARN_GROUP, entryId)
+        .exec();
+      if (applied === null) continue;
+      const shared = redis.multi();
+      addGlobalIncrements(shared, db, outcome.global);
+      await shared.hincrby(db.keys.learnStats, 'applied', 1).exec();
+      return 'applied';
     }
     throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);
   }

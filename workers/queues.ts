@@ -76,12 +76,25 @@ export interface Queues {
   close(): Promise<void>;
 }
 
-/** Open every queue under one prefix (hash-tagged, so a Redis Cluster keeps a flow on one slot). */
+/**
+ * The BullMQ prefix of one queue: QUEUE_PREFIX's name with the queue's, in one hash tag (`{tidings}` →
+ * `{tidings:send-batch}`). A queue's keys must share a slot on a Redis Cluster; a tag per queue lets the queues
+ * land on different nodes (Tidings has no parent/child flows, which would need one tag for all).
+ */
+export function queuePrefix(prefix: string, queue: string): string {
+  return `{${prefix.replace(/[{}]/g, '')}:${queue}}`;
+}
+
+/** Open every queue, each under its own hash-tagged prefix (queuePrefix). */
 export function openQueues(connection: ConnectionOptions, prefix: string, sending: SendingJobOptions = {}): Queues {
-  const ingest = new Queue<IngestJob>(queueNames.ingest, { connection, prefix, defaultJobOptions });
-  const planPolling = new Queue<PlanPollingJob>(queueNames.planPolling, { connection, prefix, defaultJobOptions });
-  const planEdition = new Queue<PlanEditionJob>(queueNames.planEdition, { connection, prefix, defaultJobOptions });
-  const sendBatch = new Queue<SendBatchJob>(queueNames.sendBatch, { connection, prefix, defaultJobOptions: sendJobOptions(sending) });
+  const options = (queue: string) => ({ connection, prefix: queuePrefix(prefix, queue), defaultJobOptions });
+  const ingest = new Queue<IngestJob>(queueNames.ingest, options(queueNames.ingest));
+  const planPolling = new Queue<PlanPollingJob>(queueNames.planPolling, options(queueNames.planPolling));
+  const planEdition = new Queue<PlanEditionJob>(queueNames.planEdition, options(queueNames.planEdition));
+  const sendBatch = new Queue<SendBatchJob>(queueNames.sendBatch, {
+    ...options(queueNames.sendBatch),
+    defaultJobOptions: sendJobOptions(sending),
+  });
   const all: Queue[] = [ingest, planPolling, planEdition, sendBatch];
   return {
     ingest,

@@ -4,7 +4,7 @@ import type { Source } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import type { Db } from '../src/store/keys';
 import { saveSource } from '../src/store/sources';
-import { queueNames, type Queues } from './queues';
+import { queueNames, queuePrefix, type Queues } from './queues';
 
 export const demoSources: ReadonlyArray<Pick<Source, 'id' | 'url' | 'title'>> = [
   { id: 'tidings-engineering', url: 'sample:tidings-engineering.xml', title: 'Tidings Engineering' },
@@ -29,7 +29,7 @@ export async function seedDemo(
 ): Promise<SeedResult> {
   const first = await db.redis.set(db.keys.seeded, now.toISOString(), 'NX');
   if (first !== 'OK') return { seeded: false, stored: 0, quarantined: 0 };
-  const events = new QueueEvents(queueNames.ingest, { connection, prefix });
+  const events = new QueueEvents(queueNames.ingest, { connection, prefix: queuePrefix(prefix, queueNames.ingest) });
   try {
     await events.waitUntilReady();
     let stored = 0;

@@ -10,7 +10,7 @@ import type { BriefingRenderer } from '../emails/fast-briefing';
 import { batchIdempotencyKey } from '../src/core/delivery/idempotency';
 import type { Logger } from '../src/core/logger';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
-import type { Db } from '../src/store/keys';
+import { readerBucket, type Db } from '../src/store/keys';
 import { addReaderBriefing } from '../src/store/reader-briefings';
 import { batchRequestBody, type BatchEmail, type MailTransport, type RateLimitInfo } from './mail/transport';
 import type { ComposeDeps } from './briefing/compose-briefing';
@@ -100,11 +100,14 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
             : { subscriberId: recipient.subscriber_id, status: 'failed', reason: r.reason };
         });
         // The readers' web archive: what each email showed, so /briefings re-signs the very same links.
-        // Idempotent, so a retry after a crash writes it again harmlessly.
-        const archive = deps.db.redis.multi();
+        // Idempotent, so a retry after a crash writes it again harmlessly. One transaction per bucket of readers
+        // (each bucket is one slot on a cluster), sent together.
+        const archives = new Map<number, ReturnType<typeof deps.db.redis.multi>>();
         answer.results.forEach((r, i) => {
           const recipient = pending.recipients[i]!;
           if (!r.ok) return;
+          const bucket = readerBucket(recipient.subscriber_id);
+          const archive = archives.get(bucket) ?? archives.set(bucket, deps.db.redis.multi()).get(bucket)!;
           const items = recipient.article_ids.map((id, k) => ({ id, reasons: recipient.reasons?.[k] ?? [] }));
           addReaderBriefing(archive, deps.db, recipient.subscriber_id, { edition: data.edition_id, sent_at: data.sent_at, items });
         });
@@ -113,7 +116,10 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
         // received (same bytes), then the pending copy goes.
         await clock.wait(
           'finish_wait',
-          Promise.all([finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now()), archive.exec()]),
+          Promise.all([
+            finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now()),
+            ...[...archives.values()].map((archive) => archive.exec()),
+          ]),
         );
         // Two commands, not one MULTI: the two keys need not share a slot on Redis Cluster.
         await clock.wait('finish_wait', deps.db.redis.set(deps.db.keys.sentBatch(data.batch_id), stored!, 'EX', SENT_COPY_TTL_SECONDS));

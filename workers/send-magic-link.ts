@@ -1,6 +1,6 @@
 // The sign-in mail worker: reads sealed requests from a Redis Stream (consumer group), renders the email, sends it.
 import { createElement } from 'react';
-import type { Redis } from 'ioredis';
+import { duplicateRedis } from '../src/store/connection';
 import { MagicLink, magicLinkSubject } from '../emails/magic-link';
 import { renderEmail } from '../emails/render';
 import { magicLinkMailSchema, type MagicLinkMail } from '../src/contracts';
@@ -68,7 +68,7 @@ export async function startMagicLinkWorker(deps: MagicLinkWorkerDeps): Promise<R
   const stream = db.keys.authMail;
   const consumer = randomId('mail');
   // Reads block, so this worker has its own connection.
-  const reader: Redis = db.redis.duplicate({ maxRetriesPerRequest: null });
+  const reader = duplicateRedis(db.redis, { maxRetriesPerRequest: null });
   reader.on('error', () => {});
   try {
     // From the start of the stream: requests made while no worker ran are still sent.

@@ -8,7 +8,7 @@ import type { Db } from '../src/store/keys';
 import { getSubscriber } from '../src/store/subscribers';
 import { planBatch } from './plan-edition';
 import type { SendBatchJob } from './queues';
-import { consumerConnection, createGroupReader, ensureGroup, groupLoop, type StreamEntry } from './stream-group';
+import { consumerConnection, createGroupReader, ensureGroup, groupLoop, type ShardEntry } from './stream-group';
 
 export const WELCOME_GROUP = 'welcome';
 
@@ -45,13 +45,13 @@ export function startWelcomeWorker(deps: WelcomeDeps): { close(): Promise<void> 
   const stream = deps.db.keys.welcome;
   const reader = createGroupReader({
     redis,
-    stream,
+    streams: [stream],
     group: WELCOME_GROUP,
     consumer: `welcome-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     batch: 20,
     claimIdleMs: 30_000,
   });
-  const handle = async ([id, fields]: StreamEntry) => {
+  const handle = async ([id, fields]: ShardEntry) => {
     const subscriberId = fields[fields.indexOf('subscriber_id') + 1];
     const edition = subscriberId ? await planWelcome(deps, id, subscriberId) : null;
     deps.log.info(

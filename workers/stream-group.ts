@@ -1,87 +1,164 @@
 // Reading the reader-event stream through a consumer group, as the learner and the click judge do:
 // first what this consumer read before a restart and never acknowledged, then entries a crashed consumer
 // left pending (claimed after they idle long enough), then new ones.
-import type { Redis } from 'ioredis';
+import { duplicateRedis } from '../src/store/connection';
+import type { RedisClient } from '../src/store/keys';
 
 export type StreamEntry = [id: string, fields: string[]];
+/** An entry with the stream (shard) it came from, which is where it is acknowledged. */
+export type ShardEntry = [id: string, fields: string[], stream: string];
 
 export interface GroupReaderOptions {
-  redis: Redis;
-  stream: string;
+  redis: RedisClient;
+  /** One stream, or the shards of one (each with the same group); entries of one stream come in order. */
+  streams: readonly string[];
   group: string;
   consumer: string;
+  /** At most this many entries per stream per read. */
   batch: number;
   /** An entry pending this long on another consumer is taken to be abandoned by a crashed process. */
   claimIdleMs: number;
 }
 
-/** Create the consumer group if it is missing, starting from the beginning of the stream. */
-export async function ensureGroup(redis: Redis, stream: string, group: string): Promise<void> {
-  try {
-    await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
-  } catch (error) {
-    if (!(error instanceof Error && error.message.includes('BUSYGROUP'))) throw error;
-  }
+/** Create the consumer group on each stream if it is missing, starting from the beginning of the stream. */
+export async function ensureGroup(redis: RedisClient, streams: string | readonly string[], group: string): Promise<void> {
+  await Promise.all(
+    (typeof streams === 'string' ? [streams] : streams).map(async (stream) => {
+      try {
+        await redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+      } catch (error) {
+        if (!(error instanceof Error && error.message.includes('BUSYGROUP'))) throw error;
+      }
+    }),
+  );
 }
 
-export function createGroupReader(o: GroupReaderOptions) {
-  let ownPendingDone = false;
-  let blocking = false;
+/**
+ * Between two looks at the shards while waiting for new entries (a block cannot span shards on several nodes):
+ * from the shortest, doubling while nothing comes, up to the longest; entries bring it back to the shortest.
+ */
+const POLL_MIN_MS = 50;
+const POLL_MAX_MS = 1000;
 
-  async function read(blockMs: number | null): Promise<StreamEntry[]> {
-    while (!ownPendingDone) {
-      const own = (await o.redis.xreadgroup('GROUP', o.group, o.consumer, 'COUNT', o.batch, 'STREAMS', o.stream, '0')) as Array<
+export function createGroupReader(o: GroupReaderOptions) {
+  const ownPendingDone = new Set<string>();
+  let blocking = false;
+  let lastClaim = 0;
+  let wake: (() => void) | null = null;
+  let pollMs = POLL_MIN_MS;
+  const tag = (stream: string, entries: StreamEntry[]): ShardEntry[] => entries.map(([id, fields]) => [id, fields, stream]);
+
+  async function ownPending(stream: string): Promise<ShardEntry[]> {
+    while (!ownPendingDone.has(stream)) {
+      const own = (await o.redis.xreadgroup('GROUP', o.group, o.consumer, 'COUNT', o.batch, 'STREAMS', stream, '0')) as Array<
         [string, StreamEntry[]]
       > | null;
       const all = own?.[0]?.[1] ?? [];
       // Entries trimmed from the stream while pending come back without fields: nothing to do, let them go.
       const gone = all.filter(([, fields]) => fields === null).map(([id]) => id);
-      if (gone.length > 0) await o.redis.xack(o.stream, o.group, ...gone);
+      if (gone.length > 0) await o.redis.xack(stream, o.group, ...gone);
       const entries = all.filter(([, fields]) => fields !== null);
-      if (entries.length > 0) return entries;
-      if (gone.length === 0) ownPendingDone = true;
+      if (entries.length > 0) return tag(stream, entries);
+      if (gone.length === 0) ownPendingDone.add(stream);
     }
-    const claimed = (await o.redis.xautoclaim(o.stream, o.group, o.consumer, o.claimIdleMs, '0', 'COUNT', o.batch)) as [
+    return [];
+  }
+
+  async function abandoned(stream: string): Promise<ShardEntry[]> {
+    const claimed = (await o.redis.xautoclaim(stream, o.group, o.consumer, o.claimIdleMs, '0', 'COUNT', o.batch)) as [
       string,
       StreamEntry[],
       string[]?,
     ];
-    const abandoned = (claimed[1] ?? []).filter((e) => e && e[1]);
-    if (abandoned.length > 0) return abandoned;
+    return tag(
+      stream,
+      (claimed[1] ?? []).filter((e) => e && e[1]),
+    );
+  }
+
+  async function fresh(stream: string, blockMs: number | null): Promise<ShardEntry[]> {
     const args: Array<string | number> = ['GROUP', o.group, o.consumer, 'COUNT', o.batch];
     if (blockMs !== null) args.push('BLOCK', blockMs);
-    args.push('STREAMS', o.stream, '>');
-    blocking = blockMs !== null;
-    const fresh = (await (o.redis.xreadgroup as (...a: Array<string | number>) => Promise<unknown>)(...args).finally(
-      () => (blocking = false),
-    )) as Array<[string, StreamEntry[]]> | null;
-    return fresh?.[0]?.[1] ?? [];
+    args.push('STREAMS', stream, '>');
+    const read = (await (o.redis.xreadgroup as (...a: Array<string | number>) => Promise<unknown>)(...args)) as Array<
+      [string, StreamEntry[]]
+    > | null;
+    return tag(stream, read?.[0]?.[1] ?? []);
+  }
+
+  /** What this consumer should handle next: its own pending, then abandoned entries, then new ones (waiting up to blockMs). */
+  async function read(blockMs: number | null): Promise<ShardEntry[]> {
+    const own = (await Promise.all(o.streams.map(ownPending))).flat();
+    if (own.length > 0) return own;
+    // Claiming looks at every shard: at most every few seconds, or when asked not to wait (tests, one-shot runs).
+    if (blockMs === null || Date.now() - lastClaim > Math.min(5000, o.claimIdleMs)) {
+      lastClaim = Date.now();
+      const claimed = (await Promise.all(o.streams.map(abandoned))).flat();
+      if (claimed.length > 0) return claimed;
+    }
+    // One stream can block in Redis; shards on several nodes are looked at in turn until something arrives.
+    if (o.streams.length === 1) {
+      blocking = blockMs !== null;
+      return fresh(o.streams[0]!, blockMs).finally(() => (blocking = false));
+    }
+    const deadline = Date.now() + (blockMs ?? 0);
+    for (;;) {
+      const entries = (await Promise.all(o.streams.map((stream) => fresh(stream, null)))).flat();
+      if (entries.length > 0) pollMs = POLL_MIN_MS;
+      if (entries.length > 0 || blockMs === null || Date.now() >= deadline) return entries;
+      blocking = true;
+      const wait = Math.min(pollMs, deadline - Date.now());
+      pollMs = Math.min(pollMs * 2, POLL_MAX_MS);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      }).finally(() => {
+        blocking = false;
+        wake = null;
+      });
+    }
   }
 
   return {
     read,
     /** Read this consumer's own pending entries again first (after a failed or unfinished batch). */
     rereadOwnPending(): void {
-      ownPendingDone = false;
+      ownPendingDone.clear();
     },
-    /** True while a read is blocked waiting for new entries (a close may cut it short: nothing was read). */
+    /** True while a read is waiting for new entries (a close may cut it short: nothing was read). */
     isBlocking: () => blocking,
+    /** Cut a wait between looks short (close()). */
+    wake: () => wake?.(),
   };
+}
+
+/** Acknowledge entries, each in its own stream (shard). */
+export async function ackEntries(
+  redis: RedisClient,
+  group: string,
+  entries: ReadonlyArray<readonly [string, unknown, string]>,
+): Promise<void> {
+  const byStream = new Map<string, string[]>();
+  for (const [id, , stream] of entries) (byStream.get(stream) ?? byStream.set(stream, []).get(stream)!).push(id);
+  await Promise.all([...byStream].map(([stream, ids]) => redis.xack(stream, group, ...ids)));
 }
 
 /**
  * A consumer's own connection: XREADGROUP BLOCK holds one (and the learner's WATCH belongs to one). A
  * duplicate has none of the original's listeners; a failed batch is logged by the loop, not per retry.
  */
-export function consumerConnection(shared: Redis): Redis {
-  const redis = shared.duplicate();
+export function consumerConnection(shared: RedisClient): RedisClient {
+  const redis = duplicateRedis(shared);
   redis.on('error', () => {});
   return redis;
 }
 
 export interface GroupLoopOptions {
   /** The consumer's own connection (consumerConnection), closed with the loop. */
-  redis: Redis;
+  redis: RedisClient;
   reader: ReturnType<typeof createGroupReader>;
   ensure: () => Promise<void>;
   /** Handle one batch; resolves with how long to wait before the next (0: at once). */
@@ -119,6 +196,7 @@ export function groupLoop(o: GroupLoopOptions): { start(): void; close(): Promis
     },
     async close() {
       stopping = true;
+      o.reader.wake();
       if (o.reader.isBlocking()) o.redis.disconnect();
       await loop?.catch(() => {});
       if (o.redis.status === 'ready') await o.redis.quit();

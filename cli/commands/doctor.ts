@@ -167,6 +167,7 @@ export async function runDoctor(): Promise<Check[]> {
     const redis = await ensureRedis({
       url: config.REDIS_URL,
       isDefault: config.redisUrlIsDefault,
+      clusterNodes: config.redisClusterNodes,
       mayStart: false,
       stateDir: config.STATE_DIR,
     });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { scheduleInputSchema, type Schedule } from '../../src/contracts';
 import { nextRun } from '../../src/core/schedule/next-run';
 import { getSchedule, listSchedules, putSchedule, removeSchedule, setSchedulePaused } from '../../src/store/schedules';
-import { queueNames, scheduleSchedulerId } from '../../workers/queues';
+import { queueNames, queuePrefix, scheduleSchedulerId } from '../../workers/queues';
 
 import { CliError, withServices } from '../context';
 import { table } from '../table';
@@ -43,7 +43,10 @@ export function registerSchedule(program: Command): void {
     .action(async (options: { json?: boolean }) => {
       await withServices(async ({ db, config, queueConnection, now }) => {
         const schedules = await listSchedules(db);
-        const queue = new Queue(queueNames.planEdition, { connection: queueConnection, prefix: config.QUEUE_PREFIX });
+        const queue = new Queue(queueNames.planEdition, {
+          connection: queueConnection,
+          prefix: queuePrefix(config.QUEUE_PREFIX, queueNames.planEdition),
+        });
         try {
           const applied = new Map((await queue.getJobSchedulers(0, -1)).map((s) => [s.key, s]));
           const rows = schedules.map((s) => ({

@@ -13,6 +13,8 @@ import {
   getSession,
   peekOtp,
   revokeSession,
+  refreshTokenFor,
+  refreshTokenSession,
   revokeUserSessions,
   rotateRefreshToken,
   saveAuthUser,
@@ -220,7 +222,7 @@ export async function startSession(
   };
   await saveAuthUser(deps.db, signedIn);
   const sessionId = crypto.randomUUID();
-  const refreshToken = randomToken(16);
+  const refreshToken = refreshTokenFor(sessionId, randomToken(16));
   await createSession(
     deps.db,
     { id: sessionId, user_id: user.id, created_at: deps.now().getTime() },
@@ -260,9 +262,12 @@ async function sessionJson(deps: GoTrueDeps, user: AuthUser, sessionId: string, 
 
 /** POST /token?grant_type=refresh_token: rotate. A token presented twice revokes its session (it was copied). */
 export async function refreshSession(deps: GoTrueDeps, refreshToken: string): Promise<Outcome<AuthSession>> {
-  const next = randomToken(16);
+  const sessionId = refreshTokenSession(refreshToken);
+  if (!sessionId) return fail(authFailures.refreshNotFound());
+  const next = refreshTokenFor(sessionId, randomToken(16));
   const rotated = await rotateRefreshToken(
     deps.db,
+    sessionId,
     await hashSecret(refreshToken),
     await hashSecret(next),
     deps.config.AUTH_SESSION_TTL_SECONDS,

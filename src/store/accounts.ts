@@ -14,13 +14,13 @@ const EVENT_PAGE = 2_000;
 /** Editions looked at for pending deliveries: a reader can only be queued in recent ones. */
 const RECENT_EDITIONS = 60;
 
-/** Walk the events stream newest first and hand over this reader's entries (id and event). */
+/** Walk the reader's events shard newest first and hand over this reader's entries (id and event). */
 async function eachReaderEvent(db: Db, subscriberId: string, visit: (id: string, event: ReaderEvent) => void): Promise<void> {
   let end = '+';
   let seen = 0;
   const needle = `"subscriber_id":${JSON.stringify(subscriberId)}`;
   while (seen < EVENT_SCAN_LIMIT) {
-    const rows = await db.redis.xrevrange(db.keys.events, end, '-', 'COUNT', EVENT_PAGE);
+    const rows = await db.redis.xrevrange(db.keys.readerEvents(subscriberId), end, '-', 'COUNT', EVENT_PAGE);
     if (rows.length === 0) break;
     for (const [id, fields] of rows) {
       const json = fields[1] ?? '';
@@ -95,24 +95,26 @@ export async function deleteAccount(db: Db, email: string, subscriber: Subscribe
           [{ subscriberId: id, status: 'skipped', reason: 'the reader deleted their account' }],
           now,
         );
-      await db.redis.hdel(db.keys.delivery(edition), id);
+      await db.redis.hdel(db.keys.delivery(edition, id), id);
     }
     const eventIds: string[] = [];
     await eachReaderEvent(db, id, (entry) => eventIds.push(entry));
-    for (let i = 0; i < eventIds.length; i += 1000) await db.redis.xdel(db.keys.events, ...eventIds.slice(i, i + 1000));
+    for (let i = 0; i < eventIds.length; i += 1000) await db.redis.xdel(db.keys.readerEvents(id), ...eventIds.slice(i, i + 1000));
+    // What Tidings kept about the reader lives in the reader's bucket; the indexes under {subscribers}: two transactions.
+    await db.redis.del(
+      db.keys.profile(id),
+      db.keys.readerPrefs(id),
+      db.keys.readerActions(id),
+      db.keys.sentArticles(id),
+      db.keys.readerEditions(id),
+      db.keys.readerBriefings(id),
+      db.keys.readerFollows(id),
+    );
     await db.redis
       .multi()
       .hdel(db.keys.subscribers, id)
       .hdel(db.keys.subscribersByEmail, subscriber.email)
       .zrem(db.keys.subscribersByCreated, id)
-      .del(
-        db.keys.profile(id),
-        db.keys.readerPrefs(id),
-        db.keys.readerActions(id),
-        db.keys.sentArticles(id),
-        db.keys.readerEditions(id),
-        db.keys.readerBriefings(id),
-      )
       .exec();
   }
   await db.redis.incr(db.keys.deletedAccounts);

@@ -1,7 +1,7 @@
 // Sign-in state in Redis: users, one-time link records (hashes only), PKCE codes, sessions, refresh tokens,
 // rate-limit counters and the mail hand-off stream. Plain Redis commands and Lua, so Node and Workers share it.
 import { authUserSchema, type AuthUser } from '../contracts/auth';
-import type { Db } from './keys';
+import { rateTag, type Db } from './keys';
 import { scriptCommand } from './script-command';
 
 export interface OtpRecord {
@@ -132,13 +132,17 @@ export async function consumeFlowCode(db: Db, codeHash: string): Promise<FlowCod
 // ── provider sessions and refresh tokens ─────────────────────────────────────
 
 export async function createSession(db: Db, session: SessionRecord, refreshHash: string, ttlSeconds: number): Promise<void> {
+  // The user's index first (its own slot, {u:…}): a crash in between leaves an id that names nothing, which is harmless.
+  // The index lives as long as the newest session, so ids of sessions that expired on their own do not pile up forever.
+  await db.redis
+    .multi()
+    .sadd(db.keys.authUserSessions(session.user_id), session.id)
+    .expire(db.keys.authUserSessions(session.user_id), ttlSeconds)
+    .exec();
   await db.redis
     .multi()
     .set(db.keys.authSession(session.id), JSON.stringify(session), 'EX', ttlSeconds)
-    .sadd(db.keys.authUserSessions(session.user_id), session.id)
-    // The index lives as long as the newest session, so ids of sessions that expired on their own do not pile up forever.
-    .expire(db.keys.authUserSessions(session.user_id), ttlSeconds)
-    .set(db.keys.authRefresh(refreshHash), session.id, 'EX', ttlSeconds)
+    .set(db.keys.authRefresh(session.id, refreshHash), session.id, 'EX', ttlSeconds)
     .exec();
 }
 
@@ -147,75 +151,82 @@ export async function getSession(db: Db, id: string): Promise<SessionRecord | nu
   return raw ? (JSON.parse(raw) as SessionRecord) : null;
 }
 
+/** A refresh token names its session ("<session id>.<secret>"), so its keys share the session's slot. */
+export function refreshTokenFor(sessionId: string, secret: string): string {
+  return `${sessionId}.${secret}`;
+}
+
+/** The session a refresh token names, or null for a token of another shape. */
+export function refreshTokenSession(token: string): string | null {
+  const dot = token.indexOf('.');
+  return dot > 0 && /^[0-9a-f-]{36}$/.test(token.slice(0, dot)) ? token.slice(0, dot) : null;
+}
+
 // Rotation in one step (scripts/rotate-refresh-token.lua): the old token is taken, remembered as used, the new
 // one stored, the session extended.
 const rotateRefreshCommand = scriptCommand<[string, string]>('rotate-refresh-token');
 
 export type RotateResult = { status: 'ok' | 'reused' | 'revoked'; sessionId: string } | { status: 'missing' };
 
-export async function rotateRefreshToken(db: Db, oldHash: string, newHash: string, ttlSeconds: number): Promise<RotateResult> {
-  const keys = [db.keys.authRefresh(oldHash), db.keys.authRefreshUsed(oldHash), db.keys.authRefresh(newHash)];
-  // The script may touch only keys it is given, so the session is looked up first; should the old token name
-  // another session by the time the script runs, it says so and the rotation is asked again with that one.
-  let expected = await db.redis.get(keys[0]!);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const sessionKeys = expected ? [db.keys.authSession(expected)] : [];
-    const [status, sessionId] = await rotateRefreshCommand(db.redis, [...keys, ...sessionKeys], [expected ?? '', String(ttlSeconds)]);
-    if (status === 'changed') {
-      expected = sessionId;
-      continue;
-    }
-    if (status === 'missing') return { status: 'missing' };
-    return { status: status as 'ok' | 'reused' | 'revoked', sessionId };
-  }
-  throw new Error('refresh token rotation: the token kept changing while it was rotated');
+export async function rotateRefreshToken(
+  db: Db,
+  sessionId: string,
+  oldHash: string,
+  newHash: string,
+  ttlSeconds: number,
+): Promise<RotateResult> {
+  const keys = [
+    db.keys.authRefresh(sessionId, oldHash),
+    db.keys.authRefreshUsed(sessionId, oldHash),
+    db.keys.authRefresh(sessionId, newHash),
+    db.keys.authSession(sessionId),
+  ];
+  const [status, id] = await rotateRefreshCommand(db.redis, keys, [sessionId, String(ttlSeconds)]);
+  if (status === 'missing') return { status: 'missing' };
+  return { status: status as 'ok' | 'reused' | 'revoked', sessionId: id };
 }
 
 export async function revokeSession(db: Db, session: SessionRecord): Promise<void> {
-  await db.redis.multi().del(db.keys.authSession(session.id)).srem(db.keys.authUserSessions(session.user_id), session.id).exec();
+  // The session first: once it is gone no token of it works; the index entry is only bookkeeping.
+  await db.redis.del(db.keys.authSession(session.id));
+  await db.redis.srem(db.keys.authUserSessions(session.user_id), session.id);
 }
 
 /** Revoke every session of a user, or every one but `keep` (logout scope "others"). */
 export async function revokeUserSessions(db: Db, userId: string, keep?: string): Promise<void> {
   const ids = (await db.redis.smembers(db.keys.authUserSessions(userId))).filter((id) => id !== keep);
   if (ids.length === 0) return;
-  await db.redis
-    .multi()
-    .del(...ids.map((id) => db.keys.authSession(id)))
-    .srem(db.keys.authUserSessions(userId), ...ids)
-    .exec();
+  // Each session sits in a slot of its own: one DEL each (sent together), then the index.
+  await Promise.all(ids.map((id) => db.redis.del(db.keys.authSession(id))));
+  await db.redis.srem(db.keys.authUserSessions(userId), ...ids);
 }
 
 // ── this site's cookie sessions ──────────────────────────────────────────────
 
 export async function saveSiteSession(db: Db, id: string, session: SiteSession, ttlSeconds: number): Promise<void> {
+  // Indexed by user, so deleting an account signs every browser out; the index lives as long as the newest session.
+  // The index first (its own slot): a crash in between leaves an id that names nothing.
   await db.redis
     .multi()
-    .set(db.keys.authSiteSession(id), JSON.stringify(session), 'EX', ttlSeconds)
-    // Indexed by user, so deleting an account signs every browser out; the index lives as long as the newest session.
     .sadd(db.keys.authUserSiteSessions(session.user_id), id)
     .expire(db.keys.authUserSiteSessions(session.user_id), ttlSeconds)
     .exec();
+  await db.redis.set(db.keys.authSiteSession(id), JSON.stringify(session), 'EX', ttlSeconds);
 }
 
 /** End every cookie session of a user (account deletion). */
 export async function deleteUserSiteSessions(db: Db, userId: string): Promise<void> {
   const ids = await db.redis.smembers(db.keys.authUserSiteSessions(userId));
-  const tx = db.redis.multi().del(db.keys.authUserSiteSessions(userId));
-  for (const id of ids) tx.del(db.keys.authSiteSession(id));
-  await tx.exec();
+  await Promise.all(ids.map((id) => db.redis.del(db.keys.authSiteSession(id))));
+  await db.redis.del(db.keys.authUserSiteSessions(userId));
 }
 
 /** Remove a user and every trace of their sign-in: sessions, refresh tokens stay unusable (their sessions are gone). */
 export async function deleteAuthUser(db: Db, user: AuthUser): Promise<void> {
   await revokeUserSessions(db, user.id);
   await deleteUserSiteSessions(db, user.id);
-  await db.redis
-    .multi()
-    .hdel(db.keys.authUsers, user.id)
-    .hdel(db.keys.authUsersByEmail, user.email.toLowerCase())
-    .del(db.keys.authUserSessions(user.id))
-    .exec();
+  await db.redis.multi().hdel(db.keys.authUsers, user.id).hdel(db.keys.authUsersByEmail, user.email.toLowerCase()).exec();
+  await db.redis.del(db.keys.authUserSessions(user.id));
 }
 
 export async function getSiteSession(db: Db, id: string): Promise<SiteSession | null> {
@@ -244,12 +255,19 @@ export interface RateRule {
 export async function takeRateLimit(db: Db, rules: RateRule[]): Promise<number> {
   const active = rules.filter((r) => r.windowSeconds > 0);
   if (active.length === 0) return 0;
-  const wait = await takeRateLimitCommand(
-    db.redis,
-    active.map((r) => db.keys.authRate(r.bucket)),
-    active.flatMap((r) => [String(r.limit), String(r.windowSeconds * 1000)]),
-  );
-  return Number(wait);
+  // One script per subject (an address, an IP), each in its own slot: the address's windows are counted only if
+  // none of them is used up, then the IP's. A refusal by the IP after the address counted costs the address one attempt.
+  const bySubject = new Map<string, RateRule[]>();
+  for (const rule of active) bySubject.set(rateTag(rule.bucket), [...(bySubject.get(rateTag(rule.bucket)) ?? []), rule]);
+  for (const rules of bySubject.values()) {
+    const wait = await takeRateLimitCommand(
+      db.redis,
+      rules.map((r) => db.keys.authRate(r.bucket)),
+      rules.flatMap((r) => [String(r.limit), String(r.windowSeconds * 1000)]),
+    );
+    if (Number(wait) > 0) return Number(wait);
+  }
+  return 0;
 }
 
 /** Give back one attempt (a correct code should not count against the person). */

@@ -1,16 +1,16 @@
 // Delivery records and edition counters: each (edition, subscriber) moves queued → sent | failed | skipped once.
 import { deliverySchema, type Delivery, type DeliveryStatus, type EditionSummary, type ReaderEvent } from '../contracts';
-import type { Db } from './keys';
+import { groupByBucket, type Db } from './keys';
 import { scriptCommand } from './script-command';
 
-// Claim readers for a batch in one round trip (scripts/claim-deliveries.lua). A reader already claimed by this
-// same batch counts as claimed again (a planner re-run after a crash rebuilds the same batch).
+// Claim readers for a batch, one script per bucket of readers (scripts/claim-deliveries.lua): a reader already
+// claimed by this same batch counts as claimed again (a planner re-run after a crash rebuilds the same batch).
 const claimCommand = scriptCommand<string[]>('claim-deliveries');
-// Finish deliveries (scripts/finish-deliveries.lua): only a queued record moves, so a retry or a second worker
-// never counts twice; a sent one records its articles and appends its delivered events with it, once.
+// Finish deliveries per bucket (scripts/finish-deliveries.lua): only a queued record moves, so a retry or a second
+// worker never counts twice; a sent one records its articles and appends its delivered events with it, once.
 const finishCommand = scriptCommand<number>('finish-deliveries');
 
-/** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims). */
+/** Claim readers for a batch; returns the ids this batch owns (new claims and its own earlier claims), in the given order. */
 export async function claimDeliveries(
   db: Db,
   editionId: string,
@@ -20,11 +20,20 @@ export async function claimDeliveries(
 ): Promise<string[]> {
   if (subscriberIds.length === 0) return [];
   const record: Delivery = { status: 'queued', batch: batchId, at: now.toISOString() };
-  return claimCommand(
-    db.redis,
-    [db.keys.delivery(editionId), db.keys.edition(editionId)],
-    [JSON.stringify(record), batchId, ...subscriberIds],
+  const groups = groupByBucket(subscriberIds, (id) => id);
+  // The edition's buckets first: a bucket named here with no claim in it yet only costs a read later.
+  await db.redis.sadd(db.keys.editionBuckets(editionId), ...[...groups.keys()].map(String));
+  const replies = await Promise.all(
+    [...groups].map(([bucket, ids]) =>
+      claimCommand(
+        db.redis,
+        [db.keys.deliveryOfBucket(editionId, bucket), db.keys.editionCounts(editionId, bucket)],
+        [JSON.stringify(record), batchId, ...ids],
+      ),
+    ),
   );
+  const owned = new Set(replies.flat());
+  return subscriberIds.filter((id) => owned.has(id));
 }
 
 export interface DeliveryOutcome {
@@ -46,22 +55,28 @@ export async function finishDeliveries(
 ): Promise<number> {
   if (outcomes.length === 0) return 0;
   const at = now.toISOString();
-  const sentSets: string[] = [];
-  const args: string[] = [];
-  for (const o of outcomes) {
-    const record: Delivery = {
-      status: o.status,
-      batch: batchId,
-      at,
-      ...(o.messageId ? { message_id: o.messageId } : {}),
-      ...(o.reason ? { reason: o.reason } : {}),
-    };
-    const articleIds = o.status === 'sent' ? (o.articleIds ?? []) : [];
-    args.push(o.subscriberId, JSON.stringify(record), o.status, String(articleIds.length), ...articleIds);
-    for (const event of deliveredEvents(o.subscriberId, editionId, articleIds, at)) args.push(JSON.stringify(event));
-    if (articleIds.length > 0) sentSets.push(db.keys.sentArticles(o.subscriberId));
-  }
-  return finishCommand(db.redis, [db.keys.delivery(editionId), db.keys.edition(editionId), db.keys.events, ...sentSets], args);
+  const moved = await Promise.all(
+    [...groupByBucket(outcomes, (o) => o.subscriberId)].map(([bucket, group]) => {
+      const sentSets: string[] = [];
+      const args: string[] = [];
+      for (const o of group) {
+        const record: Delivery = {
+          status: o.status,
+          batch: batchId,
+          at,
+          ...(o.messageId ? { message_id: o.messageId } : {}),
+          ...(o.reason ? { reason: o.reason } : {}),
+        };
+        const articleIds = o.status === 'sent' ? (o.articleIds ?? []) : [];
+        args.push(o.subscriberId, JSON.stringify(record), o.status, String(articleIds.length), ...articleIds);
+        for (const event of deliveredEvents(o.subscriberId, editionId, articleIds, at)) args.push(JSON.stringify(event));
+        if (articleIds.length > 0) sentSets.push(db.keys.sentArticles(o.subscriberId));
+      }
+      const keys = [db.keys.deliveryOfBucket(editionId, bucket), db.keys.editionCounts(editionId, bucket), db.keys.events(bucket)];
+      return finishCommand(db.redis, [...keys, ...sentSets], args);
+    }),
+  );
+  return moved.reduce((a, b) => a + Number(b), 0);
 }
 
 /** The learner's weak "delivered, not clicked" signal and popularity's denominator: one event per article sent. */
@@ -86,19 +101,36 @@ function deliveredEvents(subscriberId: string, editionId: string, articleIds: re
 
 export async function getDeliveries(db: Db, editionId: string, subscriberIds: readonly string[]): Promise<Array<Delivery | null>> {
   if (subscriberIds.length === 0) return [];
-  const rows = await db.redis.hmget(db.keys.delivery(editionId), ...subscriberIds);
-  return rows.map((raw) => (raw ? deliverySchema.parse(JSON.parse(raw)) : null));
+  const found = new Map<string, string | null>();
+  await Promise.all(
+    [...groupByBucket(subscriberIds, (id) => id)].map(async ([bucket, ids]) => {
+      const rows = await db.redis.hmget(db.keys.deliveryOfBucket(editionId, bucket), ...ids);
+      ids.forEach((id, i) => found.set(id, rows[i] ?? null));
+    }),
+  );
+  return subscriberIds.map((id) => {
+    const raw = found.get(id);
+    return raw ? deliverySchema.parse(JSON.parse(raw)) : null;
+  });
 }
 
 export async function getDelivery(db: Db, editionId: string, subscriberId: string): Promise<Delivery | null> {
   return (await getDeliveries(db, editionId, [subscriberId]))[0] ?? null;
 }
 
+/** Every reader with a delivery record in the edition, whatever its status (bucket by bucket). */
+export async function editionReaders(db: Db, editionId: string): Promise<string[]> {
+  const buckets = await db.redis.smembers(db.keys.editionBuckets(editionId));
+  const ids = await Promise.all(buckets.map((bucket) => db.redis.hkeys(db.keys.deliveryOfBucket(editionId, Number(bucket)))));
+  return ids.flat();
+}
+
 /** Register an edition (first plan wins the meta fields). */
 export async function registerEdition(db: Db, editionId: string, schedule: string | null, now: Date): Promise<void> {
+  // The index and the edition's hash live in different slots: two commands, the hash's fields in one transaction.
+  await db.redis.zadd(db.keys.editions, 'NX', now.getTime(), editionId);
   await db.redis
     .multi()
-    .zadd(db.keys.editions, 'NX', now.getTime(), editionId)
     .hsetnx(db.keys.edition(editionId), 'created_at', now.toISOString())
     .hsetnx(db.keys.edition(editionId), 'schedule', schedule ?? '')
     .exec();
@@ -114,23 +146,31 @@ export async function countEditionEvent(db: Db, editionId: string, field: string
 }
 
 export async function editionSummary(db: Db, editionId: string): Promise<EditionSummary | null> {
-  const h = await db.redis.hgetall(db.keys.edition(editionId));
-  if (Object.keys(h).length === 0) return null;
+  const [h, buckets] = await Promise.all([
+    db.redis.hgetall(db.keys.edition(editionId)),
+    db.redis.smembers(db.keys.editionBuckets(editionId)),
+  ]);
+  if (Object.keys(h).length === 0 && buckets.length === 0) return null;
+  // Sending counts live per bucket (moved with the records they count); provider events and meta in the edition's hash.
+  const perBucket = await Promise.all(buckets.map((b) => db.redis.hmget(db.keys.editionCounts(editionId, Number(b)), ...SENDING_COUNTS)));
+  const sum = (i: number) => perBucket.reduce((n, row) => n + Number(row[i] ?? 0), 0);
   const n = (k: string) => Number(h[k] ?? 0);
   return {
     id: editionId,
     schedule: h.schedule || null,
     created_at: h.created_at ?? null,
-    planned: n('planned'),
-    queued: n('queued'),
-    sent: n('sent'),
-    failed: n('failed'),
-    skipped: n('skipped'),
+    planned: sum(0),
+    queued: sum(1),
+    sent: sum(2),
+    failed: sum(3),
+    skipped: sum(4),
     bounced: n('bounced'),
     complained: n('complained'),
     planning_done: h.planning_done === '1',
   };
 }
+
+const SENDING_COUNTS = ['planned', 'queued', 'sent', 'failed', 'skipped'] as const;
 
 /** The newest editions, newest first. */
 export async function listEditions(db: Db, limit = 20): Promise<EditionSummary[]> {
@@ -142,14 +182,18 @@ export async function listEditions(db: Db, limit = 20): Promise<EditionSummary[]
 /** Failed deliveries of an edition with their reasons (paged through the hash, never all at once). */
 export async function failedDeliveries(db: Db, editionId: string, limit = 50): Promise<Array<{ subscriberId: string; reason: string }>> {
   const out: Array<{ subscriberId: string; reason: string }> = [];
-  let cursor = '0';
-  do {
-    const [next, flat] = await db.redis.hscan(db.keys.delivery(editionId), cursor, 'COUNT', 500);
-    cursor = next;
-    for (let i = 0; i < flat.length && out.length < limit; i += 2) {
-      const d = deliverySchema.parse(JSON.parse(flat[i + 1]!));
-      if (d.status === 'failed') out.push({ subscriberId: flat[i]!, reason: d.reason ?? '' });
-    }
-  } while (cursor !== '0' && out.length < limit);
+  const buckets = (await db.redis.smembers(db.keys.editionBuckets(editionId))).map(Number).sort((a, b) => a - b);
+  for (const bucket of buckets) {
+    let cursor = '0';
+    do {
+      const [next, flat] = await db.redis.hscan(db.keys.deliveryOfBucket(editionId, bucket), cursor, 'COUNT', 500);
+      cursor = next;
+      for (let i = 0; i < flat.length && out.length < limit; i += 2) {
+        const d = deliverySchema.parse(JSON.parse(flat[i + 1]!));
+        if (d.status === 'failed') out.push({ subscriberId: flat[i]!, reason: d.reason ?? '' });
+      }
+    } while (cursor !== '0' && out.length < limit);
+    if (out.length >= limit) break;
+  }
   return out;
 }

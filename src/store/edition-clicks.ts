@@ -1,4 +1,4 @@
-// Click figures for the dashboard, read from the events stream newest first, a page at a time, up to a cap.
+// Click figures for the dashboard, read from each events shard newest first, a page at a time, up to a cap.
 import { readerEventSchema, type ReaderEvent } from '../contracts';
 import { automatedVerdict, type EditionMarks } from '../core/links/bots';
 import { clickAccumulator, type EditionClicks } from '../core/delivery/edition-stats';
@@ -27,19 +27,23 @@ export async function editionClicks(
     const verdict = automatedVerdict(event, await found);
     return { ...event, suspected_bot: verdict.automated, bot_reasons: verdict.reasons };
   };
-  let end = '+';
-  let read = 0;
-  while (read < maxEvents) {
-    const rows = await db.redis.xrevrange(db.keys.events, end, '-', 'COUNT', PAGE);
-    if (rows.length === 0) break;
-    const events = rows
-      .map(([, fields]) => readerEventSchema.safeParse(JSON.parse(fields[1] ?? 'null')))
-      .filter((p) => p.success)
-      .map((p) => p.data);
-    for (const event of await Promise.all(events.map(judged))) acc.add(event);
-    read += rows.length;
-    if (rows.length < PAGE) break;
-    end = `(${rows[rows.length - 1]![0]}`;
+  // Shard by shard, each newest first, each up to its share of `maxEvents` (the window is the same span of time in each).
+  const perShard = Math.ceil(maxEvents / db.keys.eventStreams.length);
+  for (const stream of db.keys.eventStreams) {
+    let end = '+';
+    let read = 0;
+    while (read < perShard) {
+      const rows = await db.redis.xrevrange(stream, end, '-', 'COUNT', PAGE);
+      if (rows.length === 0) break;
+      const events = rows
+        .map(([, fields]) => readerEventSchema.safeParse(JSON.parse(fields[1] ?? 'null')))
+        .filter((p) => p.success)
+        .map((p) => p.data);
+      for (const event of await Promise.all(events.map(judged))) acc.add(event);
+      read += rows.length;
+      if (rows.length < PAGE) break;
+      end = `(${rows[rows.length - 1]![0]}`;
+    }
   }
   return acc.result();
 }

@@ -1,5 +1,5 @@
 // Reading Redis Streams' bookkeeping: stream ids in order, and where each consumer group stands.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './keys';
 
 /** Compare two stream ids ("ms-seq") in stream order. */
 export function compareStreamIds(a: string, b: string): number {
@@ -17,7 +17,7 @@ export interface GroupPosition {
 }
 
 /** Where every consumer group of `stream` stands (the stream must exist). */
-export async function groupPositions(redis: Redis, stream: string): Promise<GroupPosition[]> {
+export async function groupPositions(redis: RedisClient, stream: string): Promise<GroupPosition[]> {
   const groups = (await redis.xinfo('GROUPS', stream)) as Array<Array<string | number>>;
   return Promise.all(
     groups.map(async (fields) => {

@@ -116,12 +116,19 @@ export async function planningPage(db: Db, start: number, count: number): Promis
 export async function removeSubscriber(db: Db, id: string): Promise<boolean> {
   const existing = await getSubscriber(db, id);
   if (!existing) return false;
+  // The reader's own keys share the reader's bucket; the indexes share {subscribers}: one transaction each.
+  await db.redis.del(
+    db.keys.profile(id),
+    db.keys.readerPrefs(id),
+    db.keys.sentArticles(id),
+    db.keys.readerActions(id),
+    db.keys.readerFollows(id),
+  );
   await db.redis
     .multi()
     .hdel(db.keys.subscribers, id)
     .hdel(db.keys.subscribersByEmail, existing.email)
     .zrem(db.keys.subscribersByCreated, id)
-    .del(db.keys.profile(id), db.keys.readerPrefs(id), db.keys.sentArticles(id), db.keys.readerActions(id))
     .exec();
   return true;
 }

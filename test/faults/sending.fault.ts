@@ -71,22 +71,24 @@ function expectExactlyOnce(fake: FakeResend, count: number) {
 /** Each article a reader was sent left exactly one `delivered` event (the learner's signal), however often its batch ran. */
 async function expectDeliveredOnce(t: TestEnv, subscriberIds: readonly string[]) {
   const seen = new Map<string, number>();
-  let from = '-';
-  for (;;) {
-    const rows = await t.db.redis.xrange(t.db.keys.events, from, '+', 'COUNT', 5000);
-    for (const [, fields] of rows) {
-      const event = JSON.parse(fields[fields.indexOf('event') + 1]!) as {
-        type: string;
-        subscriber_id: string;
-        edition_id: string;
-        article_id: string;
-      };
-      if (event.type !== 'delivered' || event.edition_id !== EDITION) continue;
-      const key = `${event.subscriber_id} ${event.article_id}`;
-      seen.set(key, (seen.get(key) ?? 0) + 1);
+  for (const stream of t.db.keys.eventStreams) {
+    let from = '-';
+    for (;;) {
+      const rows = await t.db.redis.xrange(stream, from, '+', 'COUNT', 5000);
+      for (const [, fields] of rows) {
+        const event = JSON.parse(fields[fields.indexOf('event') + 1]!) as {
+          type: string;
+          subscriber_id: string;
+          edition_id: string;
+          article_id: string;
+        };
+        if (event.type !== 'delivered' || event.edition_id !== EDITION) continue;
+        const key = `${event.subscriber_id} ${event.article_id}`;
+        seen.set(key, (seen.get(key) ?? 0) + 1);
+      }
+      if (rows.length < 5000) break;
+      from = `(${rows.at(-1)![0]}`;
     }
-    if (rows.length < 5000) break;
-    from = `(${rows.at(-1)![0]}`;
   }
   expect([...seen].filter(([, n]) => n > 1)).toEqual([]);
   let expected = 0;

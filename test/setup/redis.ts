@@ -9,6 +9,8 @@ import { redisServerInstalled, startPrivateRedis } from '../../node/private-redi
 declare module 'vitest' {
   export interface ProvidedContext {
     redisUrl: string;
+    /** Seed nodes of the test cluster, comma-separated (test/setup/cluster.ts); absent on one Redis. */
+    redisClusterNodes?: string;
   }
 }
 

@@ -7,11 +7,11 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import type { BriefingRenderer } from '../../emails/fast-briefing';
 import { sentBriefingSchema, type Delivery, type SentBriefing, type Subscriber } from '../../src/contracts';
-import { deliverySchema, subscriberSchema, sourceSchema } from '../../src/contracts';
+import { subscriberSchema, sourceSchema } from '../../src/contracts';
 import { parseProfile } from '../../src/core/interest/interest-profile';
 import { rankSettingsFrom } from '../../src/core/interest/interest-settings';
 import { rankCandidates } from '../../src/core/interest/ranking';
-import type { DeliveryOutcome } from '../../src/store/deliveries';
+import { getDeliveries, type DeliveryOutcome } from '../../src/store/deliveries';
 import { loadPopularity, parsePrefs } from '../../src/store/interest';
 import { SENT_BRIEFING_TTL_SECONDS } from '../../src/store/sent-briefings';
 import type { BatchEmail } from '../mail/transport';
@@ -62,7 +62,7 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
   const [deliveryRows, subscriberRows, sourceRows, candidateIds, readerRows] = await clock.wait(
     'read_wait',
     Promise.all([
-      db.redis.hmget(db.keys.delivery(data.edition_id), ...ids),
+      getDeliveries(db, data.edition_id, ids),
       db.redis.hmget(db.keys.subscribers, ...ids),
       db.redis.hvals(db.keys.sources),
       db.redis.zrevrange(db.keys.articlesByPublished, 0, CANDIDATE_POOL - 1),
@@ -89,8 +89,8 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
   const pool = clock.time('candidates', () => deps.candidatePool(articleRows));
   // Found articles (discovery) say whom they were found for: read once per batch, as the pool is.
   const found = await clock.wait('read_wait', foundFor(db, foundIds(pool.articles)));
-  const { records, subscribers, titles } = clock.time('parse_reads', () => ({
-    records: deliveryRows.map((raw): Delivery | null => (raw ? deliverySchema.parse(JSON.parse(raw)) : null)),
+  const records = deliveryRows;
+  const { subscribers, titles } = clock.time('parse_reads', () => ({
     subscribers: subscriberRows.map((raw): Subscriber | null => (raw ? subscriberSchema.parse(JSON.parse(raw)) : null)),
     // As loadSourceTitles and listSources give them (sorted by id; the map's order is not used for anything else).
     titles: new Map(

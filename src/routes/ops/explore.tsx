@@ -254,7 +254,7 @@ export function exploreRoutes(deps: AppDeps) {
     const [profile, issues] = await Promise.all([getProfile(deps.db, id), providerIssues(deps.db, { subscriberId: id, limit: 20 })]);
     // This reader's clicks, from the recent events (people and automated apart).
     const clicks: Array<{ at: string; article: string | null; edition: string; automated: boolean }> = [];
-    const rows = await deps.db.redis.xrevrange(deps.db.keys.events, '+', '-', 'COUNT', 5000);
+    const rows = await deps.db.redis.xrevrange(deps.db.keys.readerEvents(id), '+', '-', 'COUNT', 5000);
     for (const [, fields] of rows) {
       const e = JSON.parse(fields[1] ?? 'null') as {
         type?: string;

@@ -1,16 +1,16 @@
 --[[
-  Moves deliveries from queued to their outcome. Only a queued record moves, so a retry or a second
-  worker never counts twice. A delivery that moves to sent also records its articles as sent to the
-  reader and appends one `delivered` event per article, in the same script: a retried batch finds
-  nothing queued and appends nothing again.
+  Moves deliveries of one bucket of readers from queued to their outcome. Only a queued record moves,
+  so a retry or a second worker never counts twice. A delivery that moves to sent also records its
+  articles as sent to the reader and appends one `delivered` event per article to the bucket's events
+  shard, in the same script: a retried batch finds nothing queued and appends nothing again.
 
   Input:
-    KEYS[1] delivery records of the edition: hash subscriber id → delivery JSON
-    KEYS[2] the edition's counters: hash
-    KEYS[3] the events stream
+    KEYS[1] delivery records of the edition for one bucket of readers: hash subscriber id → delivery JSON
+    KEYS[2] the edition's counters for that bucket: hash
+    KEYS[3] the bucket's shard of the events stream
     KEYS[4..] the sent-articles set of each outcome that carries articles, in the order of the outcomes
 
-    ARGV, per outcome in turn:
+    ARGV, per outcome in turn (all readers of that bucket):
       ARGV[i]         subscriber id
       ARGV[i+1]       its new delivery record (JSON)
       ARGV[i+2]       its new status (sent | failed | skipped): the counter to add one to

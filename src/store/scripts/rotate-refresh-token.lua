@@ -1,20 +1,18 @@
 --[[
   Rotates a refresh token in one step: the old token is taken, remembered as used, the new one stored,
-  the session extended. The session is a declared key, so the caller reads the old token's session id
-  first and names its key; if the token changed in between, nothing is touched and the caller is told
-  the id it now holds, to ask again.
+  the session extended. A refresh token names its session (its keys share the session's hash tag), so
+  every key is known before the script runs and all of them sit in one slot.
 
   Input:
     KEYS[1] the old refresh token → session id
     KEYS[2] the old token's used marker → session id
     KEYS[3] the new refresh token → session id
-    KEYS[4] the session the old token named when the caller read it (absent when it named none)
+    KEYS[4] the session the token names
 
-    ARGV[1] the session id the caller read from KEYS[1] ('' for none)
+    ARGV[1] the session id the token names
     ARGV[2] TTL of the tokens and the session, seconds
 
-  Output: {'ok' | 'reused' | 'revoked', session id}, {'missing', ''},
-          or {'changed', session id} when KEYS[1] no longer names ARGV[1]'s session.
+  Output: {'ok' | 'reused' | 'revoked', session id} or {'missing', ''}.
 ]]
 local sid = redis.call('GET', KEYS[1])
 if not sid then
@@ -22,7 +20,7 @@ if not sid then
   if used then return {'reused', used} end
   return {'missing', ''}
 end
-if sid ~= ARGV[1] then return {'changed', sid} end
+if sid ~= ARGV[1] then return {'missing', ''} end
 redis.call('DEL', KEYS[1])
 if redis.call('EXISTS', KEYS[4]) == 0 then return {'revoked', sid} end
 local ttl = tonumber(ARGV[2])
