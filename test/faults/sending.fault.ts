@@ -130,7 +130,11 @@ describe('sending under faults', () => {
       await worker.ready;
       // The last reader leaves while the edition is being sent, long before their batch is due.
       if (kills === 0) await setSubscriberStatus(t.db, ids[readers - 1]!, 'unsubscribed');
-      await sleep(400 + Math.random() * 1200);
+      // Kill while the edition is under way: once this worker has had a batch accepted (how long that takes depends on
+      // the machine, so a fixed sleep could land every kill before the first batch), at a random moment after it.
+      const before = resend.accepted.length;
+      if (before < readers - 1) await until('a batch accepted by this worker', async () => resend!.accepted.length > before, 30_000);
+      await sleep(Math.random() * 800);
       killedAt.push(resend.accepted.length);
       await worker.kill('SIGKILL');
       kills++;
