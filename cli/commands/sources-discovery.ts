@@ -15,7 +15,7 @@ import { openQueues, queueNames } from '../../workers/queues';
 import { printable } from '../../src/core/printable';
 import { CliError, withServices } from '../context';
 import { printRows } from '../table';
-import { idFromUrl } from './sources';
+import { idFromUrl } from '../source-id';
 
 /** What `sources add` found, in one line a person reads. */
 export function describeFound(found: FoundFeed): string {

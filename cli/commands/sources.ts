@@ -9,6 +9,7 @@ import { removePoll } from '../../workers/plan-polling';
 import { findFeed } from '../../workers/discovery/find-feed';
 import { discoveryFetcher } from '../../workers/discovery/fetcher';
 import { CliError, withServices } from '../context';
+import { idFromUrl } from '../source-id';
 import { describeFound, queueFirstFetch, registerSourceDiscovery } from './sources-discovery';
 import { table } from '../table';
 
@@ -135,23 +136,4 @@ export function registerSources(program: Command): void {
     });
 
   registerSourceDiscovery(sources);
-}
-
-/** A readable id from a feed URL: host and path, lowercase, dashes, at most 64 characters. */
-export function idFromUrl(url: string): string {
-  let base = url;
-  try {
-    const u = new URL(url);
-    base = `${u.hostname.replace(/^www\./, '')}${u.pathname}`;
-  } catch {
-    base = url.replace(/^sample:/, '');
-  }
-  const slug = base
-    .toLowerCase()
-    .replace(/\.(xml|rss|atom|json)$/, '')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-  return slug || 'source';
 }
