@@ -21,22 +21,28 @@ const complaint = (edition: string, subscriber: string, to: string) =>
     data: { to: [to], tags: { edition, subscriber } },
   });
 
+/** A 'morning' schedule and its edition, sent to 400 readers. */
+async function sentEdition(t: TestEnv): Promise<{ ids: string[]; edition: string }> {
+  const ids = await createSubscribers(t.db, 400);
+  await putSchedule(t.db, { name: 'morning', cron: '0 7 * * *', tz: 'UTC' }, t.now());
+  const edition = 'morning-2026-11-23';
+  await registerEdition(t.db, edition, 'morning', t.now());
+  await claimDeliveries(t.db, edition, 'b', ids, t.now());
+  await markPlanningDone(t.db, edition);
+  await finishDeliveries(
+    t.db,
+    edition,
+    'b',
+    ids.map((id, i) => ({ subscriberId: id, status: 'sent' as const, messageId: `m${i}` })),
+    t.now(),
+  );
+  return { ids, edition };
+}
+
 describe('deliverability guardrails', () => {
   it('pause a schedule whose edition crosses the complaint rate, and the dashboard says why', async () => {
     t = testEnv();
-    const ids = await createSubscribers(t.db, 400);
-    await putSchedule(t.db, { name: 'morning', cron: '0 7 * * *', tz: 'UTC' }, t.now());
-    const edition = 'morning-2026-11-23';
-    await registerEdition(t.db, edition, 'morning', t.now());
-    await claimDeliveries(t.db, edition, 'b', ids, t.now());
-    await markPlanningDone(t.db, edition);
-    await finishDeliveries(
-      t.db,
-      edition,
-      'b',
-      ids.map((id, i) => ({ subscriberId: id, status: 'sent' as const, messageId: `m${i}` })),
-      t.now(),
-    );
+    const { ids, edition } = await sentEdition(t);
 
     // One complaint in 400 is 0.25%: under Gmail's 0.3%, the schedule keeps running.
     await handleWebhookEvent(t.db, 'wh1', complaint(edition, ids[0]!, 'reader0@example.com'), t.now());
@@ -59,19 +65,7 @@ describe('deliverability guardrails', () => {
 
   it('use the limits the operator set: at 1% two complaints in 400 keep sending, the fourth pauses', async () => {
     t = testEnv({ RESEND_WEBHOOK_SECRET: WEBHOOK_SECRET, GUARDRAIL_COMPLAINT_PERCENT: '1' });
-    const ids = await createSubscribers(t.db, 400);
-    await putSchedule(t.db, { name: 'morning', cron: '0 7 * * *', tz: 'UTC' }, t.now());
-    const edition = 'morning-2026-11-23';
-    await registerEdition(t.db, edition, 'morning', t.now());
-    await claimDeliveries(t.db, edition, 'b', ids, t.now());
-    await markPlanningDone(t.db, edition);
-    await finishDeliveries(
-      t.db,
-      edition,
-      'b',
-      ids.map((id, i) => ({ subscriberId: id, status: 'sent' as const, messageId: `m${i}` })),
-      t.now(),
-    );
+    const { ids, edition } = await sentEdition(t);
     const { app } = testApp(t);
     const complain = (i: number) => postWebhook(app, JSON.stringify(complaint(edition, ids[i]!, `reader${i}@example.com`)), `wh${i}`);
     for (const i of [0, 1, 2]) expect((await complain(i)).status).toBe(200);

@@ -15,7 +15,7 @@ import { openQueues, queueNames } from '../../workers/queues';
 import { printable } from '../../src/core/printable';
 import { CliError, withServices } from '../context';
 import { printRows } from '../table';
-import { idFromUrl } from '../source-id';
+import { sourceIdFor } from '../../src/core/discovery/autodiscovery';
 
 /** What `sources add` found, in one line a person reads. */
 export function describeFound(found: FoundFeed): string {
@@ -78,8 +78,8 @@ export function registerSourceDiscovery(sources: Command): void {
             console.log(`✗ ${found.reason}`);
             continue;
           }
-          let id = idFromUrl(found.feed_url);
-          for (let n = 2; await getSource(db, id); n++) id = `${idFromUrl(found.feed_url).slice(0, 60)}-${n}`;
+          let id = sourceIdFor(found.feed_url);
+          for (let n = 2; await getSource(db, id); n++) id = `${sourceIdFor(found.feed_url).slice(0, 60)}-${n}`;
           await saveSource(
             db,
             sourceSchema.parse({

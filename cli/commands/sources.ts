@@ -9,7 +9,7 @@ import { removePoll } from '../../workers/plan-polling';
 import { findFeed } from '../../workers/discovery/find-feed';
 import { discoveryFetcher } from '../../workers/discovery/fetcher';
 import { CliError, withServices } from '../context';
-import { idFromUrl } from '../source-id';
+import { sourceIdFor } from '../../src/core/discovery/autodiscovery';
 import { describeFound, queueFirstFetch, registerSourceDiscovery } from './sources-discovery';
 import { table } from '../table';
 
@@ -45,7 +45,7 @@ export function registerSources(program: Command): void {
           feedUrl = found.feed_url;
           title = options.title ?? found.title;
         }
-        const id = options.id ?? idFromUrl(feedUrl);
+        const id = options.id ?? sourceIdFor(feedUrl);
         const parsed = sourceSchema.safeParse({
           id,
           url: feedUrl,

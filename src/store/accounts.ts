@@ -7,6 +7,7 @@ import type { Db } from './keys';
 import { getPrefs, getProfile } from './interest';
 import { getArticlesByIds } from './articles';
 import { listReaderBriefings } from './reader-briefings';
+import { dropSubscriberRecord, learnedStateKeys } from './subscribers';
 
 /** How far back the events stream is searched for a reader's events (entries), in pages of EVENT_PAGE. */
 const EVENT_SCAN_LIMIT = 500_000;
@@ -101,21 +102,8 @@ export async function deleteAccount(db: Db, email: string, subscriber: Subscribe
     await eachReaderEvent(db, id, (entry) => eventIds.push(entry));
     for (let i = 0; i < eventIds.length; i += 1000) await db.redis.xdel(db.keys.readerEvents(id), ...eventIds.slice(i, i + 1000));
     // What Tidings kept about the reader lives in the reader's bucket; the indexes under {subscribers}: two transactions.
-    await db.redis.del(
-      db.keys.profile(id),
-      db.keys.readerPrefs(id),
-      db.keys.readerActions(id),
-      db.keys.sentArticles(id),
-      db.keys.readerEditions(id),
-      db.keys.readerBriefings(id),
-      db.keys.readerFollows(id),
-    );
-    await db.redis
-      .multi()
-      .hdel(db.keys.subscribers, id)
-      .hdel(db.keys.subscribersByEmail, subscriber.email)
-      .zrem(db.keys.subscribersByCreated, id)
-      .exec();
+    await db.redis.del(...learnedStateKeys(db, id), db.keys.readerEditions(id), db.keys.readerBriefings(id));
+    await dropSubscriberRecord(db, subscriber);
   }
   await db.redis.incr(db.keys.deletedAccounts);
 }

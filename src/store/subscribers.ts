@@ -116,19 +116,22 @@ export async function planningPage(db: Db, start: number, count: number): Promis
 export async function removeSubscriber(db: Db, id: string): Promise<boolean> {
   const existing = await getSubscriber(db, id);
   if (!existing) return false;
-  // The reader's own keys share the reader's bucket; the indexes share {subscribers}: one transaction each.
-  await db.redis.del(
-    db.keys.profile(id),
-    db.keys.readerPrefs(id),
-    db.keys.sentArticles(id),
-    db.keys.readerActions(id),
-    db.keys.readerFollows(id),
-  );
+  await db.redis.del(...learnedStateKeys(db, id));
+  await dropSubscriberRecord(db, existing);
+  return true;
+}
+
+/** What Tidings learned from and about a reader: profile, corrections, votes, sent articles, follows (one bucket). */
+export function learnedStateKeys(db: Db, id: string): string[] {
+  return [db.keys.profile(id), db.keys.readerPrefs(id), db.keys.sentArticles(id), db.keys.readerActions(id), db.keys.readerFollows(id)];
+}
+
+/** The subscriber record and its indexes, which share {subscribers}: one transaction, apart from the reader's bucket. */
+export async function dropSubscriberRecord(db: Db, subscriber: Pick<Subscriber, 'id' | 'email'>): Promise<void> {
   await db.redis
     .multi()
-    .hdel(db.keys.subscribers, id)
-    .hdel(db.keys.subscribersByEmail, existing.email)
-    .zrem(db.keys.subscribersByCreated, id)
+    .hdel(db.keys.subscribers, subscriber.id)
+    .hdel(db.keys.subscribersByEmail, subscriber.email)
+    .zrem(db.keys.subscribersByCreated, subscriber.id)
     .exec();
-  return true;
 }

@@ -262,7 +262,7 @@ export function suggestionFor(
   halfLifeDays: number,
 ): Suggestion {
   const { posts, typed } = samplePosts(feed.items);
-  const sourceId = sourceIdFor(feed.feed_url);
+  const sourceId = sourceIdFor(feed.feed_url, { withPort: true });
   const scored = scoreSite(posts, sourceId, readers, corpus, nowMs, { ...defaultScoreSettings, halfLifeDays });
   const features = new Set<string>();
   for (const p of posts)

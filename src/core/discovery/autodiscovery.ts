@@ -132,12 +132,15 @@ function resolve(href: string, base: string): string | null {
   }
 }
 
-/** A readable source id from a feed URL: host and path, lowercase, dashes, at most 64 characters. */
-export function sourceIdFor(url: string): string {
+/**
+ * A readable source id from a feed URL: host and path, lowercase, dashes, at most 64 characters. `withPort` keeps a
+ * non-default port (discovery meets sites that differ only by it); the operator's `sources add` leaves it out.
+ */
+export function sourceIdFor(url: string, options: { withPort?: boolean } = {}): string {
   let base = url;
   try {
     const u = new URL(url);
-    base = `${u.host.replace(/^www\./, '')}${u.pathname}`;
+    base = `${(options.withPort ? u.host : u.hostname).replace(/^www\./, '')}${u.pathname}`;
   } catch {
     base = url.replace(/^sample:/, '');
   }
