@@ -148,3 +148,34 @@ describe('the ranker', () => {
     expect(ranked.every((r) => r.reasons.length > 0)).toBe(true);
   });
 });
+
+describe('the prepared pool', () => {
+  it('ranks exactly as the per-feature lookups do: same articles, order, scores and reasons', () => {
+    const topics = ['email', 'ranking', 'feeds', 'auth', 'redis'];
+    const words = 'alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november oscar papa quebec'.split(' ');
+    const articles = Array.from({ length: 60 }, (_, i) =>
+      art({
+        title: `${topics[i % 5]} ${words[i % words.length]} ${words[(i * 7 + 3) % words.length]} ${words[(i * 11 + 5) % words.length]} ${i}`,
+        summary: `what changed in ${topics[(i + 2) % 5]} this week, part ${i}`,
+        source: ['the-wire', 'field-notes', 'engineering'][i % 3]!,
+        topics: [topics[i % 5]!, topics[(i + 1) % 5]!],
+        published_at: new Date(NOW - i * 1800_000).toISOString(),
+      }),
+    );
+    const reader = {
+      ...anonymousReader(NOW),
+      profile: learned(
+        articles,
+        articles.filter((_, i) => i % 20 === 1),
+      ),
+      chosenTopics: ['feeds'],
+    };
+    const prepared = prepareCandidates(articles, buildCorpus(articles));
+    expect(prepared[0]!.vocabulary).toBeDefined();
+    const unprepared = prepared.map(({ featureIds: _ids, vocabulary: _vocabulary, ...c }) => c);
+    const settings = { ...defaultRankSettings, limit: Infinity };
+    const fast = rankCandidates(prepared, reader, settings);
+    expect(fast.length).toBeGreaterThan(15);
+    expect(fast).toEqual(rankCandidates(unprepared, reader, settings));
+  });
+});

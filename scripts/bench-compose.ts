@@ -1,0 +1,102 @@
+// `npm run bench:compose`: Tidings' composing alone, in this process: batches of 100 readers with learned profiles
+// composed from --candidates generated articles (default 500) against the Redis at REDIS_URL (or a private one),
+// with nothing sent. Prints CPU milliseconds per briefing (this process's main thread and threads) and briefings
+// per second of one thread; --profile writes a CPU profile. Options: --readers N (default 3000), --candidates N.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { createFastBriefingRenderer } from '../emails/fast-briefing';
+import { loadConfig } from '../src/env';
+import { claimDeliveries, registerEdition } from '../src/store/deliveries';
+import { ensureRedis } from '../node/private-redis';
+import { openServices } from '../node/services';
+import { createCandidatePoolCache } from '../workers/briefing/candidate-pool';
+import { composeBatch } from '../workers/briefing/compose-batch';
+import { batchRequestBody } from '../workers/mail/transport';
+import { generateArticles, seedArticles } from '../test/fixtures/articles';
+import { createSubscribers, learnProfiles } from '../test/fixtures/subscribers';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const readers = arg('readers', 3000);
+const candidates = arg('candidates', 500);
+for (const [name, value] of [
+  ['readers', readers],
+  ['candidates', candidates],
+] as const)
+  if (!Number.isInteger(value) || value < 100) throw new Error(`--${name} must be a whole number ≥ 100 (got ${value})`);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'tidings-bench-compose-'));
+const target = await ensureRedis({
+  url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  isDefault: !process.env.REDIS_URL,
+  mayStart: true,
+  stateDir: dataDir,
+});
+const id = `benchc${Date.now().toString(36)}`;
+const config = loadConfig({
+  NODE_ENV: 'development',
+  REDIS_URL: target.url,
+  REDIS_PREFIX: `${id}:`,
+  PUBLIC_BASE_URL: 'https://tidings.example.com',
+  LOG_LEVEL: 'warn',
+});
+const services = openServices(config, target.url);
+try {
+  const at = new Date('2026-11-23T07:00:00Z');
+  await seedArticles(services.db, at);
+  const pool = await generateArticles(services.db, candidates, { now: at, seed: 7 });
+  const ids = await createSubscribers(services.db, readers);
+  await learnProfiles(services.db, ids, { ...pool, articleIds: pool.articleIds, now: at, seed: 11 });
+  const edition = 'benchc-2026-11-23';
+  await registerEdition(services.db, edition, 'bench', at);
+  const batches: string[][] = [];
+  for (let i = 0; i < ids.length; i += 100) batches.push(ids.slice(i, i + 100));
+  for (const [n, batch] of batches.entries()) await claimDeliveries(services.db, edition, `b${n}`, batch, at);
+
+  const deps = { ...services, renderer: createFastBriefingRenderer(), candidatePool: createCandidatePoolCache() };
+  // The first batch warms caches (pool, renderer) and the JIT; the rest is measured.
+  const composeOne = async (n: number) => {
+    const composed = await composeBatch(deps, {
+      edition_id: edition,
+      batch_id: `b${n}`,
+      subscriber_ids: batches[n]!,
+      sent_at: at.getTime(),
+    });
+    return batchRequestBody(composed.ready.map((r) => r.email)).length;
+  };
+  await composeOne(0);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let bytes = 0;
+  for (let n = 1; n < batches.length; n++) bytes += await composeOne(n);
+  const used = process.cpuUsage(cpu);
+  const seconds = (performance.now() - started) / 1000;
+  const briefings = ids.length - batches[0]!.length;
+  console.log(
+    JSON.stringify({
+      bench: 'compose',
+      readers: briefings,
+      candidates,
+      cpu_ms_per_briefing: Number(((used.user + used.system) / 1000 / briefings).toFixed(3)),
+      wall_ms_per_briefing: Number(((seconds * 1000) / briefings).toFixed(3)),
+      briefings_per_s: Math.round(briefings / seconds),
+      request_kb_per_briefing: Number((bytes / 1024 / briefings).toFixed(1)),
+    }),
+  );
+} finally {
+  const redis = new Redis(target.url);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${id}:*`, 'COUNT', 5000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+  await services.close();
+  await target.stop?.();
+  rmSync(dataDir, { recursive: true, force: true });
+}
