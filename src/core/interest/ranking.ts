@@ -84,7 +84,10 @@ export interface ReaderContext {
 export const FOLLOW_BOOST = 0.25;
 
 /** How interested one reader is in one article: the interest part of the ranker's score, shared with discovery. */
-export type InterestScorer = (c: Pick<Candidate, 'features' | 'article'>) => { interest: number; personal: number };
+export type InterestScorer = (c: Pick<Candidate, 'features' | 'article' | 'featureIds' | 'vocabulary'>) => {
+  interest: number;
+  personal: number;
+};
 
 /**
  * The ranker's interest for one reader, prepared once: trust in the profile (evidence against the
