@@ -1,8 +1,10 @@
 // `npm run bench:compose`: Tidings' composing alone, in this process: batches of 100 readers with learned profiles
 // composed from --candidates generated articles (default 500) against the Redis at REDIS_URL (or a private one),
 // with nothing sent. Prints CPU milliseconds per briefing (this process's main thread and threads) and briefings
-// per second of one thread; --profile writes a CPU profile. Options: --readers N (default 3000), --candidates N.
-import { mkdtempSync, rmSync } from 'node:fs';
+// per second of one thread. Options: --readers N (default 3000), --candidates N, --profile FILE (a CPU profile of
+// the measured part, for Chromium's DevTools or scripts/bench/profile-stages.ts).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -23,6 +25,10 @@ const arg = (name: string, fallback: number) => {
 };
 const readers = arg('readers', 3000);
 const candidates = arg('candidates', 500);
+const profileAt = process.argv.indexOf('--profile');
+const profileFile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+if (profileAt > 0 && !profileFile)
+  throw new Error('--profile needs a file to write the CPU profile to (e.g. --profile /tmp/compose.cpuprofile)');
 for (const [name, value] of [
   ['readers', readers],
   ['candidates', candidates],
@@ -69,6 +75,12 @@ try {
     return batchRequestBody(composed.ready.map((r) => r.email)).length;
   };
   await composeOne(0);
+  const inspector = profileFile ? new Session() : null;
+  if (inspector) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   const cpu = process.cpuUsage();
   const started = performance.now();
   let bytes = 0;
@@ -76,6 +88,11 @@ try {
   const used = process.cpuUsage(cpu);
   const seconds = (performance.now() - started) / 1000;
   const briefings = ids.length - batches[0]!.length;
+  if (inspector) {
+    const { profile } = await inspector.post('Profiler.stop');
+    writeFileSync(profileFile!, JSON.stringify(profile));
+    inspector.disconnect();
+  }
   console.log(
     JSON.stringify({
       bench: 'compose',

@@ -54,6 +54,7 @@ export class LinkSigner {
   private readonly cryptoKeys = new Map<string, Promise<CryptoKey>>();
   /** Each key by id, with its secret's bytes; the first key with an id wins, as a find() over the list would. */
   private readonly keysById = new Map<string, { key: LinkKey; secret: Uint8Array }>();
+  private readonly normalized = new Map<string, string>();
 
   constructor(
     private readonly keys: readonly LinkKey[],
@@ -65,9 +66,9 @@ export class LinkSigner {
 
   async sign(payload: LinkPayload): Promise<string> {
     // The URL's own serialisation (percent-encoded) is what gets signed, so it is always a valid Location.
-    const url = normalizePublicUrl(payload.url);
+    const url = this.normalizedUrl(payload.url);
     const key = this.keys[0]!;
-    const body = toBase64Url(utf8(asciiJson(compact({ ...payload, url }))));
+    const body = asciiBase64Url(asciiJson(compact({ ...payload, url })));
     const head = `${VERSION}.${key.id}.${body}`;
     const tag = this.hmac ? this.syncTag(key, head) : await this.webTag(key, head);
     const token = `${head}.${toBase64Url(tag.subarray(0, TAG_BYTES))}`;
@@ -112,6 +113,20 @@ export class LinkSigner {
     if (!key || tag.length !== TAG_TEXT_LENGTH) return false;
     const signed = `${COMPACT_VERSION}.${key.id}.${message}`;
     return tagMatches(tag, 0, this.hmac ? this.syncTag(key, signed) : await this.webTag(key, signed));
+  }
+
+  /**
+   * normalizePublicUrl, remembered: a briefing signs each article's URL five times, and an edition signs the same
+   * few hundred URLs for every reader. Bounded, so a long-lived process never holds more than a pool's worth.
+   */
+  private normalizedUrl(value: string): string {
+    let href = this.normalized.get(value);
+    if (href === undefined) {
+      href = normalizePublicUrl(value);
+      if (this.normalized.size >= NORMALIZED_URLS_KEPT) this.normalized.clear();
+      this.normalized.set(value, href);
+    }
+    return href;
   }
 
   /** Every check that needs no MAC: size, shape, version, key id, tag encoding. */
@@ -192,12 +207,11 @@ function tagMatches(token: string, start: number, expected: Uint8Array): boolean
 
 /** Refuse anything but absolute http(s) destinations when a link is made; returns the URL's serialisation. */
 export function normalizePublicUrl(value: string): string {
-  assertPublicUrl(value);
-  return new URL(value).href;
+  return assertPublicUrl(value).href;
 }
 
-/** Refuse anything but absolute http(s) destinations when a link is made. */
-export function assertPublicUrl(value: string): void {
+/** Refuse anything but absolute http(s) destinations when a link is made; returns the parsed URL. */
+export function assertPublicUrl(value: string): URL {
   let url: URL;
   try {
     url = new URL(value);
@@ -207,7 +221,11 @@ export function assertPublicUrl(value: string): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new LinkError(`link destination must use http or https (got ${url.protocol})`);
   }
+  return url;
 }
+
+/** How many destination URLs a signer remembers normalised (an edition's pool is a few hundred). */
+const NORMALIZED_URLS_KEPT = 4096;
 
 type CompactPayload = { u: string; s: string; e: string; a?: string; p?: number; k: LinkKind; t?: number };
 
@@ -217,6 +235,14 @@ function compact(p: LinkPayload): CompactPayload {
   if (p.position !== null) out.p = p.position;
   if (p.sent_at !== null) out.t = p.sent_at;
   return out;
+}
+
+/** Unpadded base64url of an ASCII string (asciiJson's output): the runtime's btoa, a few times faster than a table. */
+function asciiBase64Url(text: string): string {
+  const padded = btoa(text);
+  let end = padded.length;
+  while (end > 0 && padded.charCodeAt(end - 1) === 61 /* = */) end--;
+  return padded.slice(0, end).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
 }
 
 /** JSON with every non-ASCII character escaped, so a payload decodes without a UTF-8 pass. */
