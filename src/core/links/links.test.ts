@@ -57,3 +57,35 @@ describe('link tokens', () => {
     await expect(new LinkSigner([current]).sign({ ...payload, url })).rejects.toThrow(LinkError);
   });
 });
+
+describe('token bytes', () => {
+  it('stay what earlier releases signed (links already in inboxes keep working, re-signed archives match)', async () => {
+    const signer = new LinkSigner([{ id: 'k1', secret: 'golden-secret-for-a-fixed-token' }]);
+    expect(
+      await signer.sign({
+        url: 'https://news.example/ü/a b?x=1&y=é',
+        subscriber: 'sub_1',
+        edition: 'morning-2026-11-23',
+        article: 'art_1',
+        position: 3,
+        kind: 'vote_up',
+        sent_at: 1795172400,
+      }),
+    ).toBe(
+      't1.k1.eyJ1IjoiaHR0cHM6Ly9uZXdzLmV4YW1wbGUvJUMzJUJDL2ElMjBiP3g9MSZ5PSVDMyVBOSIsInMiOiJzdWJfMSIsImUiOiJtb3JuaW5nLTIwMjYtMTEtMjMiLCJrIjoidm90ZV91cCIsImEiOiJhcnRfMSIsInAiOjMsInQiOjE3OTUxNzI0MDB9.t5eiEYTtwZi0OlRcigimTQ',
+    );
+    expect(
+      await signer.sign({
+        url: 'https://news.example/p',
+        subscriber: 'sub_ü',
+        edition: 'e',
+        article: null,
+        position: null,
+        kind: 'unsubscribe',
+        sent_at: null,
+      }),
+    ).toBe(
+      't1.k1.eyJ1IjoiaHR0cHM6Ly9uZXdzLmV4YW1wbGUvcCIsInMiOiJzdWJfXHUwMGZjIiwiZSI6ImUiLCJrIjoidW5zdWJzY3JpYmUifQ.4MQkNrJVY27OslxFfQtQ4A',
+    );
+  });
+});
