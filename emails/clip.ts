@@ -7,6 +7,7 @@ export const EMAIL_LIMITS = { title: 160, summary: 280, source: 60, reason: 80, 
  * emoji is never split; clipping clipped text changes nothing.
  */
 export function clip(text: string, max: number): string {
+  if (text.length <= max) return text; // never more code points than UTF-16 units: nothing to cut (the usual case)
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   const head = chars.slice(0, max - 1).join('');

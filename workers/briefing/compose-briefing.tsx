@@ -133,12 +133,20 @@ function previewLine(articles: readonly Article[]): string {
 }
 
 const labelFormats = new Map<string, Intl.DateTimeFormat>();
+/** Labels already made, by zone and instant: an edition's readers share a handful of zones and one instant. */
+const labels = new Map<string, string>();
 
 function editionLabel(at: Date, timeZone: string): string {
+  const key = `${timeZone}\n${at.getTime()}`;
+  let label = labels.get(key);
+  if (label !== undefined) return label;
   let format = labelFormats.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone });
     labelFormats.set(timeZone, format);
   }
-  return format.format(at);
+  label = format.format(at);
+  if (labels.size >= 1000) labels.clear();
+  labels.set(key, label);
+  return label;
 }

@@ -3,7 +3,7 @@ import type { Article } from '../../contracts';
 import { articleFeatures, buildCorpus } from './article-features';
 import { applySignal, defaultInterestSettings, emptyProfile, type Profile } from './interest-profile';
 import { forwardWeight, noPopularity, popularitySnapshot } from './popularity';
-import { anonymousReader, defaultRankSettings, prepareCandidates, rankCandidates, type ReaderContext } from './ranking';
+import { anonymousReader, bestFirst, defaultRankSettings, prepareCandidates, rankCandidates, type ReaderContext } from './ranking';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 let n = 0;
@@ -177,5 +177,26 @@ describe('the prepared pool', () => {
     const fast = rankCandidates(prepared, reader, settings);
     expect(fast.length).toBeGreaterThan(15);
     expect(fast).toEqual(rankCandidates(unprepared, reader, settings));
+  });
+});
+
+describe('bestFirst', () => {
+  it("yields exactly a full sort's order, whether the walk stops early or reads everything", () => {
+    let seed = 9;
+    const random = () => (seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32;
+    for (const size of [0, 1, 5, 47, 48, 49, 200, 500]) {
+      // Few distinct scores, so ties are broken by the second and third keys as in the ranker.
+      const score = Array.from({ length: size }, () => Math.floor(random() * 8));
+      const age = Array.from({ length: size }, () => Math.floor(random() * 3));
+      const better = (x: number, y: number) => score[y]! - score[x]! || age[x]! - age[y]! || x - y;
+      const all = Array.from({ length: size }, (_, i) => i);
+      const expected = [...all].sort(better);
+      for (const ahead of [1, 10, 48]) {
+        expect([...bestFirst([...all], better, ahead)]).toEqual(expected);
+        const early: number[] = [];
+        for (const index of bestFirst([...all], better, ahead)) if (early.push(index) >= 12) break;
+        expect(early).toEqual(expected.slice(0, 12));
+      }
+    }
   });
 });
