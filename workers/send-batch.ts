@@ -14,7 +14,7 @@ import { readerBucket, type Db } from '../src/store/keys';
 import { addReaderBriefing } from '../src/store/reader-briefings';
 import { batchRequestBody, type BatchEmail, type MailTransport, type RateLimitInfo } from './mail/transport';
 import type { ComposeDeps } from './briefing/compose-briefing';
-import { composeBatch } from './briefing/compose-batch';
+import { composeOnThisThread, type BatchComposer } from './briefing/compose-request';
 import { createCandidatePoolCache, type CandidatePoolCache } from './briefing/candidate-pool';
 import type { SendPacer } from './send-limiter';
 import { stageClock } from './send-stages';
@@ -44,6 +44,8 @@ export interface SendBatchDeps extends ComposeDeps {
   renderer: BriefingRenderer;
   /** The prepared candidate pool, shared by every batch of this worker (one is made when absent). */
   candidatePool?: CandidatePoolCache;
+  /** Where batches are composed: compose threads (SEND_COMPOSE_THREADS), or this thread when absent. */
+  composer?: BatchComposer;
   log: Logger;
   now: () => Date;
   /** Spaces requests at the provider's rate; absent, requests go as soon as a batch is taken up. */
@@ -63,7 +65,7 @@ export interface SendBatchResult {
 }
 
 export function sendBatchProcessor(deps: SendBatchDeps) {
-  const candidatePool = deps.candidatePool ?? createCandidatePoolCache();
+  const composer = deps.composer ?? composeOnThisThread({ ...deps, candidatePool: deps.candidatePool ?? createCandidatePoolCache() });
   return async (job: Job): Promise<SendBatchResult> => {
     const clock = stageClock();
     const data = sendBatchJobSchema.parse(job.data);
@@ -72,7 +74,7 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     let pending: PendingBatch | null = stored ? unpack(stored) : null;
     let skipped = 0;
     if (!pending) {
-      const prepared = await prepare({ ...deps, candidatePool }, data);
+      const prepared = await prepare({ ...deps, composer }, data);
       skipped = prepared.skipped;
       if (prepared.pending.recipients.length === 0) {
         clock.flush();
@@ -203,18 +205,14 @@ function unpack(stored: Buffer): PendingBatch {
 
 /** Decide who is in the request and compose each email; readers who left or have nothing new are settled here. */
 async function prepare(
-  deps: SendBatchDeps & { candidatePool: CandidatePoolCache },
+  deps: SendBatchDeps & { composer: BatchComposer },
   data: SendBatchJob,
 ): Promise<{ pending: PendingBatch; skipped: number }> {
-  const clock = stageClock();
-  const { ready, settled } = await composeBatch(deps, data);
-  await clock.wait('finish_wait', finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now()));
+  const { recipients, settled, body, emails } = await deps.composer(data);
+  await stageClock().wait('finish_wait', finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now()));
   const key = await batchIdempotencyKey(
     data.edition_id,
-    ready.map((r) => r.subscriber_id),
+    recipients.map((r) => r.subscriber_id),
   );
-  const emails = ready.map((r) => r.email);
-  const recipients = ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons }));
-  const pending: PendingBatch = { key, recipients, emails, body: clock.time('build_request', () => batchRequestBody(emails)) };
-  return { pending, skipped: settled.length };
+  return { pending: { key, recipients, emails, body }, skipped: settled.length };
 }
