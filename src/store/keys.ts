@@ -72,6 +72,12 @@ export function createKeys(prefix: string) {
     globalInterest: `${prefix}{learned}:interest:global`, // hash: "<feature>:+" / "<feature>:-" → forward-decayed strength
     sourceState: `${prefix}{sources}:state`, // hash: source id → fetch state JSON (validators, failures, backoff)
     learnStats: `${prefix}{learned}:stats`, // hash: outcome → count of reader events the learner handled
+    // The four {learned} views above are written only by the rollup (src/store/learned-rollup.ts): the learner adds its
+    // increments to its bucket's delta in the reader's own transaction, and the rollup moves each delta over once.
+    learnedDelta: (bucket: number) => `${prefix}learned-delta:${bucketTag(bucket)}`, // hash: "<view>|<field>" → increment not yet rolled up
+    learnedPending: (bucket: number) => `${prefix}learned-pending:${bucketTag(bucket)}`, // hash: a claimed delta being rolled up, and its "#gen"
+    learnedGeneration: (bucket: number) => `${prefix}learned-gen:${bucketTag(bucket)}`, // counter: the bucket's last claimed delta generation
+    learnedRolledUp: `${prefix}{learned}:rolled-up`, // hash: bucket → the last delta generation added to the views
     quarantineSeen: (sourceId: string) => `${prefix}quarantine:seen:${sourceId}`, // set: fingerprints of items already quarantined
     learnedEntry: (subscriberId: string, entryId: string) => `${prefix}learned:${readerTag(subscriberId)}:${entryId}`, // string, short TTL: this stream entry was applied
     subscribers: `${prefix}{subscribers}`, // hash: subscriber id → subscriber JSON
