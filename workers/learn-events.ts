@@ -14,6 +14,7 @@ import { judgedUpTo } from './judge-clicks';
 import { consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
 import { addLearnedIncrements, addLearnStats } from '../src/store/learned-deltas';
 import { readerBucket, type Db } from '../src/store/keys';
+import { subscriberExists } from '../src/store/subscribers';
 import { CANDIDATE_POOL } from './briefing/select-articles';
 
 export const LEARN_GROUP = 'learn';
@@ -166,8 +167,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       return { kind: 'suspected_bot' };
     }
     let known = knownReaders.get(event.subscriber_id);
-    if (known === undefined)
-      knownReaders.set(event.subscriber_id, (known = (await redis.hexists(db.keys.subscribers, event.subscriber_id)) === 1));
+    if (known === undefined) knownReaders.set(event.subscriber_id, (known = await subscriberExists(db, event.subscriber_id)));
     if (!known) {
       deps.log.warn(
         { entry: entryId, subscriber: event.subscriber_id, type: event.type },
