@@ -4,8 +4,14 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // The same slice, sign-in and learning tests as on one Redis, then the cluster's own (slot migration, spread).
-    include: ['test/slice.test.ts', 'test/auth-supabase-js.test.ts', 'test/learner.test.ts', 'test/cluster/**/*.cluster.ts'],
+    // The same slice, sign-in, learning and rollup tests as on one Redis, then the cluster's own (slot migration, spread).
+    include: [
+      'test/slice.test.ts',
+      'test/auth-supabase-js.test.ts',
+      'test/learner.test.ts',
+      'test/learned-rollup.test.ts',
+      'test/cluster/**/*.cluster.ts',
+    ],
     globalSetup: ['test/setup/cluster.ts'],
     testTimeout: 240_000,
     hookTimeout: 60_000,

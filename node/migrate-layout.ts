@@ -2,6 +2,8 @@
 // prefix for all queues) to the layout that spreads on a Redis Cluster (src/store/keys.ts): readers in {bNNNN}
 // buckets, delivery records per bucket, sessions and link records under their own tags, a hash tag per queue.
 // Run on the one Redis the installation used (RENAME moves a key whatever its slot there), before any cluster.
+// The second layout (already tagged, subscriber records in one hash) moves its records into the readers' buckets,
+// on one Redis or on a cluster.
 // Idempotent: a key already moved is not found under its old name again; a marker records that the move is done.
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { Logger } from '../src/core/logger';
@@ -10,8 +12,11 @@ import { groupByBucket, type Db } from '../src/store/keys';
 import { groupPositions } from '../src/store/streams';
 import { queueNames, queuePrefix } from '../workers/queues';
 
-/** The layout this code reads and writes; kept in `<prefix>layout`. */
-export const LAYOUT_VERSION = '2';
+/**
+ * The layout this code reads and writes; kept in `<prefix>layout`. 1: plain names. 2: tagged, subscriber records in
+ * one `{subscribers}` hash. 3: each subscriber record in its reader's bucket (`subscribers:{bNNNN}`).
+ */
+export const LAYOUT_VERSION = '3';
 
 export interface MigrationReport {
   /** Keys renamed one to one. */
@@ -22,6 +27,8 @@ export interface MigrationReport {
   jobs: number;
   /** Reader events moved from the one stream to their readers' shards. */
   events: number;
+  /** Subscriber records moved from the one hash of layouts 1 and 2 to their readers' buckets. */
+  subscribers: number;
   /** Old keys left where they were, with why (both names held data). */
   conflicts: string[];
   alreadyDone: boolean;
@@ -29,26 +36,78 @@ export interface MigrationReport {
 
 export const layoutKey = (db: Db): string => `${db.keys.prefix}layout`;
 
-/** Has this Redis been written in the old layout and not yet moved? */
-export async function needsMigration(db: Db): Promise<boolean> {
-  if ((await db.redis.get(layoutKey(db))) === LAYOUT_VERSION) return false;
+/** Layout 2's one hash of subscriber records (layout 1's `subscribers` is renamed to it, then split like it). */
+const oneSubscriberHash = (db: Db): string => `${db.keys.prefix}{subscribers}`;
+
+/** Any of the first layout's singletons means an installation of layout 1. */
+async function isFirstLayout(db: Db): Promise<boolean> {
   const p = db.keys.prefix;
-  // Any of the old singletons means an old installation; a fresh one has none and is marked as current.
   const old = [`${p}subscribers`, `${p}articles`, `${p}sources`, `${p}schedules`, `${p}auth:users`];
   for (const key of old) if ((await db.redis.exists(key)) === 1) return true;
   return false;
 }
 
+/** Has this Redis been written in an older layout and not yet moved? A fresh one has nothing old and is marked as current. */
+export async function needsMigration(db: Db): Promise<boolean> {
+  if ((await db.redis.get(layoutKey(db))) === LAYOUT_VERSION) return false;
+  return (await isFirstLayout(db)) || (await db.redis.exists(oneSubscriberHash(db))) === 1;
+}
+
 /** Move everything to the current layout. `queuePrefixOld` is QUEUE_PREFIX as the old layout used it. */
 export async function migrateLayout(db: Db, connection: ConnectionOptions, queuePrefixOld: string, log: Logger): Promise<MigrationReport> {
-  const report: MigrationReport = { renamed: 0, split: 0, jobs: 0, events: 0, conflicts: [], alreadyDone: false };
+  const report: MigrationReport = { renamed: 0, split: 0, jobs: 0, events: 0, subscribers: 0, conflicts: [], alreadyDone: false };
   if (!(await needsMigration(db))) {
     await db.redis.set(layoutKey(db), LAYOUT_VERSION);
     return { ...report, alreadyDone: true };
   }
-  if (isCluster(db.redis)) {
-    throw new Error('This Redis holds data in the old key layout: run `npx tidings migrate` against the one Redis it lives on first.');
+  if (await isFirstLayout(db)) {
+    if (isCluster(db.redis))
+      throw new Error('This Redis holds data in the old key layout: run `npx tidings migrate` against the one Redis it lives on first.');
+    await moveFirstLayout(db, connection, queuePrefixOld, log, report);
   }
+  // Layout 2 → 3 works on one Redis and on a cluster alike (an installation may already run on one).
+  report.subscribers = await splitSubscriberRecords(db);
+  await db.redis.set(layoutKey(db), LAYOUT_VERSION);
+  log.info({ ...report, conflicts: report.conflicts.length }, 'key layout moved to the one that spreads on Redis Cluster');
+  return report;
+}
+
+/**
+ * Layout 2 kept every subscriber record in one hash; now each is in its reader's bucket. Each bucket's records are
+ * written there before they are deleted from the old hash, so a move cut off part-way loses nothing: the next run
+ * finds what is still in the old hash, keeps the copy already made, and deletes it.
+ */
+async function splitSubscriberRecords(db: Db): Promise<number> {
+  const old = oneSubscriberHash(db);
+  let moved = 0;
+  // HSCAN may return a field twice while fields are deleted; copying is idempotent and HDEL counts each once.
+  while ((await db.redis.hlen(old)) > 0) {
+    let cursor = '0';
+    do {
+      const [next, flat] = await db.redis.hscan(old, cursor, 'COUNT', 1000);
+      cursor = next;
+      const records: Array<[string, string]> = [];
+      for (let i = 0; i < flat.length; i += 2) records.push([flat[i]!, flat[i + 1]!]);
+      for (const [bucket, group] of groupByBucket(records, ([id]) => id)) {
+        // A record already in the bucket wins: it is the copy an interrupted run made, or newer.
+        const key = db.keys.subscribersOfBucket(bucket);
+        const there = await db.redis.hmget(key, ...group.map(([id]) => id));
+        const missing = group.filter((_, i) => there[i] === null);
+        if (missing.length > 0) await db.redis.hset(key, Object.fromEntries(missing));
+        moved += await db.redis.hdel(old, ...group.map(([id]) => id));
+      }
+    } while (cursor !== '0');
+  }
+  return moved;
+}
+
+async function moveFirstLayout(
+  db: Db,
+  connection: ConnectionOptions,
+  queuePrefixOld: string,
+  log: Logger,
+  report: MigrationReport,
+): Promise<void> {
   const p = db.keys.prefix;
   const k = db.keys;
   const move = async (from: string, to: string) => {
@@ -67,7 +126,7 @@ export async function migrateLayout(db: Db, connection: ConnectionOptions, queue
     [`${p}engagement:sources`, k.sourceEngagement],
     [`${p}interest:global`, k.globalInterest],
     [`${p}learn:stats`, k.learnStats],
-    [`${p}subscribers`, k.subscribers],
+    [`${p}subscribers`, oneSubscriberHash(db)], // then split into the readers' buckets
     [`${p}subscribers:by-email`, k.subscribersByEmail],
     [`${p}subscribers:by-created`, k.subscribersByCreated],
     [`${p}auth:users`, k.authUsers],
@@ -149,9 +208,6 @@ export async function migrateLayout(db: Db, connection: ConnectionOptions, queue
   });
 
   report.jobs = await moveQueuedJobs(connection, queuePrefixOld, log);
-  await db.redis.set(layoutKey(db), LAYOUT_VERSION);
-  log.info({ ...report, conflicts: report.conflicts.length }, 'key layout moved to the one that spreads on Redis Cluster');
-  return report;
 }
 
 /**

@@ -1,11 +1,14 @@
 // The learn worker on real Redis: each event applied once (across restarts and crashes), bots and
 // unknown articles or readers skipped with a logged reason, and what it learns reaches the briefing.
+// The shared views (popularity, engagement, global interest, stats) are read after a rollup of the per-bucket deltas,
+// as the workers run it every few seconds.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Article, ReaderEvent, ReaderEventInput } from '../src/contracts';
 import { readerEventSchema } from '../src/contracts';
 import { saveArticles } from '../src/store/articles';
 import { appendEvents } from '../src/store/events';
 import { getProfile, learnStats, loadPopularity, sourceEngagement } from '../src/store/interest';
+import { rollUpLearned } from '../src/store/learned-rollup';
 import { ensureSubscriber } from '../src/store/subscribers';
 import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import { CLICK_SETTLE_MS, createLearner, ensureLearnGroup, LEARN_GROUP } from '../workers/learn-events';
@@ -73,6 +76,7 @@ describe('the learn worker', () => {
     const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
     expect(await drain(learner)).toEqual({ read: 8, applied: 4 });
     await learner.close();
+    await rollUpLearned(t.db);
 
     const profile = (await getProfile(t.db, subscriber.id))!;
     expect(profile.signals).toBe(4);
@@ -105,6 +109,7 @@ describe('the learn worker', () => {
     const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
     expect(await drain(learner)).toEqual({ read: 3001, applied: 1 });
     await learner.close();
+    await rollUpLearned(t.db);
     expect((await getProfile(t.db, subscriber.id))!.signals).toBe(1);
     expect(await learnStats(t.db)).toEqual({ applied: 1, suspected_bot: 3000 });
     const popularity = await loadPopularity(t.db, ['a1'], Date.parse('2026-11-20T09:00:00Z'));
@@ -154,6 +159,7 @@ describe('the learn worker', () => {
     // A third run finds nothing left to do.
     expect(await drain(second)).toEqual({ read: 0, applied: 0 });
     await second.close();
+    await rollUpLearned(t.db);
     expect((await getProfile(t.db, subscriber.id))!.signals).toBe(6);
     expect((await learnStats(t.db)).applied).toBe(6);
   });
@@ -194,6 +200,30 @@ describe('the learn worker', () => {
     await Promise.all([slow.close(), eager.close()]);
     expect(a.applied + b.applied).toBe(40);
     expect((await getProfile(t.db, subscriber.id))!.signals).toBe(40);
+  });
+
+  it("keeps an event's share of the shared counts when the shared views refuse writes for a while, and never counts it twice", async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    await saveArticles(t.db, [article('a1', 'rust', 'field-notes')]);
+    await ensureLearnGroup(t.db);
+    await appendEvents(t.db, [event(subscriber.id, 'a1')]);
+    // The shared popularity refuses every write for a while (a wrong-typed key): before the rollup, the event's share
+    // was written after the reader's transaction, and a failure (or a crash) there lost it.
+    await t.db.redis.set(t.db.keys.popularity, 'not a hash');
+    const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
+    expect(await drain(learner)).toEqual({ read: 1, applied: 1 });
+    await learner.close();
+    await expect(rollUpLearned(t.db)).rejects.toThrow(/WRONGTYPE/);
+    // Nothing was half-applied: the whole delta waits in the reader's bucket.
+    expect(await learnStats(t.db)).toEqual({});
+    await t.db.redis.del(t.db.keys.popularity);
+    await rollUpLearned(t.db);
+    await rollUpLearned(t.db);
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(1);
+    const popularity = await loadPopularity(t.db, ['a1'], Date.parse('2026-11-20T09:00:00Z'));
+    expect(popularity.byArticle.get('a1')?.clicks).toBeCloseTo(1, 6);
+    expect((await sourceEngagement(t.db)).get('field-notes')).toBeGreaterThan(0);
+    expect(await learnStats(t.db)).toEqual({ applied: 1 });
   });
 
   it('runs inside the workers and learns from events as they arrive', async () => {
@@ -266,6 +296,7 @@ describe('clicks are judged once nothing can flag them any more', () => {
 
     expect(await drain(learner)).toEqual({ read: 8, applied: 1 });
     await learner.close();
+    await rollUpLearned(t.db);
     expect(await getProfile(t.db, scanned)).toBeNull();
     expect((await getProfile(t.db, person))!.signals).toBe(1);
     expect(await learnStats(t.db)).toEqual({ applied: 1, suspected_bot: 7 });

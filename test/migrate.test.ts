@@ -5,8 +5,8 @@ import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getSession } from '../src/store/auth';
 import { editionSummary, getDeliveries } from '../src/store/deliveries';
-import { getSubscriber, findSubscriberByEmail } from '../src/store/subscribers';
-import { layoutKey, migrateLayout, needsMigration } from '../node/migrate-layout';
+import { getSubscriber, findSubscriberByEmail, planningPage } from '../src/store/subscribers';
+import { LAYOUT_VERSION, layoutKey, migrateLayout, needsMigration } from '../node/migrate-layout';
 import { queueNames, queuePrefix } from '../workers/queues';
 import { testEnv, type TestEnv } from './helpers';
 
@@ -52,7 +52,7 @@ describe('tidings migrate', () => {
 
     expect(await needsMigration(t.db)).toBe(true);
     const report = await migrateLayout(t.db, t.queueConnection, t.config.QUEUE_PREFIX, t.log);
-    expect(report).toMatchObject({ split: 1, jobs: 1, conflicts: [] });
+    expect(report).toMatchObject({ split: 1, jobs: 1, subscribers: 40, conflicts: [] });
 
     for (const id of readers) {
       expect((await getSubscriber(t.db, id))?.email).toBe(`${id}@example.com`);
@@ -91,10 +91,45 @@ describe('tidings migrate', () => {
     expect((await newQueue.getJob('send__b9'))?.data).toEqual({ edition_id: 'ed_1' });
     await newQueue.close();
     // Nothing is left under an old name, and a second run moves nothing.
-    for (const old of [`${p}subscribers`, `${p}profile:sub_1`, `${p}delivery:ed_1`, `${p}schedules`, `${p}auth:session:sess_1`])
+    for (const old of [
+      `${p}subscribers`,
+      `${p}{subscribers}`,
+      `${p}profile:sub_1`,
+      `${p}delivery:ed_1`,
+      `${p}schedules`,
+      `${p}auth:session:sess_1`,
+    ])
       expect(await r.exists(old)).toBe(0);
-    expect(await r.get(layoutKey(t.db))).toBe('2');
+    expect(await r.get(layoutKey(t.db))).toBe(LAYOUT_VERSION);
     expect(await migrateLayout(t.db, t.queueConnection, t.config.QUEUE_PREFIX, t.log)).toMatchObject({ alreadyDone: true, renamed: 0 });
+  });
+
+  it("moves subscriber records from the one {subscribers} hash into their readers' buckets, even after a cut-off run", async () => {
+    const p = t.config.REDIS_PREFIX;
+    const r = t.db.redis;
+    const readers = Array.from({ length: 300 }, (_, i) => `sub_${i}`);
+    // Layout 2: the records in one hash, the indexes beside it.
+    for (const id of readers) {
+      await r.hset(`${p}{subscribers}`, id, subscriber(id, `${id}@example.com`));
+      await r.hset(t.db.keys.subscribersByEmail, `${id}@example.com`, id);
+      await r.zadd(t.db.keys.subscribersByCreated, 1, id);
+    }
+    await r.set(layoutKey(t.db), '2');
+    // A first run was cut off: sub_0's record reached its bucket (and was then changed there) but stayed in the old hash.
+    const changed = JSON.stringify({ ...JSON.parse(subscriber('sub_0', 'sub_0@example.com')), status: 'unsubscribed' });
+    await r.hset(t.db.keys.subscriber('sub_0'), 'sub_0', changed);
+
+    expect(await needsMigration(t.db)).toBe(true);
+    expect(await migrateLayout(t.db, t.queueConnection, t.config.QUEUE_PREFIX, t.log)).toMatchObject({ subscribers: 300, renamed: 0 });
+    expect(await r.exists(`${p}{subscribers}`)).toBe(0);
+    for (const id of readers) expect((await getSubscriber(t.db, id))?.email).toBe(`${id}@example.com`);
+    expect((await getSubscriber(t.db, 'sub_0'))?.status).toBe('unsubscribed');
+    expect((await findSubscriberByEmail(t.db, 'sub_9@example.com'))?.id).toBe('sub_9');
+    const page = await planningPage(t.db, 0, 1000);
+    expect(page.entries.filter((e) => e !== null)).toHaveLength(300);
+    expect(await r.get(layoutKey(t.db))).toBe(LAYOUT_VERSION);
+    expect(await needsMigration(t.db)).toBe(false);
+    expect(await migrateLayout(t.db, t.queueConnection, t.config.QUEUE_PREFIX, t.log)).toMatchObject({ alreadyDone: true, subscribers: 0 });
   });
 
   it('marks a fresh installation as current without moving anything', async () => {

@@ -9,6 +9,7 @@ import { createFeedParser } from './parse-feed';
 import { createLearner, type Learner } from './learn-events';
 import { createClickJudge, ensureJudgeGroup, type ClickJudge } from './judge-clicks';
 import { startEventTrimmer } from './trim-events';
+import { startLearnedRollup } from './rollup-learned';
 import { startDiscoverySchedule } from './discovery/schedule';
 import { searchProviderFrom } from './discovery/search';
 import { interestSettingsFrom } from '../src/core/interest/interest-settings';
@@ -114,6 +115,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   judge.start();
   const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
   learner.start();
+  const rollup = startLearnedRollup({ db: deps.db, log: deps.log });
   const discovery = startDiscoverySchedule({
     db: deps.db,
     log: deps.log,
@@ -153,6 +155,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       await welcome.close();
       // Stop taking jobs and let running ones finish; a job cut off by a hard kill is re-run after its lock expires.
       await Promise.all([...workers.map((w) => w.close()), learner.close(), judge.close()]);
+      await rollup.close();
       await parser.close();
       await composeThreads?.close();
       await queues.close();

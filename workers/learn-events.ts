@@ -1,6 +1,6 @@
 // The learn worker: reads the reader-event stream through a consumer group and teaches each
-// reader's profile, once per event even across restarts (the profile write and the XACK commit
-// together; entries a crashed consumer left pending are claimed after a while).
+// reader's profile, once per event even across restarts (the profile write, the event's share of the
+// shared counts and the XACK commit together; entries a crashed consumer left pending are claimed after a while).
 import { hostname } from 'node:os';
 import { readerEventSchema, type Article, type ReaderEvent } from '../src/contracts';
 import { buildCorpus, type Corpus } from '../src/core/interest/article-features';
@@ -11,9 +11,10 @@ import { defaultBotRules } from '../src/core/links/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
 import { automatedReasons } from '../src/store/click-window';
 import { judgedUpTo } from './judge-clicks';
-import { ackEntries, consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
-import { addGlobalIncrements } from '../src/store/interest';
-import type { Db } from '../src/store/keys';
+import { consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
+import { addLearnedIncrements, addLearnStats } from '../src/store/learned-deltas';
+import { readerBucket, type Db } from '../src/store/keys';
+import { subscriberExists } from '../src/store/subscribers';
 import { CANDIDATE_POOL } from './briefing/select-articles';
 
 export const LEARN_GROUP = 'learn';
@@ -72,6 +73,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   const redis = consumerConnection(deps.db.redis);
   const db: Db = { redis, keys: deps.db.keys };
   let corpus: { value: Corpus; at: number } | null = null;
+  const bucketOfStream = new Map(db.keys.eventStreams.map((stream, shard) => [stream, shard]));
   const reader = createGroupReader({ redis, streams: db.keys.eventStreams, group: LEARN_GROUP, consumer, batch: BATCH, claimIdleMs });
 
   async function currentCorpus(): Promise<Corpus> {
@@ -94,6 +96,8 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     const articles = new Map<string, Article | null>();
     const knownReaders = new Map<string, boolean>();
     const toAck: Array<[string, null, string]> = [];
+    // Skip counts per events shard: a shard is a bucket, so its counts and its acknowledgements commit together.
+    const skippedByStream = new Map<string, Record<string, number>>();
     for (let i = 0; i < entries.length; i++) {
       const [entryId, fields, stream] = entries[i]!;
       const event = parseEntry(entryId, fields);
@@ -111,14 +115,21 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       if (outcome === 'applied') result.applied++;
       else {
         result.skipped[outcome.kind] = (result.skipped[outcome.kind] ?? 0) + 1;
+        const counts = skippedByStream.get(stream) ?? skippedByStream.set(stream, {}).get(stream)!;
+        counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
         toAck.push([entryId, null, stream]);
       }
     }
     if (toAck.length > 0) {
-      const tx = redis.multi();
-      for (const [kind, count] of Object.entries(result.skipped)) tx.hincrby(db.keys.learnStats, kind, count);
-      if (Object.keys(result.skipped).length > 0) await tx.exec();
-      await ackEntries(redis, LEARN_GROUP, toAck);
+      const byStream = new Map<string, string[]>();
+      for (const [id, , stream] of toAck) (byStream.get(stream) ?? byStream.set(stream, []).get(stream)!).push(id);
+      await Promise.all(
+        [...byStream].map(([stream, ids]) => {
+          const tx = redis.multi();
+          addLearnStats(tx, db, bucketOfStream.get(stream)!, skippedByStream.get(stream) ?? {});
+          return tx.xack(stream, LEARN_GROUP, ...ids).exec();
+        }),
+      );
     }
     if (Object.keys(result.skipped).length > 0)
       deps.log.info({ read: result.read, applied: result.applied, skipped: result.skipped }, 'reader events not learned from, by reason');
@@ -156,8 +167,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       return { kind: 'suspected_bot' };
     }
     let known = knownReaders.get(event.subscriber_id);
-    if (known === undefined)
-      knownReaders.set(event.subscriber_id, (known = (await redis.hexists(db.keys.subscribers, event.subscriber_id)) === 1));
+    if (known === undefined) knownReaders.set(event.subscriber_id, (known = await subscriberExists(db, event.subscriber_id)));
     if (!known) {
       deps.log.warn(
         { entry: entryId, subscriber: event.subscriber_id, type: event.type },
@@ -196,19 +206,14 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         else deps.log.debug(details, 'reader event not learned from');
         return { kind: outcome.kind };
       }
-      // The reader's profile, the marker and the acknowledgement share the reader's bucket (one slot): one
-      // transaction. The shared counts ({learned}) follow; the marker makes a redelivered entry a no-op, so a crash
-      // in between loses that one event's share of the shared counts (decayed estimates), never applies it twice.
-      const applied = await redis
-        .multi()
-        .set(profileKey, JSON.stringify(outcome.profile))
-        .set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS)
-        .xack(stream, LEARN_GROUP, entryId)
-        .exec();
-      if (applied === null) continue;
-      const shared = redis.multi();
-      addGlobalIncrements(shared, db, outcome.global);
-      await shared.hincrby(db.keys.learnStats, 'applied', 1).exec();
+      // The reader's profile, the marker, the event's share of the shared counts (its bucket's delta, rolled up
+      // into the {learned} views by learned-rollup) and the acknowledgement share the reader's bucket (one slot):
+      // one transaction, so a crash anywhere keeps all of it or none, and a redelivered entry is a no-op.
+      const bucket = readerBucket(event.subscriber_id);
+      const tx = redis.multi().set(profileKey, JSON.stringify(outcome.profile)).set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS);
+      addLearnedIncrements(tx, db, bucket, outcome.global);
+      addLearnStats(tx, db, bucket, { applied: 1 });
+      if ((await tx.xack(stream, LEARN_GROUP, entryId).exec()) === null) continue;
       return 'applied';
     }
     throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);

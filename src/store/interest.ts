@@ -1,9 +1,10 @@
 // Interest state in Redis: profiles, the reader's corrections, popularity and engagement counters.
-// Reads and writes only (the edge app uses this too); the learning itself lives in src/core.
+// Reads and writes only (the edge app uses this too); the learning itself lives in src/core. The shared views
+// (popularity, engagement, global interest, stats) are rolled up from per-bucket deltas: a few seconds behind the learner.
 import { parseProfile, type Profile } from '../core/interest/interest-profile';
-import type { GlobalIncrements } from '../core/interest/learn';
 import { popularitySnapshot, type Engagement, type PopularitySnapshot } from '../core/interest/popularity';
 import type { Db } from './keys';
+import { popularityField } from './learned-deltas';
 
 /** What a reader told us directly on the preferences page; it wins over anything learned. */
 export interface ReaderPrefs {
@@ -40,12 +41,10 @@ export async function savePrefs(db: Db, subscriberId: string, prefs: ReaderPrefs
   );
 }
 
-const field = { clicks: (id: string) => `c:${id}`, delivered: (id: string) => `d:${id}` };
-const TOTAL = '*';
-
 /** Popularity of these articles as of `nowMs`, read in one round trip. */
 export async function loadPopularity(db: Db, articleIds: readonly string[], nowMs: number): Promise<PopularitySnapshot> {
-  const fields = [field.clicks(TOTAL), field.delivered(TOTAL)];
+  const field = popularityField;
+  const fields = [field.clicks(field.total), field.delivered(field.total)];
   for (const id of articleIds) fields.push(field.clicks(id), field.delivered(id));
   const values = await db.redis.hmget(db.keys.popularity, ...fields);
   const num = (i: number) => Number(values[i] ?? 0) || 0;
@@ -56,27 +55,6 @@ export async function loadPopularity(db: Db, articleIds: readonly string[], nowM
     if (clicks > 0 || delivered > 0) stored.push([id, { clicks, delivered }]);
   });
   return popularitySnapshot(stored, { clicks: num(0), delivered: num(1) }, nowMs);
-}
-
-/** Queue the global counter updates of one learned signal on a transaction (applied with the profile). */
-export function addGlobalIncrements(tx: ReturnType<Db['redis']['multi']>, db: Db, g: GlobalIncrements): void {
-  if (g.clicks > 0)
-    tx.hincrbyfloat(db.keys.popularity, field.clicks(g.articleId), g.clicks).hincrbyfloat(
-      db.keys.popularity,
-      field.clicks(TOTAL),
-      g.clicks,
-    );
-  if (g.delivered > 0)
-    tx.hincrbyfloat(db.keys.popularity, field.delivered(g.articleId), g.delivered).hincrbyfloat(
-      db.keys.popularity,
-      field.delivered(TOTAL),
-      g.delivered,
-    );
-  if (g.sourceEngagement > 0) tx.hincrbyfloat(db.keys.sourceEngagement, g.source, g.sourceEngagement);
-  for (const [key, positive, negative] of g.features) {
-    if (positive > 0) tx.hincrbyfloat(db.keys.globalInterest, `${key}:+`, positive);
-    if (negative > 0) tx.hincrbyfloat(db.keys.globalInterest, `${key}:-`, negative);
-  }
 }
 
 /** Forward-decayed engagement per source (compare them with each other; the scale is arbitrary). */

@@ -2,10 +2,11 @@
 //
 // The layout is the same on one Redis and on a Redis Cluster, and spreads on a cluster: a key's slot is the hash of
 // the text inside its first {…}, and every command, script or transaction touches keys of one tag only.
-//   {bNNNN}   one of READER_BUCKETS buckets of readers: everything kept per reader, per-bucket delivery records
-//             and counters, and the bucket's shard of the reader-events stream
+//   {bNNNN}   one of READER_BUCKETS buckets of readers: everything kept per reader (the subscriber record too),
+//             per-bucket delivery records and counters, the learner's deltas, and the bucket's shard of the events stream
 //   {u:<id>}  a sign-in user's session index;  {s:<id>} a session and its refresh tokens;  {otp:<hash>} a link record
 //   {articles} {sources} {schedules} {subscribers} {auth-users} {learned}: read-mostly shared data that some transactions touch together
+//             ({subscribers} holds the indexes by email and by creation; each record is in its reader's bucket)
 // Keys with no tag (counters, streams, indexes) live alone and need none.
 import type { Cluster, Redis } from 'ioredis';
 
@@ -72,11 +73,18 @@ export function createKeys(prefix: string) {
     globalInterest: `${prefix}{learned}:interest:global`, // hash: "<feature>:+" / "<feature>:-" → forward-decayed strength
     sourceState: `${prefix}{sources}:state`, // hash: source id → fetch state JSON (validators, failures, backoff)
     learnStats: `${prefix}{learned}:stats`, // hash: outcome → count of reader events the learner handled
+    // The four {learned} views above are written only by the rollup (src/store/learned-rollup.ts): the learner adds its
+    // increments to its bucket's delta in the reader's own transaction, and the rollup moves each delta over once.
+    learnedDelta: (bucket: number) => `${prefix}learned-delta:${bucketTag(bucket)}`, // hash: "<view>|<field>" → increment not yet rolled up
+    learnedPending: (bucket: number) => `${prefix}learned-pending:${bucketTag(bucket)}`, // hash: a claimed delta being rolled up, and its "#gen"
+    learnedGeneration: (bucket: number) => `${prefix}learned-gen:${bucketTag(bucket)}`, // counter: the bucket's last claimed delta generation
+    learnedRolledUp: `${prefix}{learned}:rolled-up`, // hash: bucket → the last delta generation added to the views
     quarantineSeen: (sourceId: string) => `${prefix}quarantine:seen:${sourceId}`, // set: fingerprints of items already quarantined
     learnedEntry: (subscriberId: string, entryId: string) => `${prefix}learned:${readerTag(subscriberId)}:${entryId}`, // string, short TTL: this stream entry was applied
-    subscribers: `${prefix}{subscribers}`, // hash: subscriber id → subscriber JSON
-    subscribersByEmail: `${prefix}{subscribers}:by-email`, // hash: email → subscriber id
-    subscribersByCreated: `${prefix}{subscribers}:by-created`, // zset: subscriber id, score = created ms
+    subscriber: (subscriberId: string) => `${prefix}subscribers:${readerTag(subscriberId)}`, // hash: subscriber id → subscriber JSON, one per bucket of readers
+    subscribersOfBucket: (bucket: number) => `${prefix}subscribers:${bucketTag(bucket)}`, // the same hash, named by its bucket
+    subscribersByEmail: `${prefix}{subscribers}:by-email`, // hash: email → subscriber id (an index: the record is in the reader's bucket)
+    subscribersByCreated: `${prefix}{subscribers}:by-created`, // zset: subscriber id, score = created ms (an index too)
     sentArticles: (subscriberId: string) => `${prefix}sent:${readerTag(subscriberId)}:${subscriberId}`, // set of article ids
     delivery: (editionId: string, subscriberId: string) => `${prefix}delivery:${readerTag(subscriberId)}:${editionId}`, // hash: subscriber id → delivery JSON, one per bucket of readers
     deliveryOfBucket: (editionId: string, bucket: number) => `${prefix}delivery:${bucketTag(bucket)}:${editionId}`, // the same hash, named by its bucket

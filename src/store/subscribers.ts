@@ -1,11 +1,35 @@
-// Subscribers in Redis: one JSON record each, indexed by email and by creation time.
+// Subscribers in Redis: one JSON record each, in the reader's bucket ({bNNNN}, with the rest of the reader's state),
+// and two indexes under {subscribers}: by email and by creation time. The record and the indexes are written apart
+// (two slots), in an order that a crash in between cannot turn into a lost reader: see saveSubscriber and
+// dropSubscriberRecord.
 import { randomId } from '../core/encoding';
 import { subscriberSchema, type NewSubscriber, type Subscriber } from '../contracts';
-import type { Db } from './keys';
+import { groupByBucket, type Db } from './keys';
 
 export async function getSubscriber(db: Db, id: string): Promise<Subscriber | null> {
-  const raw = await db.redis.hget(db.keys.subscribers, id);
+  const raw = await db.redis.hget(db.keys.subscriber(id), id);
   return raw ? subscriberSchema.parse(JSON.parse(raw)) : null;
+}
+
+/** Is there a subscriber with this id? */
+export async function subscriberExists(db: Db, id: string): Promise<boolean> {
+  return (await db.redis.hexists(db.keys.subscriber(id), id)) === 1;
+}
+
+/** The stored JSON of these subscribers, in order (null where there is none): one HMGET per bucket, all at once. */
+export async function getSubscriberRows(db: Db, ids: readonly string[]): Promise<Array<string | null>> {
+  const rows: Array<string | null> = new Array<string | null>(ids.length).fill(null);
+  const groups = groupByBucket(
+    ids.map((id, index) => ({ id, index })),
+    (item) => item.id,
+  );
+  await Promise.all(
+    [...groups].map(async ([bucket, items]) => {
+      const values = await db.redis.hmget(db.keys.subscribersOfBucket(bucket), ...items.map((item) => item.id));
+      items.forEach((item, i) => (rows[item.index] = values[i] ?? null));
+    }),
+  );
+  return rows;
 }
 
 export async function findSubscriberByEmail(db: Db, email: string): Promise<Subscriber | null> {
@@ -40,13 +64,18 @@ export async function ensureSubscriber(db: Db, input: NewSubscriber, now: Date):
   return { subscriber: candidate, created: true };
 }
 
+/**
+ * Write a subscriber: the indexes first, then the record. A crash in between leaves an index naming no record, which
+ * planning skips and ensureSubscriber repairs (it writes the record under the indexed id); the other order could
+ * leave a record that no index finds, a reader never planned again.
+ */
 export async function saveSubscriber(db: Db, subscriber: Subscriber): Promise<void> {
   await db.redis
     .multi()
-    .hset(db.keys.subscribers, subscriber.id, JSON.stringify(subscriber))
     .hset(db.keys.subscribersByEmail, subscriber.email, subscriber.id)
     .zadd(db.keys.subscribersByCreated, Date.parse(subscriber.created_at), subscriber.id)
     .exec();
+  await db.redis.hset(db.keys.subscriber(subscriber.id), subscriber.id, JSON.stringify(subscriber));
 }
 
 /** One page of subscribers in creation order: walk with `start` = previous start + page size. */
@@ -57,13 +86,13 @@ export async function subscribersPage(
 ): Promise<{ ids: string[]; subscribers: Array<Subscriber | null> }> {
   const ids = await db.redis.zrange(db.keys.subscribersByCreated, String(start), String(start + count - 1));
   if (ids.length === 0) return { ids, subscribers: [] };
-  const rows = await db.redis.hmget(db.keys.subscribers, ...ids);
+  const rows = await getSubscriberRows(db, ids);
   return { ids, subscribers: rows.map((raw) => (raw ? subscriberSchema.parse(JSON.parse(raw)) : null)) };
 }
 
 export async function getSubscribers(db: Db, ids: readonly string[]): Promise<Array<Subscriber | null>> {
   if (ids.length === 0) return [];
-  const rows = await db.redis.hmget(db.keys.subscribers, ...ids);
+  const rows = await getSubscriberRows(db, ids);
   return rows.map((raw) => (raw ? subscriberSchema.parse(JSON.parse(raw)) : null));
 }
 
@@ -76,7 +105,7 @@ export async function setSubscriberStatus(db: Db, id: string, status: Subscriber
   const existing = await getSubscriber(db, id);
   if (!existing) return null;
   const updated = { ...existing, status };
-  await db.redis.hset(db.keys.subscribers, id, JSON.stringify(updated));
+  await db.redis.hset(db.keys.subscriber(id), id, JSON.stringify(updated));
   return updated;
 }
 
@@ -89,7 +118,7 @@ export type PlanningEntry = Pick<Subscriber, 'id' | 'status' | 'timezone' | 'fre
 export async function planningPage(db: Db, start: number, count: number): Promise<{ ids: string[]; entries: Array<PlanningEntry | null> }> {
   const ids = await db.redis.zrange(db.keys.subscribersByCreated, String(start), String(start + count - 1));
   if (ids.length === 0) return { ids, entries: [] };
-  const rows = await db.redis.hmget(db.keys.subscribers, ...ids);
+  const rows = await getSubscriberRows(db, ids);
   return {
     ids,
     entries: rows.map((raw) => {
@@ -126,12 +155,11 @@ export function learnedStateKeys(db: Db, id: string): string[] {
   return [db.keys.profile(id), db.keys.readerPrefs(id), db.keys.sentArticles(id), db.keys.readerActions(id), db.keys.readerFollows(id)];
 }
 
-/** The subscriber record and its indexes, which share {subscribers}: one transaction, apart from the reader's bucket. */
+/**
+ * The subscriber record (in the reader's bucket), then its indexes (under {subscribers}, one transaction). A crash in
+ * between leaves indexes naming no record: planning skips them, and the email can sign up again.
+ */
 export async function dropSubscriberRecord(db: Db, subscriber: Pick<Subscriber, 'id' | 'email'>): Promise<void> {
-  await db.redis
-    .multi()
-    .hdel(db.keys.subscribers, subscriber.id)
-    .hdel(db.keys.subscribersByEmail, subscriber.email)
-    .zrem(db.keys.subscribersByCreated, subscriber.id)
-    .exec();
+  await db.redis.hdel(db.keys.subscriber(subscriber.id), subscriber.id);
+  await db.redis.multi().hdel(db.keys.subscribersByEmail, subscriber.email).zrem(db.keys.subscribersByCreated, subscriber.id).exec();
 }

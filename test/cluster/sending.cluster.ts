@@ -180,7 +180,7 @@ describe('an edition on a Redis Cluster', () => {
   it('computes slots as the cluster does, and spreads readers over every master', async () => {
     t = testEnv();
     const all = await masters();
-    for (const key of ['tidings:profile:{b0007}:sub_1', 'x{}{y}', t.db.keys.subscribers, t.db.keys.events(63), 'plain'])
+    for (const key of ['tidings:profile:{b0007}:sub_1', 'x{}{y}', t.db.keys.subscribersByEmail, t.db.keys.events(63), 'plain'])
       expect(keySlot(key), key).toBe(Number(await all[0]!.redis.cluster('KEYSLOT', key)));
     // Key counts per master: readers' keys land where their buckets' slots are.
     const ids = await createSubscribers(t.db, 2000);

@@ -14,6 +14,7 @@ import { rankCandidates } from '../../src/core/interest/ranking';
 import { getDeliveries, type DeliveryOutcome } from '../../src/store/deliveries';
 import { loadPopularity, parsePrefs } from '../../src/store/interest';
 import { SENT_BRIEFING_TTL_SECONDS } from '../../src/store/sent-briefings';
+import { getSubscriberRows } from '../../src/store/subscribers';
 import type { BatchEmail } from '../mail/transport';
 import type { SendBatchJob } from '../queues';
 import { stageClock } from '../send-stages';
@@ -63,7 +64,7 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
     'read_wait',
     Promise.all([
       getDeliveries(db, data.edition_id, ids),
-      db.redis.hmget(db.keys.subscribers, ...ids),
+      getSubscriberRows(db, ids),
       db.redis.hvals(db.keys.sources),
       db.redis.zrevrange(db.keys.articlesByPublished, 0, CANDIDATE_POOL - 1),
       Promise.all(
