@@ -69,7 +69,7 @@ describe('the mail transport', () => {
       { ...email('y@example.com'), subject: 'Ünïcode — “quotes” & <tags>' },
     ];
     const replays = resend.stats.replays;
-    const prepared = await transport.sendBatch(emails, 'prepared', batchRequestBody(emails));
+    const prepared = await transport.sendBatch({ body: batchRequestBody(emails), count: emails.length }, 'prepared');
     expect(prepared).toMatchObject({ kind: 'accepted', results: [{ ok: true }, { ok: true }] });
     expect(resend.accepted.slice(-2).map((a) => [a.to, a.subject])).toEqual([
       ['x@example.com', emails[0]!.subject],

@@ -88,8 +88,13 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     }
 
     await deps.pacer?.wait();
-    const emails = pending.emails ?? (JSON.parse(pending.body.toString('utf8')) as BatchEmail[]);
-    const answer = await clock.wait('provider_wait', deps.transport.sendBatch(emails, pending.key, pending.body));
+    const answer = await clock.wait(
+      'provider_wait',
+      deps.transport.sendBatch(
+        pending.emails && !deps.transport.sendsPreparedBody ? pending.emails : { body: pending.body, count: pending.recipients.length },
+        pending.key,
+      ),
+    );
     if (answer.rateLimit) deps.onRateLimit?.(answer.rateLimit);
     switch (answer.kind) {
       case 'accepted': {
@@ -209,10 +214,11 @@ async function prepare(
   data: SendBatchJob,
 ): Promise<{ pending: PendingBatch; skipped: number }> {
   const { recipients, settled, body, emails } = await deps.composer(data);
+  // A transport that sends the body as is never reads the emails: not kept while the batch waits its turn (~3 MB).
   await stageClock().wait('finish_wait', finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now()));
   const key = await batchIdempotencyKey(
     data.edition_id,
     recipients.map((r) => r.subscriber_id),
   );
-  return { pending: { key, recipients, emails, body }, skipped: settled.length };
+  return { pending: { key, recipients, emails: deps.transport.sendsPreparedBody ? undefined : emails, body }, skipped: settled.length };
 }

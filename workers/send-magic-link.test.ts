@@ -27,6 +27,7 @@ function flakyTransport(failures: number): MailTransport & { sent: Array<{ email
       sent.push({ email, key });
       return { kind: 'accepted', id: `m${sent.length}`, rateLimit: null };
     },
+    sendsPreparedBody: false,
     sendBatch(): never {
       throw new Error('the sign-in mail worker sends one email at a time');
     },
@@ -79,6 +80,7 @@ describe('the sign-in mail worker', () => {
         attempts++;
         return { kind: 'refused', reason: 'Resend answered 422 validation_error: Invalid `to` field', rateLimit: null };
       },
+      sendsPreparedBody: false,
       sendBatch(): never {
         throw new Error('the sign-in mail worker sends one email at a time');
       },

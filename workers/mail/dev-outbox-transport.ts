@@ -1,7 +1,7 @@
 // The dev outbox as a mail transport: mail is kept in Redis and shown at /dev/outbox, so Tidings runs offline.
 import type { Db } from '../../src/store/keys';
 import { pushOutbox } from '../../src/store/outbox';
-import type { EmailResult, MailTransport } from './transport';
+import type { BatchEmail, EmailResult, MailTransport } from './transport';
 
 /** How long the outbox remembers a batch's idempotency key (as Resend does). */
 const BATCH_KEY_TTL_SECONDS = 24 * 3600;
@@ -14,7 +14,9 @@ export function devOutboxTransport(db: Db, now: () => Date): MailTransport {
       return { kind: 'accepted', id: message.id, rateLimit: null };
     },
     // Batches honour idempotency keys too, so a retried batch is captured once.
-    async sendBatch(emails, idempotencyKey) {
+    sendsPreparedBody: false,
+    async sendBatch(batch, idempotencyKey) {
+      const emails = 'body' in batch ? (JSON.parse(Buffer.from(batch.body).toString('utf8')) as BatchEmail[]) : batch;
       const seenKey = db.keys.outboxBatch(idempotencyKey);
       const seen = await db.redis.get(seenKey);
       if (seen) return { kind: 'accepted', results: JSON.parse(seen) as EmailResult[], rateLimit: null };

@@ -27,19 +27,22 @@ export function resendTransport(options: ResendTransportOptions): MailTransport 
       if (response.error === null) return { kind: 'accepted', id: response.data.id, rateLimit };
       return { ...notSent(response.error, response.headers, rateLimit), rateLimit };
     },
-    async sendBatch(emails, idempotencyKey, body) {
+    sendsPreparedBody: true,
+    async sendBatch(batch, idempotencyKey) {
       const options = { idempotencyKey, batchValidation: 'permissive' as const, signal: AbortSignal.timeout(timeoutMs) };
       // A prepared body goes as is: the SDK spreads request options over the body it would serialise itself
       // (test/mail-transport.test.ts checks the provider receives these bytes), so it serialises an empty list instead.
-      const response = body
-        ? await resend.batch.send([], { ...options, body } as typeof options)
-        : await resend.batch.send(emails.map(message), options);
+      const prepared = 'body' in batch;
+      const response = prepared
+        ? await resend.batch.send([], { ...options, body: batch.body } as typeof options)
+        : await resend.batch.send(batch.map(message), options);
+      const count = prepared ? batch.count : batch.length;
       const rateLimit = readRateLimit(response.headers);
       if (response.error !== null) return { ...notSent(response.error, response.headers, rateLimit), rateLimit };
       const refused = new Map((response.data.errors ?? []).map((e) => [e.index, e.message]));
       const ids = response.data.data.map((d) => d.id);
       let next = 0;
-      const results: EmailResult[] = emails.map((_, index) => {
+      const results: EmailResult[] = Array.from({ length: count }, (_, index) => {
         const reason = refused.get(index);
         if (reason !== undefined) return { ok: false, reason: `Resend refused this email: ${reason}` };
         const id = ids[next++];

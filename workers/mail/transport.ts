@@ -43,10 +43,18 @@ export interface MailTransport {
   sendOne(email: OutgoingEmail, idempotencyKey: string): Promise<SendResult>;
   /**
    * Send up to 100 emails in one request (a batch of an edition); a retry with the same key sends nothing twice.
-   * `body`, when given, is the request body already serialised by batchRequestBody(emails): sent as is, so a batch is
+   * A prepared batch is the request body already serialised by batchRequestBody: sent as is, so a batch is
    * serialised once (for storing and sending alike) and a retry sends the very bytes the provider saw.
    */
-  sendBatch(emails: readonly BatchEmail[], idempotencyKey: string, body?: Uint8Array): Promise<BatchResult>;
+  sendBatch(batch: readonly BatchEmail[] | PreparedBatch, idempotencyKey: string): Promise<BatchResult>;
+  /** Does this transport send a prepared body as it is? Otherwise it is given the emails (parsed back when needed). */
+  readonly sendsPreparedBody: boolean;
+}
+
+/** A batch serialised by batchRequestBody: its bytes and how many emails they hold. */
+export interface PreparedBatch {
+  body: Uint8Array;
+  count: number;
 }
 
 export interface MailTransportOptions {
