@@ -13,7 +13,7 @@ import { ensureRedis, redactUrl, RedisUnavailableError, type RedisTarget } from 
 import { loadedEnvFile } from './env-file';
 import { portInUseMessage } from './port-in-use';
 import { migrateLayout, needsMigration } from './migrate-layout';
-import { openServices, redisEndpoint, type Services } from './services';
+import { openServices, type Services } from './services';
 import { startWorkers, type RunningWorkers } from '../workers/index';
 import { seedDemo } from '../workers/seed-demo';
 import { openQueues, type Queues } from '../workers/queues';
@@ -78,7 +78,6 @@ export async function run(options: RunOptions): Promise<Running> {
       signer: services.signer,
       log,
       now: services.now,
-      redisEndpoint: redisEndpoint(config, redis.url),
     });
     if (config.SEED_DEMO && config.NODE_ENV !== 'production') {
       await seedDemo(services.db, workers.queues, services.queueConnection, config.QUEUE_PREFIX, log, services.now());

@@ -32,8 +32,6 @@ const rate = arg('rate', 5);
 const concurrency = arg('concurrency', 12);
 const candidates = arg('candidates', 500);
 const workers = arg('workers', 1);
-// --compose-threads N: each worker's compose threads (SEND_COMPOSE_THREADS; absent, the worker's default).
-const composeThreads = process.argv.includes('--compose-threads') ? arg('compose-threads', 1) : null;
 // --profile: CPU-profile the workers and break their main thread's time down by stage (ms_per_briefing_by_stage).
 const profile = process.argv.includes('--profile');
 for (const [name, value, min] of [
@@ -42,7 +40,6 @@ for (const [name, value, min] of [
   ['concurrency', concurrency, 1],
   ['candidates', candidates, 0],
   ['workers', workers, 1],
-  ['compose-threads', composeThreads ?? 0, 0],
 ] as const) {
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min} (got ${value})`);
 }
@@ -65,7 +62,6 @@ const env: Record<string, string> = {
   SEND_RATE_LIMIT: String(rate),
   SEND_CONCURRENCY: String(concurrency),
   SEND_STAGE_TIMING: 'true',
-  ...(composeThreads === null ? {} : { SEND_COMPOSE_THREADS: String(composeThreads) }),
 };
 const resend = new FakeResend({ rateLimit: rate });
 env.RESEND_BASE_URL = await resend.start();
@@ -134,7 +130,6 @@ try {
     subscribers,
     candidates: candidates || 'demo',
     workers,
-    compose_threads: loadConfig(env).SEND_COMPOSE_THREADS,
     rate_limit_requests_per_s: rate || null,
     seconds: Number(seconds.toFixed(2)),
     emails_per_s: Math.round(summary.sent / seconds),

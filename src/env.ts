@@ -274,10 +274,6 @@ const schema = z.object({
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8).meta({
     description: 'Batches composed and sent at once per worker process.',
   }),
-  SEND_COMPOSE_THREADS: z.coerce.number().int().min(0).max(32).default(0).meta({
-    description:
-      'Threads per worker process that compose briefings (rank, sign, render), apart from the one that takes up jobs and sends; 0 composes on that one.',
-  }),
   SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8).meta({
     description: 'Attempts per batch on 5xx, network errors and timeouts (a 429 spends none).',
   }),

@@ -18,7 +18,6 @@ import { readerEventSchema, type ReaderEvent, type Schedule } from '../src/contr
 import { FakeResend } from './fixtures/resend-server';
 import { createSubscribers } from './fixtures/subscribers';
 import { testEnv, type TestEnv } from './helpers';
-import { redisEndpoint } from '../node/services';
 import { allEvents as allStoredEvents } from '../src/store/events';
 
 let t: TestEnv | undefined;
@@ -32,9 +31,7 @@ afterEach(async () => {
   workers = resend = t = undefined;
 });
 
-async function setup(
-  options: { faultRate?: number; firstFaults?: number; rateLimit?: number; invalidDomain?: string; composeThreads?: number } = {},
-) {
+async function setup(options: { faultRate?: number; firstFaults?: number; rateLimit?: number; invalidDomain?: string } = {}) {
   resend = new FakeResend({
     rateLimit: options.rateLimit ?? 50,
     faultRate: options.faultRate ?? 0,
@@ -50,7 +47,6 @@ async function setup(
     SEND_TIMEOUT_MS: '1500',
     SEND_RATE_LIMIT: String(options.rateLimit ?? 50),
     SEND_CONCURRENCY: '4',
-    SEND_COMPOSE_THREADS: String(options.composeThreads ?? 0),
   });
   workers = await startWorkers({
     config: t.config,
@@ -59,7 +55,6 @@ async function setup(
     signer: t.signer,
     log: t.log,
     now: t.now,
-    redisEndpoint: redisEndpoint(t.config, t.redisUrl),
   });
   await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
   return { t, workers, resend };
@@ -156,17 +151,6 @@ describe('sending an edition', () => {
     expect(resend.stats.injected429).toBeGreaterThan(0);
     expect(resend.stats.injected500).toBeGreaterThan(0);
     expect(resend.stats.hung).toBeGreaterThan(0);
-  }, 90_000);
-
-  it('delivers every reader exactly once with batches composed on two compose threads, through provider faults', async () => {
-    const { t, workers, resend } = await setup({ faultRate: 0.3, firstFaults: 3, composeThreads: 2 });
-    await createSubscribers(t.db, 300);
-    await planSchedule({ db: t.db, log: t.log, now: t.now, sendQueue: workers.queues.sendBatch }, morning(), at, { now: false });
-    await until('the edition to finish', async () => (await editionSummary(t.db, 'morning-2026-11-23'))!.queued === 0, 60_000);
-    expect(await editionSummary(t.db, 'morning-2026-11-23')).toMatchObject({ planned: 300, sent: 300, failed: 0 });
-    expect(resend.duplicates()).toEqual([]);
-    expect(resend.perRecipient.size).toBe(300);
-    expect(resend.stats.injected500 + resend.stats.hung).toBeGreaterThan(0);
   }, 90_000);
 
   it("plans a per-reader time zone schedule into each reader's local 07:00, one edition per local date", async () => {

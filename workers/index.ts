@@ -24,8 +24,6 @@ import { startScheduleReconciler } from './schedule-reconciler';
 import { giveUpBatch, sendBatchProcessor } from './send-batch';
 import { adaptLimiter, backOff, createSendPacer, takeUpLimit } from './send-limiter';
 import { startStageTiming } from './send-stages';
-import { createComposeThreads } from './briefing/compose-threads';
-import type { RedisEndpoint } from '../src/store/connection';
 
 export interface WorkerDeps {
   config: Config;
@@ -37,8 +35,6 @@ export interface WorkerDeps {
   now: () => Date;
   /** Where mail goes (default: from configuration, Resend or the dev outbox). */
   transport?: MailTransport;
-  /** The Redis (or cluster) behind `db`: compose threads open their own connections to it. Without it, batches are composed on the main thread. */
-  redisEndpoint?: RedisEndpoint;
 }
 
 export interface RunningWorkers {
@@ -60,17 +56,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // SEND_RATE_LIMIT=0: a provider without a limit; batches are taken up as fast as they are composed.
   const paced = config.SEND_RATE_LIMIT > 0;
   startStageTiming(config.SEND_STAGE_TIMING);
-  const composeThreads =
-    deps.redisEndpoint && config.SEND_COMPOSE_THREADS > 0
-      ? createComposeThreads({ threads: config.SEND_COMPOSE_THREADS, config, endpoint: deps.redisEndpoint, log: deps.log })
-      : null;
   const sendWorker: Worker = new Worker(
     queueNames.sendBatch,
     sendBatchProcessor({
       ...deps,
       transport,
       renderer: createFastBriefingRenderer(),
-      composer: composeThreads?.compose,
       pacer: transport.name === 'resend' && paced ? pacer : undefined,
       onRateLimit: paced ? (info) => adaptLimiter(sendWorker, pacer, info) : undefined,
       onTooManyRequests: (ms) => backOff(queues.sendBatch, pacer, ms),
@@ -157,7 +148,6 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       await Promise.all([...workers.map((w) => w.close()), learner.close(), judge.close()]);
       await rollup.close();
       await parser.close();
-      await composeThreads?.close();
       await queues.close();
       await magicLink.close();
     },

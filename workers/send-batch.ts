@@ -14,7 +14,7 @@ import { readerBucket, type Db } from '../src/store/keys';
 import { addReaderBriefing } from '../src/store/reader-briefings';
 import { batchRequestBody, type BatchEmail, type MailTransport, type RateLimitInfo } from './mail/transport';
 import type { ComposeDeps } from './briefing/compose-briefing';
-import { composeOnThisThread, type BatchComposer } from './briefing/compose-request';
+import { composeBatch } from './briefing/compose-batch';
 import { createCandidatePoolCache, type CandidatePoolCache } from './briefing/candidate-pool';
 import type { SendPacer } from './send-limiter';
 import { stageClock } from './send-stages';
@@ -44,8 +44,6 @@ export interface SendBatchDeps extends ComposeDeps {
   renderer: BriefingRenderer;
   /** The prepared candidate pool, shared by every batch of this worker (one is made when absent). */
   candidatePool?: CandidatePoolCache;
-  /** Where batches are composed: compose threads (SEND_COMPOSE_THREADS), or this thread when absent. */
-  composer?: BatchComposer;
   log: Logger;
   now: () => Date;
   /** Spaces requests at the provider's rate; absent, requests go as soon as a batch is taken up. */
@@ -65,7 +63,7 @@ export interface SendBatchResult {
 }
 
 export function sendBatchProcessor(deps: SendBatchDeps) {
-  const composer = deps.composer ?? composeOnThisThread({ ...deps, candidatePool: deps.candidatePool ?? createCandidatePoolCache() });
+  const candidatePool = deps.candidatePool ?? createCandidatePoolCache();
   return async (job: Job): Promise<SendBatchResult> => {
     const clock = stageClock();
     const data = sendBatchJobSchema.parse(job.data);
@@ -74,7 +72,7 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     let pending: PendingBatch | null = stored ? unpack(stored) : null;
     let skipped = 0;
     if (!pending) {
-      const prepared = await prepare({ ...deps, composer }, data);
+      const prepared = await prepare({ ...deps, candidatePool }, data);
       skipped = prepared.skipped;
       if (prepared.pending.recipients.length === 0) {
         clock.flush();
@@ -210,15 +208,19 @@ function unpack(stored: Buffer): PendingBatch {
 
 /** Decide who is in the request and compose each email; readers who left or have nothing new are settled here. */
 async function prepare(
-  deps: SendBatchDeps & { composer: BatchComposer },
+  deps: SendBatchDeps & { candidatePool: CandidatePoolCache },
   data: SendBatchJob,
 ): Promise<{ pending: PendingBatch; skipped: number }> {
-  const { recipients, settled, body, emails } = await deps.composer(data);
-  // A transport that sends the body as is never reads the emails: not kept while the batch waits its turn (~3 MB).
-  await stageClock().wait('finish_wait', finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now()));
+  const clock = stageClock();
+  const { ready, settled } = await composeBatch(deps, data);
+  await clock.wait('finish_wait', finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now()));
   const key = await batchIdempotencyKey(
     data.edition_id,
-    recipients.map((r) => r.subscriber_id),
+    ready.map((r) => r.subscriber_id),
   );
+  const emails = ready.map((r) => r.email);
+  const recipients = ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons }));
+  const body = clock.time('build_request', () => batchRequestBody(emails));
+  // A transport that sends the body as is never reads the emails: not kept while the batch waits its turn (~3 MB).
   return { pending: { key, recipients, emails: deps.transport.sendsPreparedBody ? undefined : emails, body }, skipped: settled.length };
 }

@@ -30,15 +30,6 @@ export interface StageClock {
   composed(n: number): void;
   /** Write what was measured since the last flush. */
   flush(): void;
-  /** Hand over what was measured since the last take (a compose thread's times, sent to its worker's clock). */
-  take(): StageTimes;
-  /** Add times measured elsewhere (a compose thread) to this clock's. */
-  merge(times: StageTimes): void;
-}
-
-export interface StageTimes {
-  ms: Partial<Record<SendStage, number>>;
-  briefings: number;
 }
 
 const off: StageClock = {
@@ -48,8 +39,6 @@ const off: StageClock = {
   add: () => {},
   composed: () => {},
   flush: () => {},
-  take: () => ({ ms: {}, briefings: 0 }),
-  merge: () => {},
 };
 
 function createStageClock(write: (line: string) => void): StageClock {
@@ -96,16 +85,6 @@ function createStageClock(write: (line: string) => void): StageClock {
       write(`tidings-send-stages ${JSON.stringify({ briefings, cpu_ms: (used.user + used.system) / 1000, ms, memory_mb: memory })}\n`);
       ms = {};
       briefings = 0;
-    },
-    take() {
-      const times = { ms, briefings };
-      ms = {};
-      briefings = 0;
-      return times;
-    },
-    merge(times) {
-      for (const [stage, d] of Object.entries(times.ms)) add(stage as SendStage, d);
-      briefings += times.briefings;
     },
   };
 }
