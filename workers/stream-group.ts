@@ -14,7 +14,11 @@ export interface GroupReaderOptions {
   streams: readonly string[];
   group: string;
   consumer: string;
-  /** At most this many entries per stream per read. */
+  /**
+   * About this many entries per read, spread over the streams: each stream is asked for batch ÷ streams (at least
+   * MIN_PER_STREAM, so one reader's few events of a moment come in one read). Asked for the whole batch each, 64 shards of a consumer that fell behind came back as 64 batches at once
+   * (the judge's 1,000 a shard: 64,000 entries, a few hundred MB of a worker's heap while it sends).
+   */
   batch: number;
   /** An entry pending this long on another consumer is taken to be abandoned by a crashed process. */
   claimIdleMs: number;
@@ -38,6 +42,8 @@ export async function ensureGroup(redis: RedisClient, streams: string | readonly
  * from the shortest, doubling while nothing comes, up to the longest; entries bring it back to the shortest.
  */
 const POLL_MIN_MS = 50;
+/** The least a read asks of each stream. */
+const MIN_PER_STREAM = 16;
 const POLL_MAX_MS = 1000;
 
 export function createGroupReader(o: GroupReaderOptions) {
@@ -47,10 +53,11 @@ export function createGroupReader(o: GroupReaderOptions) {
   let wake: (() => void) | null = null;
   let pollMs = POLL_MIN_MS;
   const tag = (stream: string, entries: StreamEntry[]): ShardEntry[] => entries.map(([id, fields]) => [id, fields, stream]);
+  const count = Math.min(o.batch, Math.max(MIN_PER_STREAM, Math.ceil(o.batch / o.streams.length)));
 
   async function ownPending(stream: string): Promise<ShardEntry[]> {
     while (!ownPendingDone.has(stream)) {
-      const own = (await o.redis.xreadgroup('GROUP', o.group, o.consumer, 'COUNT', o.batch, 'STREAMS', stream, '0')) as Array<
+      const own = (await o.redis.xreadgroup('GROUP', o.group, o.consumer, 'COUNT', count, 'STREAMS', stream, '0')) as Array<
         [string, StreamEntry[]]
       > | null;
       const all = own?.[0]?.[1] ?? [];
@@ -65,7 +72,7 @@ export function createGroupReader(o: GroupReaderOptions) {
   }
 
   async function abandoned(stream: string): Promise<ShardEntry[]> {
-    const claimed = (await o.redis.xautoclaim(stream, o.group, o.consumer, o.claimIdleMs, '0', 'COUNT', o.batch)) as [
+    const claimed = (await o.redis.xautoclaim(stream, o.group, o.consumer, o.claimIdleMs, '0', 'COUNT', count)) as [
       string,
       StreamEntry[],
       string[]?,
@@ -77,7 +84,7 @@ export function createGroupReader(o: GroupReaderOptions) {
   }
 
   async function fresh(stream: string, blockMs: number | null): Promise<ShardEntry[]> {
-    const args: Array<string | number> = ['GROUP', o.group, o.consumer, 'COUNT', o.batch];
+    const args: Array<string | number> = ['GROUP', o.group, o.consumer, 'COUNT', count];
     if (blockMs !== null) args.push('BLOCK', blockMs);
     args.push('STREAMS', stream, '>');
     const read = (await (o.redis.xreadgroup as (...a: Array<string | number>) => Promise<unknown>)(...args)) as Array<
