@@ -15,6 +15,7 @@ import { rankForSubscriber } from '../workers/briefing/select-articles';
 import { discoveryFetcher } from '../workers/discovery/fetcher';
 import { findFeed } from '../workers/discovery/find-feed';
 import { discoverRound } from '../workers/discovery/round';
+import { discoveryReaders } from '../workers/discovery/readers';
 import { brave, searxng } from '../workers/discovery/search';
 import { createFeedParser } from '../workers/parse-feed';
 import { createSubscribers } from './fixtures/subscribers';
@@ -276,5 +277,30 @@ describe('a discovery round', () => {
     const summary = await discoverRound({ db: t.db, log: t.log, now: () => NOW, config: t.config, search: null });
     expect(summary.auto_added).toEqual([expect.stringMatching(/feed$/)]);
     expect((await listSuggestions(t.db, 'accepted')).map((s) => s.url)).toEqual([web.kube.origin]);
+  });
+});
+
+describe("discovery's readers", () => {
+  it('are everyone active up to the limit, and beyond it a daily sample that stands for the whole population', async () => {
+    const t = testEnv();
+    try {
+      const ids = await createSubscribers(t.db, 600);
+      const day = Date.parse('2026-11-23T06:00:00Z');
+      const everyone = await discoveryReaders(t.db, day, 1_000);
+      expect(everyone).toMatchObject({ population: 600 });
+      expect(everyone.readers).toHaveLength(600);
+
+      const sampled = await discoveryReaders(t.db, day, 200); // one in three
+      expect(sampled.readers.length).toBeGreaterThan(140);
+      expect(sampled.readers.length).toBeLessThan(260);
+      expect(sampled.population).toBe(sampled.readers.length * 3);
+      // The same day gives the same sample; another day another one.
+      expect((await discoveryReaders(t.db, day, 200)).readers).toEqual(sampled.readers);
+      const nextDay = await discoveryReaders(t.db, day + 86_400_000, 200);
+      expect(nextDay.readers).not.toEqual(sampled.readers);
+      expect(ids).toHaveLength(600);
+    } finally {
+      await t.cleanup();
+    }
   });
 });

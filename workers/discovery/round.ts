@@ -99,8 +99,8 @@ export async function discoverRound(deps: DiscoverDeps): Promise<RoundSummary> {
     stopped: null,
     problems: [],
   };
-  const readers = await discoveryReaders(db);
-  summary.readers = readers.length;
+  const { readers, population } = await discoveryReaders(db, nowMs);
+  summary.readers = population;
   const articles = await recentArticles(db, 500);
   const corpus = buildCorpus(articles);
   const sources = await listSources(db);
@@ -219,7 +219,7 @@ export async function discoverRound(deps: DiscoverDeps): Promise<RoundSummary> {
     }
     await markChecked(db, `site:${origin}`, nowMs);
     summary.sampled++;
-    const suggestion = suggestionFor(feed, origin, candidate.via, readers, corpus, nowMs, config.INTEREST_HALF_LIFE_DAYS);
+    const suggestion = suggestionFor(feed, origin, candidate.via, { readers, population }, corpus, nowMs, config.INTEREST_HALF_LIFE_DAYS);
     if (suggestion.readers === 0 || (await getSuggestion(db, suggestion.url))) continue;
     await saveSuggestion(db, suggestion);
     summary.suggested++;
@@ -256,14 +256,14 @@ export function suggestionFor(
   feed: FoundFeed,
   site: string,
   via: string,
-  readers: readonly DiscoveryReader[],
+  { readers, population }: { readers: readonly DiscoveryReader[]; population: number },
   corpus: Corpus,
   nowMs: number,
   halfLifeDays: number,
 ): Suggestion {
   const { posts, typed } = samplePosts(feed.items);
   const sourceId = sourceIdFor(feed.feed_url, { withPort: true });
-  const scored = scoreSite(posts, sourceId, readers, corpus, nowMs, { ...defaultScoreSettings, halfLifeDays });
+  const scored = scoreSite(posts, sourceId, readers, corpus, nowMs, { ...defaultScoreSettings, halfLifeDays }, population);
   const features = new Set<string>();
   for (const p of posts)
     for (const key of articleFeatures({ ...p, source: sourceId, content_type: 'post' }, corpus).keys)

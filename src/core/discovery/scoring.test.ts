@@ -58,6 +58,14 @@ describe('scoring a candidate site for readers', () => {
     expect(s.score).toBeCloseTo(3 * 0.4, 5);
   });
 
+  it('scales counts and score up to the population a sample of readers stands for, and says "about"', () => {
+    const sample = [readerOf('kubernetes', 6, pool), readerOf('cooking', 6, pool)];
+    const s = scoreSite(posts, 'kube-example', sample, buildCorpus(pool), NOW, undefined, 2_000);
+    expect(s.readers).toBe(1_000);
+    expect(s.score).toBeCloseTo(1_000 * 0.4, 5);
+    expect(s.reason).toBe('about 1000 readers who read about kubernetes would likely open 4 of its last 10 posts');
+  });
+
   it('counts a new reader by the topics they chose, and nobody for a site nobody cares about', () => {
     const chooser: DiscoveryReader = { profile: null, chosenTopics: ['gardening'] };
     const s = scoreSite(posts, 'kube-example', [chooser], buildCorpus(pool), NOW);

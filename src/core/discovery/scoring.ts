@@ -52,6 +52,8 @@ export function scoreSite(
   corpus: Corpus,
   nowMs: number,
   settings: ScoreSettings = defaultScoreSettings,
+  /** How many readers `readers` stand for, when they are a sample of them: counts and score are scaled up to it. */
+  population: number = readers.length,
 ): SiteScore {
   const sample = posts.slice(0, SAMPLE_SIZE);
   const prepared = sample.map((p) => {
@@ -80,14 +82,16 @@ export function scoreSite(
     const best = strongest(contributions);
     if (best) label.set(best, (label.get(best) ?? 0) + 1);
   }
-  const readersCount = opensPerReader.length;
+  const scale = readers.length > 0 ? population / readers.length : 1;
+  const readersCount = Math.round(opensPerReader.length * scale);
+  score *= scale;
   const opens = median(opensPerReader);
   const top = strongest(label);
   const interest = top ? describeFeature(top).label : null;
   const reason =
     readersCount === 0
       ? `no reader would likely open ${sample.length === 0 ? 'any of its posts (its feed is empty)' : `${settings.minShare * 100}% of its last ${sample.length} posts`}`
-      : `${readersCount} ${readersCount === 1 ? 'reader' : 'readers'} who ${top?.startsWith('a:') ? 'read' : 'read about'} ${interest} would likely open ${opens} of its last ${sample.length} posts`;
+      : `${scale > 1 ? 'about ' : ''}${readersCount} ${readersCount === 1 ? 'reader' : 'readers'} who ${top?.startsWith('a:') ? 'read' : 'read about'} ${interest} would likely open ${opens} of its last ${sample.length} posts`;
   return { score: Math.round(score * 1000) / 1000, readers: readersCount, opens, sample: sample.length, interest, reason };
 }
 
