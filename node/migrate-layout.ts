@@ -14,9 +14,10 @@ import { queueNames, queuePrefix } from '../workers/queues';
 
 /**
  * The layout this code reads and writes; kept in `<prefix>layout`. 1: plain names. 2: tagged, subscriber records in
- * one `{subscribers}` hash. 3: each subscriber record in its reader's bucket (`subscribers:{bNNNN}`).
+ * one `{subscribers}` hash. 3: each subscriber record in its reader's bucket (`subscribers:{bNNNN}`). 4: each sign-in
+ * user's record under the user's own tag (`auth:user:{u:<id>}`), not in one `{auth-users}` hash.
  */
-export const LAYOUT_VERSION = '3';
+export const LAYOUT_VERSION = '4';
 
 export interface MigrationReport {
   /** Keys renamed one to one. */
@@ -29,6 +30,8 @@ export interface MigrationReport {
   events: number;
   /** Subscriber records moved from the one hash of layouts 1 and 2 to their readers' buckets. */
   subscribers: number;
+  /** Sign-in users moved from the one hash of layouts 1 to 3 to a key each. */
+  users: number;
   /** Old keys left where they were, with why (both names held data). */
   conflicts: string[];
   alreadyDone: boolean;
@@ -38,6 +41,9 @@ export const layoutKey = (db: Db): string => `${db.keys.prefix}layout`;
 
 /** Layout 2's one hash of subscriber records (layout 1's `subscribers` is renamed to it, then split like it). */
 const oneSubscriberHash = (db: Db): string => `${db.keys.prefix}{subscribers}`;
+
+/** Layouts 2 and 3 kept every sign-in user in one hash (layout 1's `auth:users` is renamed to it, then split). */
+const oneUserHash = (db: Db): string => `${db.keys.prefix}{auth-users}`;
 
 /** Any of the first layout's singletons means an installation of layout 1. */
 async function isFirstLayout(db: Db): Promise<boolean> {
@@ -50,12 +56,14 @@ async function isFirstLayout(db: Db): Promise<boolean> {
 /** Has this Redis been written in an older layout and not yet moved? A fresh one has nothing old and is marked as current. */
 export async function needsMigration(db: Db): Promise<boolean> {
   if ((await db.redis.get(layoutKey(db))) === LAYOUT_VERSION) return false;
-  return (await isFirstLayout(db)) || (await db.redis.exists(oneSubscriberHash(db))) === 1;
+  return (
+    (await isFirstLayout(db)) || (await db.redis.exists(oneSubscriberHash(db))) === 1 || (await db.redis.exists(oneUserHash(db))) === 1
+  );
 }
 
 /** Move everything to the current layout. `queuePrefixOld` is QUEUE_PREFIX as the old layout used it. */
 export async function migrateLayout(db: Db, connection: ConnectionOptions, queuePrefixOld: string, log: Logger): Promise<MigrationReport> {
-  const report: MigrationReport = { renamed: 0, split: 0, jobs: 0, events: 0, subscribers: 0, conflicts: [], alreadyDone: false };
+  const report: MigrationReport = { renamed: 0, split: 0, jobs: 0, events: 0, subscribers: 0, users: 0, conflicts: [], alreadyDone: false };
   if (!(await needsMigration(db))) {
     await db.redis.set(layoutKey(db), LAYOUT_VERSION);
     return { ...report, alreadyDone: true };
@@ -67,9 +75,29 @@ export async function migrateLayout(db: Db, connection: ConnectionOptions, queue
   }
   // Layout 2 → 3 works on one Redis and on a cluster alike (an installation may already run on one).
   report.subscribers = await splitSubscriberRecords(db);
+  report.users = await splitUserRecords(db);
   await db.redis.set(layoutKey(db), LAYOUT_VERSION);
   log.info({ ...report, conflicts: report.conflicts.length }, 'key layout moved to the one that spreads on Redis Cluster');
   return report;
+}
+
+/** Layouts 1 to 3 kept every sign-in user in one hash; now each has a key under its own tag. Copied (never over a
+ * copy already there), then deleted from the hash, so a cut-off run loses nothing. */
+async function splitUserRecords(db: Db): Promise<number> {
+  const old = oneUserHash(db);
+  let moved = 0;
+  while ((await db.redis.hlen(old)) > 0) {
+    let cursor = '0';
+    do {
+      const [next, flat] = await db.redis.hscan(old, cursor, 'COUNT', 1000);
+      cursor = next;
+      for (let i = 0; i < flat.length; i += 2) {
+        await db.redis.set(db.keys.authUser(flat[i]!), flat[i + 1]!, 'NX');
+        moved += await db.redis.hdel(old, flat[i]!);
+      }
+    } while (cursor !== '0');
+  }
+  return moved;
 }
 
 /**
@@ -129,7 +157,7 @@ async function moveFirstLayout(
     [`${p}subscribers`, oneSubscriberHash(db)], // then split into the readers' buckets
     [`${p}subscribers:by-email`, k.subscribersByEmail],
     [`${p}subscribers:by-created`, k.subscribersByCreated],
-    [`${p}auth:users`, k.authUsers],
+    [`${p}auth:users`, oneUserHash(db)], // then split into a key per user
     [`${p}auth:users:by-email`, k.authUsersByEmail],
     [`${p}schedules`, k.schedules],
     [`${p}schedules:version`, k.schedulesVersion],

@@ -3,7 +3,7 @@
 // as the previous release wrote it.
 import { Queue } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getSession } from '../src/store/auth';
+import { findUserByEmail, getAuthUser, getSession } from '../src/store/auth';
 import { editionSummary, getDeliveries } from '../src/store/deliveries';
 import { getSubscriber, findSubscriberByEmail, planningPage } from '../src/store/subscribers';
 import { LAYOUT_VERSION, layoutKey, migrateLayout, needsMigration } from '../node/migrate-layout';
@@ -130,6 +130,42 @@ describe('tidings migrate', () => {
     expect(await r.get(layoutKey(t.db))).toBe(LAYOUT_VERSION);
     expect(await needsMigration(t.db)).toBe(false);
     expect(await migrateLayout(t.db, t.queueConnection, t.config.QUEUE_PREFIX, t.log)).toMatchObject({ alreadyDone: true, subscribers: 0 });
+  });
+
+  it('moves sign-in users from the one {auth-users} hash to a key each under their own tag, even after a cut-off run', async () => {
+    const p = t.config.REDIS_PREFIX;
+    const r = t.db.redis;
+    const user = (id: string, email: string) =>
+      JSON.stringify({
+        id,
+        aud: 'authenticated',
+        role: 'authenticated',
+        email,
+        email_confirmed_at: null,
+        last_sign_in_at: null,
+        app_metadata: { provider: 'email', providers: ['email'] },
+        user_metadata: {},
+        created_at: '2026-01-01T00:00:00.000Z',
+        updated_at: '2026-01-01T00:00:00.000Z',
+      });
+    for (const i of [1, 2, 3]) {
+      await r.hset(`${p}{auth-users}`, `u${i}`, user(`u${i}`, `reader${i}@example.com`));
+      await r.hset(t.db.keys.authUsersByEmail, `reader${i}@example.com`, `u${i}`);
+    }
+    await r.set(layoutKey(t.db), '3');
+    // A first run was cut off after copying u1, which then signed in again (its copy is newer than the hash's).
+    await r.set(
+      t.db.keys.authUser('u1'),
+      user('u1', 'reader1@example.com').replace('"last_sign_in_at":null', '"last_sign_in_at":"2026-02-01T00:00:00.000Z"'),
+    );
+
+    expect(await needsMigration(t.db)).toBe(true);
+    expect(await migrateLayout(t.db, t.queueConnection, t.config.QUEUE_PREFIX, t.log)).toMatchObject({ users: 3, subscribers: 0 });
+    expect(await r.exists(`${p}{auth-users}`)).toBe(0);
+    expect((await findUserByEmail(t.db, 'reader2@example.com'))?.id).toBe('u2');
+    expect((await getAuthUser(t.db, 'u3'))?.email).toBe('reader3@example.com');
+    expect((await getAuthUser(t.db, 'u1'))?.last_sign_in_at).toBe('2026-02-01T00:00:00.000Z');
+    expect(await needsMigration(t.db)).toBe(false);
   });
 
   it('marks a fresh installation as current without moving anything', async () => {

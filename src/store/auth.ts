@@ -54,12 +54,12 @@ const GRACE_SECONDS = 600;
 export async function findUserByEmail(db: Db, email: string): Promise<AuthUser | null> {
   const id = await db.redis.hget(db.keys.authUsersByEmail, email.toLowerCase());
   // The second read happens for an unknown address too, so the work does not tell whether the address has an account.
-  const raw = await db.redis.hget(db.keys.authUsers, id ?? '');
+  const raw = await db.redis.get(db.keys.authUser(id ?? ''));
   return id && raw ? authUserSchema.parse(JSON.parse(raw)) : null;
 }
 
 export async function getAuthUser(db: Db, id: string): Promise<AuthUser | null> {
-  const raw = await db.redis.hget(db.keys.authUsers, id);
+  const raw = await db.redis.get(db.keys.authUser(id));
   return raw ? authUserSchema.parse(JSON.parse(raw)) : null;
 }
 
@@ -69,13 +69,15 @@ export async function createAuthUser(db: Db, user: AuthUser): Promise<AuthUser> 
   if (claimed === 0) {
     const existing = await findUserByEmail(db, user.email);
     if (existing) return existing;
+    // The address points at a user whose record is gone (a deletion cut off between its two steps): it is this one's now.
+    await db.redis.hset(db.keys.authUsersByEmail, user.email, user.id);
   }
-  await db.redis.hset(db.keys.authUsers, user.id, JSON.stringify(user));
+  await db.redis.set(db.keys.authUser(user.id), JSON.stringify(user));
   return user;
 }
 
 export async function saveAuthUser(db: Db, user: AuthUser): Promise<void> {
-  await db.redis.hset(db.keys.authUsers, user.id, JSON.stringify(user));
+  await db.redis.set(db.keys.authUser(user.id), JSON.stringify(user));
 }
 
 // ── one-time link records ────────────────────────────────────────────────────
@@ -225,7 +227,9 @@ export async function deleteUserSiteSessions(db: Db, userId: string): Promise<vo
 export async function deleteAuthUser(db: Db, user: AuthUser): Promise<void> {
   await revokeUserSessions(db, user.id);
   await deleteUserSiteSessions(db, user.id);
-  await db.redis.multi().hdel(db.keys.authUsers, user.id).hdel(db.keys.authUsersByEmail, user.email.toLowerCase()).exec();
+  // Two slots on a cluster: the address is let go first, so a cut-off deletion leaves at most a record nobody finds.
+  await db.redis.hdel(db.keys.authUsersByEmail, user.email.toLowerCase());
+  await db.redis.del(db.keys.authUser(user.id));
   await db.redis.del(db.keys.authUserSessions(user.id));
 }
 

@@ -5,7 +5,7 @@
 //   {bNNNN}   one of READER_BUCKETS buckets of readers: everything kept per reader (the subscriber record too),
 //             per-bucket delivery records and counters, the learner's deltas, and the bucket's shard of the events stream
 //   {u:<id>}  a sign-in user's session index;  {s:<id>} a session and its refresh tokens;  {otp:<hash>} a link record
-//   {articles} {sources} {schedules} {subscribers} {auth-users} {learned}: read-mostly shared data that some transactions touch together
+//   {articles} {sources} {schedules} {subscribers} {auth-users} {learned}: read-mostly shared data and indexes that some transactions touch together
 //             ({subscribers} holds the indexes by email and by creation; each record is in its reader's bucket)
 // Keys with no tag (counters, streams, indexes) live alone and need none.
 import type { Cluster, Redis } from 'ioredis';
@@ -101,7 +101,7 @@ export function createKeys(prefix: string) {
     readerActions: (subscriberId: string) => `${prefix}actions:${readerTag(subscriberId)}:${subscriberId}`, // hash: vote:<article> → up|down, bookmark:<article> → 1
     outbox: `${prefix}outbox`, // list, newest first: dev outbox messages
     seeded: `${prefix}seeded`, // string: set once the demo content is in place
-    authUsers: `${prefix}{auth-users}`, // hash: user id → auth user JSON
+    authUser: (id: string) => `${prefix}auth:user:{u:${id}}`, // string: auth user JSON, with the user's session index
     authUsersByEmail: `${prefix}{auth-users}:by-email`, // hash: lower-cased email → user id
     authOtp: (tokenHash: string) => `${prefix}auth:otp:{otp:${tokenHash}}`, // string (TTL): one-time link record, keyed by the token's SHA-256
     authOtpCode: (codeHash: string) => `${prefix}auth:otp-code:${codeHash}`, // string (TTL): SHA-256(email, 6-digit code) → link token hash
