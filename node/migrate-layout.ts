@@ -81,34 +81,14 @@ export async function migrateLayout(db: Db, connection: ConnectionOptions, queue
   return report;
 }
 
-/** Layouts 1 to 3 kept every sign-in user in one hash; now each has a key under its own tag. Copied (never over a
- * copy already there), then deleted from the hash, so a cut-off run loses nothing. */
-async function splitUserRecords(db: Db): Promise<number> {
-  const old = oneUserHash(db);
-  let moved = 0;
-  while ((await db.redis.hlen(old)) > 0) {
-    let cursor = '0';
-    do {
-      const [next, flat] = await db.redis.hscan(old, cursor, 'COUNT', 1000);
-      cursor = next;
-      for (let i = 0; i < flat.length; i += 2) {
-        await db.redis.set(db.keys.authUser(flat[i]!), flat[i + 1]!, 'NX');
-        moved += await db.redis.hdel(old, flat[i]!);
-      }
-    } while (cursor !== '0');
-  }
-  return moved;
-}
-
 /**
- * Layout 2 kept every subscriber record in one hash; now each is in its reader's bucket. Each bucket's records are
- * written there before they are deleted from the old hash, so a move cut off part-way loses nothing: the next run
- * finds what is still in the old hash, keeps the copy already made, and deletes it.
+ * Empty a hash of records that now live elsewhere: each page of its fields is handed to `copy` (which writes what is
+ * not there yet, never over a copy an interrupted run made or a newer one), then deleted from the hash, so a move cut
+ * off part-way loses nothing. HSCAN may return a field twice while fields are deleted; copying is idempotent and HDEL
+ * counts each once. Returns how many records were moved.
  */
-async function splitSubscriberRecords(db: Db): Promise<number> {
-  const old = oneSubscriberHash(db);
+async function drainHash(db: Db, old: string, copy: (records: Array<[string, string]>) => Promise<void>): Promise<number> {
   let moved = 0;
-  // HSCAN may return a field twice while fields are deleted; copying is idempotent and HDEL counts each once.
   while ((await db.redis.hlen(old)) > 0) {
     let cursor = '0';
     do {
@@ -116,17 +96,31 @@ async function splitSubscriberRecords(db: Db): Promise<number> {
       cursor = next;
       const records: Array<[string, string]> = [];
       for (let i = 0; i < flat.length; i += 2) records.push([flat[i]!, flat[i + 1]!]);
-      for (const [bucket, group] of groupByBucket(records, ([id]) => id)) {
-        // A record already in the bucket wins: it is the copy an interrupted run made, or newer.
-        const key = db.keys.subscribersOfBucket(bucket);
-        const there = await db.redis.hmget(key, ...group.map(([id]) => id));
-        const missing = group.filter((_, i) => there[i] === null);
-        if (missing.length > 0) await db.redis.hset(key, Object.fromEntries(missing));
-        moved += await db.redis.hdel(old, ...group.map(([id]) => id));
-      }
+      if (records.length === 0) continue;
+      await copy(records);
+      moved += await db.redis.hdel(old, ...records.map(([field]) => field));
     } while (cursor !== '0');
   }
   return moved;
+}
+
+/** Layouts 1 to 3 kept every sign-in user in one hash; now each has a key under its own tag. */
+function splitUserRecords(db: Db): Promise<number> {
+  return drainHash(db, oneUserHash(db), async (records) => {
+    await Promise.all(records.map(([id, json]) => db.redis.set(db.keys.authUser(id), json, 'NX')));
+  });
+}
+
+/** Layout 2 kept every subscriber record in one hash; now each is in its reader's bucket. */
+function splitSubscriberRecords(db: Db): Promise<number> {
+  return drainHash(db, oneSubscriberHash(db), async (records) => {
+    for (const [bucket, group] of groupByBucket(records, ([id]) => id)) {
+      const key = db.keys.subscribersOfBucket(bucket);
+      const there = await db.redis.hmget(key, ...group.map(([id]) => id));
+      const missing = group.filter((_, i) => there[i] === null);
+      if (missing.length > 0) await db.redis.hset(key, Object.fromEntries(missing));
+    }
+  });
 }
 
 async function moveFirstLayout(

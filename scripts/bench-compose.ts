@@ -3,16 +3,11 @@
 // with nothing sent. Prints CPU milliseconds per briefing (this process's main thread and threads) and briefings
 // per second of one thread. Options: --readers N (default 3000), --candidates N, --profile FILE (a CPU profile of
 // the measured part, for Chromium's DevTools or scripts/bench/profile-stages.ts).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { openBenchServices } from './bench/bench-services';
 import { createFastBriefingRenderer } from '../emails/fast-briefing';
-import { loadConfig } from '../src/env';
 import { claimDeliveries, registerEdition } from '../src/store/deliveries';
-import { ensureRedis } from '../node/private-redis';
-import { openServices } from '../node/services';
 import { createCandidatePoolCache } from '../workers/briefing/candidate-pool';
 import { composeBatch } from '../workers/briefing/compose-batch';
 import { batchRequestBody } from '../workers/mail/transport';
@@ -35,22 +30,8 @@ for (const [name, value] of [
 ] as const)
   if (!Number.isInteger(value) || value < 100) throw new Error(`--${name} must be a whole number ≥ 100 (got ${value})`);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tidings-bench-compose-'));
-const target = await ensureRedis({
-  url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  isDefault: !process.env.REDIS_URL,
-  mayStart: true,
-  stateDir: dataDir,
-});
-const id = `benchc${Date.now().toString(36)}`;
-const config = loadConfig({
-  NODE_ENV: 'development',
-  REDIS_URL: target.url,
-  REDIS_PREFIX: `${id}:`,
-  PUBLIC_BASE_URL: 'https://tidings.example.com',
-  LOG_LEVEL: 'warn',
-});
-const services = openServices(config, target.url);
+const bench = await openBenchServices('compose');
+const { services } = bench;
 try {
   const at = new Date('2026-11-23T07:00:00Z');
   await seedArticles(services.db, at);
@@ -105,15 +86,5 @@ try {
     }),
   );
 } finally {
-  const redis = new Redis(target.url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${id}:*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-  await services.close();
-  await target.stop?.();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.close();
 }

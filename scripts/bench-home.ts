@@ -6,14 +6,8 @@
 // Goal: p95 ≤ 50 ms.
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { createApp } from '../src/app';
-import { loadConfig } from '../src/env';
-import { ensureRedis } from '../node/private-redis';
-import { openServices } from '../node/services';
+import { openBenchServices } from './bench/bench-services';
 import { createBufferedRecorder } from '../src/recording/buffered-recorder';
 import { appendEvents } from '../src/store/events';
 import { saveArticles } from '../src/store/articles';
@@ -33,23 +27,8 @@ const days = arg('days', 90);
 const requests = arg('requests', 2_000);
 const concurrency = arg('concurrency', 1);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tidings-bench-home-'));
-const redisTarget = await ensureRedis({
-  url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  isDefault: !process.env.REDIS_URL,
-  mayStart: true,
-  stateDir: dataDir,
-});
-const id = `benchhome${Date.now().toString(36)}`;
-const config = loadConfig({
-  NODE_ENV: 'development',
-  REDIS_URL: redisTarget.url,
-  REDIS_PREFIX: `${id}:`,
-  QUEUE_PREFIX: `{${id}}`,
-  PUBLIC_BASE_URL: 'https://tidings.example.com',
-  LOG_LEVEL: 'warn',
-});
-const services = openServices(config, redisTarget.url);
+const bench = await openBenchServices('home');
+const { config, services } = bench;
 const { db } = services;
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -184,15 +163,5 @@ try {
   console.log(JSON.stringify(result));
 } finally {
   server?.close();
-  const redis = new Redis(redisTarget.url);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${id}:*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
-  await services.close();
-  await redisTarget.stop?.();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.close();
 }

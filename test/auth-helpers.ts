@@ -8,7 +8,8 @@ import { appendEvents } from '../src/store/events';
 import type { EnvSource } from '../src/env';
 import { listOutbox } from '../src/store/outbox';
 import type { OutboxMessage } from '../src/contracts';
-import { startWorkers, type RunningWorkers } from '../workers/index';
+import type { RunningWorkers } from '../workers/index';
+import { startTestWorkers } from './fixtures/workers';
 import { testEnv, type TestEnv } from './helpers';
 
 export interface AuthServer {
@@ -45,7 +46,7 @@ export async function startAuthServer(overrides: EnvSource = {}, options: { work
   handler = (request, env) => app.fetch(request, env as never);
   let workers: RunningWorkers | undefined;
   if (options.workers !== false) {
-    workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now });
+    workers = await startTestWorkers(t, now);
   }
   return {
     url,

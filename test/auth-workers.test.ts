@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkers, type RunningWorkers } from '../workers/index';
+import type { RunningWorkers } from '../workers/index';
+import { startTestWorkers } from './fixtures/workers';
 import { agent, codeOf, formOf, linkOf, memoryStorage, realtimeTransport, submit } from './auth-helpers';
 import { testEnv, type TestEnv } from './helpers';
 import { listOutbox } from '../src/store/outbox';
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   t = testEnv({ PUBLIC_BASE_URL: url, AUTH_EMAIL_COOLDOWN_SECONDS: '0' });
-  workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
+  workers = await startTestWorkers(t);
   // wrangler keeps its build and state next to its config: a temporary one keeps the repository clean.
   dir = mkdtempSync(join(tmpdir(), 'tidings-wrangler-'));
   writeFileSync(

@@ -9,7 +9,7 @@ import { quarantineItem } from '../src/store/articles';
 import { listEditions } from '../src/store/deliveries';
 import { findSubscriberByEmail, getSubscriber, setSubscriberStatus } from '../src/store/subscribers';
 import { putSchedule } from '../src/store/schedules';
-import { startWorkers } from '../workers/index';
+import { startTestWorkers } from './fixtures/workers';
 import { seedArticles } from './fixtures/articles';
 import { createSubscribers } from './fixtures/subscribers';
 import { testEnv, type TestEnv } from './helpers';
@@ -208,14 +208,7 @@ describe('the operator CLI', () => {
     await seedArticles(t.db);
     await createSubscribers(t.db, 40);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'UTC' }, t.now());
-    const workers = await startWorkers({
-      config: t.config,
-      db: t.db,
-      connection: t.queueConnection,
-      signer: t.signer,
-      log: t.log,
-      now: t.now,
-    });
+    const workers = await startTestWorkers(t);
     try {
       // script(1) gives the command a terminal, where the bar is drawn.
       const env = Object.entries({ ...t.env, COLUMNS: '200' })

@@ -10,7 +10,7 @@ import { getSchedule } from '../src/store/schedules';
 import { countSubscribers, findSubscriberByEmail, saveSubscriber } from '../src/store/subscribers';
 import { claimDeliveries, finishDeliveries, markPlanningDone, registerEdition } from '../src/store/deliveries';
 import { queueNames } from '../workers/queues';
-import { startWorkers } from '../workers/index';
+import { startTestWorkers } from './fixtures/workers';
 import { putSchedule } from '../src/store/schedules';
 import { listOutbox } from '../src/store/outbox';
 import { seedArticles } from './fixtures/articles';
@@ -155,14 +155,7 @@ describe('the tidings CLI', () => {
     await seedArticles(t.db);
     await createSubscribers(t.db, 150);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'UTC' }, t.now());
-    const workers = await startWorkers({
-      config: t.config,
-      db: t.db,
-      connection: t.queueConnection,
-      signer: t.signer,
-      log: t.log,
-      now: t.now,
-    });
+    const workers = await startTestWorkers(t);
     try {
       const run = await tidings(['send-now', '--schedule', 'morning'], t.env);
       expect(run.output).toMatch(/Planning the morning edition now/);

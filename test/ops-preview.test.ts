@@ -5,7 +5,7 @@ import { putSchedule } from '../src/store/schedules';
 import { listOutbox } from '../src/store/outbox';
 import { listEditions } from '../src/store/deliveries';
 import { openQueues, queueNames, type Queues } from '../workers/queues';
-import { startWorkers } from '../workers/index';
+import { startTestWorkers } from './fixtures/workers';
 import { seedArticles } from './fixtures/articles';
 import { createSubscribers } from './fixtures/subscribers';
 import { testApp, testEnv, type TestEnv } from './helpers';
@@ -24,14 +24,7 @@ describe('previews of an edition', () => {
     await seedArticles(t.db);
     await createSubscribers(t.db, 30);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * *', tz: 'UTC' }, t.now());
-    const workers = await startWorkers({
-      config: t.config,
-      db: t.db,
-      connection: t.queueConnection,
-      signer: t.signer,
-      log: t.log,
-      now: t.now,
-    });
+    const workers = await startTestWorkers(t);
     try {
       await workers.queues.planEdition.add(
         queueNames.planEdition,

@@ -1,6 +1,7 @@
 // Scheduled editions through a local server that speaks Resend's API: planning, batches, exactly once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startWorkers, type RunningWorkers } from '../workers/index';
+import type { RunningWorkers } from '../workers/index';
+import { startTestWorkers } from './fixtures/workers';
 import { seedDemo } from '../workers/seed-demo';
 import { planSchedule } from '../workers/plan-edition';
 import { claimDeliveries, editionSummary, getDelivery, getDeliveries, registerEdition } from '../src/store/deliveries';
@@ -48,14 +49,7 @@ async function setup(options: { faultRate?: number; firstFaults?: number; rateLi
     SEND_RATE_LIMIT: String(options.rateLimit ?? 50),
     SEND_CONCURRENCY: '4',
   });
-  workers = await startWorkers({
-    config: t.config,
-    db: t.db,
-    connection: t.queueConnection,
-    signer: t.signer,
-    log: t.log,
-    now: t.now,
-  });
+  workers = await startTestWorkers(t);
   await seedDemo(t.db, workers.queues, t.queueConnection, t.config.QUEUE_PREFIX, t.log, t.now());
   return { t, workers, resend };
 }

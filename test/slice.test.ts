@@ -1,7 +1,8 @@
 // The thin slice end to end on real Redis and real BullMQ: ingest → rank → plan → render → send → redirect.
 import { QueueEvents } from 'bullmq';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startWorkers, type RunningWorkers } from '../workers/index';
+import type { RunningWorkers } from '../workers/index';
+import { startTestWorkers } from './fixtures/workers';
 import { seedDemo } from '../workers/seed-demo';
 import { queueNames, queuePrefix } from '../workers/queues';
 import { planBatch } from '../workers/plan-edition';
@@ -18,7 +19,7 @@ let events: QueueEvents;
 
 beforeEach(async () => {
   t = testEnv();
-  workers = await startWorkers({ config: t.config, db: t.db, connection: t.queueConnection, signer: t.signer, log: t.log, now: t.now });
+  workers = await startTestWorkers(t);
   events = new QueueEvents(queueNames.sendBatch, {
     connection: t.queueConnection,
     prefix: queuePrefix(t.config.QUEUE_PREFIX, queueNames.sendBatch),

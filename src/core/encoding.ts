@@ -81,3 +81,13 @@ export function constantTimeEqualText(a: string, b: string): boolean {
 export function randomId(prefix: string): string {
   return `${prefix}_${toBase64Url(crypto.getRandomValues(new Uint8Array(16)))}`;
 }
+
+/** FNV-1a (32 bits) of a string's UTF-16 units: cheap, stable across processes and runtimes, well spread. */
+export function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}

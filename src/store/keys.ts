@@ -9,6 +9,7 @@
 //             ({subscribers} holds the indexes by email and by creation; each record is in its reader's bucket)
 // Keys with no tag (counters, streams, indexes) live alone and need none.
 import type { Cluster, Redis } from 'ioredis';
+import { fnv1a } from '../core/encoding';
 
 /**
  * Readers are spread over this many buckets, each a hash tag of its own: 23/22/19 of them per master with the slots
@@ -20,12 +21,7 @@ export const READER_BUCKETS = 64;
 
 /** A reader's bucket: FNV-1a of the subscriber id, so every process (and every runtime) agrees without a lookup. */
 export function readerBucket(subscriberId: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < subscriberId.length; i++) {
-    hash ^= subscriberId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash % READER_BUCKETS;
+  return fnv1a(subscriberId) % READER_BUCKETS;
 }
 
 /** The hash tag of a bucket, e.g. {b0417}. */

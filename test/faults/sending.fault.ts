@@ -12,7 +12,7 @@ import { setSubscriberStatus } from '../../src/store/subscribers';
 import { saveArticles } from '../../src/store/articles';
 import type { Article } from '../../src/contracts';
 import { openQueues, queueNames } from '../../workers/queues';
-import { startWorkers } from '../../workers/index';
+import { startTestWorkers } from '../fixtures/workers';
 import { FakeResend } from '../fixtures/resend-server';
 import { createSubscribers } from '../fixtures/subscribers';
 import { seedArticles } from '../fixtures/articles';
@@ -235,14 +235,7 @@ describe('sending under faults', () => {
     await seedArticles(t.db);
     const ids = await createSubscribers(t.db, readers);
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * 1-5', tz: 'Europe/Berlin' }, t.now());
-    const workers = await startWorkers({
-      config: t.config,
-      db: t.db,
-      connection: t.queueConnection,
-      signer: t.signer,
-      log: t.log,
-      now: t.now,
-    });
+    const workers = await startTestWorkers(t);
     try {
       await workers.queues.planEdition.add(
         queueNames.planEdition,

@@ -19,7 +19,7 @@ import type { BatchEmail } from '../mail/transport';
 import type { SendBatchJob } from '../queues';
 import { stageClock } from '../send-stages';
 import type { CandidatePoolCache } from './candidate-pool';
-import { contentOf, type ComposeDeps } from './compose-briefing';
+import { briefingEmail, contentOf, type ComposeDeps } from './compose-briefing';
 import { CANDIDATE_POOL } from './select-articles';
 import { FOUND_PREFIX } from '../../src/core/discovery/search-results';
 import type { ReaderContext } from '../../src/core/interest/ranking';
@@ -161,12 +161,7 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
       article_ids: content.articleIds,
       reasons: content.props.items.map((item) => item.reasons),
       email: {
-        from: deps.config.MAIL_FROM,
-        to: [subscriber.email],
-        subject: content.subject,
-        html: rendered.html,
-        text: rendered.text,
-        headers: content.headers,
+        ...briefingEmail(deps.config, subscriber, content, rendered),
         tags: [
           { name: 'edition', value: data.edition_id },
           { name: 'subscriber', value: id },

@@ -107,16 +107,26 @@ export async function composeBriefing(
   // Stored before the email can exist, so its "view in browser" and short links work from the first second.
   const [rendered] = await Promise.all([renderer.render(content.props), saveSentBriefing(deps.db, content.record)]);
   return {
-    email: {
-      from: deps.config.MAIL_FROM,
-      to: [subscriber.email],
-      subject: content.subject,
-      html: rendered.html,
-      text: rendered.text,
-      headers: content.headers,
-    },
+    email: briefingEmail(deps.config, subscriber, content, rendered),
     articleIds: content.articleIds,
     reasons: content.props.items.map((item) => item.reasons),
+  };
+}
+
+/** The email a reader's rendered briefing goes out as (one reader's path and the batch composer alike). */
+export function briefingEmail(
+  config: Pick<Config, 'MAIL_FROM'>,
+  subscriber: Pick<Subscriber, 'email'>,
+  content: Pick<BriefingContent, 'subject' | 'headers'>,
+  rendered: { html: string; text: string },
+): OutgoingEmail {
+  return {
+    from: config.MAIL_FROM,
+    to: [subscriber.email],
+    subject: content.subject,
+    html: rendered.html,
+    text: rendered.text,
+    headers: content.headers,
   };
 }
 

@@ -3,7 +3,8 @@
 // everyone: scoring a site needs every reader's profile in memory at once, and 100,000 of them took a few hundred MB
 // of the worker that sends the editions.
 import type { DiscoveryReader } from '../../src/core/discovery/scoring';
-import { parseProfile } from '../../src/core/interest/interest-profile';
+import { fnv1a } from '../../src/core/encoding';
+import { getProfile } from '../../src/store/interest';
 import type { Db } from '../../src/store/keys';
 import { countSubscribers, getSubscribers } from '../../src/store/subscribers';
 
@@ -25,24 +26,14 @@ export async function discoveryReaders(db: Db, nowMs: number, limit = SAMPLE_LIM
   for (let start = 0; ; start += PAGE) {
     const ids = await db.redis.zrange(db.keys.subscribersByCreated, String(start), String(start + PAGE - 1));
     if (ids.length === 0) break;
-    const chosen = every === 1 ? ids : ids.filter((id) => sampleHash(`${day}\n${id}`) % every === 0);
+    const chosen = every === 1 ? ids : ids.filter((id) => fnv1a(`${day}\n${id}`) % every === 0);
     const active = (await getSubscribers(db, chosen)).filter((s) => s && s.status === 'active');
     if (active.length > 0) {
-      // One GET each, not MGET: the profiles live in their readers' buckets (slots of their own on a cluster).
-      const profiles = await Promise.all(active.map((s) => db.redis.get(db.keys.profile(s!.id))));
-      active.forEach((s, i) => readers.push({ profile: parseProfile(profiles[i]), chosenTopics: s!.topics }));
+      // One read each, not MGET: the profiles live in their readers' buckets (slots of their own on a cluster).
+      const profiles = await Promise.all(active.map((s) => getProfile(db, s!.id)));
+      active.forEach((s, i) => readers.push({ profile: profiles[i] ?? null, chosenTopics: s!.topics }));
     }
     if (ids.length < PAGE) break;
   }
   return { readers, population: readers.length * every };
-}
-
-/** FNV-1a: cheap, stable across processes, spread well enough to pick one id in `every`. */
-function sampleHash(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }
