@@ -4,14 +4,8 @@
 // is --candidates generated articles (default 500, many sources and topics; 0: the ~30 demo articles) and readers
 // have learned profiles. Prints JSON on the last line: seconds, emails/s, utilisation of the rate limit, 429s,
 // duplicates, missing, peak RSS (summed over workers), compose_per_s and ms_per_briefing by stage.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../src/env';
-import { ensureRedis } from '../node/private-redis';
-import { openServices } from '../node/services';
 import { editionSummary } from '../src/store/deliveries';
 import { putSchedule } from '../src/store/schedules';
 import { queueNames, queuePrefix } from '../workers/queues';
@@ -21,6 +15,7 @@ import { generateArticles, seedArticles } from '../test/fixtures/articles';
 import { startWorkerProcess, type WorkerProcess } from '../test/fixtures/worker-process';
 import { stageTable } from './bench/send-stages';
 import { profileTable } from './bench/profile-stages';
+import { openBenchServices } from './bench/bench-services';
 import { readdirSync, statSync } from 'node:fs';
 
 const arg = (name: string, fallback: number) => {
@@ -44,30 +39,15 @@ for (const [name, value, min] of [
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min} (got ${value})`);
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'tidings-bench-send-'));
-const redisTarget = await ensureRedis({
-  url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  isDefault: !process.env.REDIS_URL,
-  mayStart: true,
-  stateDir: dataDir,
-});
-const id = `bench${Date.now().toString(36)}`;
-const env: Record<string, string> = {
-  NODE_ENV: 'development',
-  REDIS_URL: redisTarget.url,
-  REDIS_PREFIX: `${id}:`,
-  QUEUE_PREFIX: `{${id}}`,
-  PUBLIC_BASE_URL: 'https://tidings.example.com',
-  LOG_LEVEL: 'warn',
+const resend = new FakeResend({ rateLimit: rate });
+const bench = await openBenchServices('send', {
   SEND_RATE_LIMIT: String(rate),
   SEND_CONCURRENCY: String(concurrency),
   SEND_STAGE_TIMING: 'true',
-};
-const resend = new FakeResend({ rateLimit: rate });
-env.RESEND_BASE_URL = await resend.start();
-env.RESEND_API_KEY = 're_bench_key';
-const config = loadConfig(env);
-const services = openServices(config, redisTarget.url);
+  RESEND_BASE_URL: await resend.start(),
+  RESEND_API_KEY: 're_bench_key',
+});
+const { env, config, services, dataDir } = bench;
 /** Each worker process's main-thread profile: the largest file of its pid (the others are its feed-parsing threads). */
 function mainThreadProfiles(dir: string): string[] {
   const byPid = new Map<string, string>();
@@ -168,17 +148,5 @@ try {
 } finally {
   await resend.close();
   // (profiles are read before this: the data directory goes below)
-  const redis = new Redis(redisTarget.url);
-  for (const pattern of [`${id}:*`, `\\{${id}:*`]) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  }
-  redis.disconnect();
-  await services.close();
-  await redisTarget.stop?.();
-  rmSync(dataDir, { recursive: true, force: true });
+  await bench.close();
 }

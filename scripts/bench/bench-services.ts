@@ -11,12 +11,16 @@ import { openServices, type Services } from '../../node/services';
 export interface BenchServices {
   /** The run's prefix: keys under `<id>:`, queues under `{<id>}`. */
   id: string;
+  /** The environment the run's own processes (`tidings worker`) start with. */
+  env: Record<string, string>;
   config: Config;
+  /** A folder of the run's own, removed by close(). */
+  dataDir: string;
   services: Services;
   close(): Promise<void>;
 }
 
-export async function openBenchServices(name: string): Promise<BenchServices> {
+export async function openBenchServices(name: string, extraEnv: Record<string, string> = {}): Promise<BenchServices> {
   const dataDir = mkdtempSync(join(tmpdir(), `tidings-bench-${name}-`));
   const target = await ensureRedis({
     url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -25,19 +29,23 @@ export async function openBenchServices(name: string): Promise<BenchServices> {
     stateDir: dataDir,
   });
   const id = `bench${name}${Date.now().toString(36)}`;
-  const config = loadConfig({
+  const env = {
     NODE_ENV: 'development',
     REDIS_URL: target.url,
     REDIS_PREFIX: `${id}:`,
     QUEUE_PREFIX: `{${id}}`,
     PUBLIC_BASE_URL: 'https://tidings.example.com',
     LOG_LEVEL: 'warn',
-  });
+    ...extraEnv,
+  };
+  const config = loadConfig(env);
   const services = openServices(config, target.url);
   return {
     id,
+    env,
     config,
     services,
+    dataDir,
     async close() {
       const redis = new Redis(target.url);
       for (const pattern of [`${id}:*`, `\\{${id}:*`]) {
