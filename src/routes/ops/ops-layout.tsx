@@ -10,6 +10,7 @@ const opsCss = `
   nav.ops { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; font-size: .95rem; flex: 1 1 auto; }
   nav.ops form { margin: 0 0 0 auto; }
   nav.ops button { padding: .3rem .8rem; font-size: .9rem; }
+  h1 { overflow-wrap: anywhere; } /* a subscriber page is headed by an address: one long word */
   .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; max-width: 100%; }
   .scroll table { min-width: min(100%, 24rem); }
   td { white-space: nowrap; }
