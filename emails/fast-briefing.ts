@@ -89,13 +89,17 @@ function cut(markup: string, standIns: readonly string[]): Template {
   return { literals, slots };
 }
 
-/** The template with each slot replaced by the reader's value (markup: links and text escaped already). */
-function fill(template: Template, values: ReadonlyMap<string, string>): string {
-  let out = template.literals[0]!;
+/**
+ * The template with each slot replaced by the reader's value (markup: links and text escaped already), appended to
+ * `segments` as literal, value, literal, …; a template after another is joined by an empty value, so literals stay at
+ * even positions (RenderedEmail.htmlSegments).
+ */
+function fill(template: Template, values: ReadonlyMap<string, string>, segments: string[]): void {
+  if (segments.length > 0) segments.push('');
+  segments.push(template.literals[0]!);
   for (let i = 0; i < template.slots.length; i++) {
-    out += (values.get(template.slots[i]!) ?? template.slots[i]!) + template.literals[i + 1]!;
+    segments.push(values.get(template.slots[i]!) ?? template.slots[i]!, template.literals[i + 1]!);
   }
-  return out;
 }
 
 interface Piece {
@@ -231,11 +235,14 @@ export function createFastBriefingRenderer(
             .set(slots.actions.bookmark, escapeHtml(item.actions.bookmark));
         return links;
       };
-      const html =
-        fill(s.htmlBefore, shellLinks) +
-        pieces.map((p, i) => fill(p.html, cardLinks(props.items[i]!))).join('') +
-        fill(s.htmlAfter, shellLinks);
-      return { html, text: briefingText(props) };
+      const htmlSegments: string[] = [];
+      fill(s.htmlBefore, shellLinks, htmlSegments);
+      pieces.forEach((p, i) => fill(p.html, cardLinks(props.items[i]!), htmlSegments));
+      fill(s.htmlAfter, shellLinks, htmlSegments);
+      // Concatenated as a rope: it is flattened only if something reads it (the batch request is written from segments).
+      let html = '';
+      for (const segment of htmlSegments) html += segment;
+      return { html, text: briefingText(props), htmlSegments };
     },
     stats: () => ({ cards: cards.size, shells: shells.size }),
   };

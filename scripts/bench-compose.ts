@@ -53,7 +53,10 @@ try {
       subscriber_ids: batches[n]!,
       sent_at: at.getTime(),
     });
-    return batchRequestBody(composed.ready.map((r) => r.email)).length;
+    return batchRequestBody(
+      composed.ready.map((r) => r.email),
+      composed.ready.map((r) => r.htmlSegments),
+    ).length;
   };
   await composeOne(0);
   const inspector = profileFile ? new Session() : null;

@@ -10,6 +10,7 @@ import { followSource } from '../src/store/discovery';
 import { createCandidatePoolCache } from '../workers/briefing/candidate-pool';
 import { briefingHandleSync, composeBatch } from '../workers/briefing/compose-batch';
 import { composeBriefing } from '../workers/briefing/compose-briefing';
+import { batchRequestBody, type BatchEmail } from '../workers/mail/transport';
 import { generateArticles, seedArticles } from './fixtures/articles';
 import { createSubscribers, learnProfiles } from './fixtures/subscribers';
 import { testEnv, type TestEnv } from './helpers';
@@ -70,5 +71,45 @@ describe('composing a batch at once', () => {
     }
     // Learned profiles make briefings differ between readers.
     expect(new Set(batch.ready.map((r) => r.article_ids.join())).size).toBeGreaterThan(20);
+
+    // The request written from the html's template segments is the very bytes of the emails serialised whole.
+    for (const composed of batch.ready) expect(composed.htmlSegments!.join('')).toBe(composed.email.html);
+    const emails = batch.ready.map((r) => r.email);
+    const fromSegments = batchRequestBody(
+      emails,
+      batch.ready.map((r) => r.htmlSegments),
+    );
+    expect(fromSegments.equals(Buffer.from(JSON.stringify(JSON.parse(batchRequestBody(emails).toString('utf8')))))).toBe(true);
+    expect(fromSegments.equals(batchRequestBody(emails))).toBe(true);
+  });
+
+  it('writes a request from template segments byte for byte as JSON.stringify writes it', () => {
+    // Quotes, backslashes, control characters, non-Latin-1 text and a surrogate pair, in literals and in values,
+    // with missing optional fields and an email given whole.
+    const literal = 'a "quoted" \\ back\\slash, a tab\t, “curly”, \u200b and 😀 in a literal long enough to be remembered';
+    const segments = [literal, 'https://x.test/c/AbC?q="1"', '\n', '— value 😀 —', literal];
+    const emails: BatchEmail[] = [
+      {
+        from: 'Tidings <t@x.test>',
+        to: ['a@x.test'],
+        subject: 'Über “this”',
+        html: segments.join(''),
+        text: 'line\nline',
+        headers: { 'X-A': '1' },
+      },
+      { to: ['b@x.test'], subject: 's', html: segments.join(''), text: 't' } as BatchEmail,
+      {
+        from: 'f@x.test',
+        to: ['c@x.test'],
+        subject: 'whole',
+        html: '<p>\u00e9</p>',
+        text: '',
+        tags: [{ name: 'k', value: 'v' }],
+      } as BatchEmail,
+    ];
+    const body = batchRequestBody(emails, [segments, segments, undefined]);
+    expect(body.toString('utf8')).toBe(batchRequestBody(emails).toString('utf8'));
+    expect(body.equals(batchRequestBody(emails))).toBe(true);
+    expect(batchRequestBody(emails, [segments, segments, undefined]).equals(body)).toBe(true); // remembered literals
   });
 });

@@ -220,7 +220,12 @@ async function prepare(
   );
   const emails = ready.map((r) => r.email);
   const recipients = ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons }));
-  const body = clock.time('build_request', () => batchRequestBody(emails));
+  const body = clock.time('build_request', () =>
+    batchRequestBody(
+      emails,
+      ready.map((r) => r.htmlSegments),
+    ),
+  );
   // A transport that sends the body as is never reads the emails: not kept while the batch waits its turn (~3 MB).
   return { pending: { key, recipients, emails: deps.transport.sendsPreparedBody ? undefined : emails, body }, skipped: settled.length };
 }

@@ -36,6 +36,8 @@ export interface ComposedEmail {
   article_ids: string[];
   reasons: string[][];
   email: BatchEmail;
+  /** The email's html in template segments, when the renderer gives them (batchRequestBody writes from them). */
+  htmlSegments?: readonly string[];
 }
 
 export interface ComposedBatch {
@@ -167,6 +169,7 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
           { name: 'subscriber', value: id },
         ],
       },
+      htmlSegments: rendered.htmlSegments,
     });
   }
   // Stored before any email can exist, so "view in browser" and the short links work from the first second.

@@ -5,6 +5,7 @@ import type { OutgoingEmail } from '../../src/contracts';
 import type { Config } from '../../src/env';
 import type { Db } from '../../src/store/keys';
 import { devOutboxTransport } from './dev-outbox-transport';
+import { JsonBytes } from './json-bytes';
 import { resendTransport } from './resend-transport';
 
 export interface RateLimitInfo {
@@ -67,21 +68,37 @@ export function createMailTransport(config: Config, db: Db, now: () => Date, opt
   return resendTransport({ apiKey: config.RESEND_API_KEY, baseUrl: config.RESEND_BASE_URL, timeoutMs: options.timeoutMs });
 }
 
-/** A batch request's body as the provider's batch API takes it (UTF-8 JSON, fields in the order Resend's SDK writes them). */
-export function batchRequestBody(emails: readonly BatchEmail[]): Buffer {
-  return utf8Bytes(
-    JSON.stringify(
-      emails.map((e) => ({
-        from: e.from,
-        headers: e.headers,
-        html: e.html,
-        subject: e.subject,
-        tags: e.tags,
-        text: e.text,
-        to: e.to,
-      })),
-    ),
-  );
+/**
+ * A batch request's body as the provider's batch API takes it (UTF-8 JSON, fields in the order Resend's SDK writes
+ * them). `htmlSegments[i]`, when given, is email i's html in template segments (RenderedEmail.htmlSegments): written
+ * piece by piece (json-bytes.ts), the same bytes without building the batch's JSON as one string.
+ */
+export function batchRequestBody(emails: readonly BatchEmail[], htmlSegments?: ReadonlyArray<readonly string[] | undefined>): Buffer {
+  const inOrder = (e: BatchEmail) => ({
+    from: e.from,
+    headers: e.headers,
+    html: e.html,
+    subject: e.subject,
+    tags: e.tags,
+    text: e.text,
+    to: e.to,
+  });
+  if (!htmlSegments) return utf8Bytes(JSON.stringify(emails.map(inOrder)));
+  const out = new JsonBytes().raw('[');
+  emails.forEach((e, i) => {
+    if (i > 0) out.raw(',');
+    const segments = htmlSegments[i];
+    if (!segments) {
+      out.raw(JSON.stringify(inOrder(e)));
+      return;
+    }
+    const before = JSON.stringify({ from: e.from, headers: e.headers });
+    const after = JSON.stringify({ subject: e.subject, tags: e.tags, text: e.text, to: e.to });
+    out.raw(before === '{}' ? '{"html":' : `${before.slice(0, -1)},"html":`);
+    out.templatedString(segments);
+    out.raw(after === '{}' ? '}' : `,${after.slice(1)}`);
+  });
+  return out.raw(']').toBuffer();
 }
 
 /** UTF-8 bytes of a long string: measuring then writing is several times faster than Buffer.from for megabytes of text. */
