@@ -15,6 +15,7 @@ import { getDeliveries, type DeliveryOutcome } from '../../src/store/deliveries'
 import { loadPopularity, parsePrefs } from '../../src/store/interest';
 import { SENT_BRIEFING_TTL_SECONDS } from '../../src/store/sent-briefings';
 import { getSubscriberRows } from '../../src/store/subscribers';
+import { groupByBucket, type Db } from '../../src/store/keys';
 import type { BatchEmail } from '../mail/transport';
 import type { SendBatchJob } from '../queues';
 import { stageClock } from '../send-stages';
@@ -69,16 +70,7 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
       getSubscriberRows(db, ids),
       db.redis.hvals(db.keys.sources),
       db.redis.zrevrange(db.keys.articlesByPublished, 0, CANDIDATE_POOL - 1),
-      Promise.all(
-        ids.map((id) =>
-          Promise.all([
-            db.redis.get(db.keys.profile(id)),
-            db.redis.get(db.keys.readerPrefs(id)),
-            db.redis.smembers(db.keys.sentArticles(id)),
-            db.redis.smembers(db.keys.readerFollows(id)),
-          ]),
-        ),
-      ),
+      readerRowsOf(db, ids),
     ]),
   );
   const [articleRows, popularity] = await clock.wait(
@@ -176,6 +168,47 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
   await saveSentBriefings(deps, stored);
   clock.composed(ready.length);
   return { ready, settled };
+}
+
+/** A reader's own state as stored: profile, preferences, articles sent, sources followed. */
+type ReaderRow = [profile: string | null, prefs: string | null, sent: string[], followed: string[]];
+
+/**
+ * Every reader's own state, one pipeline per bucket of readers (a bucket is one slot on a cluster): about fifty
+ * socket writes a batch instead of four hundred, each of which cost a system call.
+ */
+async function readerRowsOf(db: Db, ids: readonly string[]): Promise<ReaderRow[]> {
+  const rows = new Array<ReaderRow>(ids.length);
+  const buckets = groupByBucket(
+    ids.map((id, index) => ({ id, index })),
+    (reader) => reader.id,
+  );
+  await Promise.all(
+    [...buckets.values()].map(async (readers) => {
+      const pipeline = db.redis.pipeline();
+      for (const { id } of readers)
+        pipeline
+          .get(db.keys.profile(id))
+          .get(db.keys.readerPrefs(id))
+          .smembers(db.keys.sentArticles(id))
+          .smembers(db.keys.readerFollows(id));
+      const replies = (await pipeline.exec()) ?? [];
+      const value = (k: number): unknown => {
+        const [error, result] = replies[k] ?? [new Error('Redis gave no reply for a pipelined read'), null];
+        if (error) throw error;
+        return result;
+      };
+      readers.forEach(({ index }, r) => {
+        rows[index] = [
+          value(4 * r) as string | null,
+          value(4 * r + 1) as string | null,
+          value(4 * r + 2) as string[],
+          value(4 * r + 3) as string[],
+        ];
+      });
+    }),
+  );
+  return rows;
 }
 
 function foundIds(articles: readonly Article[]): string[] {
