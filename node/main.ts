@@ -11,6 +11,7 @@ import { createNodeRecorder } from '../src/recording/node-recorder';
 import { statePaths } from './paths';
 import { ensureRedis, redactUrl, RedisUnavailableError, type RedisTarget } from './private-redis';
 import { loadedEnvFile } from './env-file';
+import { describeBuild } from './build-kind';
 import { portInUseMessage } from './port-in-use';
 import { migrateLayout, needsMigration } from './migrate-layout';
 import { openServices, type Services } from './services';
@@ -181,6 +182,7 @@ export function startBanner({ config, redis }: Running): string {
     `  operators:       ${config.PUBLIC_BASE_URL}/ops  (sign in with ${token}; queues at /ops/queues)`,
     `  mail goes to:    ${mail}`,
     `  redis:           ${redis.url}${redis.private ? ` (Tidings' private redis-server; data in ${statePaths(config.STATE_DIR).privateRedisDir})` : ''}`,
+    `  build:           ${describeBuild()}`,
     `  configuration:   ${envFile ? `${envFile} and the environment` : 'the environment (no .env file here; copy .env.example to .env)'}`,
     '  stop:            Ctrl-C',
     '',

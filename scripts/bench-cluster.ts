@@ -2,7 +2,8 @@
 // processes (default 2) on a local 3-master Redis Cluster (node/private-cluster.ts), through the local Resend server
 // with its rate limit out of the way (--rate 1000 requests/s). `--single` runs the same on one private Redis, to compare.
 // Prints JSON on the last line: nodes, keys and commands per master (commands from INFO commandstats, the edition
-// only), the largest shares, emails/s and duplicates. Goal on the cluster: no master above 40% of keys or commands.
+// only), the largest shares, emails/s, duplicates and the build the workers ran. Goal on the cluster: no master above
+// 40% of keys or commands.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { FakeResend } from '../test/fixtures/resend-server';
 import { createSubscribers } from '../test/fixtures/subscribers';
 import { seedArticles } from '../test/fixtures/articles';
 import { startWorkerProcess, type WorkerProcess } from '../test/fixtures/worker-process';
+import { build } from './build';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,6 +32,8 @@ const rate = arg('rate', 1000);
 const single = process.argv.includes('--single');
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
+// The workers run what `npm start` runs: the compiled build, made fresh here (the JSON says which ran).
+await build();
 const dataDir = mkdtempSync(join(tmpdir(), 'tidings-bench-cluster-'));
 const cluster = single ? null : await startPrivateCluster(3);
 const one = single ? await startPrivateRedis(dataDir, null) : null;
@@ -108,6 +112,7 @@ try {
     mode: single ? 'one Redis' : `${nodeUrls.length}-master cluster`,
     subscribers,
     worker_processes: workerCount,
+    build: workers[0]!.build(),
     seconds: Number(seconds.toFixed(2)),
     sent: summary.sent,
     failed: summary.failed,

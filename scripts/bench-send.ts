@@ -3,7 +3,8 @@
 // which enforces --rate requests per second (default 5; 0 lifts the limit) and answers 429s as Resend does. The pool
 // is --candidates generated articles (default 500, many sources and topics; 0: the ~30 demo articles) and readers
 // have learned profiles. Prints JSON on the last line: seconds, emails/s, utilisation of the rate limit, 429s,
-// duplicates, missing, peak RSS (summed over workers), compose_per_s and ms_per_briefing by stage.
+// duplicates, missing, peak RSS (summed over workers), compose_per_s, ms_per_briefing by stage and the build the
+// workers ran (compiled or source).
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { editionSummary } from '../src/store/deliveries';
@@ -17,6 +18,7 @@ import { stageTable } from './bench/send-stages';
 import { profileTable } from './bench/profile-stages';
 import { openBenchServices } from './bench/bench-services';
 import { readdirSync, statSync } from 'node:fs';
+import { build } from './build';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,6 +41,9 @@ for (const [name, value, min] of [
   if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min} (got ${value})`);
 }
 
+// The workers run what `npm start` runs: the compiled build, made fresh here (bin/tidings.js falls back to the source
+// only if it is stale; the JSON says which ran).
+await build();
 const resend = new FakeResend({ rateLimit: rate });
 const bench = await openBenchServices('send', {
   SEND_RATE_LIMIT: String(rate),
@@ -110,6 +115,7 @@ try {
     subscribers,
     candidates: candidates || 'demo',
     workers,
+    build: running[0]!.build(),
     rate_limit_requests_per_s: rate || null,
     seconds: Number(seconds.toFixed(2)),
     emails_per_s: Math.round(summary.sent / seconds),

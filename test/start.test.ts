@@ -1,5 +1,5 @@
 // The two commands a new user runs, as processes: `npm start` (here `tidings start`) and `tidings send-now`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,35 +10,9 @@ import { redisAnswers } from '../node/redis';
 import { testEnv, type TestEnv } from './helpers';
 import { freePort } from '../node/free-port';
 import { devDefaults } from '../src/env';
+import { tidings, waitFor } from './fixtures/tidings-process';
 
 const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
-
-function tidings(
-  args: string[],
-  env: Record<string, string | undefined>,
-  cwd?: string,
-): ChildProcess & { output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return Object.assign(child, { output: () => output, exited });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 let t: TestEnv | undefined;
 let child: ReturnType<typeof tidings> | undefined;

@@ -4,6 +4,7 @@ import { Resolver } from 'node:dns/promises';
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type Config } from '../../src/env';
 import { ensureRedis, RedisUnavailableError } from '../../node/private-redis';
+import { describeBuild, runningBuild } from '../../node/build-kind';
 
 type Level = 'ok' | 'warn' | 'fail';
 
@@ -148,6 +149,13 @@ async function baseUrlCheck(config: Config): Promise<Check> {
   }
 }
 
+/** Which code runs: in production the source through tsx works, but holds more memory than the compiled build. */
+function buildCheck(nodeEnv: string | undefined): Check {
+  const check: Check = { name: 'Build', level: 'ok', detail: describeBuild() };
+  if (runningBuild() === 'compiled' || nodeEnv !== 'production' || process.env.TIDINGS_FROM_SOURCE === '1') return check;
+  return { ...check, level: 'warn', fix: 'run `npm run build` after every deploy or update: the compiled build needs less memory' };
+}
+
 /** Every check, in the order a person fixes them. */
 export async function runDoctor(): Promise<Check[]> {
   let config: Config;
@@ -155,14 +163,17 @@ export async function runDoctor(): Promise<Check[]> {
     config = loadConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return error.problems.map((p) => ({
-      name: `Configuration: ${p.variable}`,
-      level: 'fail' as const,
-      detail: p.problem,
-      fix: 'set it in .env or the environment (see .env.example)',
-    }));
+    return [
+      buildCheck(process.env.NODE_ENV),
+      ...error.problems.map((p) => ({
+        name: `Configuration: ${p.variable}`,
+        level: 'fail' as const,
+        detail: p.problem,
+        fix: 'set it in .env or the environment (see .env.example)',
+      })),
+    ];
   }
-  const checks: Check[] = [{ name: 'Configuration', level: 'ok', detail: `valid (${config.NODE_ENV})` }];
+  const checks: Check[] = [buildCheck(config.NODE_ENV), { name: 'Configuration', level: 'ok', detail: `valid (${config.NODE_ENV})` }];
   try {
     const redis = await ensureRedis({
       url: config.REDIS_URL,

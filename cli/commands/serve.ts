@@ -1,5 +1,6 @@
 // `tidings serve` and `tidings worker`: the web server alone, or the workers alone, so they scale apart.
 import type { Command } from 'commander';
+import { runningBuild } from '../../node/build-kind';
 
 export function registerServe(program: Command): void {
   program
@@ -12,7 +13,7 @@ export function registerServe(program: Command): void {
       await main(
         { server: true, workers: false },
         ({ config }) =>
-          `Tidings edge app at ${config.PUBLIC_BASE_URL} (no workers in this process; start them with \`npx tidings worker\`). Stop: Ctrl-C`,
+          `Tidings edge app at ${config.PUBLIC_BASE_URL} (no workers in this process; start them with \`npx tidings worker\`; ${runningBuild()} build). Stop: Ctrl-C`,
       );
     });
   program
@@ -23,7 +24,7 @@ export function registerServe(program: Command): void {
       await main(
         { server: false, workers: true },
         ({ config }) =>
-          `Tidings workers running (${config.usesDevOutbox ? 'mail to the dev outbox' : 'mail through Resend'}). Stop: Ctrl-C`,
+          `Tidings workers running (${config.usesDevOutbox ? 'mail to the dev outbox' : 'mail through Resend'}; ${runningBuild()} build). Stop: Ctrl-C`,
       );
     });
 }
