@@ -15,6 +15,7 @@ import { batchRequestBody, type BatchEmail, type MailTransport, type RateLimitIn
 import type { ComposeDeps } from './briefing/compose-briefing';
 import { composeBatch } from './briefing/compose-batch';
 import { createCandidatePoolCache, type CandidatePoolCache } from './briefing/candidate-pool';
+import { COMPOSE_AT_ONCE, createGate } from './briefing/compose-gate';
 import type { SendPacer } from './send-limiter';
 import { stageClock } from './send-stages';
 import { sendBatchJobSchema, type SendBatchJob } from './queues';
@@ -63,6 +64,7 @@ export interface SendBatchResult {
 
 export function sendBatchProcessor(deps: SendBatchDeps) {
   const candidatePool = deps.candidatePool ?? createCandidatePoolCache();
+  const composing = createGate(COMPOSE_AT_ONCE);
   return async (job: Job): Promise<SendBatchResult> => {
     const clock = stageClock();
     const data = sendBatchJobSchema.parse(job.data);
@@ -71,7 +73,7 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     let pending: PendingBatch | null = stored ? unpack(stored) : null;
     let skipped = 0;
     if (!pending) {
-      const prepared = await prepare({ ...deps, candidatePool }, data);
+      const prepared = await composing.run(() => prepare({ ...deps, candidatePool }, data));
       skipped = prepared.skipped;
       if (prepared.pending.recipients.length === 0) {
         clock.flush();
