@@ -1,11 +1,13 @@
 // Attribute a worker's CPU profile (node --cpu-prof) to the stages of sending a briefing: each sample goes to the
 // nearest frame on its stack (leaf first) that belongs to a stage, so Redis client code called while composing counts
 // as Redis, JSON.stringify inside batchRequestBody as building the request, and so on. Main thread only.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
   children?: number[];
 }
 interface CpuProfile {
@@ -60,7 +62,7 @@ export function profileStages(file: string): ProfileStages {
   const resolve = (id: number): string => {
     const known = stageOf.get(id);
     if (known !== undefined) return known;
-    const { functionName, url } = byId.get(id)!.callFrame;
+    const { functionName, url } = original(byId.get(id)!.callFrame);
     const rule = rules.find(([, match]) => match(functionName, url));
     const up = parent.get(id);
     const stage = rule ? rule[0] : up === undefined ? 'other' : resolve(up);
@@ -74,6 +76,23 @@ export function profileStages(file: string): ProfileStages {
   });
   delete ms.idle;
   return ms;
+}
+
+/**
+ * The source file a frame of the compiled build (dist/*.mjs, with its linked source map) comes from, so the rules
+ * above, written against source files, apply to a worker running `npm run build`'s output as well.
+ */
+const maps = new Map<string, SourceMap | null>();
+function original(frame: ProfileNode['callFrame']): { functionName: string; url: string } {
+  if (!/\/dist\/[^/]+\.mjs$/.test(frame.url)) return frame;
+  let map = maps.get(frame.url);
+  if (map === undefined) {
+    const file = `${fileURLToPath(frame.url)}.map`;
+    map = existsSync(file) ? new SourceMap(JSON.parse(readFileSync(file, 'utf8'))) : null;
+    maps.set(frame.url, map);
+  }
+  const entry = map?.findEntry(frame.lineNumber, frame.columnNumber);
+  return entry && 'originalSource' in entry ? { functionName: frame.functionName, url: entry.originalSource } : frame;
 }
 
 /** Milliseconds per briefing by stage, over several profiles (several worker processes), largest first. */
