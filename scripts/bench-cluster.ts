@@ -69,7 +69,10 @@ async function commandCalls(redis: Redis): Promise<number> {
 try {
   await seedArticles(services.db);
   await createSubscribers(services.db, subscribers);
-  await putSchedule(services.db, { name: 'bench', cron: '0 7 * * *', tz: 'UTC' }, new Date());
+  // The run plans its edition itself (below). The schedule's own cron must not fire during a run: '0 7 * * *' started a
+  // real edition for the same readers when a run went past 07:00 UTC (1,100 emails sent twice in a 100,000 run, counted
+  // as duplicates). 29 February at 07:00 is years apart.
+  await putSchedule(services.db, { name: 'bench', cron: '0 7 29 2 *', tz: 'UTC' }, new Date());
   log(`${subscribers} subscribers on ${nodeUrls.length} Redis node(s); starting ${workerCount} worker processes`);
   for (let i = 0; i < workerCount; i++) workers.push(startWorkerProcess(env));
   await Promise.all(workers.map((w) => w.ready));

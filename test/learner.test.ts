@@ -10,8 +10,6 @@ import { appendEvents } from '../src/store/events';
 import { getProfile, learnStats, loadPopularity, sourceEngagement } from '../src/store/interest';
 import { rollUpLearned } from '../src/store/learned-rollup';
 import { ensureSubscriber } from '../src/store/subscribers';
-import { readerBucket } from '../src/store/keys';
-import { masterNodes } from '../src/store/connection';
 import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import { CLICK_SETTLE_MS, createLearner, ensureLearnGroup, LEARN_GROUP } from '../workers/learn-events';
 import { selectArticles } from '../workers/briefing/select-articles';
@@ -98,65 +96,6 @@ describe('the learn worker', () => {
     const { ranked } = await selectArticles(t.db, subscriber, 4, { now: new Date('2026-11-20T12:00:00Z') });
     expect(ranked[0]!.article.topics).toEqual(['rust']);
     expect(ranked[0]!.reasons[0]).toMatch(/^because you (read about rust|often read field-notes)/);
-  });
-
-  it("learns a briefing's delivered events in one transaction, exactly as one at a time, and once", async () => {
-    const at = new Date('2026-11-20T00:00:00Z');
-    const readers = await Promise.all(
-      ['grouped', 'single'].map(async (name) => (await ensureSubscriber(t.db, { email: `${name}@example.com` }, at)).subscriber.id),
-    );
-    const [grouped, single] = readers as [string, string];
-    const sent = ['d1', 'd2', 'd3', 'd4', 'd5'];
-    await saveArticles(t.db, [
-      ...sent.map((id, i) => article(id, ['rust', 'gardening', 'chess'][i % 3]!, 'field-notes')),
-      article('x1', 'rust', 'the-wire'),
-    ]);
-    await ensureLearnGroup(t.db);
-    const delivered = (subscriber: string, id: string | null, position: number) =>
-      event(subscriber, id, { type: 'delivered', kind: null, position, at: '2026-11-20T07:00:00Z' });
-    // The grouped reader's six arrive together, as a sent batch appends them (one names an unknown article); the
-    // other reader's are kept apart by malformed entries in its shard, so each is learned on its own.
-    await appendEvents(t.db, [...sent.map((id, i) => delivered(grouped, id, i)), delivered(grouped, 'art_gone', 5), event(grouped, 'x1')]);
-    for (const [i, id] of sent.entries()) {
-      await appendEvents(t.db, [delivered(single, id, i)]);
-      await t.db.redis.xadd(t.db.keys.events(readerBucket(single)), '*', 'event', '{}');
-    }
-    await appendEvents(t.db, [delivered(single, 'art_gone', 5), event(single, 'x1')]);
-
-    const watched: string[] = [];
-    // Every master's MONITOR (one on a single Redis): which profiles the learner WATCHes, and how often.
-    const monitors = await Promise.all(masterNodes(t.db.redis).map((node) => node.monitor()));
-    let fences = 0;
-    for (const monitor of monitors)
-      monitor.on('monitor', (_time: string, args: string[]) => {
-        if (args[0]?.toLowerCase() === 'watch') watched.push(args[1]!);
-        if (args[0]?.toLowerCase() === 'echo' && args[1] === 'fence') fences++;
-      });
-    const learner = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
-    expect(await drain(learner)).toEqual({ read: 19, applied: 12 });
-    // A fence through every master, seen by its monitor: everything the learner sent before it has been seen too.
-    await Promise.all(masterNodes(t.db.redis).map((node) => node.echo('fence')));
-    while (fences < monitors.length) await new Promise((resolve) => setTimeout(resolve, 10));
-    await Promise.all(monitors.map((monitor) => monitor.disconnect()));
-    await learner.close();
-    await rollUpLearned(t.db);
-
-    // One transaction for the grouped reader's six delivered events, one per event for the other reader's.
-    expect(watched.filter((key) => key === t.db.keys.profile(grouped))).toHaveLength(2); // the six, then the click
-    expect(watched.filter((key) => key === t.db.keys.profile(single))).toHaveLength(7);
-    const [a, b] = [(await getProfile(t.db, grouped))!, (await getProfile(t.db, single))!];
-    expect(a).toEqual(b);
-    const popularity = await loadPopularity(t.db, sent, Date.parse('2026-11-20T07:00:00Z')); // as of the deliveries: no decay
-    for (const id of sent) expect(popularity.byArticle.get(id)?.delivered, id).toBeCloseTo(2, 6);
-    expect(await learnStats(t.db)).toEqual({ applied: 12, unknown_article: 2, invalid_event: 5 });
-
-    // Read again (a restart that never acknowledged, say): nothing is learned twice.
-    for (const id of sent) await appendEvents(t.db, [delivered(grouped, id, 0)]); // new entries are new signals
-    const again = createLearner({ db: t.db, log, settings }, { consumer: 'one' });
-    expect(await drain(again)).toEqual({ read: 5, applied: 5 });
-    await again.close();
-    await rollUpLearned(t.db);
-    expect(await learnStats(t.db)).toEqual({ applied: 17, unknown_article: 2, invalid_event: 5 });
   });
 
   it('survives a flood of bot events: none is learned, each is counted, real signals still count', async () => {

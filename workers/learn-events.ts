@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { readerEventSchema, type Article, type ReaderEvent } from '../src/contracts';
 import { buildCorpus, type Corpus } from '../src/core/interest/article-features';
 import { parseProfile, type InterestSettings } from '../src/core/interest/interest-profile';
-import { learnEvent, type GlobalIncrements } from '../src/core/interest/learn';
+import { learnEvent } from '../src/core/interest/learn';
 import type { Logger } from '../src/core/logger';
 import { defaultBotRules } from '../src/core/links/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
@@ -25,8 +25,6 @@ const BATCH = 200;
 const CORPUS_TTL_MS = 60_000;
 /** A profile changed by someone else between read and write is re-read and the event re-applied. */
 const MAX_RETRIES = 10;
-/** A briefing carries ten or so articles; a longer run of one reader's delivered events is split. */
-const MAX_RUN = 64;
 /** Long enough to outlast any overlap between a slow consumer and one that claimed its entries. */
 const APPLIED_MARKER_TTL_MS = 30 * 60_000;
 /**
@@ -50,9 +48,6 @@ export interface LearnerDeps {
   log: Logger;
   settings: InterestSettings;
 }
-
-type Skip = { kind: string };
-type ParsedEntry = { entryId: string; stream: string; event: ReaderEvent | null };
 
 export interface BatchResult {
   read: number;
@@ -103,15 +98,9 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     const toAck: Array<[string, null, string]> = [];
     // Skip counts per events shard: a shard is a bucket, so its counts and its acknowledgements commit together.
     const skippedByStream = new Map<string, Record<string, number>>();
-    const parsed = entries.map(([entryId, fields, stream]) => ({ entryId, stream, event: parseEntry(entryId, fields) }));
-    const skip = (stream: string, entryId: string, kind: string) => {
-      result.skipped[kind] = (result.skipped[kind] ?? 0) + 1;
-      const counts = skippedByStream.get(stream) ?? skippedByStream.set(stream, {}).get(stream)!;
-      counts[kind] = (counts[kind] ?? 0) + 1;
-      toAck.push([entryId, null, stream]);
-    };
-    for (let i = 0; i < parsed.length; i++) {
-      const { entryId, stream, event } = parsed[i]!;
+    for (let i = 0; i < entries.length; i++) {
+      const [entryId, fields, stream] = entries[i]!;
+      const event = parseEntry(entryId, fields);
       let settlesInMs = event && event.type === 'click' ? Date.parse(event.at) + settleMs - now() : 0;
       // The click judge has not yet looked at the clicks around this one (it lags, or is catching up).
       if (event?.type === 'click' && !judged(stream, entryId)) settlesInMs = Math.max(settlesInMs, 1000);
@@ -122,24 +111,14 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         reader.rereadOwnPending();
         break;
       }
-      // A briefing's delivered events (one per article, appended together) are learned in one transaction.
-      const run = deliveryRun(parsed, i);
-      if (run.length > 1) {
-        const learned = await learnDeliveries(stream, run, articles, knownReaders);
-        if (learned !== null) {
-          for (const [k, outcome] of learned.outcomes.entries()) {
-            if (outcome === 'applied') result.applied++;
-            else if (learned.committed) result.skipped[outcome.kind] = (result.skipped[outcome.kind] ?? 0) + 1;
-            else skip(stream, run[k]!.entryId, outcome.kind);
-          }
-          i += run.length - 1;
-          continue;
-        }
-        // Some of the run was learned already (another consumer, another grouping): one at a time, below.
-      }
       const outcome = event ? await handle(stream, entryId, event, articles, knownReaders) : { kind: 'invalid_event' };
       if (outcome === 'applied') result.applied++;
-      else skip(stream, entryId, outcome.kind);
+      else {
+        result.skipped[outcome.kind] = (result.skipped[outcome.kind] ?? 0) + 1;
+        const counts = skippedByStream.get(stream) ?? skippedByStream.set(stream, {}).get(stream)!;
+        counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
+        toAck.push([entryId, null, stream]);
+      }
     }
     if (toAck.length > 0) {
       const byStream = new Map<string, string[]>();
@@ -168,6 +147,8 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       return null;
     }
   }
+
+  type Skip = { kind: string };
 
   async function handle(
     stream: string,
@@ -214,7 +195,15 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       const outcome = learnEvent(parseProfile(await redis.get(profileKey)), event, article, corpus, deps.settings);
       if (!outcome.applied) {
         await redis.unwatch();
-        logNotLearned(entryId, event, outcome);
+        const details = {
+          entry: entryId,
+          subscriber: event.subscriber_id,
+          type: event.type,
+          article: event.article_id,
+          reason: outcome.reason,
+        };
+        if (outcome.kind === 'unknown_article') deps.log.warn(details, 'reader event for an unknown article: not learned');
+        else deps.log.debug(details, 'reader event not learned from');
         return { kind: outcome.kind };
       }
       // The reader's profile, the marker, the event's share of the shared counts (its bucket's delta, rolled up
@@ -228,104 +217,6 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       return 'applied';
     }
     throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);
-  }
-
-  /** Entries from `start` that are one reader's plain delivered events in one shard, in order (at most MAX_RUN). */
-  function deliveryRun(parsed: ReadonlyArray<ParsedEntry>, start: number): Array<ParsedEntry & { event: ReaderEvent }> {
-    const first = parsed[start]!;
-    const run: Array<ParsedEntry & { event: ReaderEvent }> = [];
-    for (let k = start; k < parsed.length && run.length < MAX_RUN; k++) {
-      const entry = parsed[k]!;
-      const e = entry.event;
-      if (!e || e.type !== 'delivered' || e.suspected_bot || entry.stream !== first.stream) break;
-      if (e.subscriber_id !== first.event?.subscriber_id) break;
-      run.push({ ...entry, event: e });
-    }
-    return run;
-  }
-
-  /**
-   * One reader's delivered events, learned in order in one transaction: one read and one write of the profile, the
-   * markers, the shared counts' deltas and the acknowledgements together, as `handle` does for one event (the
-   * profile changes as each would change it one at a time). Null when any of them was learned already: the caller
-   * then takes them one at a time. `committed` says the transaction acknowledged them all (with their stats).
-   */
-  async function learnDeliveries(
-    stream: string,
-    run: ReadonlyArray<ParsedEntry & { event: ReaderEvent }>,
-    articles: Map<string, Article | null>,
-    knownReaders: Map<string, boolean>,
-  ): Promise<{ committed: boolean; outcomes: Array<'applied' | Skip> } | null> {
-    const subscriberId = run[0]!.event.subscriber_id;
-    let known = knownReaders.get(subscriberId);
-    if (known === undefined) knownReaders.set(subscriberId, (known = await subscriberExists(db, subscriberId)));
-    if (!known) {
-      deps.log.warn(
-        { entry: run[0]!.entryId, entries: run.length, subscriber: subscriberId, type: 'delivered' },
-        'reader event for an unknown reader: not learned (the subscriber does not exist)',
-      );
-      return { committed: false, outcomes: run.map(() => ({ kind: 'unknown_reader' })) };
-    }
-    for (const { event } of run)
-      if (event.article_id && !articles.has(event.article_id)) articles.set(event.article_id, await getArticle(db, event.article_id));
-    const corpus = await currentCorpus();
-    const profileKey = db.keys.profile(subscriberId);
-    const markers = run.map(({ entryId }) => db.keys.learnedEntry(subscriberId, entryId));
-    const bucket = readerBucket(subscriberId);
-    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      await redis.watch(profileKey, ...markers);
-      if ((await redis.exists(...markers)) > 0) {
-        await redis.unwatch();
-        return null;
-      }
-      let profile = parseProfile(await redis.get(profileKey));
-      const outcomes: Array<'applied' | Skip> = [];
-      const shares: GlobalIncrements[] = [];
-      const skipped: Record<string, number> = {};
-      for (const { entryId, event } of run) {
-        const outcome = learnEvent(
-          profile,
-          event,
-          event.article_id ? (articles.get(event.article_id) ?? null) : null,
-          corpus,
-          deps.settings,
-        );
-        if (outcome.applied) {
-          profile = outcome.profile;
-          shares.push(outcome.global);
-          outcomes.push('applied');
-        } else {
-          if (attempt === 0) logNotLearned(entryId, event, outcome);
-          skipped[outcome.kind] = (skipped[outcome.kind] ?? 0) + 1;
-          outcomes.push({ kind: outcome.kind });
-        }
-      }
-      if (shares.length === 0) {
-        await redis.unwatch();
-        return { committed: false, outcomes };
-      }
-      const tx = redis.multi().set(profileKey, JSON.stringify(profile));
-      for (const marker of markers) tx.set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS);
-      for (const share of shares) addLearnedIncrements(tx, db, bucket, share);
-      addLearnStats(tx, db, bucket, { ...skipped, applied: shares.length });
-      if ((await tx.xack(stream, LEARN_GROUP, ...run.map(({ entryId }) => entryId)).exec()) === null) continue;
-      return { committed: true, outcomes };
-    }
-    throw new Error(
-      `profile ${subscriberId} kept changing while ${run.length} delivered events were applied; they stay pending and are retried`,
-    );
-  }
-
-  function logNotLearned(entryId: string, event: ReaderEvent, outcome: { kind: string; reason: string }): void {
-    const details = {
-      entry: entryId,
-      subscriber: event.subscriber_id,
-      type: event.type,
-      article: event.article_id,
-      reason: outcome.reason,
-    };
-    if (outcome.kind === 'unknown_article') deps.log.warn(details, 'reader event for an unknown article: not learned');
-    else deps.log.debug(details, 'reader event not learned from');
   }
 
   const blockMs = options.blockMs === undefined ? 2000 : options.blockMs;
