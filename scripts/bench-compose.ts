@@ -11,33 +11,19 @@ import { claimDeliveries, registerEdition } from '../src/store/deliveries';
 import { createCandidatePoolCache } from '../workers/briefing/candidate-pool';
 import { composeBatch } from '../workers/briefing/compose-batch';
 import { batchRequestBody } from '../workers/mail/transport';
-import { generateArticles, seedArticles } from '../test/fixtures/articles';
-import { createSubscribers, learnProfiles } from '../test/fixtures/subscribers';
+import { readersAndCandidates, seedLearnedReaders } from './bench/learned-readers';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const readers = arg('readers', 3000);
-const candidates = arg('candidates', 500);
+const { readers, candidates } = readersAndCandidates(process.argv);
 const profileAt = process.argv.indexOf('--profile');
 const profileFile = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
 if (profileAt > 0 && !profileFile)
   throw new Error('--profile needs a file to write the CPU profile to (e.g. --profile /tmp/compose.cpuprofile)');
-for (const [name, value] of [
-  ['readers', readers],
-  ['candidates', candidates],
-] as const)
-  if (!Number.isInteger(value) || value < 100) throw new Error(`--${name} must be a whole number ≥ 100 (got ${value})`);
 
 const bench = await openBenchServices('compose');
 const { services } = bench;
 try {
   const at = new Date('2026-11-23T07:00:00Z');
-  await seedArticles(services.db, at);
-  const pool = await generateArticles(services.db, candidates, { now: at, seed: 7 });
-  const ids = await createSubscribers(services.db, readers);
-  await learnProfiles(services.db, ids, { ...pool, articleIds: pool.articleIds, now: at, seed: 11 });
+  const { ids } = await seedLearnedReaders(services.db, { readers, candidates, at });
   const edition = 'benchc-2026-11-23';
   await registerEdition(services.db, edition, 'bench', at);
   const batches: string[][] = [];

@@ -5,29 +5,16 @@
 import { openBenchServices } from './bench/bench-services';
 import { claimDeliveries, finishDeliveries, registerEdition } from '../src/store/deliveries';
 import { createLearner, ensureLearnGroup } from '../workers/learn-events';
-import { generateArticles, seedArticles, seededRandom } from '../test/fixtures/articles';
-import { createSubscribers, learnProfiles } from '../test/fixtures/subscribers';
+import { seededRandom } from '../test/fixtures/articles';
+import { readersAndCandidates, seedLearnedReaders } from './bench/learned-readers';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const readers = arg('readers', 3000);
-const candidates = arg('candidates', 500);
-for (const [name, value] of [
-  ['readers', readers],
-  ['candidates', candidates],
-] as const)
-  if (!Number.isInteger(value) || value < 100) throw new Error(`--${name} must be a whole number ≥ 100 (got ${value})`);
+const { readers, candidates } = readersAndCandidates(process.argv);
 
 const bench = await openBenchServices('learn');
 const { services } = bench;
 try {
   const at = new Date('2026-11-23T07:00:00Z');
-  await seedArticles(services.db, at);
-  const pool = await generateArticles(services.db, candidates, { now: at, seed: 7 });
-  const ids = await createSubscribers(services.db, readers);
-  await learnProfiles(services.db, ids, { ...pool, articleIds: pool.articleIds, now: at, seed: 11 });
+  const { pool, ids } = await seedLearnedReaders(services.db, { readers, candidates, at });
   const edition = 'benchl-2026-11-23';
   await registerEdition(services.db, edition, 'bench', at);
   await ensureLearnGroup(services.db);

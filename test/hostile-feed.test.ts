@@ -1,14 +1,12 @@
 // A hostile feed ingested by `tidings start` (edge app and workers in one process): the edge app keeps
 // answering, and the feed fails with a reason the operator sees in `sources list`.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../node/free-port';
 import { getSourceState, saveSource } from '../src/store/sources';
 import { openQueues } from '../workers/queues';
 import { testEnv, type TestEnv } from './helpers';
-
-const BIN = new URL('../bin/tidings.js', import.meta.url).pathname;
+import { tidings } from './fixtures/tidings-process';
 
 // 96 KB of "<p" in one item: the old text reducer and the feed library's own tag stripping each spent
 // seconds of the one thread on it, and /healthz waited 28.7 s.
@@ -26,18 +24,6 @@ const hostileFeed = JSON.stringify({
     },
   ],
 });
-
-function tidings(args: string[], env: Record<string, string>): ChildProcess & { output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return Object.assign(child, { output: () => output, exited });
-}
 
 /** One /healthz round trip in ms; a request cut off after 3 s counts as 3 s or more. */
 async function healthLatency(port: number): Promise<number> {
