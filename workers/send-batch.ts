@@ -2,6 +2,8 @@
 // exactly once per reader. The exact request is stored before it goes out, so a retry after a crash or a
 // timeout sends the same bytes under the same idempotency key and the provider de-duplicates it. Every delivery
 // of the batch is finished here: sent, failed, skipped, or given up on once the batch is out of attempts.
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { createDeflateRaw, inflateRawSync, type ZlibOptions } from 'node:zlib';
 import { Worker, type Job } from 'bullmq';
 import { z } from 'zod';
@@ -196,15 +198,7 @@ async function pack(pending: PendingBatch): Promise<Buffer> {
 }
 
 function deflateRawParts(parts: readonly Uint8Array[], options: ZlibOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const deflate = createDeflateRaw(options);
-    const out: Buffer[] = [];
-    deflate.on('data', (chunk: Buffer) => out.push(chunk));
-    deflate.on('end', () => resolve(out.length === 1 ? out[0]! : Buffer.concat(out)));
-    deflate.on('error', reject);
-    for (const part of parts) deflate.write(part);
-    deflate.end();
-  });
+  return buffer(Readable.from(parts).pipe(createDeflateRaw(options)));
 }
 
 function unpack(stored: Buffer): PendingBatch {

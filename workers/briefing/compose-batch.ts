@@ -192,20 +192,11 @@ async function readerRowsOf(db: Db, ids: readonly string[]): Promise<ReaderRow[]
           .get(db.keys.readerPrefs(id))
           .smembers(db.keys.sentArticles(id))
           .smembers(db.keys.readerFollows(id));
-      const replies = (await pipeline.exec()) ?? [];
-      const value = (k: number): unknown => {
-        const [error, result] = replies[k] ?? [new Error('Redis gave no reply for a pipelined read'), null];
+      const values = ((await pipeline.exec()) ?? []).map(([error, value]) => {
         if (error) throw error;
-        return result;
-      };
-      readers.forEach(({ index }, r) => {
-        rows[index] = [
-          value(4 * r) as string | null,
-          value(4 * r + 1) as string | null,
-          value(4 * r + 2) as string[],
-          value(4 * r + 3) as string[],
-        ];
+        return value;
       });
+      readers.forEach(({ index }, r) => (rows[index] = values.slice(4 * r, 4 * r + 4) as ReaderRow));
     }),
   );
   return rows;
@@ -227,7 +218,7 @@ async function saveSentBriefings(deps: Pick<BatchComposeDeps, 'db'>, records: re
   const clock = stageClock();
   // zlib's deflate format is what CompressionStream('deflate') writes and DecompressionStream('deflate') reads.
   // Synchronous on purpose: a record is ~4 KB (~40 µs to compress); on the thread pool each of a batch's hundred
-  // would hold ~256 KB of zlib state while it queues, hundreds of MB across the batches in flight.
+  // would hold its zlib state while it queues, across every batch in flight.
   const packed = clock.time('store_briefings', () =>
     records.map((r) => deflateSync(JSON.stringify(sentBriefingSchema.parse(r)), SMALL_RECORD_DEFLATE)),
   );
