@@ -55,6 +55,7 @@ export class LinkSigner {
   /** Each key by id, with its secret's bytes; the first key with an id wins, as a find() over the list would. */
   private readonly keysById = new Map<string, { key: LinkKey; secret: Uint8Array }>();
   private readonly normalized = new Map<string, string>();
+  private readonly quotedStrings = new Map<string, string>();
 
   constructor(
     private readonly keys: readonly LinkKey[],
@@ -66,9 +67,8 @@ export class LinkSigner {
 
   async sign(payload: LinkPayload): Promise<string> {
     // The URL's own serialisation (percent-encoded) is what gets signed, so it is always a valid Location.
-    const url = this.normalizedUrl(payload.url);
     const key = this.keys[0]!;
-    const body = asciiBase64Url(asciiJson(compact({ ...payload, url })));
+    const body = asciiBase64Url(this.payloadJson(payload));
     const head = `${VERSION}.${key.id}.${body}`;
     const tag = this.hmac ? this.syncTag(key, head) : await this.webTag(key, head);
     const token = `${head}.${toBase64Url(tag.subarray(0, TAG_BYTES))}`;
@@ -113,6 +113,30 @@ export class LinkSigner {
     if (!key || tag.length !== TAG_TEXT_LENGTH) return false;
     const signed = `${COMPACT_VERSION}.${key.id}.${message}`;
     return tagMatches(tag, 0, this.hmac ? this.syncTag(key, signed) : await this.webTag(key, signed));
+  }
+
+  /**
+   * The payload as ASCII JSON, written field by field in the order it has always had (u, s, e, k, a, p, t; absent
+   * ones left out), as JSON.stringify of the short form would write it with non-ASCII escaped, without the objects; each
+   * string quoted once however many links carry it.
+   */
+  private payloadJson(p: LinkPayload): string {
+    let json = `{"u":${this.quoted(this.normalizedUrl(p.url))},"s":${this.quoted(p.subscriber)},"e":${this.quoted(p.edition)},"k":${this.quoted(p.kind)}`;
+    if (p.article !== null) json += `,"a":${this.quoted(p.article)}`;
+    if (p.position !== null) json += `,"p":${JSON.stringify(p.position)}`;
+    if (p.sent_at !== null) json += `,"t":${JSON.stringify(p.sent_at)}`;
+    return `${json}}`;
+  }
+
+  /** asciiJson of one string, remembered: a briefing's links share its reader, edition and articles. */
+  private quoted(value: string): string {
+    let text = this.quotedStrings.get(value);
+    if (text === undefined) {
+      text = asciiJson(value);
+      if (this.quotedStrings.size >= NORMALIZED_URLS_KEPT) this.quotedStrings.clear();
+      this.quotedStrings.set(value, text);
+    }
+    return text;
   }
 
   /**
@@ -229,20 +253,12 @@ const NORMALIZED_URLS_KEPT = 4096;
 
 type CompactPayload = { u: string; s: string; e: string; a?: string; p?: number; k: LinkKind; t?: number };
 
-function compact(p: LinkPayload): CompactPayload {
-  const out: CompactPayload = { u: p.url, s: p.subscriber, e: p.edition, k: p.kind };
-  if (p.article !== null) out.a = p.article;
-  if (p.position !== null) out.p = p.position;
-  if (p.sent_at !== null) out.t = p.sent_at;
-  return out;
-}
-
 /** Unpadded base64url of an ASCII string (asciiJson's output): the runtime's btoa, a few times faster than a table. */
 function asciiBase64Url(text: string): string {
   const padded = btoa(text);
   let end = padded.length;
   while (end > 0 && padded.charCodeAt(end - 1) === 61 /* = */) end--;
-  return padded.slice(0, end).replace(/[+/]/g, (c) => (c === '+' ? '-' : '_'));
+  return padded.slice(0, end).replaceAll('+', '-').replaceAll('/', '_');
 }
 
 /** JSON with every non-ASCII character escaped, so a payload decodes without a UTF-8 pass. */
