@@ -1,6 +1,7 @@
-// `npm run build`: the compiled build bin/tidings.js runs when it is fresh. Two bundles in dist/, made by esbuild:
-// dist/tidings.mjs (the CLI and everything it starts) and dist/parse-feed-thread.mjs (a feed-parsing thread, which
-// workers/parse-feed.ts finds as the sibling of the file that starts it), plus the chunks they share. Plain node runs them without tsx's loader
+// `npm run build`: the compiled build bin/tidings.js runs when it is fresh. Three bundles in dist/, made by esbuild:
+// dist/tidings.mjs (the CLI and everything it starts), dist/parse-feed-thread.mjs (a feed-parsing thread, which
+// workers/parse-feed.ts finds as the sibling of the file that starts it) and dist/signing-thread.mjs (the batch
+// composer's link-signing thread, found the same way by workers/briefing/link-signing.ts), plus the chunks they share. Plain node runs them without tsx's loader
 // thread and transform caches: an idle `tidings worker` holds about a third less memory.
 // Packages stay in node_modules (imported at run time), and dist/ is one folder deep like cli/, node/ and workers/,
 // so `new URL('../…', import.meta.url)` (package.json, samples/, the project root) resolves the same from either.
@@ -20,7 +21,11 @@ export async function build(): Promise<{ dir: string; ms: number }> {
   try {
     await esbuild.build({
       absWorkingDir: projectDir,
-      entryPoints: { tidings: 'cli/main.ts', 'parse-feed-thread': 'workers/parse-feed-thread.ts' },
+      entryPoints: {
+        tidings: 'cli/main.ts',
+        'parse-feed-thread': 'workers/parse-feed-thread.ts',
+        'signing-thread': 'workers/briefing/signing-thread.ts',
+      },
       outdir: staging,
       outExtension: { '.js': '.mjs' },
       bundle: true,

@@ -13,6 +13,7 @@ import { ensureSubscriber } from '../src/store/subscribers';
 import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import { CLICK_SETTLE_MS, createLearner, ensureLearnGroup, LEARN_GROUP } from '../workers/learn-events';
 import { selectArticles } from '../workers/briefing/select-articles';
+import { createSendActivity } from '../workers/send-activity';
 import { memoryLogger, testEnv, type TestEnv } from './helpers';
 
 let t: TestEnv;
@@ -233,6 +234,26 @@ describe('the learn worker', () => {
     learner.start();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await appendEvents(t.db, [event(subscriber.id, 'a1', { type: 'bookmark', kind: 'bookmark' })]);
+    const deadline = Date.now() + 5000;
+    while (!(await getProfile(t.db, subscriber.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    await learner.close();
+    expect((await getProfile(t.db, subscriber.id))!.signals).toBe(1);
+  });
+
+  it('gives way while its process is sending an edition, then learns what waited', async () => {
+    const { subscriber } = await ensureSubscriber(t.db, { email: 'reader@example.com' }, new Date());
+    await saveArticles(t.db, [article('a1', 'rust', 'field-notes')]);
+    await appendEvents(t.db, [event(subscriber.id, 'a1', { type: 'bookmark', kind: 'bookmark' })]);
+    const sending = createSendActivity();
+    let finishBatch = () => {};
+    const batch = sending.during(() => new Promise<void>((resolve) => (finishBatch = resolve)));
+    const learner = createLearner({ db: t.db, log, settings }, { consumer: 'polite', blockMs: 100, giveWayWhile: sending.busy });
+    learner.start();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await getProfile(t.db, subscriber.id)).toBeNull();
+    finishBatch();
+    await batch;
+    expect(sending.busy()).toBe(false);
     const deadline = Date.now() + 5000;
     while (!(await getProfile(t.db, subscriber.id)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     await learner.close();

@@ -24,6 +24,8 @@ import { startScheduleReconciler } from './schedule-reconciler';
 import { giveUpBatch, sendBatchProcessor } from './send-batch';
 import { adaptLimiter, backOff, createSendPacer, takeUpLimit } from './send-limiter';
 import { startStageTiming } from './send-stages';
+import { startLinkSigning } from './briefing/link-signing';
+import { createSendActivity } from './send-activity';
 
 export interface WorkerDeps {
   config: Config;
@@ -56,11 +58,16 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   // SEND_RATE_LIMIT=0: a provider without a limit; batches are taken up as fast as they are composed.
   const paced = config.SEND_RATE_LIMIT > 0;
   startStageTiming(config.SEND_STAGE_TIMING);
+  // The batches' links (~60 a reader) are signed on a thread of their own, beside the one that composes.
+  const linkSigning = startLinkSigning(config.LINK_SIGNING_KEYS);
+  const sending = createSendActivity();
   const sendWorker: Worker = new Worker(
     queueNames.sendBatch,
     sendBatchProcessor({
       ...deps,
       transport,
+      signLinks: linkSigning.signLinks,
+      activity: sending,
       renderer: createFastBriefingRenderer(),
       pacer: transport.name === 'resend' && paced ? pacer : undefined,
       onRateLimit: paced ? (info) => adaptLimiter(sendWorker, pacer, info) : undefined,
@@ -102,9 +109,13 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
   ];
   // The judge's group exists before the learner starts, so the learner waits for it to pass each click.
   await ensureJudgeGroup(deps.db);
-  const judge = createClickJudge({ db: deps.db, log: deps.log });
+  // Both give way to an edition this process is sending: learning from it can wait, the provider's clock cannot.
+  const judge = createClickJudge({ db: deps.db, log: deps.log }, { giveWayWhile: sending.busy });
   judge.start();
-  const learner = createLearner({ db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) });
+  const learner = createLearner(
+    { db: deps.db, log: deps.log, settings: interestSettingsFrom(deps.config) },
+    { giveWayWhile: sending.busy },
+  );
   learner.start();
   const rollup = startLearnedRollup({ db: deps.db, log: deps.log });
   const discovery = startDiscoverySchedule({
@@ -148,6 +159,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<RunningWorkers> {
       await Promise.all([...workers.map((w) => w.close()), learner.close(), judge.close()]);
       await rollup.close();
       await parser.close();
+      await linkSigning.close();
       await queues.close();
       await magicLink.close();
     },

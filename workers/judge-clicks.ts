@@ -18,6 +18,8 @@ export interface JudgeOptions {
   /** XREADGROUP BLOCK in ms; null reads without blocking (tests, one-shot runs). */
   blockMs?: number | null;
   claimIdleMs?: number;
+  /** Wait between batches while this is true (an edition being sent by this process): see send-activity.ts. */
+  giveWayWhile?: () => boolean;
 }
 
 export function ensureJudgeGroup(db: Db): Promise<void> {
@@ -63,6 +65,7 @@ export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOp
     },
     log: deps.log,
     name: 'click judge',
+    giveWayWhile: options.giveWayWhile,
   });
   return { runBatch, start: loop.start, close: loop.close };
 }

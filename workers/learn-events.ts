@@ -41,6 +41,8 @@ export interface LearnerOptions {
   /** How long after a click before it is judged and learned from (default CLICK_SETTLE_MS). */
   settleMs?: number;
   now?: () => number;
+  /** Wait between batches while this is true (an edition being sent by this process): see send-activity.ts. */
+  giveWayWhile?: () => boolean;
 }
 
 export interface LearnerDeps {
@@ -231,6 +233,7 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     },
     log: deps.log,
     name: 'learner',
+    giveWayWhile: options.giveWayWhile,
   });
 
   return {

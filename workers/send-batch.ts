@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { BriefingRenderer } from '../emails/fast-briefing';
 import { batchIdempotencyKey } from '../src/core/delivery/idempotency';
 import type { Logger } from '../src/core/logger';
+import type { SignLinks } from '../src/core/links/sign-links';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
 import { readerBucket, type Db } from '../src/store/keys';
 import { addReaderBriefing } from '../src/store/reader-briefings';
@@ -20,6 +21,7 @@ import { createCandidatePoolCache, type CandidatePoolCache } from './briefing/ca
 import { COMPOSE_AT_ONCE, createGate } from './briefing/compose-gate';
 import type { SendPacer } from './send-limiter';
 import { stageClock } from './send-stages';
+import type { SendActivity } from './send-activity';
 import { sendBatchJobSchema, type SendBatchJob } from './queues';
 
 /** How long a stored request is kept: Resend remembers an idempotency key for 24 hours. */
@@ -42,6 +44,10 @@ type PendingBatch = z.infer<typeof pendingHeadSchema> & {
 };
 
 export interface SendBatchDeps extends ComposeDeps {
+  /** Signs the composed batches' links (workers/index.ts gives it a thread: briefing/link-signing.ts); deps.signer when absent. */
+  signLinks?: SignLinks;
+  /** Counts this process's batches in progress, so background loops can give way to them (send-activity.ts). */
+  activity?: SendActivity;
   transport: MailTransport;
   renderer: BriefingRenderer;
   /** The prepared candidate pool, shared by every batch of this worker (one is made when absent). */
@@ -67,7 +73,7 @@ export interface SendBatchResult {
 export function sendBatchProcessor(deps: SendBatchDeps) {
   const candidatePool = deps.candidatePool ?? createCandidatePoolCache();
   const composing = createGate(COMPOSE_AT_ONCE);
-  return async (job: Job): Promise<SendBatchResult> => {
+  const run = async (job: Job): Promise<SendBatchResult> => {
     const clock = stageClock();
     const data = sendBatchJobSchema.parse(job.data);
     const pendingKey = deps.db.keys.pendingBatch(data.batch_id);
@@ -164,6 +170,7 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
       }
     }
   };
+  return (job: Job) => (deps.activity ? deps.activity.during(() => run(job)) : run(job));
 }
 
 /** A batch out of attempts: its readers still queued are marked failed with the last error, so nothing waits forever. */

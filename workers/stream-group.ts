@@ -3,6 +3,7 @@
 // left pending (claimed after they idle long enough), then new ones.
 import { duplicateRedis } from '../src/store/connection';
 import type { RedisClient } from '../src/store/keys';
+import { GIVE_WAY_AT_MOST_MS, GIVE_WAY_STEP_MS } from './send-activity';
 
 export type StreamEntry = [id: string, fields: string[]];
 /** An entry with the stream (shard) it came from, which is where it is acknowledged. */
@@ -173,10 +174,12 @@ export interface GroupLoopOptions {
   log: { error(obj: object, msg?: string): void };
   /** Names the loop in its log lines ("learner", "click judge"). */
   name: string;
+  /** While this answers true (an edition being sent), batches wait, GIVE_WAY_AT_MOST_MS at most before each. */
+  giveWayWhile?: () => boolean;
 }
 
 /**
- * Run batches until close(). A failed batch is logged and its unacknowledged entries re-read first, after a
+ * Run batches until close(), giving way to sending (giveWayWhile) when asked. A failed batch is logged and its unacknowledged entries re-read first, after a
  * second. close() lets a batch being handled finish and cuts short a read blocked waiting (nothing was read).
  */
 export function groupLoop(o: GroupLoopOptions): { start(): void; close(): Promise<void> } {
@@ -187,7 +190,14 @@ export function groupLoop(o: GroupLoopOptions): { start(): void; close(): Promis
     start() {
       loop ??= (async () => {
         await o.ensure();
+        let gaveWayMs = 0;
         while (!stopping) {
+          if (o.giveWayWhile?.() && gaveWayMs < GIVE_WAY_AT_MOST_MS) {
+            await pause(GIVE_WAY_STEP_MS);
+            gaveWayMs += GIVE_WAY_STEP_MS;
+            continue;
+          }
+          gaveWayMs = 0;
           try {
             const wait = await o.batch();
             // A second at a time at most, so close() stays prompt.

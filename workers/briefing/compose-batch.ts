@@ -20,7 +20,9 @@ import type { BatchEmail } from '../mail/transport';
 import type { SendBatchJob } from '../queues';
 import { stageClock } from '../send-stages';
 import type { CandidatePoolCache } from './candidate-pool';
-import { briefingEmail, contentOf, type ComposeDeps } from './compose-briefing';
+import { briefingDraft, briefingEmail, signedContent, type BriefingDraft, type ComposeDeps } from './compose-briefing';
+import { briefingLinkPlan, type BriefingLinkPlan } from '../../emails/briefing-props';
+import { signLinksWith, type LinkToSign, type SignLinks } from '../../src/core/links/sign-links';
 import { CANDIDATE_POOL } from './select-articles';
 import { FOUND_PREFIX } from '../../src/core/discovery/search-results';
 import type { ReaderContext } from '../../src/core/interest/ranking';
@@ -28,9 +30,14 @@ import { foundFor } from '../../src/store/discovery';
 import type { Article } from '../../src/contracts';
 
 export interface BatchComposeDeps extends ComposeDeps {
+  /** Signs the batch's links (a thread of its own: link-signing-thread.ts); deps.signer on this thread when absent. */
+  signLinks?: SignLinks;
   renderer: BriefingRenderer;
   candidatePool: CandidatePoolCache;
 }
+
+/** Links sent to be signed together: about twenty readers' worth, so signing starts while the rest are ranked. */
+const SIGN_LINKS_AT_ONCE = 1200;
 
 export interface ComposedEmail {
   subscriber_id: string;
@@ -98,8 +105,12 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
   const settings = rankSettingsFrom(deps.config, deps.config.BRIEFING_SIZE);
 
   const settled: DeliveryOutcome[] = [];
-  const ready: ComposedEmail[] = [];
-  const stored: SentBriefing[] = [];
+  const signLinks = deps.signLinks ?? signLinksWith(deps.signer);
+  // Each reader's links are listed as the reader is ranked and sent to be signed a few readers at a time, so a
+  // signer on another thread signs the first readers' links while the rest are ranked.
+  const chosen: Array<{ id: string; subscriber: Subscriber; draft: BriefingDraft; plan: BriefingLinkPlan }> = [];
+  const signing: Array<Promise<string[]>> = [];
+  let unsent: LinkToSign[] = [];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     const record = records[i];
@@ -136,18 +147,26 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
       settled.push({ subscriberId: id, status: 'skipped', reason: 'nothing new for this reader' });
       continue;
     }
-    const handle = briefingHandleSync(data.edition_id, id);
-    const content = await contentOf(
-      deps,
-      subscriber,
-      data.edition_id,
-      sentAt,
-      { ranked, candidates: pool.articles, alreadySent: reader.alreadySent },
-      titles,
-      handle,
-    );
-    // Signing and rendering await (cached pieces, the signer's interface), so other batches run inside them: their
-    // cost is measured from CPU profiles (bench:send --profile), not with timers.
+    const draft = briefingDraft(subscriber, data.edition_id, sentAt, { ranked, candidates: pool.articles, alreadySent: reader.alreadySent }, titles);
+    const plan = briefingLinkPlan(draft.record, deps.config.PUBLIC_BASE_URL, briefingHandleSync(data.edition_id, id));
+    chosen.push({ id, subscriber, draft, plan });
+    unsent.push(...plan.links);
+    if (unsent.length >= SIGN_LINKS_AT_ONCE) {
+      signing.push(signLinks(unsent));
+      unsent = [];
+    }
+  }
+  if (unsent.length > 0) signing.push(signLinks(unsent));
+  // No await above: none of these promises can be seen rejecting before Promise.all holds them all.
+  const tokens = (await Promise.all(signing)).flat();
+
+  const ready: ComposedEmail[] = [];
+  const stored: SentBriefing[] = [];
+  let next = 0;
+  for (const { id, subscriber, draft, plan } of chosen) {
+    const content = signedContent(draft, plan.props(tokens.slice(next, (next += plan.links.length))));
+    // Rendering awaits (cached pieces), so other batches run inside it: its cost is measured from CPU profiles
+    // (bench:send --profile), not with timers.
     const rendered = await deps.renderer.render(content.props);
     stored.push(content.record);
     ready.push({

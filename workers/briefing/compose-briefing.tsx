@@ -1,6 +1,6 @@
 // Compose one reader's briefing: rank the candidates, sign every link, render HTML and text.
 import type { BriefingProps } from '../../emails/briefing';
-import { briefingProps } from '../../emails/briefing-props';
+import { briefingProps, type BriefingPropsResult } from '../../emails/briefing-props';
 import { shownReasons } from '../../emails/briefing-text';
 import { clip, EMAIL_LIMITS } from '../../emails/clip';
 import { naiveBriefingRenderer, type BriefingRenderer } from '../../emails/fast-briefing';
@@ -56,19 +56,21 @@ export async function briefingContent(
     now: sentAt,
   });
   if (selection.ranked.length === 0) return null;
-  return contentOf(deps, subscriber, editionId, sentAt, selection, sourceTitles ?? (await loadSourceTitles(deps.db)));
+  const draft = briefingDraft(subscriber, editionId, sentAt, selection, sourceTitles ?? (await loadSourceTitles(deps.db)));
+  return signedContent(draft, await briefingProps(draft.record, { baseUrl: deps.config.PUBLIC_BASE_URL, signer: deps.signer }));
 }
 
-/** Sign a reader's selection into what their briefing shows (shared by one reader's path and the batch sender's). */
-export async function contentOf(
-  deps: Pick<ComposeDeps, 'config' | 'signer'>,
+/** A briefing before its links are signed: what the reader is sent, as stored, and its subject. */
+export type BriefingDraft = Omit<BriefingContent, 'props' | 'headers'>;
+
+/** What a reader's selection becomes, before signing (shared by one reader's path and the batch composer's). */
+export function briefingDraft(
   subscriber: Subscriber,
   editionId: string,
   sentAt: Date,
   { ranked, candidates, alreadySent }: Selection,
   titles: SourceTitles,
-  handle?: string,
-): Promise<BriefingContent> {
+): BriefingDraft {
   const post = latestPost(candidates, new Set([...alreadySent, ...ranked.map((r) => r.article.id)]));
   const articles = ranked.map((r) => r.article);
   // Stored text is clipped as the email shows it: a record stays small, and the email is the same either way.
@@ -89,8 +91,12 @@ export async function contentOf(
     })),
     latest: post ? { article: post.id, url: post.url, title: clip(post.title, EMAIL_LIMITS.title) } : null,
   };
-  const { props, headers } = await briefingProps(record, { baseUrl: deps.config.PUBLIC_BASE_URL, signer: deps.signer }, handle);
-  return { props, subject: subjectLine(articles), headers, articleIds: record.items.map((i) => i.article), record };
+  return { subject: subjectLine(articles), articleIds: record.items.map((i) => i.article), record };
+}
+
+/** A draft with its links signed: what the briefing shows. */
+export function signedContent(draft: BriefingDraft, { props, headers }: BriefingPropsResult): BriefingContent {
+  return { ...draft, props, headers };
 }
 
 /** Compose a briefing, or null when there is nothing new for this reader. Deterministic for fixed inputs. */

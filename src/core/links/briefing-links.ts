@@ -65,19 +65,14 @@ export interface BriefingExtras {
   headers: { 'List-Unsubscribe': string; 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
 }
 
-/** Everything a briefing needs besides its article links. */
-export async function briefingExtras(ctx: BriefingLinkContext): Promise<BriefingExtras> {
-  const [preferences, unsubscribe, honeypot] = await Promise.all([
-    signedLink(ctx, ctx.baseUrl, 'preferences', null, null),
-    signedLink(ctx, ctx.baseUrl, 'unsubscribe', null, null),
-    signedLink(ctx, ctx.baseUrl, 'honeypot', null, null),
-  ]);
+/** Everything a briefing needs besides its article links, from its three signed links. */
+export function briefingExtras(links: { preferences: string; unsubscribe: string; honeypot: string }): BriefingExtras {
   return {
     footerLinks: [
-      { label: 'Preferences', href: preferences },
-      { label: 'Unsubscribe', href: unsubscribe },
+      { label: 'Preferences', href: links.preferences },
+      { label: 'Unsubscribe', href: links.unsubscribe },
     ],
-    honeypotHref: honeypot,
-    headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    honeypotHref: links.honeypot,
+    headers: { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
   };
 }
