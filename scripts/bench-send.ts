@@ -19,6 +19,7 @@ import { profileTable } from './bench/profile-stages';
 import { openBenchServices } from './bench/bench-services';
 import { readdirSync, statSync } from 'node:fs';
 import { build } from './build';
+import { loadConfig } from '../src/env';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,7 +27,8 @@ const arg = (name: string, fallback: number) => {
 };
 const subscribers = arg('subscribers', 10_000);
 const rate = arg('rate', 5);
-const concurrency = arg('concurrency', 12);
+// The worker's own SEND_CONCURRENCY unless given: the bench measures what a worker does by default.
+const concurrency = arg('concurrency', loadConfig({}).SEND_CONCURRENCY);
 const candidates = arg('candidates', 500);
 const workers = arg('workers', 1);
 // --profile: CPU-profile the workers and break their main thread's time down by stage (ms_per_briefing_by_stage).

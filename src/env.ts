@@ -271,8 +271,9 @@ const schema = z.object({
     description:
       "Provider requests per second to start from; Resend's `ratelimit-*` headers adjust it while sending. 0: no pacing at all (a provider without a limit, benchmarks).",
   }),
-  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8).meta({
-    description: 'Batches in flight at once per worker process (waiting for their turn, sent, finished); each is composed one at a time.',
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4).meta({
+    description:
+      'Batches in flight at once per worker process: one composing (they are composed one at a time), the others waiting for their turn, at the provider or finishing. More only keeps more composed batches (~3 MB each) in memory.',
   }),
   SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8).meta({
     description: 'Attempts per batch on 5xx, network errors and timeouts (a 429 spends none).',

@@ -13,6 +13,7 @@ import type { Logger } from '../src/core/logger';
 import type { SignLinks } from '../src/core/links/sign-links';
 import { finishDeliveries, getDeliveries, type DeliveryOutcome } from '../src/store/deliveries';
 import { readerBucket, type Db } from '../src/store/keys';
+import { inOneWrite } from '../src/store/connection';
 import { addReaderBriefing } from '../src/store/reader-briefings';
 import { batchRequestBody, type BatchEmail, type MailTransport, type RateLimitInfo } from './mail/transport';
 import type { ComposeDeps } from './briefing/compose-briefing';
@@ -130,10 +131,12 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
         // received (same bytes), then the pending copy goes.
         await clock.wait(
           'finish_wait',
-          Promise.all([
-            finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now()),
-            ...[...archives.values()].map((archive) => archive.exec()),
-          ]),
+          inOneWrite(deps.db.redis, () =>
+            Promise.all([
+              finishDeliveries(deps.db, data.edition_id, data.batch_id, outcomes, deps.now()),
+              ...[...archives.values()].map((archive) => archive.exec()),
+            ]),
+          ),
         );
         // Two commands, not one MULTI: the two keys need not share a slot on Redis Cluster.
         await clock.wait('finish_wait', deps.db.redis.set(deps.db.keys.sentBatch(data.batch_id), stored!, 'EX', SENT_COPY_TTL_SECONDS));

@@ -2,6 +2,7 @@
 // Both are ioredis clients with the same commands; the cluster client follows MOVED and ASK, retries TRYAGAIN
 // and CLUSTERDOWN while a slot migrates, and sends each command to the master owning its key's slot.
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
+import type { Socket } from 'node:net';
 import type { RedisClient } from './keys';
 
 /** Where Redis is: one URL, or the seed nodes of a cluster (any few masters; the client discovers the rest). */
@@ -56,6 +57,22 @@ export function duplicateRedis(client: RedisClient, options: RedisOptions = {}):
 /** The masters of a cluster, or the one server: what health checks and benchmarks visit one by one. */
 export function masterNodes(client: RedisClient): Redis[] {
   return client instanceof Cluster ? client.nodes('master') : [client];
+}
+
+/**
+ * Run `issue`, which sends a burst of commands without awaiting between them, with the connection's socket corked:
+ * the burst leaves in one system call instead of one per command (a batch's reads and writes are one command or
+ * pipeline per bucket of readers, ~60 each). Uncorked once `issue` has returned. A cluster client (a socket per
+ * node, each command routed by slot) is left as it is.
+ */
+export function inOneWrite<T>(client: RedisClient, issue: () => T): T {
+  const socket = client instanceof Redis && client.status === 'ready' ? (client as unknown as { stream?: Socket }).stream : undefined;
+  socket?.cork();
+  try {
+    return issue();
+  } finally {
+    socket?.uncork();
+  }
 }
 
 /** True when `client` talks to a cluster. For operator tools only; domain code never branches on it. */

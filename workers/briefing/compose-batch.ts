@@ -16,6 +16,7 @@ import { loadPopularity, parsePrefs } from '../../src/store/interest';
 import { SENT_BRIEFING_TTL_SECONDS } from '../../src/store/sent-briefings';
 import { getSubscriberRows } from '../../src/store/subscribers';
 import { groupByBucket, type Db } from '../../src/store/keys';
+import { inOneWrite } from '../../src/store/connection';
 import type { BatchEmail } from '../mail/transport';
 import type { SendBatchJob } from '../queues';
 import { stageClock } from '../send-stages';
@@ -72,13 +73,15 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
   // The whole batch's reads at once: one burst of commands, one wait.
   const [deliveryRows, subscriberRows, sourceRows, candidateIds, readerRows] = await clock.wait(
     'read_wait',
-    Promise.all([
-      getDeliveries(db, data.edition_id, ids),
-      getSubscriberRows(db, ids),
-      db.redis.hvals(db.keys.sources),
-      db.redis.zrevrange(db.keys.articlesByPublished, 0, CANDIDATE_POOL - 1),
-      readerRowsOf(db, ids),
-    ]),
+    inOneWrite(db.redis, () =>
+      Promise.all([
+        getDeliveries(db, data.edition_id, ids),
+        getSubscriberRows(db, ids),
+        db.redis.hvals(db.keys.sources),
+        db.redis.zrevrange(db.keys.articlesByPublished, 0, CANDIDATE_POOL - 1),
+        readerRowsOf(db, ids),
+      ]),
+    ),
   );
   const [articleRows, popularity] = await clock.wait(
     'read_wait',

@@ -37,7 +37,7 @@ export function startLinkSigning(keys: readonly LinkKey[]): LinkSigning {
     const worker = new Worker(THREAD_ENTRY, {
       workerData: { keys },
       // Its garbage is short-lived strings: a small young generation keeps its memory small at little cost in time.
-      resourceLimits: { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 64 },
+      resourceLimits: { maxYoungGenerationSizeMb: 6, maxOldGenerationSizeMb: 32 },
     });
     worker.unref(); // an idle signing thread must not keep the process alive
     worker.on('message', (answer: SignAnswer) => {
