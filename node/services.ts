@@ -6,7 +6,7 @@ import { createKeys, type Db, type RedisClient } from '../src/store/keys';
 import type { RedisEndpoint } from '../src/store/connection';
 import { createNodeLogger } from './logger';
 import { appRedis, queueRedis } from './redis';
-import { nodeHmacSha256 } from './node-hmac';
+import { nodeHmacSha256 } from '../workers/node-hmac';
 
 export interface Services {
   config: Config;

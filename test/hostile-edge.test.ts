@@ -5,7 +5,7 @@ import type { ServerType } from '@hono/node-server';
 import { serializeSigned } from 'hono/utils/cookie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listen } from '../node/main';
-import { nodeHmacSha256 } from '../node/node-hmac';
+import { nodeHmacSha256 } from '../workers/node-hmac';
 import { toBase64Url, utf8 } from '../src/core/encoding';
 import { saveSiteSession } from '../src/store/auth';
 import { ensureSubscriber, getSubscriber, saveSubscriber } from '../src/store/subscribers';

@@ -2,7 +2,7 @@
 // sign-in bodies. Thousands of generated inputs each: none may throw, hang, or get past a check it should not.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nodeHmacSha256 } from '../node/node-hmac';
+import { nodeHmacSha256 } from '../workers/node-hmac';
 import { authEmailSchema, otpRequestSchema, userDataSchema } from '../src/contracts/auth';
 import { cronProblem, MAX_CRON_LENGTH, parseCron } from '../src/contracts/cron';
 import { checkRedirect, safeNext } from '../src/core/auth/redirects';

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../../src/env';
 import { LinkSigner } from '../../src/core/links/links';
-import { nodeHmacSha256 } from '../../node/node-hmac';
+import { nodeHmacSha256 } from '../../workers/node-hmac';
 import { createKeys } from '../../src/store/keys';
 
 const config = loadConfig();

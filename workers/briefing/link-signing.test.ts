@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LinkError, LinkSigner, type LinkPayload } from '../../src/core/links/links';
 import { signLinksWith, type LinkToSign } from '../../src/core/links/sign-links';
-import { nodeHmacSha256 } from '../../node/node-hmac';
+import { nodeHmacSha256 } from '../node-hmac';
 import { startLinkSigning, type LinkSigning } from './link-signing';
 
 const keys = [

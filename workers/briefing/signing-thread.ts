@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { LinkSigner, type LinkKey } from '../../src/core/links/links';
 import { signLinksWith } from '../../src/core/links/sign-links';
-import { nodeHmacSha256 } from '../../node/node-hmac';
+import { nodeHmacSha256 } from '../node-hmac';
 import type { SignRequest } from './link-signing';
 
 const port = parentPort!;

@@ -130,13 +130,7 @@ export class LinkSigner {
 
   /** asciiJson of one string, remembered: a briefing's links share its reader, edition and articles. */
   private quoted(value: string): string {
-    let text = this.quotedStrings.get(value);
-    if (text === undefined) {
-      text = asciiJson(value);
-      if (this.quotedStrings.size >= NORMALIZED_URLS_KEPT) this.quotedStrings.clear();
-      this.quotedStrings.set(value, text);
-    }
-    return text;
+    return remembered(this.quotedStrings, value, asciiJson);
   }
 
   /**
@@ -144,13 +138,7 @@ export class LinkSigner {
    * few hundred URLs for every reader. Bounded, so a long-lived process never holds more than a pool's worth.
    */
   private normalizedUrl(value: string): string {
-    let href = this.normalized.get(value);
-    if (href === undefined) {
-      href = normalizePublicUrl(value);
-      if (this.normalized.size >= NORMALIZED_URLS_KEPT) this.normalized.clear();
-      this.normalized.set(value, href);
-    }
-    return href;
+    return remembered(this.normalized, value, normalizePublicUrl);
   }
 
   /** Every check that needs no MAC: size, shape, version, key id, tag encoding. */
@@ -248,8 +236,19 @@ export function assertPublicUrl(value: string): URL {
   return url;
 }
 
-/** How many destination URLs a signer remembers normalised (an edition's pool is a few hundred). */
-const NORMALIZED_URLS_KEPT = 4096;
+/** How many destination URLs (or quoted strings) a signer remembers (an edition's pool is a few hundred URLs). */
+const REMEMBERED_AT_MOST = 4096;
+
+/** `make(key)`, made once and kept in `map`, which starts afresh when full so it never grows without bound. */
+function remembered(map: Map<string, string>, key: string, make: (key: string) => string): string {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make(key);
+    if (map.size >= REMEMBERED_AT_MOST) map.clear();
+    map.set(key, value);
+  }
+  return value;
+}
 
 type CompactPayload = { u: string; s: string; e: string; a?: string; p?: number; k: LinkKind; t?: number };
 
