@@ -36,7 +36,9 @@ export function briefingLinkPlan(record: SentBriefing, baseUrl: string, handle: 
   const paths: string[] = [];
   /** A full token (its destination inside), under the path its kind opens; answers the link's place in the list. */
   const token = (kind: LinkKind, url: string, article: string | null, position: number | null) => {
-    links.push({ payload: { url, kind, article, position, subscriber: record.subscriber, edition: record.edition, sent_at: record.sent_at } });
+    links.push({
+      payload: { url, kind, article, position, subscriber: record.subscriber, edition: record.edition, sent_at: record.sent_at },
+    });
     paths.push(linkPath(kind));
     return links.length - 1;
   };
@@ -61,7 +63,11 @@ export function briefingLinkPlan(record: SentBriefing, baseUrl: string, handle: 
     honeypot: token('honeypot', baseUrl, null, null),
   };
   const latest = record.latest
-    ? { title: record.latest.title, href: token('article', record.latest.url, record.latest.article, null), textHref: compact('/l/', { kind: 'latest' }) }
+    ? {
+        title: record.latest.title,
+        href: token('article', record.latest.url, record.latest.article, null),
+        textHref: compact('/l/', { kind: 'latest' }),
+      }
     : null;
   const view = compact('/v/', { kind: 'view' });
   const textPreferences = compact('/l/', { kind: 'preferences' });

@@ -35,7 +35,13 @@ describe('a burst of commands in one write', () => {
     const burst = () =>
       Promise.all([
         ...Array.from({ length: 50 }, (_, i) => t.db.redis.set(key(i), String(i))),
-        ...Array.from({ length: 10 }, (_, i) => t.db.redis.pipeline().get(key(i)).incr(key(100 + i)).exec()),
+        ...Array.from({ length: 10 }, (_, i) =>
+          t.db.redis
+            .pipeline()
+            .get(key(i))
+            .incr(key(100 + i))
+            .exec(),
+        ),
       ]);
     expect(await socketWrites(burst)).toBeGreaterThan(30); // as sent without it: one write per command or pipeline
     let replies: Awaited<ReturnType<typeof burst>> = [];

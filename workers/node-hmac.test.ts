@@ -18,15 +18,39 @@ const payload: LinkPayload = {
 /** Tokens as the signer has always written them: a link in a mailbox must keep opening after an upgrade. */
 const golden: Array<[LinkPayload, string]> = [
   [
-    { url: 'https://news.example/story?id=7', subscriber: 'sub_1', edition: 'ed_1', article: 'art_1', position: 2, kind: 'article', sent_at: 1_790_000_000 },
+    {
+      url: 'https://news.example/story?id=7',
+      subscriber: 'sub_1',
+      edition: 'ed_1',
+      article: 'art_1',
+      position: 2,
+      kind: 'article',
+      sent_at: 1_790_000_000,
+    },
     't1.k2.eyJ1IjoiaHR0cHM6Ly9uZXdzLmV4YW1wbGUvc3Rvcnk_aWQ9NyIsInMiOiJzdWJfMSIsImUiOiJlZF8xIiwiayI6ImFydGljbGUiLCJhIjoiYXJ0XzEiLCJwIjoyLCJ0IjoxNzkwMDAwMDAwfQ.799dbtsJLtIaEvrqyBfUAw',
   ],
   [
-    { url: 'https://news.example/', subscriber: 'sub_ü"\\', edition: 'ed_日本', article: null, position: null, kind: 'preferences', sent_at: null },
+    {
+      url: 'https://news.example/',
+      subscriber: 'sub_ü"\\',
+      edition: 'ed_日本',
+      article: null,
+      position: null,
+      kind: 'preferences',
+      sent_at: null,
+    },
     't1.k2.eyJ1IjoiaHR0cHM6Ly9uZXdzLmV4YW1wbGUvIiwicyI6InN1Yl9cdTAwZmNcIlxcIiwiZSI6ImVkX1x1NjVlNVx1NjcyYyIsImsiOiJwcmVmZXJlbmNlcyJ9.b1ImZwc_CI8YZQP6FieV3g',
   ],
   [
-    { url: 'http://a.example/x y?z=ü#f', subscriber: 'sub_2', edition: 'ed_2', article: 'art_"quoted"\n', position: 0, kind: 'vote_down', sent_at: 0 },
+    {
+      url: 'http://a.example/x y?z=ü#f',
+      subscriber: 'sub_2',
+      edition: 'ed_2',
+      article: 'art_"quoted"\n',
+      position: 0,
+      kind: 'vote_down',
+      sent_at: 0,
+    },
     't1.k2.eyJ1IjoiaHR0cDovL2EuZXhhbXBsZS94JTIweT96PSVDMyVCQyNmIiwicyI6InN1Yl8yIiwiZSI6ImVkXzIiLCJrIjoidm90ZV9kb3duIiwiYSI6ImFydF9cInF1b3RlZFwiXG4iLCJwIjowLCJ0IjowfQ.kRVBIvozAJBXga9w4x1R0g',
   ],
   [
@@ -63,8 +87,9 @@ describe('the Node HMAC for link tokens', () => {
     messages.push('', 'ü', 'c1.k1.日本語', '\u{1F600}', 'a'.repeat(5000));
     for (const secret of secrets)
       for (const message of messages)
-        expect(Buffer.from(nodeHmacSha256(secret, message)).toString('hex'), `${secret.length}-byte key, ${message.length} characters`).toBe(
-          createHmac('sha256', secret).update(message, 'utf8').digest('hex'),
-        );
+        expect(
+          Buffer.from(nodeHmacSha256(secret, message)).toString('hex'),
+          `${secret.length}-byte key, ${message.length} characters`,
+        ).toBe(createHmac('sha256', secret).update(message, 'utf8').digest('hex'));
   });
 });

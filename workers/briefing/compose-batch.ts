@@ -150,7 +150,13 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
       settled.push({ subscriberId: id, status: 'skipped', reason: 'nothing new for this reader' });
       continue;
     }
-    const draft = briefingDraft(subscriber, data.edition_id, sentAt, { ranked, candidates: pool.articles, alreadySent: reader.alreadySent }, titles);
+    const draft = briefingDraft(
+      subscriber,
+      data.edition_id,
+      sentAt,
+      { ranked, candidates: pool.articles, alreadySent: reader.alreadySent },
+      titles,
+    );
     const plan = briefingLinkPlan(draft.record, deps.config.PUBLIC_BASE_URL, briefingHandleSync(data.edition_id, id));
     chosen.push({ id, subscriber, draft, plan });
     unsent.push(...plan.links);

@@ -19,7 +19,9 @@ const payload = (i: number): LinkPayload => ({
   sent_at: i % 11 === 0 ? null : 1_790_000_000,
 });
 const links: LinkToSign[] = Array.from({ length: 600 }, (_, i) =>
-  i % 6 === 5 ? { compact: { handle: 'abcdefghijkl', slot: i % 4 === 0 ? { kind: 'view' } : { kind: 'article', position: i % 10 } } } : { payload: payload(i) },
+  i % 6 === 5
+    ? { compact: { handle: 'abcdefghijkl', slot: i % 4 === 0 ? { kind: 'view' } : { kind: 'article', position: i % 10 } } }
+    : { payload: payload(i) },
 );
 const here = signLinksWith(new LinkSigner(keys, nodeHmacSha256));
 
