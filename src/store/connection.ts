@@ -2,7 +2,6 @@
 // Both are ioredis clients with the same commands; the cluster client follows MOVED and ASK, retries TRYAGAIN
 // and CLUSTERDOWN while a slot migrates, and sends each command to the master owning its key's slot.
 import { Cluster, Redis, type ClusterNode, type RedisOptions } from 'ioredis';
-import type { Socket } from 'node:net';
 import type { RedisClient } from './keys';
 
 /** Where Redis is: one URL, or the seed nodes of a cluster (any few masters; the client discovers the rest). */
@@ -65,8 +64,12 @@ export function masterNodes(client: RedisClient): Redis[] {
  * pipeline per bucket of readers, ~60 each). Uncorked once `issue` has returned. A cluster client (a socket per
  * node, each command routed by slot) is left as it is.
  */
+/** What inOneWrite needs of the connection's socket (Node's net.Socket; the edge bundle names no Node module). */
+type CorkableSocket = { cork(): void; uncork(): void };
+
 export function inOneWrite<T>(client: RedisClient, issue: () => T): T {
-  const socket = client instanceof Redis && client.status === 'ready' ? (client as unknown as { stream?: Socket }).stream : undefined;
+  const socket =
+    client instanceof Redis && client.status === 'ready' ? (client as unknown as { stream?: CorkableSocket }).stream : undefined;
   socket?.cork();
   try {
     return issue();
