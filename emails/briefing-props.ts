@@ -1,7 +1,7 @@
 // From what a reader was sent (the stored record) to the template's props with every link signed. The sender and
 // "view in browser" both go through here, so the web shows the email exactly as it was sent.
 import type { SentBriefing } from '../src/contracts';
-import { briefingExtras, linkPath, type BriefingExtras } from '../src/core/links/briefing-links';
+import { briefingExtras, briefingLinkPayload, linkPath, type BriefingExtras } from '../src/core/links/briefing-links';
 import { briefingHandle, type CompactSlot } from '../src/core/links/compact-links';
 import type { LinkKind, LinkSigner } from '../src/core/links/links';
 import { signLinksWith, type LinkToSign } from '../src/core/links/sign-links';
@@ -34,11 +34,10 @@ export async function briefingProps(
 export function briefingLinkPlan(record: SentBriefing, baseUrl: string, handle: string): BriefingLinkPlan {
   const links: LinkToSign[] = [];
   const paths: string[] = [];
+  const reader = { subscriberId: record.subscriber, editionId: record.edition, sentAt: record.sent_at };
   /** A full token (its destination inside), under the path its kind opens; answers the link's place in the list. */
   const token = (kind: LinkKind, url: string, article: string | null, position: number | null) => {
-    links.push({
-      payload: { url, kind, article, position, subscriber: record.subscriber, edition: record.edition, sent_at: record.sent_at },
-    });
+    links.push({ payload: briefingLinkPayload(reader, url, kind, article, position) });
     paths.push(linkPath(kind));
     return links.length - 1;
   };
@@ -87,11 +86,11 @@ export function briefingLinkPlan(record: SentBriefing, baseUrl: string, handle: 
         props: {
           editionLabel: record.label,
           preview: record.preview,
-          items: items.map(({ item, ...at }) => ({
-            title: item.title,
-            summary: item.summary,
-            source: item.source,
-            reasons: item.reasons,
+          items: items.map((at) => ({
+            title: at.item.title,
+            summary: at.item.summary,
+            source: at.item.source,
+            reasons: at.item.reasons,
             href: href(at.href),
             textHref: href(at.textHref),
             actions: { voteUp: href(at.voteUp), voteDown: href(at.voteDown), bookmark: href(at.bookmark) },

@@ -22,8 +22,3 @@ export function createSendActivity(): SendActivity {
     busy: () => inProgress > 0,
   };
 }
-
-/** How long a background loop waits for sending to stop before it handles one batch anyway (it never stops for good). */
-export const GIVE_WAY_AT_MOST_MS = 30_000;
-/** How often it looks again while it waits. */
-export const GIVE_WAY_STEP_MS = 250;

@@ -3,7 +3,6 @@
 // left pending (claimed after they idle long enough), then new ones.
 import { duplicateRedis } from '../src/store/connection';
 import type { RedisClient } from '../src/store/keys';
-import { GIVE_WAY_AT_MOST_MS, GIVE_WAY_STEP_MS } from './send-activity';
 
 export type StreamEntry = [id: string, fields: string[]];
 /** An entry with the stream (shard) it came from, which is where it is acknowledged. */
@@ -164,6 +163,11 @@ export function consumerConnection(shared: RedisClient): RedisClient {
   return redis;
 }
 
+/** How long a loop asked to give way waits before it handles one batch anyway (it never stops for good). */
+const GIVE_WAY_AT_MOST_MS = 30_000;
+/** How often it looks again while it waits. */
+const GIVE_WAY_STEP_MS = 250;
+
 export interface GroupLoopOptions {
   /** The consumer's own connection (consumerConnection), closed with the loop. */
   redis: RedisClient;
@@ -174,13 +178,14 @@ export interface GroupLoopOptions {
   log: { error(obj: object, msg?: string): void };
   /** Names the loop in its log lines ("learner", "click judge"). */
   name: string;
-  /** While this answers true (an edition being sent), batches wait, GIVE_WAY_AT_MOST_MS at most before each. */
+  /** While this answers true (an edition being sent: send-activity.ts), batches wait, GIVE_WAY_AT_MOST_MS at most before each. */
   giveWayWhile?: () => boolean;
 }
 
 /**
- * Run batches until close(), giving way to sending (giveWayWhile) when asked. A failed batch is logged and its unacknowledged entries re-read first, after a
- * second. close() lets a batch being handled finish and cuts short a read blocked waiting (nothing was read).
+ * Run batches until close(), giving way while giveWayWhile says so. A failed batch is logged and its unacknowledged
+ * entries re-read first, after a second. close() lets a batch being handled finish and cuts short a read blocked
+ * waiting (nothing was read).
  */
 export function groupLoop(o: GroupLoopOptions): { start(): void; close(): Promise<void> } {
   let stopping = false;

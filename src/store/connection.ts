@@ -58,15 +58,15 @@ export function masterNodes(client: RedisClient): Redis[] {
   return client instanceof Cluster ? client.nodes('master') : [client];
 }
 
+/** What inOneWrite needs of the connection's socket (Node's net.Socket; the edge bundle names no Node module). */
+type CorkableSocket = { cork(): void; uncork(): void };
+
 /**
  * Run `issue`, which sends a burst of commands without awaiting between them, with the connection's socket corked:
  * the burst leaves in one system call instead of one per command (a batch's reads and writes are one command or
  * pipeline per bucket of readers, ~60 each). Uncorked once `issue` has returned. A cluster client (a socket per
  * node, each command routed by slot) is left as it is.
  */
-/** What inOneWrite needs of the connection's socket (Node's net.Socket; the edge bundle names no Node module). */
-type CorkableSocket = { cork(): void; uncork(): void };
-
 export function inOneWrite<T>(client: RedisClient, issue: () => T): T {
   const socket =
     client instanceof Redis && client.status === 'ready' ? (client as unknown as { stream?: CorkableSocket }).stream : undefined;

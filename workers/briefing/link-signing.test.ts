@@ -3,11 +3,9 @@ import { LinkError, LinkSigner, type LinkPayload } from '../../src/core/links/li
 import { signLinksWith, type LinkToSign } from '../../src/core/links/sign-links';
 import { nodeHmacSha256 } from '../node-hmac';
 import { startLinkSigning, type LinkSigning } from './link-signing';
+import { currentKey, previousKey } from '../../test/fixtures/link-tokens';
 
-const keys = [
-  { id: 'k2', secret: 'current-secret-current-secret-cur' },
-  { id: 'k1', secret: 'previous-secret-previous-secret-p' },
-];
+const keys = [currentKey, previousKey];
 const kinds = ['article', 'vote_up', 'vote_down', 'bookmark', 'unsubscribe', 'preferences', 'honeypot'] as const;
 const payload = (i: number): LinkPayload => ({
   url: `https://news.example/story/${i}?ü=${i % 3}`,

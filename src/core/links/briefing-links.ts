@@ -1,6 +1,6 @@
 // Every link a briefing carries, signed: article links, reader actions, the footer, the honeypot, and
 // the RFC 8058 one-click unsubscribe headers.
-import type { LinkKind, LinkSigner } from './links';
+import type { LinkKind, LinkPayload, LinkSigner } from './links';
 
 export interface BriefingLinkContext {
   baseUrl: string;
@@ -18,6 +18,17 @@ export function linkPath(kind: LinkKind): string {
   return '/a/';
 }
 
+/** What a link of a reader's briefing carries: its destination and kind, and whose email it was in. */
+export function briefingLinkPayload(
+  ctx: Pick<BriefingLinkContext, 'subscriberId' | 'editionId' | 'sentAt'>,
+  url: string,
+  kind: LinkKind,
+  article: string | null,
+  position: number | null,
+): LinkPayload {
+  return { url, kind, article, position, subscriber: ctx.subscriberId, edition: ctx.editionId, sent_at: ctx.sentAt };
+}
+
 /** A signed link of any kind under the public base URL. */
 export async function signedLink(
   ctx: BriefingLinkContext,
@@ -26,15 +37,7 @@ export async function signedLink(
   article: string | null,
   position: number | null,
 ): Promise<string> {
-  const token = await ctx.signer.sign({
-    url,
-    kind,
-    article,
-    position,
-    subscriber: ctx.subscriberId,
-    edition: ctx.editionId,
-    sent_at: ctx.sentAt,
-  });
+  const token = await ctx.signer.sign(briefingLinkPayload(ctx, url, kind, article, position));
   return `${ctx.baseUrl}${linkPath(kind)}${token}`;
 }
 

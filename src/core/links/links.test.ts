@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LinkSigner, LinkError, MAX_TOKEN_LENGTH, type LinkPayload } from './links';
+import { currentKey, previousKey, storyPayload } from '../../../test/fixtures/link-tokens';
 
-const payload: LinkPayload = {
-  url: 'https://news.example/story?id=7',
-  subscriber: 'sub_1',
-  edition: 'ed_1',
-  article: 'art_1',
-  position: 2,
-  kind: 'article',
-  sent_at: 1_790_000_000,
-};
-const current = { id: 'k2', secret: 'current-secret-current-secret-cur' };
-const old = { id: 'k1', secret: 'previous-secret-previous-secret-p' };
+const payload = storyPayload;
+const current = currentKey;
+const old = previousKey;
 
 describe('link tokens', () => {
   it('round-trips a payload', async () => {
