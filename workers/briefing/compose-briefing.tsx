@@ -71,7 +71,8 @@ export function briefingDraft(
   { ranked, candidates, alreadySent }: Selection,
   titles: SourceTitles,
 ): BriefingDraft {
-  const post = latestPost(candidates, new Set([...alreadySent, ...ranked.map((r) => r.article.id)]));
+  const listed = new Set(ranked.map((r) => r.article.id));
+  const post = latestPost(candidates, { has: (id) => alreadySent.has(id) || listed.has(id) });
   const articles = ranked.map((r) => r.article);
   // Stored text is clipped as the email shows it: a record stays small, and the email is the same either way.
   const record: SentBriefing = {

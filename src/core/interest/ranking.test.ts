@@ -3,7 +3,15 @@ import type { Article } from '../../contracts';
 import { articleFeatures, buildCorpus } from './article-features';
 import { applySignal, defaultInterestSettings, emptyProfile, type Profile } from './interest-profile';
 import { forwardWeight, noPopularity, popularitySnapshot } from './popularity';
-import { anonymousReader, bestFirst, defaultRankSettings, prepareCandidates, rankCandidates, type ReaderContext } from './ranking';
+import {
+  anonymousReader,
+  bestFirst,
+  defaultRankSettings,
+  latestPost,
+  prepareCandidates,
+  rankCandidates,
+  type ReaderContext,
+} from './ranking';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 let n = 0;
@@ -177,6 +185,64 @@ describe('the prepared pool', () => {
     const fast = rankCandidates(prepared, reader, settings);
     expect(fast.length).toBeGreaterThan(15);
     expect(fast).toEqual(rankCandidates(unprepared, reader, settings));
+  });
+
+  it("ranks a batch's readers over one pool exactly as each ranked alone, as popularity, time and settings change", () => {
+    const topics = ['email', 'ranking', 'feeds', 'auth', 'redis'];
+    const articles = Array.from({ length: 80 }, (_, i) =>
+      art({
+        title: `${topics[i % 5]} notes ${i} on ${topics[(i * 3) % 5]} and ${i % 7} more`,
+        source: ['the-wire', 'field-notes', 'engineering', 'bulletin'][i % 4]!,
+        topics: [topics[i % 5]!],
+        content_type: i % 9 === 0 ? 'internal' : 'post',
+        published_at: new Date(NOW - i * 3 * 3600_000).toISOString(),
+      }),
+    );
+    const pool = prepareCandidates(articles, buildCorpus(articles));
+    const clicked = popularitySnapshot(
+      articles.slice(0, 30).map((a, i) => [a.id, { clicks: (i % 6) * forwardWeight(NOW), delivered: 40 * forwardWeight(NOW) }]),
+      { clicks: 10, delivered: 100 },
+      NOW,
+    );
+    const settings = { ...defaultRankSettings, limit: 10 };
+    const readers: ReaderContext[] = Array.from({ length: 24 }, (_, r) => ({
+      ...anonymousReader(r >= 20 ? NOW + 86_400_000 : NOW, new Set(articles.filter((_, i) => (i + r) % 5 === 0).map((a) => a.id))),
+      profile:
+        r % 4 === 0
+          ? null
+          : learned(
+              articles,
+              articles.filter((_, i) => i % (r + 2) === 1),
+            ),
+      chosenTopics: [topics[r % 5]!],
+      mutedSources: new Set(r % 3 === 0 ? ['bulletin'] : []),
+      // Readers 8–15 see another popularity snapshot than the rest: the shared parts must not carry over.
+      popularity: r >= 8 && r < 16 ? clicked : noPopularity,
+    }));
+    for (const [r, reader] of readers.entries()) {
+      const s = r === 12 ? { ...settings, maxAgeHours: 48 } : settings;
+      const ranked = rankCandidates(pool, reader, s);
+      expect(ranked.length).toBeGreaterThan(0);
+      expect(ranked).toEqual(rankCandidates([...pool], reader, s)); // a copy of the pool shares nothing with earlier rankings
+    }
+  });
+});
+
+describe('latestPost', () => {
+  it('is the newest post not excluded (the first of equals), asked again and again of one pool', () => {
+    const pool = [
+      art({ id: 'p1', published_at: '2026-11-20T08:00:00Z' }),
+      art({ id: 'doc', content_type: 'internal', published_at: '2026-11-20T11:00:00Z' }),
+      art({ id: 'p2', published_at: '2026-11-20T10:00:00Z' }),
+      art({ id: 'p3', published_at: '2026-11-20T10:00:00Z' }),
+      art({ id: 'news', content_type: 'news', published_at: '2026-11-20T11:30:00Z' }),
+    ];
+    expect(latestPost(pool)?.id).toBe('p2');
+    expect(latestPost(pool, new Set(['p2']))?.id).toBe('p3');
+    expect(latestPost(pool, { has: (id) => id !== 'p1' })?.id).toBe('p1');
+    expect(latestPost(pool, new Set(['p1', 'p2', 'p3']))).toBeNull();
+    // A date that does not parse: the first post the scan meets stays, as it always has.
+    expect(latestPost([art({ id: 'odd', published_at: 'soon' }), ...pool])?.id).toBe('odd');
   });
 });
 

@@ -100,16 +100,36 @@ export function interestScorer(
   /** The prepared pool's vocabulary, when every scored candidate comes from it (a faster, identical path). */
   vocabulary?: ReadonlyMap<string, number>,
 ): InterestScorer {
+  const { personalOf, trust, chosen } = readerInterest(reader, halfLifeDays, vocabulary);
+  return (c) => {
+    const personal = personalOf(c);
+    const chosenTopic = chosen.size > 0 && firstChosen(c.article.topics, chosen) !== null ? 1 : 0;
+    return { interest: personal + (1 - trust) * chosenTopic, personal };
+  };
+}
+
+/** One reader's interest, prepared: the profile's part of an article (personalOf) and the trust it is given. */
+interface ReaderInterest {
+  personalOf: (c: Pick<Candidate, 'features' | 'featureIds' | 'vocabulary'>) => number;
+  /** Evidence against the cold-start constant: 0 trusts only the chosen topics, near 1 only the profile. */
+  trust: number;
+  chosen: ReadonlySet<string>;
+}
+
+function readerInterest(
+  reader: Pick<ReaderContext, 'nowMs' | 'profile' | 'chosenTopics'>,
+  halfLifeDays: number,
+  vocabulary?: ReadonlyMap<string, number>,
+): ReaderInterest {
   const profile = reader.profile;
   const decay = profile ? decayFactor(profile.updated_at, reader.nowMs, halfLifeDays) : 0;
   const weights = profile?.weights ?? {};
   const evidence = profile ? profile.evidence * decay : 0;
   const trust = evidence / (evidence + COLD_START_EVIDENCE);
-  const chosen = new Set(reader.chosenTopics);
   // Over one prepared pool, the reader's weights are looked up once per pool feature rather than once per
   // (article, feature): the same products, added in the same order, so the same sums.
   const byId = trust > 0 && vocabulary ? weightsById(weights, vocabulary) : null;
-  return (c) => {
+  const personalOf = (c: Pick<Candidate, 'features' | 'featureIds' | 'vocabulary'>) => {
     let dot = 0;
     if (byId && c.featureIds && c.vocabulary === vocabulary) {
       const ids = c.featureIds;
@@ -126,10 +146,9 @@ export function interestScorer(
         if (wt !== undefined) dot += wt * values[i]!;
       }
     }
-    const personal = trust * Math.tanh((dot * decay) / AFFINITY_SCALE);
-    const chosenTopic = chosen.size > 0 && firstChosen(c.article.topics, chosen) !== null ? 1 : 0;
-    return { interest: personal + (1 - trust) * chosenTopic, personal };
+    return trust * Math.tanh((dot * decay) / AFFINITY_SCALE);
   };
+  return { personalOf, trust, chosen: new Set(reader.chosenTopics) };
 }
 
 /** A reader's weight of each pool feature, NaN where the profile has none (skipped, as a missing key is). */
@@ -186,14 +205,81 @@ export function exclusion(
   oldestMs: number,
 ): Exclusion {
   const a = c.article;
-  if (NEVER_MAILED.has(a.content_type) || !mailableContentTypes.includes(a.content_type))
-    return { ok: false, reason: `content type ${a.content_type} is never mailed` };
+  if (!mailable(a)) return { ok: false, reason: `content type ${a.content_type} is never mailed` };
   if (reader.alreadySent.has(a.id)) return { ok: false, reason: 'already sent to this reader' };
   if (!(c.publishedMs >= oldestMs)) return { ok: false, reason: 'older than the maximum age' };
   if (reader.mutedSources.has(a.source)) return { ok: false, reason: `the reader muted ${a.source}` };
   if (reader.mutedTopics.size > 0)
     for (const t of a.topics) if (reader.mutedTopics.has(t)) return { ok: false, reason: `the reader dropped the topic ${t}` };
   return INCLUDED;
+}
+
+const mailable = (a: Article) => !NEVER_MAILED.has(a.content_type) && mailableContentTypes.includes(a.content_type);
+
+/** exclusion's checks that depend on the reader, without the reasons: rankCandidates asks only whether. */
+function includedFor(a: Article, reader: Pick<ReaderContext, 'alreadySent' | 'mutedSources' | 'mutedTopics'>): boolean {
+  if (reader.alreadySent.has(a.id) || reader.mutedSources.has(a.source)) return false;
+  if (reader.mutedTopics.size > 0) for (const t of a.topics) if (reader.mutedTopics.has(t)) return false;
+  return true;
+}
+
+/**
+ * What a ranking shares with every other reader's over the same candidates at the same moment: which articles may
+ * be mailed at all and are young enough, and each one's popularity and freshness terms of the score.
+ */
+interface SharedScores {
+  popularity: PopularitySnapshot;
+  nowMs: number;
+  settings: RankSettings;
+  /** Mailable and not older than the maximum age (exclusion's reader-independent checks). */
+  eligible: Uint8Array;
+  /** w.popularity · popularity, and w.freshness · freshness, as the score adds them. */
+  popularityPart: Float64Array;
+  freshnessPart: Float64Array;
+  freshness: Float64Array;
+}
+
+/**
+ * The shared part of the last ranking over these candidates, reused while the popularity snapshot, the moment and
+ * the settings are the very same objects (a send batch ranks its hundred readers so); computed afresh otherwise.
+ */
+const lastShared = new WeakMap<readonly Candidate[], SharedScores>();
+
+function sharedScores(candidates: readonly Candidate[], reader: ReaderContext, settings: RankSettings): SharedScores {
+  const last = lastShared.get(candidates);
+  if (
+    last &&
+    last.popularity === reader.popularity &&
+    last.nowMs === reader.nowMs &&
+    last.settings === settings &&
+    last.eligible.length === candidates.length
+  )
+    return last;
+  const n = candidates.length;
+  const reference = ageReference(candidates, reader.nowMs);
+  const oldest = reference - settings.maxAgeHours * 3_600_000;
+  const freshnessRate = Math.LN2 / (settings.freshnessHalfLifeHours * 3_600_000);
+  const w = settings.weights;
+  const shared: SharedScores = {
+    popularity: reader.popularity,
+    nowMs: reader.nowMs,
+    settings,
+    eligible: new Uint8Array(n),
+    popularityPart: new Float64Array(n),
+    freshnessPart: new Float64Array(n),
+    freshness: new Float64Array(n),
+  };
+  for (let index = 0; index < n; index++) {
+    const c = candidates[index]!;
+    const freshness = Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate);
+    shared.freshness[index] = freshness;
+    if (!mailable(c.article) || !(c.publishedMs >= oldest)) continue;
+    shared.eligible[index] = 1;
+    shared.popularityPart[index] = w.popularity * popularityScore(reader.popularity.byArticle.get(c.article.id), reader.popularity.meanCtr);
+    shared.freshnessPart[index] = w.freshness * freshness;
+  }
+  lastShared.set(candidates, shared);
+  return shared;
 }
 
 interface Scored {
@@ -211,13 +297,12 @@ export function rankCandidates(
   reader: ReaderContext,
   settings: RankSettings = defaultRankSettings,
 ): RankedArticle[] {
-  const reference = ageReference(candidates, reader.nowMs);
-  const oldest = reference - settings.maxAgeHours * 3_600_000;
-  const interestOf = interestScorer(reader, settings.halfLifeDays, sharedVocabulary(candidates));
-  const chosen = new Set(reader.chosenTopics);
+  const shared = sharedScores(candidates, reader, settings);
+  const interest = readerInterest(reader, settings.halfLifeDays, sharedVocabulary(candidates));
+  const chosen = interest.chosen;
   const weights = reader.profile?.weights ?? {};
   const w = settings.weights;
-  const freshnessRate = Math.LN2 / (settings.freshnessHalfLifeHours * 3_600_000);
+  const followed = reader.followedSources;
 
   // Scores go into flat arrays and only the candidates the walk below reaches become objects:
   // a briefing looks at a few dozen of 2,000, and the garbage collector stays idle.
@@ -226,13 +311,15 @@ export function rankCandidates(
   const personalParts = new Float64Array(n);
   const order: number[] = [];
   for (let index = 0; index < n; index++) {
+    if (!shared.eligible[index]) continue;
     const c = candidates[index]!;
-    if (exclusion(c, reader, oldest) !== INCLUDED) continue;
-    const { interest, personal } = interestOf(c);
-    const popularity = popularityScore(reader.popularity.byArticle.get(c.article.id), reader.popularity.meanCtr);
-    const freshness = Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate);
-    const boost = reader.followedSources?.has(c.article.source) ? FOLLOW_BOOST : 0;
-    scores[index] = w.interest * (interest + boost) + w.popularity * popularity + w.freshness * freshness;
+    if (!includedFor(c.article, reader)) continue;
+    const personal = interest.personalOf(c);
+    const chosenTopic = chosen.size > 0 && firstChosen(c.article.topics, chosen) !== null ? 1 : 0;
+    const boost = followed?.has(c.article.source) ? FOLLOW_BOOST : 0;
+    // The same sum, in the same order, as w.interest·(interest + boost) + w.popularity·popularity + w.freshness·freshness.
+    scores[index] =
+      w.interest * (personal + (1 - interest.trust) * chosenTopic + boost) + shared.popularityPart[index]! + shared.freshnessPart[index]!;
     personalParts[index] = personal;
     order.push(index);
   }
@@ -247,7 +334,7 @@ export function rankCandidates(
       score: scores[index]!,
       personal: personalParts[index]!,
       topicMatch: chosen.size > 0 ? firstChosen(c.article.topics, chosen) : null,
-      freshness: Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate),
+      freshness: shared.freshness[index]!,
     };
   };
   return diversify(bestFirst(order, better, WALK_AHEAD), scored, settings).map((s) => ({
@@ -430,7 +517,12 @@ export function rankByRecency(candidates: readonly Article[], options: RankOptio
  * The most recent article of content type `post` that the reader is not already getting (listed in
  * this briefing or sent before, per `exclude`), or null: never an internal document.
  */
-export function latestPost(candidates: readonly Article[], exclude: ReadonlySet<string> = new Set()): Article | null {
+export function latestPost(candidates: readonly Article[], exclude: Pick<ReadonlySet<string>, 'has'> = new Set()): Article | null {
+  const newest = postsNewestFirst(candidates);
+  if (newest) {
+    for (const a of newest) if (!exclude.has(a.id)) return a;
+    return null;
+  }
   let best: Article | null = null;
   let bestMs = NaN;
   for (const a of candidates) {
@@ -439,4 +531,19 @@ export function latestPost(candidates: readonly Article[], exclude: ReadonlySet<
     if (!best || ms > bestMs) ((best = a), (bestMs = ms));
   }
   return best;
+}
+
+/**
+ * The posts among these candidates, newest first (ties in the candidates' order), kept per candidate list: every
+ * reader of a batch asks of the same pool. Null when a date does not parse (the scan above decides those).
+ */
+const postOrders = new WeakMap<readonly Article[], { length: number; newest: Article[] | null }>();
+
+function postsNewestFirst(candidates: readonly Article[]): Article[] | null {
+  const known = postOrders.get(candidates);
+  if (known && known.length === candidates.length) return known.newest;
+  const posts = candidates.filter((a) => a.content_type === 'post').map((a) => ({ a, ms: Date.parse(a.published_at) }));
+  const newest = posts.some((p) => Number.isNaN(p.ms)) ? null : posts.sort((x, y) => y.ms - x.ms).map((p) => p.a);
+  postOrders.set(candidates, { length: candidates.length, newest });
+  return newest;
 }
