@@ -250,15 +250,18 @@ async function saveSentBriefings(deps: Pick<BatchComposeDeps, 'db'>, records: re
   const packed = clock.time('store_briefings', () =>
     records.map((r) => deflateSync(JSON.stringify(sentBriefingSchema.parse(r)), SMALL_RECORD_DEFLATE)),
   );
+  // One socket write for the hundred commands, not one each.
   await clock.wait(
     'finish_wait',
-    Promise.all(
-      records.map((r, i) =>
-        deps.db.redis.set(
-          deps.db.keys.sentBriefing(briefingHandleSync(r.edition, r.subscriber)),
-          packed[i]!,
-          'EX',
-          SENT_BRIEFING_TTL_SECONDS,
+    inOneWrite(deps.db.redis, () =>
+      Promise.all(
+        records.map((r, i) =>
+          deps.db.redis.set(
+            deps.db.keys.sentBriefing(briefingHandleSync(r.edition, r.subscriber)),
+            packed[i]!,
+            'EX',
+            SENT_BRIEFING_TTL_SECONDS,
+          ),
         ),
       ),
     ),
