@@ -17,9 +17,9 @@ import { inOneWrite } from '../src/store/connection';
 import { addReaderBriefing } from '../src/store/reader-briefings';
 import { batchRequestBody, type BatchEmail, type MailTransport, type RateLimitInfo } from './mail/transport';
 import type { ComposeDeps } from './briefing/compose-briefing';
-import { composeBatch } from './briefing/compose-batch';
+import { composeFromReads, readBatch, saveSentBriefings } from './briefing/compose-batch';
 import { createCandidatePoolCache, type CandidatePoolCache } from './briefing/candidate-pool';
-import { COMPOSE_AT_ONCE, createGate } from './briefing/compose-gate';
+import { COMPOSE_AT_ONCE, createGate, type Gate } from './briefing/compose-gate';
 import type { SendPacer } from './send-limiter';
 import { stageClock } from './send-stages';
 import type { SendActivity } from './send-activity';
@@ -82,7 +82,7 @@ export function sendBatchProcessor(deps: SendBatchDeps) {
     let pending: PendingBatch | null = stored ? unpack(stored) : null;
     let skipped = 0;
     if (!pending) {
-      const prepared = await composing.run(() => prepare({ ...deps, candidatePool }, data));
+      const prepared = await prepare({ ...deps, candidatePool }, data, composing);
       skipped = prepared.skipped;
       if (prepared.pending.recipients.length === 0) {
         clock.flush();
@@ -222,14 +222,22 @@ function unpack(stored: Buffer): PendingBatch {
   return { ...pendingHeadSchema.parse(JSON.parse(raw.subarray(0, cut).toString('utf8'))), body: raw.subarray(cut + 1) };
 }
 
-/** Decide who is in the request and compose each email; readers who left or have nothing new are settled here. */
+/**
+ * Decide who is in the request and compose each email; readers who left or have nothing new are settled here. Only
+ * the composing takes a turn at the gate: a batch reads while another composes, and stores while the next one does.
+ */
 async function prepare(
   deps: SendBatchDeps & { candidatePool: CandidatePoolCache },
   data: SendBatchJob,
+  composing: Gate,
 ): Promise<{ pending: PendingBatch; skipped: number }> {
   const clock = stageClock();
-  const { ready, settled } = await composeBatch(deps, data);
-  await clock.wait('finish_wait', finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now()));
+  const reads = await readBatch(deps.db, data, deps.candidatePool);
+  const { ready, settled, stored } = await composing.run(() => composeFromReads(deps, data, reads));
+  await clock.wait(
+    'finish_wait',
+    Promise.all([saveSentBriefings(deps, stored), finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now())]),
+  );
   const key = await batchIdempotencyKey(
     data.edition_id,
     ready.map((r) => r.subscriber_id),

@@ -13,6 +13,7 @@ import { rankSettingsFrom } from '../../src/core/interest/interest-settings';
 import { rankCandidates } from '../../src/core/interest/ranking';
 import { getDeliveries, type DeliveryOutcome } from '../../src/store/deliveries';
 import { loadPopularity, parsePrefs } from '../../src/store/interest';
+import type { PopularitySnapshot } from '../../src/core/interest/popularity';
 import { SENT_BRIEFING_TTL_SECONDS } from '../../src/store/sent-briefings';
 import { getSubscriberRows } from '../../src/store/subscribers';
 import { groupByBucket, type Db } from '../../src/store/keys';
@@ -20,7 +21,7 @@ import { inOneWrite } from '../../src/store/connection';
 import type { BatchEmail } from '../mail/transport';
 import type { SendBatchJob } from '../queues';
 import { stageClock } from '../send-stages';
-import type { CandidatePoolCache } from './candidate-pool';
+import type { CandidatePool, CandidatePoolCache } from './candidate-pool';
 import { briefingDraft, briefingEmail, signedContent, type BriefingDraft, type ComposeDeps } from './compose-briefing';
 import { briefingLinkPlan, type BriefingLinkPlan } from '../../emails/briefing-props';
 import { signLinksWith, type LinkToSign, type SignLinks } from '../../src/core/links/sign-links';
@@ -63,14 +64,32 @@ export function briefingHandleSync(editionId: string, subscriberId: string): str
   return createHash('sha256').update(`${editionId}\n${subscriberId}`).digest().subarray(0, 9).toString('base64url');
 }
 
+/** Compose a batch and store its briefings: readBatch, composeFromReads and saveSentBriefings in turn. */
 export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): Promise<ComposedBatch> {
-  const clock = stageClock();
-  const { db } = deps;
-  const ids = data.subscriber_ids;
-  const sentAt = new Date(data.sent_at);
-  const nowMs = sentAt.getTime();
+  const composed = await composeFromReads(deps, data, await readBatch(deps.db, data, deps.candidatePool));
+  await saveSentBriefings(deps, composed.stored);
+  return composed;
+}
 
-  // The whole batch's reads at once: one burst of commands, one wait.
+/** Everything a batch is composed from, as read from Redis: the readers' own state and what they share. */
+export interface BatchReads {
+  deliveryRows: Awaited<ReturnType<typeof getDeliveries>>;
+  subscriberRows: Array<string | null>;
+  sourceRows: string[];
+  readerRows: ReaderRow[];
+  popularity: PopularitySnapshot;
+  /** Article id → the interest discovery found it for, for the pool's found articles. */
+  found: ReadonlyMap<string, string>;
+  pool: CandidatePool;
+}
+
+/**
+ * A batch's reads: the readers' own state in one burst, then the pool's articles and popularity, then what the
+ * found articles were found for. Only waiting, so the send worker runs it before its turn to compose.
+ */
+export async function readBatch(db: Db, data: SendBatchJob, candidatePool: CandidatePoolCache): Promise<BatchReads> {
+  const clock = stageClock();
+  const ids = data.subscriber_ids;
   const [deliveryRows, subscriberRows, sourceRows, candidateIds, readerRows] = await clock.wait(
     'read_wait',
     inOneWrite(db.redis, () =>
@@ -87,13 +106,27 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
     'read_wait',
     Promise.all([
       candidateIds.length > 0 ? db.redis.hmget(db.keys.articles, ...candidateIds) : Promise.resolve([] as Array<string | null>),
-      loadPopularity(db, candidateIds, nowMs),
+      loadPopularity(db, candidateIds, data.sent_at),
     ]),
   );
-
-  const pool = clock.time('candidates', () => deps.candidatePool(articleRows));
+  const pool = clock.time('candidates', () => candidatePool(articleRows));
   // Found articles (discovery) say whom they were found for: read once per batch, as the pool is.
   const found = await clock.wait('read_wait', foundFor(db, foundIds(pool.articles)));
+  return { deliveryRows, subscriberRows, sourceRows, readerRows, popularity, found, pool };
+}
+
+/** A composed batch, and the briefings to store (saveSentBriefings) before any of its emails is sent. */
+export interface ComposedFromReads extends ComposedBatch {
+  stored: SentBriefing[];
+}
+
+/** Rank, sign and render each reader's briefing from a batch's reads: the batch's CPU work, with no Redis round trip. */
+export async function composeFromReads(deps: BatchComposeDeps, data: SendBatchJob, reads: BatchReads): Promise<ComposedFromReads> {
+  const clock = stageClock();
+  const ids = data.subscriber_ids;
+  const sentAt = new Date(data.sent_at);
+  const nowMs = sentAt.getTime();
+  const { deliveryRows, subscriberRows, sourceRows, readerRows, popularity, found, pool } = reads;
   const records = deliveryRows;
   const { subscribers, titles } = clock.time('parse_reads', () => ({
     subscribers: subscriberRows.map((raw): Subscriber | null => (raw ? subscriberSchema.parse(JSON.parse(raw)) : null)),
@@ -192,10 +225,8 @@ export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): 
       htmlSegments: rendered.htmlSegments,
     });
   }
-  // Stored before any email can exist, so "view in browser" and the short links work from the first second.
-  await saveSentBriefings(deps, stored);
   clock.composed(ready.length);
-  return { ready, settled };
+  return { ready, settled, stored };
 }
 
 /** A reader's own state as stored: profile, preferences, articles sent, sources followed. */
@@ -241,8 +272,11 @@ function foundIds(articles: readonly Article[]): string[] {
  */
 const SMALL_RECORD_DEFLATE = { windowBits: 11, memLevel: 4 };
 
-/** saveSentBriefing for a batch, written in one burst (readable by getSentBriefing). */
-async function saveSentBriefings(deps: Pick<BatchComposeDeps, 'db'>, records: readonly SentBriefing[]): Promise<void> {
+/**
+ * saveSentBriefing for a batch, written in one burst (readable by getSentBriefing). Stored before any email can
+ * exist, so "view in browser" and the short links work from the first second.
+ */
+export async function saveSentBriefings(deps: Pick<BatchComposeDeps, 'db'>, records: readonly SentBriefing[]): Promise<void> {
   const clock = stageClock();
   // zlib's deflate format is what CompressionStream('deflate') writes and DecompressionStream('deflate') reads.
   // Synchronous on purpose: a record is ~4 KB (~40 µs to compress); on the thread pool each of a batch's hundred
