@@ -23,13 +23,18 @@ function literalBytes(literal: string): Buffer | string {
   return bytes;
 }
 
-/** Collects JSON text as parts (bytes, or short strings already in JSON form) and writes them into one buffer. */
+/** A batch body is a few megabytes; the first buffer is sized from the last body written, so it seldom grows. */
+let lastLength = 256 * 1024;
+
+/** Writes JSON text straight into one buffer, growing it when the next piece might not fit. */
 export class JsonBytes {
-  private readonly parts: Array<Buffer | string> = [];
+  private out = Buffer.allocUnsafe(Math.ceil(lastLength * 1.1));
+  private at = 0;
 
   /** JSON text as is (punctuation, a value already serialised). */
   raw(json: string): this {
-    this.parts.push(json);
+    this.room(3 * json.length); // UTF-8 takes at most three bytes per UTF-16 unit
+    this.at += this.out.write(json, this.at);
     return this;
   }
 
@@ -39,20 +44,31 @@ export class JsonBytes {
    * No segment splits a surrogate pair (literals are cut at ASCII stand-ins), so escaping each equals escaping the whole.
    */
   templatedString(segments: readonly string[]): this {
-    this.parts.push('"');
-    segments.forEach((segment, i) => {
-      if (segment.length > 0) this.parts.push(i % 2 === 0 ? literalBytes(segment) : escaped(segment));
-    });
-    this.parts.push('"');
-    return this;
+    this.raw('"');
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i]!;
+      if (segment.length === 0) continue;
+      const piece = i % 2 === 0 ? literalBytes(segment) : escaped(segment);
+      if (typeof piece === 'string') this.raw(piece);
+      else {
+        this.room(piece.length);
+        this.at += piece.copy(this.out, this.at);
+      }
+    }
+    return this.raw('"');
   }
 
+  /** The bytes written: a view of the buffer written into, or a copy when more than a quarter of it went unused. */
   toBuffer(): Buffer {
-    let length = 0;
-    for (const part of this.parts) length += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
-    const out = Buffer.allocUnsafe(length);
-    let at = 0;
-    for (const part of this.parts) at += typeof part === 'string' ? out.write(part, at) : part.copy(out, at);
-    return out;
+    lastLength = this.at;
+    const written = this.out.subarray(0, this.at);
+    return this.at >= 0.75 * this.out.length ? written : Buffer.from(written);
+  }
+
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.out.length, this.at + bytes));
+    this.out.copy(grown, 0, 0, this.at);
+    this.out = grown;
   }
 }

@@ -92,11 +92,14 @@ export function batchRequestBody(emails: readonly BatchEmail[], htmlSegments?: R
       out.raw(JSON.stringify(inOrder(e)));
       return;
     }
+    // Written in pieces: a string joined from them would be copied once more when written.
     const before = JSON.stringify({ from: e.from, headers: e.headers });
     const after = JSON.stringify({ subject: e.subject, tags: e.tags, text: e.text, to: e.to });
-    out.raw(before === '{}' ? '{"html":' : `${before.slice(0, -1)},"html":`);
+    if (before === '{}') out.raw('{"html":');
+    else out.raw(before.slice(0, -1)).raw(',"html":');
     out.templatedString(segments);
-    out.raw(after === '{}' ? '}' : `,${after.slice(1)}`);
+    if (after === '{}') out.raw('}');
+    else out.raw(',').raw(after.slice(1));
   });
   return out.raw(']').toBuffer();
 }
