@@ -69,8 +69,11 @@ describe('the mail transport', () => {
       { ...email('y@example.com'), subject: 'Ünïcode — “quotes” & <tags>' },
     ];
     const replays = resend.stats.replays;
-    const prepared = await transport.sendBatch({ body: batchRequestBody(emails), count: emails.length }, 'prepared');
+    const body = batchRequestBody(emails);
+    const prepared = await transport.sendBatch({ body, count: emails.length }, 'prepared');
     expect(prepared).toMatchObject({ kind: 'accepted', results: [{ ok: true }, { ok: true }] });
+    // Sent from a stream, framed as the bytes themselves would be: a Content-Length, no chunked encoding.
+    expect(resend.lastFraming).toEqual({ contentLength: body.byteLength, chunked: false });
     expect(resend.accepted.slice(-2).map((a) => [a.to, a.subject])).toEqual([
       ['x@example.com', emails[0]!.subject],
       ['y@example.com', emails[1]!.subject],

@@ -34,7 +34,7 @@ export function resendTransport(options: ResendTransportOptions): MailTransport 
       // (test/mail-transport.test.ts checks the provider receives these bytes), so it serialises an empty list instead.
       const prepared = 'body' in batch;
       const response = prepared
-        ? await resend.batch.send([], { ...options, body: batch.body } as typeof options)
+        ? await resend.batch.send([], { ...options, ...streamedBody(batch.body) } as typeof options)
         : await resend.batch.send(batch.map(message), options);
       const count = prepared ? batch.count : batch.length;
       const rateLimit = readRateLimit(response.headers);
@@ -51,6 +51,22 @@ export function resendTransport(options: ResendTransportOptions): MailTransport 
       return { kind: 'accepted', results, rateLimit };
     },
   };
+}
+
+/**
+ * A prepared body as fetch options: a one-chunk stream with its length. Given the bytes themselves, fetch copies them
+ * before sending (3.4 MB a batch: ~2.5% of the composing thread, and as much buffer memory again while in flight); a
+ * stream is written as it is. What goes on the wire is the same: Content-Length and the bytes, never chunked
+ * (test/mail-transport.test.ts checks the framing the provider receives).
+ */
+function streamedBody(bytes: Uint8Array) {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(bytes);
+      controller.close();
+    },
+  });
+  return { body, duplex: 'half' as const, headers: { 'Content-Length': String(bytes.byteLength) } };
 }
 
 function message(e: OutgoingEmail | BatchEmail) {
