@@ -85,7 +85,8 @@ export interface BatchReads {
 
 /**
  * A batch's reads: the readers' own state in one burst, then the pool's articles and popularity, then what the
- * found articles were found for. Only waiting, so the send worker runs it before its turn to compose.
+ * found articles were found for. Mostly waiting (the pool is prepared again only when its articles changed), so the
+ * send worker runs it before its turn to compose.
  */
 export async function readBatch(db: Db, data: SendBatchJob, candidatePool: CandidatePoolCache): Promise<BatchReads> {
   const clock = stageClock();
@@ -126,8 +127,7 @@ export async function composeFromReads(deps: BatchComposeDeps, data: SendBatchJo
   const ids = data.subscriber_ids;
   const sentAt = new Date(data.sent_at);
   const nowMs = sentAt.getTime();
-  const { deliveryRows, subscriberRows, sourceRows, readerRows, popularity, found, pool } = reads;
-  const records = deliveryRows;
+  const { deliveryRows: records, subscriberRows, sourceRows, readerRows, popularity, found, pool } = reads;
   const { subscribers, titles } = clock.time('parse_reads', () => ({
     subscribers: subscriberRows.map((raw): Subscriber | null => (raw ? subscriberSchema.parse(JSON.parse(raw)) : null)),
     // As loadSourceTitles and listSources give them (sorted by id; the map's order is not used for anything else).

@@ -233,9 +233,8 @@ interface SharedScores {
   settings: RankSettings;
   /** Mailable and not older than the maximum age (exclusion's reader-independent checks). */
   eligible: Uint8Array;
-  /** w.popularity · popularity, and w.freshness · freshness, as the score adds them. */
+  /** w.popularity · popularity, as the score adds it. */
   popularityPart: Float64Array;
-  freshnessPart: Float64Array;
   freshness: Float64Array;
 }
 
@@ -266,17 +265,14 @@ function sharedScores(candidates: readonly Candidate[], reader: ReaderContext, s
     settings,
     eligible: new Uint8Array(n),
     popularityPart: new Float64Array(n),
-    freshnessPart: new Float64Array(n),
     freshness: new Float64Array(n),
   };
   for (let index = 0; index < n; index++) {
     const c = candidates[index]!;
-    const freshness = Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate);
-    shared.freshness[index] = freshness;
+    shared.freshness[index] = Math.exp(-Math.max(0, reference - c.publishedMs) * freshnessRate);
     if (!mailable(c.article) || !(c.publishedMs >= oldest)) continue;
     shared.eligible[index] = 1;
     shared.popularityPart[index] = w.popularity * popularityScore(reader.popularity.byArticle.get(c.article.id), reader.popularity.meanCtr);
-    shared.freshnessPart[index] = w.freshness * freshness;
   }
   lastShared.set(candidates, shared);
   return shared;
@@ -319,7 +315,9 @@ export function rankCandidates(
     const boost = followed?.has(c.article.source) ? FOLLOW_BOOST : 0;
     // The same sum, in the same order, as w.interest·(interest + boost) + w.popularity·popularity + w.freshness·freshness.
     scores[index] =
-      w.interest * (personal + (1 - interest.trust) * chosenTopic + boost) + shared.popularityPart[index]! + shared.freshnessPart[index]!;
+      w.interest * (personal + (1 - interest.trust) * chosenTopic + boost) +
+      shared.popularityPart[index]! +
+      w.freshness * shared.freshness[index]!;
     personalParts[index] = personal;
     order.push(index);
   }
