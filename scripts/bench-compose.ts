@@ -10,7 +10,6 @@ import { createFastBriefingRenderer } from '../emails/fast-briefing';
 import { claimDeliveries, registerEdition } from '../src/store/deliveries';
 import { createCandidatePoolCache } from '../workers/briefing/candidate-pool';
 import { composeBatch } from '../workers/briefing/compose-batch';
-import { batchRequestBody } from '../workers/mail/transport';
 import { readersAndCandidates, seedLearnedReaders } from './bench/learned-readers';
 
 const { readers, candidates } = readersAndCandidates(process.argv);
@@ -33,16 +32,12 @@ try {
   const deps = { ...services, renderer: createFastBriefingRenderer(), candidatePool: createCandidatePoolCache() };
   // The first batch warms caches (pool, renderer) and the JIT; the rest is measured.
   const composeOne = async (n: number) => {
-    const composed = await composeBatch(deps, {
-      edition_id: edition,
-      batch_id: `b${n}`,
-      subscriber_ids: batches[n]!,
-      sent_at: at.getTime(),
-    });
-    return batchRequestBody(
-      composed.ready.map((r) => r.email),
-      composed.ready.map((r) => r.htmlSegments),
-    ).length;
+    const composed = await composeBatch(
+      deps,
+      { edition_id: edition, batch_id: `b${n}`, subscriber_ids: batches[n]!, sent_at: at.getTime() },
+      { keepEmails: false },
+    );
+    return composed.body.length;
   };
   await composeOne(0);
   const inspector = profileFile ? new Session() : null;

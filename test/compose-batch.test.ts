@@ -47,16 +47,22 @@ describe('composing a batch at once', () => {
 
     const renderer = createFastBriefingRenderer();
     const deps = { config: t.config, db: t.db, signer: t.signer, renderer, candidatePool: createCandidatePoolCache() };
-    const batch = await composeBatch(deps, { edition_id: EDITION, batch_id: 'b1', subscriber_ids: ids, sent_at: sentAt.getTime() });
+    const batch = await composeBatch(
+      deps,
+      { edition_id: EDITION, batch_id: 'b1', subscriber_ids: ids, sent_at: sentAt.getTime() },
+      { keepEmails: true },
+    );
+    const emails = batch.emails!;
+    expect(emails).toHaveLength(batch.ready.length);
     expect(batch.settled).toEqual([{ subscriberId: ids[2], status: 'skipped', reason: 'the subscriber is unsubscribed' }]);
     expect(batch.ready.map((r) => r.subscriber_id)).toEqual(ids.filter((_, i) => i !== 2));
 
     const subscribers = await getSubscribers(t.db, ids);
-    for (const composed of batch.ready) {
+    for (const [i, composed] of batch.ready.entries()) {
       const reader = subscribers.find((s) => s?.id === composed.subscriber_id)!;
       const stored = await sentBriefingOf(t.db, EDITION, reader.id);
       const one = (await composeBriefing(t, reader, EDITION, sentAt))!; // the whole template, one reader at a time
-      expect(composed.email).toEqual({
+      expect(emails[i]).toEqual({
         ...one.email,
         tags: [
           { name: 'edition', value: EDITION },
@@ -72,15 +78,19 @@ describe('composing a batch at once', () => {
     // Learned profiles make briefings differ between readers.
     expect(new Set(batch.ready.map((r) => r.article_ids.join())).size).toBeGreaterThan(20);
 
-    // The request written from the html's template segments is the very bytes of the emails serialised whole.
-    for (const composed of batch.ready) expect(composed.htmlSegments!.join('')).toBe(composed.email.html);
-    const emails = batch.ready.map((r) => r.email);
-    const fromSegments = batchRequestBody(
-      emails,
-      batch.ready.map((r) => r.htmlSegments),
+    // The request written from each email's template segments as it was rendered is the very bytes of the emails
+    // serialised whole.
+    expect(batch.body.equals(Buffer.from(JSON.stringify(JSON.parse(batchRequestBody(emails).toString('utf8')))))).toBe(true);
+    expect(batch.body.equals(batchRequestBody(emails))).toBe(true);
+    // Without keepEmails the same request is written and no email is kept (ids[2] left: four emails).
+    const lean = await composeBatch(
+      deps,
+      { edition_id: EDITION, batch_id: 'b1', subscriber_ids: ids.slice(0, 5), sent_at: sentAt.getTime() },
+      { keepEmails: false },
     );
-    expect(fromSegments.equals(Buffer.from(JSON.stringify(JSON.parse(batchRequestBody(emails).toString('utf8')))))).toBe(true);
-    expect(fromSegments.equals(batchRequestBody(emails))).toBe(true);
+    expect(lean.emails).toBeNull();
+    expect(lean.ready.map((r) => r.subscriber_id)).toEqual([ids[0], ids[1], ids[3], ids[4]]);
+    expect(lean.body.equals(batchRequestBody(emails.slice(0, 4)))).toBe(true);
   });
 
   it('writes a request from template segments byte for byte as JSON.stringify writes it', () => {

@@ -233,7 +233,9 @@ async function prepare(
 ): Promise<{ pending: PendingBatch; skipped: number }> {
   const clock = stageClock();
   const reads = await readBatch(deps.db, data, deps.candidatePool);
-  const { ready, settled, stored } = await composing.run(() => composeFromReads(deps, data, reads));
+  // A transport that sends the body as is never reads the emails: not kept while the batch waits its turn (~3 MB).
+  const keepEmails = !deps.transport.sendsPreparedBody;
+  const { ready, settled, stored, body, emails } = await composing.run(() => composeFromReads(deps, data, reads, { keepEmails }));
   await clock.wait(
     'finish_wait',
     Promise.all([saveSentBriefings(deps, stored), finishDeliveries(deps.db, data.edition_id, data.batch_id, settled, deps.now())]),
@@ -242,14 +244,5 @@ async function prepare(
     data.edition_id,
     ready.map((r) => r.subscriber_id),
   );
-  const emails = ready.map((r) => r.email);
-  const recipients = ready.map(({ subscriber_id, article_ids, reasons }) => ({ subscriber_id, article_ids, reasons }));
-  const body = clock.time('build_request', () =>
-    batchRequestBody(
-      emails,
-      ready.map((r) => r.htmlSegments),
-    ),
-  );
-  // A transport that sends the body as is never reads the emails: not kept while the batch waits its turn (~3 MB).
-  return { pending: { key, recipients, emails: deps.transport.sendsPreparedBody ? undefined : emails, body }, skipped: settled.length };
+  return { pending: { key, recipients: ready, emails: emails ?? undefined, body }, skipped: settled.length };
 }

@@ -38,7 +38,7 @@ const rules: Array<[stage: string, match: (fn: string, url: string) => boolean]>
     (_, url) => url.includes('compose-briefing.tsx') || url.includes('select-articles.ts') || url.includes('clip.ts'),
   ],
   ['store briefings', (fn, url) => fn === 'saveSentBriefings' || url.includes('sent-briefings.ts')],
-  ['build request', (fn, url) => fn === 'batchRequestBody' || fn === 'utf8Bytes' || url.includes('idempotency.ts')],
+  ['build request', (fn, url) => fn === 'batchRequestBody' || fn === 'addEmail' || fn === 'utf8Bytes' || url.includes('idempotency.ts')],
   ['compress (stored request, stored briefings)', (fn, url) => fn === 'pack' || fn === 'unpack' || url === 'node:zlib'],
   ['finish (records, events, archive)', (_, url) => /store\/deliveries\.ts|reader-briefings\.ts/.test(url)],
   ['plan', (_, url) => url.includes('plan-edition.ts') || url.includes('store/subscribers.ts')],

@@ -18,7 +18,7 @@ import { SENT_BRIEFING_TTL_SECONDS } from '../../src/store/sent-briefings';
 import { getSubscriberRows } from '../../src/store/subscribers';
 import { groupByBucket, type Db } from '../../src/store/keys';
 import { inOneWrite } from '../../src/store/connection';
-import type { BatchEmail } from '../mail/transport';
+import { BatchRequestWriter, type BatchEmail } from '../mail/transport';
 import type { SendBatchJob } from '../queues';
 import { stageClock } from '../send-stages';
 import type { CandidatePool, CandidatePoolCache } from './candidate-pool';
@@ -45,15 +45,21 @@ export interface ComposedEmail {
   subscriber_id: string;
   article_ids: string[];
   reasons: string[][];
-  email: BatchEmail;
-  /** The email's html in template segments, when the renderer gives them (batchRequestBody writes from them). */
-  htmlSegments?: readonly string[];
 }
 
 export interface ComposedBatch {
   ready: ComposedEmail[];
   /** Readers settled without an email (left, gone, nothing new). */
   settled: DeliveryOutcome[];
+  /** The provider's request for `ready`, in order: batchRequestBody's bytes, written as each email was rendered. */
+  body: Buffer;
+  /** The emails themselves, when asked for (keepEmails): for a transport that is not given the body, and for tests. */
+  emails: BatchEmail[] | null;
+}
+
+export interface ComposeOptions {
+  /** Keep each email as an object besides writing it into the body (~35 KB a reader held until the batch is sent). */
+  keepEmails: boolean;
 }
 
 /**
@@ -65,8 +71,8 @@ export function briefingHandleSync(editionId: string, subscriberId: string): str
 }
 
 /** Compose a batch and store its briefings: readBatch, composeFromReads and saveSentBriefings in turn. */
-export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob): Promise<ComposedBatch> {
-  const composed = await composeFromReads(deps, data, await readBatch(deps.db, data, deps.candidatePool));
+export async function composeBatch(deps: BatchComposeDeps, data: SendBatchJob, options: ComposeOptions): Promise<ComposedBatch> {
+  const composed = await composeFromReads(deps, data, await readBatch(deps.db, data, deps.candidatePool), options);
   await saveSentBriefings(deps, composed.stored);
   return composed;
 }
@@ -122,7 +128,12 @@ export interface ComposedFromReads extends ComposedBatch {
 }
 
 /** Rank, sign and render each reader's briefing from a batch's reads: the batch's CPU work, with no Redis round trip. */
-export async function composeFromReads(deps: BatchComposeDeps, data: SendBatchJob, reads: BatchReads): Promise<ComposedFromReads> {
+export async function composeFromReads(
+  deps: BatchComposeDeps,
+  data: SendBatchJob,
+  reads: BatchReads,
+  options: ComposeOptions,
+): Promise<ComposedFromReads> {
   const clock = stageClock();
   const ids = data.subscriber_ids;
   const sentAt = new Date(data.sent_at);
@@ -204,29 +215,29 @@ export async function composeFromReads(deps: BatchComposeDeps, data: SendBatchJo
 
   const ready: ComposedEmail[] = [];
   const stored: SentBriefing[] = [];
+  const request = new BatchRequestWriter();
+  const emails: BatchEmail[] | null = options.keepEmails ? [] : null;
   let next = 0;
   for (const { id, subscriber, draft, plan } of chosen) {
     const content = signedContent(draft, plan.props(tokens.slice(next, (next += plan.links.length))));
     // Rendering awaits (cached pieces), so other batches run inside it: its cost is measured from CPU profiles
     // (bench:send --profile), not with timers.
     const rendered = await deps.renderer.render(content.props);
+    const email: BatchEmail = {
+      ...briefingEmail(deps.config, subscriber, content, rendered),
+      tags: [
+        { name: 'edition', value: data.edition_id },
+        { name: 'subscriber', value: id },
+      ],
+    };
+    // Written now, the email's strings are garbage before the next reader is rendered (BatchRequestWriter says why).
+    request.addEmail(email, rendered.htmlSegments);
+    emails?.push(email);
     stored.push(content.record);
-    ready.push({
-      subscriber_id: id,
-      article_ids: content.articleIds,
-      reasons: content.props.items.map((item) => item.reasons),
-      email: {
-        ...briefingEmail(deps.config, subscriber, content, rendered),
-        tags: [
-          { name: 'edition', value: data.edition_id },
-          { name: 'subscriber', value: id },
-        ],
-      },
-      htmlSegments: rendered.htmlSegments,
-    });
+    ready.push({ subscriber_id: id, article_ids: content.articleIds, reasons: content.props.items.map((item) => item.reasons) });
   }
   clock.composed(ready.length);
-  return { ready, settled, stored };
+  return { ready, settled, stored, body: request.finish(), emails };
 }
 
 /** A reader's own state as stored: profile, preferences, articles sent, sources followed. */
