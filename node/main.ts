@@ -20,6 +20,7 @@ import { seedDemo } from '../workers/seed-demo';
 import { openQueues, type Queues } from '../workers/queues';
 import { mountNodeOps } from './ops-routes';
 import { redirectLatency } from './metrics';
+import { limitHeapGrowth } from './heap-growth';
 
 export interface RunOptions {
   server: boolean;
@@ -72,6 +73,7 @@ export async function run(options: RunOptions): Promise<Running> {
     });
   }
   if (options.workers) {
+    limitHeapGrowth();
     workers = await startWorkers({
       config,
       db: services.db,
