@@ -2,7 +2,11 @@
 // timers summed in memory and written to stdout once per batch as one line, `tidings-send-stages {json}`.
 // Off (the default), every call is a plain pass-through: production pays one boolean test per stage.
 
-/** Stages in the order a briefing meets them. CPU stages are timed synchronous work; `*_wait` stages are waits. */
+/**
+ * Stages in the order a briefing meets them. CPU stages are timed synchronous work; `*_wait` stages are waits.
+ * Rendering and writing each email into the request happen between awaits, with other batches running inside them:
+ * their cost comes from CPU profiles (`bench:send --profile`), not from these timers.
+ */
 export const sendStages = [
   'plan_wait',
   'read_wait',
@@ -10,7 +14,6 @@ export const sendStages = [
   'candidates',
   'rank',
   'store_briefings',
-  'build_request',
   'pack',
   'pack_wait',
   'provider_wait',
