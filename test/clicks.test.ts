@@ -201,7 +201,19 @@ describe('clicks judged together per edition', () => {
     await go(after!);
     await go(otherEdition);
     await go(otherReader);
-    const [otherReaderEvent, otherEditionEvent, afterEvent, honeypotEvent, beforeEvent] = await recentEvents(t.db);
+    // Found by what they are, not by position: sub_2's clicks live in another shard, and stream ids from two
+    // shards within one millisecond do not say which came first.
+    const events = await recentEvents(t.db);
+    const find = (subscriber: string, edition: string, kind: string, article: string | null) =>
+      events.find(
+        (e) => e.subscriber_id === subscriber && e.edition_id === edition && e.kind === kind && (e.article_id ?? null) === article,
+      );
+    const beforeEvent = find('sub_1', 'ed_trap', 'article', 'art_0');
+    const honeypotEvent = find('sub_1', 'ed_trap', 'honeypot', null);
+    const afterEvent = find('sub_1', 'ed_trap', 'article', 'art_1');
+    const otherEditionEvent = find('sub_1', 'ed_other', 'article', 'art_0');
+    const otherReaderEvent = find('sub_2', 'ed_trap', 'article', 'art_1');
+    expect(events).toHaveLength(5);
     // The honeypot click flags itself at the edge; the clicks around it look human on their own.
     expect(honeypotEvent).toMatchObject({ kind: 'honeypot', suspected_bot: true, bot_reasons: [botReasons.honeypot] });
     for (const event of [beforeEvent, afterEvent]) expect(event).toMatchObject({ suspected_bot: false });
