@@ -1,7 +1,7 @@
 // The reader's preferences page on the real app and Redis: what was learned, and corrections that
 // apply at the next briefing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Article, Subscriber } from '../src/contracts';
+import type { Subscriber } from '../src/contracts';
 import { articleFeatures, buildCorpus } from '../src/core/interest/article-features';
 import { applySignal, emptyProfile } from '../src/core/interest/interest-profile';
 import type { LinkKind } from '../src/core/links/links';
@@ -10,28 +10,18 @@ import { getPrefs } from '../src/store/interest';
 import { saveSource } from '../src/store/sources';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
 import { selectArticles } from '../workers/briefing/select-articles';
+import { topicArticle } from './fixtures/articles';
 import { testApp, testEnv, type TestEnv } from './helpers';
 
 let t: TestEnv;
 let subscriber: Subscriber;
 const NOW = new Date('2026-11-20T12:00:00Z');
 
-const article = (id: string, topic: string, source: string): Article => ({
-  id,
-  url: `https://${source}.example/${id}`,
-  title: `${topic} piece ${id}`,
-  summary: '',
-  source,
-  topics: [topic],
-  author: null,
-  published_at: '2026-11-20T08:00:00Z',
-  content_type: 'post',
-});
 const articles = [
-  article('r1', 'rust', 'field-notes'),
-  article('r2', 'rust', 'field-notes'),
-  article('g1', 'gardening', 'the-wire'),
-  article('c1', 'cooking', 'kitchen'),
+  topicArticle('r1', 'rust', 'field-notes'),
+  topicArticle('r2', 'rust', 'field-notes'),
+  topicArticle('g1', 'gardening', 'the-wire'),
+  topicArticle('c1', 'cooking', 'kitchen'),
 ];
 
 beforeEach(async () => {

@@ -7,12 +7,14 @@ import { getArticle, listQuarantine, recentArticles } from '../../store/articles
 import { editionClicks } from '../../store/edition-clicks';
 import { clickThrough } from '../../core/delivery/edition-stats';
 import { getDeliveries, listEditions } from '../../store/deliveries';
+import { summariseProfile } from '../../core/interest/profile-summary';
 import { getProfile } from '../../store/interest';
 import { providerIssues } from '../../store/provider-events';
 import { getSource, getSourceState, listSources, type SourceState } from '../../store/sources';
 import { findSubscriberByEmail, getSubscriber, getSubscribers, subscribersPage } from '../../store/subscribers';
 import { MessagePage } from '../layout';
 import { IssueTable } from './dashboard';
+import { LearnedProfile } from './learned-profile';
 import { OpsLayout, percent, Scroll } from './ops-layout';
 import { operatorOnly } from './operator-session';
 
@@ -251,7 +253,14 @@ export function exploreRoutes(deps: AppDeps) {
     const editions = await listEditions(deps.db, 20);
     const deliveries = await Promise.all(editions.map(async (e) => ({ e, d: (await getDeliveries(deps.db, e.id, [id]))[0] ?? null })));
     const received = deliveries.filter((r) => r.d !== null);
-    const [profile, issues] = await Promise.all([getProfile(deps.db, id), providerIssues(deps.db, { subscriberId: id, limit: 20 })]);
+    const [profile, issues, sources] = await Promise.all([
+      getProfile(deps.db, id),
+      providerIssues(deps.db, { subscriberId: id, limit: 20 }),
+      listSources(deps.db),
+    ]);
+    const halfLifeDays = deps.config.INTEREST_HALF_LIFE_DAYS;
+    const sourceTitles = new Map(sources.map((s) => [s.id, s.title || s.id]));
+    const learned = profile ? summariseProfile(profile, deps.now().getTime(), halfLifeDays, sourceTitles) : null;
     // This reader's clicks, from the recent events (people and automated apart).
     const clicks: Array<{ at: string; article: string | null; edition: string; automated: boolean }> = [];
     const rows = await deps.db.redis.xrevrange(deps.db.keys.readerEvents(id), '+', '-', 'COUNT', 5000);
@@ -268,11 +277,6 @@ export function exploreRoutes(deps: AppDeps) {
         clicks.push({ at: e.at ?? '', article: e.article_id ?? null, edition: e.edition_id ?? '', automated: e.suspected_bot === true });
       if (clicks.length >= 30) break;
     }
-    const top = profile
-      ? Object.entries(profile.weights)
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, 8)
-      : [];
     return c.html(
       <OpsLayout title={subscriber.email}>
         <h1>{subscriber.email}</h1>
@@ -348,13 +352,7 @@ export function exploreRoutes(deps: AppDeps) {
         <h2>Bounces and complaints</h2>
         <IssueTable issues={issues} />
         <h2>Interest profile</h2>
-        {!profile ? (
-          <p>Nothing learned yet.</p>
-        ) : (
-          <p>
-            {profile.signals} signals learned. Strongest: {top.map(([f, w]) => `${f} (${w.toFixed(2)})`).join(', ') || '—'}
-          </p>
-        )}
+        <LearnedProfile summary={learned} halfLifeDays={halfLifeDays} />
       </OpsLayout>,
     );
   });
