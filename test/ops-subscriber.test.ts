@@ -1,10 +1,13 @@
-// The operator's page for one reader: their interest profile in words, decayed to now, the way the reader's
-// own preferences page shows it; never raw feature keys.
+// The operator's page for one reader: their clicks by title, judged as the learner judges them, and their
+// interest profile in words, decayed to now, the way the reader's own preferences page shows it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Subscriber } from '../src/contracts';
 import { articleFeatures, buildCorpus } from '../src/core/interest/article-features';
 import { applySignal, emptyProfile, type Profile } from '../src/core/interest/interest-profile';
+import { readerEventSchema } from '../src/contracts';
 import { saveArticles } from '../src/store/articles';
+import { appendEvents } from '../src/store/events';
+import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import { saveSource } from '../src/store/sources';
 import { ensureSubscriber } from '../src/store/subscribers';
 import { topicArticle } from './fixtures/articles';
@@ -89,5 +92,51 @@ describe("an operator reading one reader's profile", () => {
 
   it('says nothing was learned for a reader with no profile', async () => {
     expect(await subscriberPage()).toContain('Nothing learned yet');
+  });
+});
+
+describe("an operator reading one reader's clicks", () => {
+  const click = (article: string, edition: string, at: string, position = 0) =>
+    readerEventSchema.parse({
+      type: 'click',
+      subscriber_id: reader.id,
+      edition_id: edition,
+      article_id: article,
+      kind: 'article',
+      position,
+      url: `https://example.com/${article}`,
+      at,
+      suspected_bot: false,
+      bot_reasons: [],
+    });
+
+  it('names each clicked article by its title and says which clicks the click judge found automated, and why', async () => {
+    await ensureJudgeGroup(t.db);
+    // A person opens one story of Monday's edition; a scanner opens four links of Tuesday's within a second.
+    await appendEvents(t.db, [click('r1', 'ed-mon', '2026-11-23T08:00:00.000Z')]);
+    await appendEvents(
+      t.db,
+      ['r1', 'r2', 'g1', 'r1'].map((a, i) => click(a, 'ed-tue', `2026-11-24T08:00:00.${i}00Z`, i)),
+    );
+    const judge = createClickJudge({ db: t.db, log: t.log }, { consumer: 'judge-test' });
+    while ((await judge.runBatch(null)).read > 0);
+    await judge.close();
+
+    const html = await subscriberPage();
+    const rows = [
+      ...html.matchAll(
+        /<tr><td>([^<]+)<\/td><td class="wrap"><a href="\/ops\/articles\/(\w+)">([^<]+)<\/a><\/td><td>([^<]+)<\/td><td class="wrap">([^<]+)<\/td><\/tr>/g,
+      ),
+    ].map((m) => ({ at: m[1], article: m[2], title: m[3], edition: m[4], by: m[5] }));
+    expect(rows).toHaveLength(5);
+    expect(rows[0]).toEqual({
+      at: '2026-11-24 08:00',
+      article: 'r1',
+      title: 'rust piece r1',
+      edition: 'ed-tue',
+      by: 'automated (burst_of_links)',
+    });
+    expect(rows.filter((r) => r.edition === 'ed-tue').map((r) => r.by)).toEqual(Array(4).fill('automated (burst_of_links)'));
+    expect(rows[4]).toEqual({ at: '2026-11-23 08:00', article: 'r1', title: 'rust piece r1', edition: 'ed-mon', by: 'person' });
   });
 });

@@ -3,9 +3,10 @@
 // edge's write, once per click; here it runs in batches, off the redirect's path (docs/links-and-clicks.md).
 // The learner judges a click only after this group has passed it (judgedUpTo).
 import { hostname } from 'node:os';
-import { readerEventSchema, type ReaderEvent } from '../src/contracts';
+import type { ReaderEvent } from '../src/contracts';
 import type { Logger } from '../src/core/logger';
 import { judgeClicks } from '../src/store/click-window';
+import { entryEvent } from '../src/store/events';
 import type { Db } from '../src/store/keys';
 import { groupIsPast, groupPositions } from '../src/store/streams';
 import { ackEntries, consumerConnection, createGroupReader, ensureGroup, groupLoop } from './stream-group';
@@ -46,8 +47,8 @@ export function createClickJudge(deps: { db: Db; log: Logger }, options: JudgeOp
     const events: ReaderEvent[] = [];
     for (const [, fields] of entries) {
       // Entries that break the event contract are the learner's to report; here they are simply not clicks.
-      const parsed = readerEventSchema.safeParse(safeJson(fields[fields.indexOf('event') + 1]));
-      if (parsed.success) events.push(parsed.data);
+      const event = entryEvent(fields);
+      if (event) events.push(event);
     }
     const clicks = await judgeClicks(db, events);
     await ackEntries(redis, JUDGE_GROUP, entries);
@@ -88,12 +89,4 @@ export async function judgedUpTo(db: Db, streams: readonly string[]): Promise<(s
     const judge = judges.get(stream);
     return judge ? groupIsPast(judge, entryId) : true;
   };
-}
-
-function safeJson(text: string | undefined): unknown {
-  try {
-    return JSON.parse(text ?? '');
-  } catch {
-    return null;
-  }
 }

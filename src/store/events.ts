@@ -1,6 +1,6 @@
 // The reader-event stream, in EVENT_SHARDS shards: clicks and actions appended by the edge app (and `delivered` by
 // the sender), consumed by the workers' groups, one group per shard. A reader's events all go to one shard, in order.
-import type { ReaderEvent } from '../contracts';
+import { readerEventSchema, type ReaderEvent } from '../contracts';
 import { eventShard, type Db } from './keys';
 import { scriptCommand } from './script-command';
 import { compareStreamIds, groupPositions } from './streams';
@@ -22,6 +22,18 @@ export async function appendEvents(db: Db, events: readonly ReaderEvent[]): Prom
     lines.push(JSON.stringify(event));
   }
   await Promise.all([...byShard].map(([shard, lines]) => appendEventsCommand(db.redis, [db.keys.events(shard)], [lines.join('\n')])));
+}
+
+/** A stream entry's event, checked against the contract; null for an entry that is not a valid event. */
+export function entryEvent(fields: readonly string[]): ReaderEvent | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(fields[fields.indexOf('event') + 1] ?? '');
+  } catch {
+    return null;
+  }
+  const parsed = readerEventSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
 }
 
 /** The newest events of every shard, newest first (for operators and tests): `count` in all. */

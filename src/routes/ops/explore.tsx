@@ -3,13 +3,14 @@
 import { Hono } from 'hono';
 import type { AppDeps } from '../../deps';
 import type { Subscriber } from '../../contracts';
-import { getArticle, listQuarantine, recentArticles } from '../../store/articles';
+import { getArticle, getArticlesByIds, listQuarantine, recentArticles } from '../../store/articles';
 import { editionClicks } from '../../store/edition-clicks';
 import { clickThrough } from '../../core/delivery/edition-stats';
 import { getDeliveries, listEditions } from '../../store/deliveries';
 import { summariseProfile } from '../../core/interest/profile-summary';
 import { getProfile } from '../../store/interest';
 import { providerIssues } from '../../store/provider-events';
+import { readerClicks } from '../../store/reader-clicks';
 import { getSource, getSourceState, listSources, type SourceState } from '../../store/sources';
 import { findSubscriberByEmail, getSubscriber, getSubscribers, subscribersPage } from '../../store/subscribers';
 import { MessagePage } from '../layout';
@@ -261,22 +262,10 @@ export function exploreRoutes(deps: AppDeps) {
     const halfLifeDays = deps.config.INTEREST_HALF_LIFE_DAYS;
     const sourceTitles = new Map(sources.map((s) => [s.id, s.title || s.id]));
     const learned = profile ? summariseProfile(profile, deps.now().getTime(), halfLifeDays, sourceTitles) : null;
-    // This reader's clicks, from the recent events (people and automated apart).
-    const clicks: Array<{ at: string; article: string | null; edition: string; automated: boolean }> = [];
-    const rows = await deps.db.redis.xrevrange(deps.db.keys.readerEvents(id), '+', '-', 'COUNT', 5000);
-    for (const [, fields] of rows) {
-      const e = JSON.parse(fields[1] ?? 'null') as {
-        type?: string;
-        subscriber_id?: string;
-        article_id?: string | null;
-        edition_id?: string;
-        at?: string;
-        suspected_bot?: boolean;
-      } | null;
-      if (e?.type === 'click' && e.subscriber_id === id)
-        clicks.push({ at: e.at ?? '', article: e.article_id ?? null, edition: e.edition_id ?? '', automated: e.suspected_bot === true });
-      if (clicks.length >= 30) break;
-    }
+    // This reader's clicks, judged as the learner judges them, with the titles of what they opened.
+    const clicks = await readerClicks(deps.db, id);
+    const clickedIds = [...new Set(clicks.flatMap((k) => (k.article_id ? [k.article_id] : [])))];
+    const titles = new Map((await getArticlesByIds(deps.db, clickedIds)).flatMap((a) => (a ? [[a.id, a.title] as const] : [])));
     return c.html(
       <OpsLayout title={subscriber.email}>
         <h1>{subscriber.email}</h1>
@@ -331,18 +320,24 @@ export function exploreRoutes(deps: AppDeps) {
               <thead>
                 <tr>
                   <th>when</th>
-                  <th>article</th>
+                  <th class="wrap">article</th>
                   <th>edition</th>
-                  <th>by</th>
+                  <th class="wrap">by</th>
                 </tr>
               </thead>
               <tbody>
                 {clicks.map((k) => (
                   <tr>
                     <td>{k.at.slice(0, 16).replace('T', ' ')}</td>
-                    <td>{k.article ? <a href={`/ops/articles/${encodeURIComponent(k.article)}`}>{k.article}</a> : '—'}</td>
-                    <td>{k.edition}</td>
-                    <td>{k.automated ? 'automated' : 'person'}</td>
+                    <td class="wrap">
+                      {k.article_id ? (
+                        <a href={`/ops/articles/${encodeURIComponent(k.article_id)}`}>{titles.get(k.article_id) ?? k.article_id}</a>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td>{k.edition_id}</td>
+                    <td class="wrap">{k.automated ? `automated (${k.reasons.join(', ')})` : 'person'}</td>
                   </tr>
                 ))}
               </tbody>

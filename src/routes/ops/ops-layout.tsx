@@ -15,6 +15,7 @@ const opsCss = `
   .scroll table { min-width: min(100%, 24rem); }
   td { white-space: nowrap; }
   th { white-space: normal; vertical-align: bottom; }
+  th[scope='row'] { vertical-align: top; text-align: left; }
   td.wrap, th.wrap { white-space: normal; min-width: 12rem; }
   .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 22rem), 1fr)); gap: 1rem; }
   figure.chart { margin: 0; background: #fff; border-radius: 12px; padding: .75rem; box-shadow: 0 1px 3px rgba(0,0,0,.08); min-width: 0; }
