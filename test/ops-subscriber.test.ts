@@ -10,7 +10,7 @@ import { appendEvents } from '../src/store/events';
 import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import { saveSource } from '../src/store/sources';
 import { ensureSubscriber } from '../src/store/subscribers';
-import { topicArticle } from './fixtures/articles';
+import { topicArticle } from './fixtures/topic-article';
 import { testApp, testEnv, type TestEnv } from './helpers';
 
 let t: TestEnv;
@@ -88,6 +88,17 @@ describe("an operator reading one reader's profile", () => {
     expect(halfLifeAgo).toBeCloseTo(now / 2, 1);
     await t.db.redis.set(t.db.keys.profile(reader.id), JSON.stringify(learnedProfile(400)));
     expect(await subscriberPage()).toContain('Everything learned has faded below what is worth showing.');
+  });
+
+  it('says a profile taught only by deliveries is not followed yet, and lists no dislikes from it', async () => {
+    const corpus = buildCorpus(articles);
+    let profile = emptyProfile();
+    for (const a of articles)
+      profile = applySignal(profile, a.id, articleFeatures(a, corpus), 'delivered', t.now().getTime(), settings).profile;
+    await t.db.redis.set(t.db.keys.profile(reader.id), JSON.stringify(profile));
+    const html = await subscriberPage();
+    expect(html).toContain('3 signals learned, all deliveries');
+    expect(html).not.toContain('Disliked');
   });
 
   it('says nothing was learned for a reader with no profile', async () => {

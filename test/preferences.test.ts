@@ -10,7 +10,7 @@ import { getPrefs } from '../src/store/interest';
 import { saveSource } from '../src/store/sources';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
 import { selectArticles } from '../workers/briefing/select-articles';
-import { topicArticle } from './fixtures/articles';
+import { topicArticle } from './fixtures/topic-article';
 import { testApp, testEnv, type TestEnv } from './helpers';
 
 let t: TestEnv;

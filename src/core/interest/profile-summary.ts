@@ -2,6 +2,7 @@
 // learned they like (and dislike), strongest first. For the preferences page and operators.
 import { describeFeature } from './article-features';
 import { profileAt, type Profile } from './interest-profile';
+import { profileTrust } from './ranking';
 
 export interface LearnedItem {
   /** The feature key ("t:ranking", "s:the-wire", …). */
@@ -18,9 +19,14 @@ export interface ProfileSummary {
   authors: LearnedItem[];
   /** Words from titles and summaries that matter most. */
   terms: LearnedItem[];
-  /** Topics and sources with a clearly negative weight (voted down, or never opened). */
+  /**
+   * Topics and sources with a clearly negative weight (voted down, or never opened). Empty until the reader
+   * has done something: deliveries alone make every source look disliked, and the ranker ignores them.
+   */
   disliked: LearnedItem[];
   signals: number;
+  /** How far the ranker follows this profile now (0 to 1; see profileTrust). */
+  trust: number;
 }
 
 /** Weights below this are not worth showing a person. */
@@ -33,9 +39,10 @@ export function summariseProfile(
   sourceTitles?: ReadonlyMap<string, string>,
   perKind = 8,
 ): ProfileSummary {
-  const empty: ProfileSummary = { topics: [], sources: [], authors: [], terms: [], disliked: [], signals: 0 };
+  const empty: ProfileSummary = { topics: [], sources: [], authors: [], terms: [], disliked: [], signals: 0, trust: 0 };
   if (!profile) return empty;
   const current = profileAt(profile, nowMs, { halfLifeDays });
+  const trust = profileTrust(profile, nowMs, halfLifeDays);
   const items: Array<LearnedItem & { kind: string }> = Object.entries(current.weights).map(([key, weight]) => {
     const { kind, label } = describeFeature(key, sourceTitles);
     return { key, value: key.slice(2), label, weight: Math.round(weight * 1000) / 1000, kind };
@@ -51,12 +58,16 @@ export function summariseProfile(
     sources: liked('source'),
     authors: liked('author'),
     terms: liked('term'),
-    disliked: items
-      .filter((i) => (i.kind === 'topic' || i.kind === 'source') && i.weight <= -SHOWN)
-      .sort((a, b) => a.weight - b.weight)
-      .slice(0, perKind)
-      .map(strip),
+    disliked:
+      trust > 0
+        ? items
+            .filter((i) => (i.kind === 'topic' || i.kind === 'source') && i.weight <= -SHOWN)
+            .sort((a, b) => a.weight - b.weight)
+            .slice(0, perKind)
+            .map(strip)
+        : [],
     signals: profile.signals,
+    trust,
   };
 }
 

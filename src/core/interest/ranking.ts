@@ -124,8 +124,7 @@ function readerInterest(
   const profile = reader.profile;
   const decay = profile ? decayFactor(profile.updated_at, reader.nowMs, halfLifeDays) : 0;
   const weights = profile?.weights ?? {};
-  const evidence = profile ? profile.evidence * decay : 0;
-  const trust = evidence / (evidence + COLD_START_EVIDENCE);
+  const trust = profileTrust(profile, reader.nowMs, halfLifeDays);
   // Over one prepared pool, the reader's weights are looked up once per pool feature rather than once per
   // (article, feature): the same products, added in the same order, so the same sums.
   const byId = trust > 0 && vocabulary ? weightsById(weights, vocabulary) : null;
@@ -149,6 +148,17 @@ function readerInterest(
     return trust * Math.tanh((dot * decay) / AFFINITY_SCALE);
   };
   return { personalOf, trust, chosen: new Set(reader.chosenTopics) };
+}
+
+/**
+ * How far the ranker follows a profile as of `nowMs`, from 0 (only the topics the reader chose) towards 1:
+ * what the reader did (clicks, votes, bookmarks, decayed) against the cold-start constant. Deliveries
+ * are not evidence, so a profile taught only by briefings nobody opened has a trust of 0.
+ */
+export function profileTrust(profile: Profile | null, nowMs: number, halfLifeDays: number): number {
+  if (!profile) return 0;
+  const evidence = profile.evidence * decayFactor(profile.updated_at, nowMs, halfLifeDays);
+  return evidence / (evidence + COLD_START_EVIDENCE);
 }
 
 /** A reader's weight of each pool feature, NaN where the profile has none (skipped, as a missing key is). */

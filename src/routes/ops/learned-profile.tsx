@@ -1,8 +1,9 @@
 // One reader's interest profile as an operator reads it: what Tidings has learned they like and dislike,
-// by kind, in words (source titles, not feature keys), with the weight as of now. The same summary the
-// reader sees on their preferences page, so an operator answering "why did I get this?" sees what they see.
+// by kind, in words (source titles, not feature keys), with the weight as of now, and how far the ranker
+// follows it. The same summary the reader sees on their preferences page, so an operator answering
+// "why did I get this?" sees what they see.
 import type { ProfileSummary, LearnedItem } from '../../core/interest/profile-summary';
-import { Scroll } from './ops-layout';
+import { percent, Scroll } from './ops-layout';
 
 const rows: Array<[label: string, pick: (s: ProfileSummary) => LearnedItem[]]> = [
   ['Topics', (s) => s.topics],
@@ -13,13 +14,22 @@ const rows: Array<[label: string, pick: (s: ProfileSummary) => LearnedItem[]]> =
 ];
 
 export function LearnedProfile({ summary, halfLifeDays }: { summary: ProfileSummary | null; halfLifeDays: number }) {
-  if (!summary || summary.signals === 0) return <p>Nothing learned yet: no clicks, votes or bookmarks from this reader.</p>;
+  if (!summary || summary.signals === 0) return <p>Nothing learned yet: no briefing delivered, and no clicks, votes or bookmarks.</p>;
+  if (summary.trust === 0)
+    return (
+      <p>
+        {summary.signals} signals learned, all deliveries: until the reader clicks, votes or bookmarks, the ranker goes by the topics they
+        chose.
+      </p>
+    );
   const shown = rows.map(([label, pick]) => [label, pick(summary)] as const).filter(([, items]) => items.length > 0);
   return (
     <>
-      <p class="muted">
-        {summary.signals} signals learned. Weights are as of now: each fades by half in {halfLifeDays} days unless the reader renews it.
+      <p>
+        {summary.signals} signals learned. The ranker follows this profile {percent(summary.trust)} of the way; the rest is the topics the
+        reader chose.
       </p>
+      <p class="muted">Weights are as of now: each fades by half in {halfLifeDays} days unless the reader renews it.</p>
       {shown.length === 0 ? (
         <p>Everything learned has faded below what is worth showing.</p>
       ) : (
