@@ -98,6 +98,7 @@ describe("an operator reading one reader's profile", () => {
     await t.db.redis.set(t.db.keys.profile(reader.id), JSON.stringify(profile));
     const html = await subscriberPage();
     expect(html).toContain('3 signals learned, all deliveries');
+    expect(html).toContain('a click about 10 minutes after it');
     expect(html).not.toContain('Disliked');
   });
 

@@ -7,7 +7,7 @@ import { buildCorpus, type Corpus } from '../src/core/interest/article-features'
 import { parseProfile, type InterestSettings } from '../src/core/interest/interest-profile';
 import { learnEvent } from '../src/core/interest/learn';
 import type { Logger } from '../src/core/logger';
-import { defaultBotRules } from '../src/core/links/bots';
+import { clickSettleMs } from '../src/core/links/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
 import { automatedReasons } from '../src/store/click-window';
 import { judgedUpTo } from './judge-clicks';
@@ -27,11 +27,8 @@ const CORPUS_TTL_MS = 60_000;
 const MAX_RETRIES = 10;
 /** Long enough to outlast any overlap between a slow consumer and one that claimed its entries. */
 const APPLIED_MARKER_TTL_MS = 30 * 60_000;
-/**
- * A click is learned from only once nothing can flag it any more: a burst or a honeypot hit of the same
- * email may come up to this long after it (src/core/links/bots.ts). Briefings are daily; ten minutes cost nothing.
- */
-export const CLICK_SETTLE_MS = Math.max(defaultBotRules.burstSeconds, defaultBotRules.honeypotWindowSeconds) * 1000;
+/** A click is learned from only once nothing can flag it any more. Briefings are daily; ten minutes cost nothing. */
+export const CLICK_SETTLE_MS = clickSettleMs();
 
 export interface LearnerOptions {
   consumer?: string;

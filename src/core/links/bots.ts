@@ -65,6 +65,12 @@ export const defaultBotRules: BotRules = {
   honeypotWindowSeconds: 600,
 };
 
+/**
+ * How long after a click something can still flag it: a burst or a honeypot hit of the same email may
+ * come up to this long after it. Nothing learns from a click sooner (workers/learn-events.ts).
+ */
+export const clickSettleMs = (rules: BotRules = defaultBotRules) => Math.max(rules.burstSeconds, rules.honeypotWindowSeconds) * 1000;
+
 /** Reasons a click is flagged; stored in ReaderEvent.bot_reasons. */
 export const botReasons = {
   head: 'head_request',

@@ -3,6 +3,7 @@
 // follows it. The same summary the reader sees on their preferences page, so an operator answering
 // "why did I get this?" sees what they see.
 import type { ProfileSummary, LearnedItem } from '../../core/interest/profile-summary';
+import { clickSettleMs } from '../../core/links/bots';
 import { percent, Scroll } from './ops-layout';
 
 const rows: Array<[label: string, pick: (s: ProfileSummary) => LearnedItem[]]> = [
@@ -18,8 +19,8 @@ export function LearnedProfile({ summary, halfLifeDays }: { summary: ProfileSumm
   if (summary.trust === 0)
     return (
       <p>
-        {summary.signals} signals learned, all deliveries: until the reader clicks, votes or bookmarks, the ranker goes by the topics they
-        chose.
+        {summary.signals} signals learned, all deliveries, so the ranker still goes by the topics the reader chose. A vote or a bookmark
+        counts at once; a click about {Math.round(clickSettleMs() / 60_000)} minutes after it, once nothing can flag it as automated.
       </p>
     );
   const shown = rows.map(([label, pick]) => [label, pick(summary)] as const).filter(([, items]) => items.length > 0);
