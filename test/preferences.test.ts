@@ -80,8 +80,23 @@ describe('the preferences page', () => {
     expect(html).toMatch(/Topics you follow[\s\S]*cooking[\s\S]*gardening/);
     expect(html).toMatch(/Topics you seem to like[\s\S]*rust/);
     expect(html).toMatch(/Sources you read most[\s\S]*Field Notes on Reading/);
-    expect(html).toContain('Built from 2 things you did');
+    expect(html).toContain('Built from what you opened, bookmarked and voted on in your briefings, and what you passed over (2 in all).');
     expect(html).not.toContain('<script');
+  });
+
+  it('after briefings nobody opened, says nothing was learned yet and calls nothing disliked', async () => {
+    const corpus = buildCorpus(articles);
+    let profile = emptyProfile();
+    for (const a of articles)
+      profile = applySignal(profile, a.id, articleFeatures(a, corpus), 'delivered', NOW.getTime() - 3600_000, {
+        halfLifeDays: 21,
+        maxFeatures: 256,
+      }).profile;
+    await t.db.redis.set(t.db.keys.profile(subscriber.id), JSON.stringify(profile));
+    const html = await (await testApp(t).app.request(`/preferences/${await token()}`)).text();
+    expect(html).toContain('Nothing learned from you yet');
+    expect(html).not.toContain('You seem less interested in');
+    expect(html).toContain('Nothing learned yet: open a few articles from your briefings.');
   });
 
   it('refuses a link that is not a valid preferences link, saying what to do', async () => {

@@ -45,8 +45,11 @@ export function PreferencesPage(p: PreferencesPageProps) {
     <Layout title="Your preferences">
       <h1>What Tidings learned about you</h1>
       <p class="muted">
-        For {p.subscriber.email}. Built from {p.summary.signals} things you did with your briefings (opening, bookmarking and voting on
-        articles). Changes apply from your next briefing.
+        For {p.subscriber.email}.{' '}
+        {p.summary.trust > 0
+          ? `Built from what you opened, bookmarked and voted on in your briefings, and what you passed over (${p.summary.signals} in all).`
+          : 'Nothing learned from you yet: Tidings learns from what you open, bookmark and vote on in your briefings, and until then goes by the topics you follow.'}{' '}
+        Changes apply from your next briefing.
       </p>
       {p.notice ? (
         <p class="card" role="status">
