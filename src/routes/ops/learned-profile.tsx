@@ -15,7 +15,8 @@ const rows: Array<[label: string, pick: (s: ProfileSummary) => LearnedItem[]]> =
 ];
 
 export function LearnedProfile({ summary, halfLifeDays }: { summary: ProfileSummary | null; halfLifeDays: number }) {
-  if (!summary || summary.signals === 0) return <p>Nothing learned yet: no briefing delivered, and no clicks, votes or bookmarks.</p>;
+  if (!summary || summary.signals === 0)
+    return <p>Nothing learned yet: the learner has applied no delivery, click, vote or bookmark of this reader.</p>;
   if (summary.trust === 0)
     return (
       <p>
