@@ -48,6 +48,13 @@ export interface LearnerDeps {
   settings: InterestSettings;
 }
 
+/** One stream entry that can be learned now, with where it came from. */
+interface ReaderEntry {
+  entryId: string;
+  stream: string;
+  event: ReaderEvent;
+}
+
 export interface BatchResult {
   read: number;
   applied: number;
@@ -81,7 +88,11 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
     return corpus.value;
   }
 
-  /** Handle one batch of entries, in order, up to the first click too recent to judge; resolves with what happened. */
+  /**
+   * Handle one batch of entries, up to the first click too recent to judge; resolves with what happened.
+   * Each reader's entries are learned in stream order, all of them in one transaction (a sent briefing
+   * leaves ten delivered events of one reader side by side: one profile read and write instead of ten).
+   */
   async function runBatch(blockMs: number | null = null): Promise<BatchResult> {
     const entries = await reader.read(blockMs);
     const judged =
@@ -92,11 +103,9 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
           )
         : () => true;
     const result: BatchResult = { read: entries.length, applied: 0, skipped: {}, unsettled: 0, settlesInMs: null };
-    const articles = new Map<string, Article | null>();
-    const knownReaders = new Map<string, boolean>();
-    const toAck: Array<[string, null, string]> = [];
-    // Skip counts per events shard: a shard is a bucket, so its counts and its acknowledgements commit together.
-    const skippedByStream = new Map<string, Record<string, number>>();
+    // The entries that can be learned now, each reader's together, in stream order; invalid ones apart.
+    const byReader = new Map<string, ReaderEntry[]>();
+    const invalid: Array<[entryId: string, stream: string]> = [];
     for (let i = 0; i < entries.length; i++) {
       const [entryId, fields, stream] = entries[i]!;
       const event = parseEntry(entryId, fields);
@@ -110,22 +119,38 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         reader.rereadOwnPending();
         break;
       }
-      const outcome = event ? await handle(stream, entryId, event, articles, knownReaders) : { kind: 'invalid_event' };
-      if (outcome === 'applied') result.applied++;
-      else {
-        result.skipped[outcome.kind] = (result.skipped[outcome.kind] ?? 0) + 1;
-        const counts = skippedByStream.get(stream) ?? skippedByStream.set(stream, {}).get(stream)!;
-        counts[outcome.kind] = (counts[outcome.kind] ?? 0) + 1;
-        toAck.push([entryId, null, stream]);
-      }
+      if (!event) invalid.push([entryId, stream]);
+      // A reader's events are all in one shard, so the key is the reader.
+      else
+        (byReader.get(event.subscriber_id) ?? byReader.set(event.subscriber_id, []).get(event.subscriber_id)!).push({
+          entryId,
+          stream,
+          event,
+        });
     }
-    if (toAck.length > 0) {
-      const byStream = new Map<string, string[]>();
-      for (const [id, , stream] of toAck) (byStream.get(stream) ?? byStream.set(stream, []).get(stream)!).push(id);
+    const articles = new Map<string, Article | null>();
+    const skipped: Array<[entryId: string, stream: string, kind: string]> = invalid.map(([id, stream]) => [id, stream, 'invalid_event']);
+    for (const readerEntries of byReader.values()) {
+      const outcomes = await learnReader(readerEntries, articles);
+      readerEntries.forEach(({ entryId, stream }, i) => {
+        const outcome = outcomes[i]!;
+        if (outcome === 'applied') result.applied++;
+        else skipped.push([entryId, stream, outcome.kind]);
+      });
+    }
+    if (skipped.length > 0) {
+      // Skip counts per events shard: a shard is a bucket, so its counts and its acknowledgements commit together.
+      const byStream = new Map<string, { ids: string[]; counts: Record<string, number> }>();
+      for (const [id, stream, kind] of skipped) {
+        const group = byStream.get(stream) ?? byStream.set(stream, { ids: [], counts: {} }).get(stream)!;
+        group.ids.push(id);
+        group.counts[kind] = (group.counts[kind] ?? 0) + 1;
+        result.skipped[kind] = (result.skipped[kind] ?? 0) + 1;
+      }
       await Promise.all(
-        [...byStream].map(([stream, ids]) => {
+        [...byStream].map(([stream, { ids, counts }]) => {
           const tx = redis.multi();
-          addLearnStats(tx, db, bucketOfStream.get(stream)!, skippedByStream.get(stream) ?? {});
+          addLearnStats(tx, db, bucketOfStream.get(stream)!, counts);
           return tx.xack(stream, LEARN_GROUP, ...ids).exec();
         }),
       );
@@ -148,14 +173,11 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
   }
 
   type Skip = { kind: string };
+  type Outcome = 'applied' | Skip;
 
-  async function handle(
-    stream: string,
-    entryId: string,
-    event: ReaderEvent,
-    articles: Map<string, Article | null>,
-    knownReaders: Map<string, boolean>,
-  ): Promise<'applied' | Skip> {
+  /** Why an event cannot teach whatever the profile says: automated, or its reader is gone. Null when it may. */
+  async function refusal(entry: ReaderEntry, known: boolean): Promise<Skip | null> {
+    const { entryId, event } = entry;
     // Its own flags, and what the other clicks of its email showed after it was stored (burst, honeypot).
     const automated = event.suspected_bot ? { automated: true, reasons: event.bot_reasons } : await automatedReasons(db, event);
     if (automated.automated) {
@@ -165,8 +187,6 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       );
       return { kind: 'suspected_bot' };
     }
-    let known = knownReaders.get(event.subscriber_id);
-    if (known === undefined) knownReaders.set(event.subscriber_id, (known = await subscriberExists(db, event.subscriber_id)));
     if (!known) {
       deps.log.warn(
         { entry: entryId, subscriber: event.subscriber_id, type: event.type },
@@ -174,48 +194,77 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       );
       return { kind: 'unknown_reader' };
     }
-    let article: Article | null = null;
-    if (event.article_id) {
-      if (!articles.has(event.article_id)) articles.set(event.article_id, await getArticle(db, event.article_id));
-      article = articles.get(event.article_id) ?? null;
+    return null;
+  }
+
+  /** Learn one reader's entries, in order, in one transaction; resolves with each entry's outcome. */
+  async function learnReader(entries: readonly ReaderEntry[], articles: Map<string, Article | null>): Promise<Outcome[]> {
+    const subscriberId = entries[0]!.event.subscriber_id;
+    const known = await subscriberExists(db, subscriberId);
+    const outcomes: Array<Outcome | null> = await Promise.all(entries.map((entry) => refusal(entry, known)));
+    const learnable = entries.flatMap((entry, i) => (outcomes[i] === null ? [{ entry, i }] : []));
+    if (learnable.length === 0) return outcomes as Outcome[];
+    for (const { entry } of learnable) {
+      const id = entry.event.article_id;
+      if (id && !articles.has(id)) articles.set(id, await getArticle(db, id));
     }
     const corpus = await currentCorpus();
-    const profileKey = db.keys.profile(event.subscriber_id);
-    const marker = db.keys.learnedEntry(event.subscriber_id, entryId);
+    const profileKey = db.keys.profile(subscriberId);
+    const markers = learnable.map(({ entry }) => db.keys.learnedEntry(subscriberId, entry.entryId));
+    const bucket = readerBucket(subscriberId);
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      // Two consumers can hold one entry for a moment (a slow batch claimed by another); the marker,
-      // watched with the profile, lets only one of them apply it.
-      await redis.watch(profileKey, marker);
-      if ((await redis.exists(marker)) === 1) {
+      // Two consumers can hold one entry for a moment (a slow batch claimed by another); the markers,
+      // watched with the profile, let only one of them apply each entry.
+      await redis.watch(profileKey, ...markers);
+      const [done, stored] = await Promise.all([redis.mget(...markers), redis.get(profileKey)]);
+      let profile = parseProfile(stored);
+      const tried: Array<{ i: number; outcome: Outcome }> = [];
+      const writes: Array<(tx: ReturnType<typeof redis.multi>) => void> = [];
+      const acked: string[] = [];
+      let applied = 0;
+      learnable.forEach(({ entry, i }, n) => {
+        if (done[n] !== null) {
+          tried.push({ i, outcome: { kind: 'already_applied' } });
+          acked.push(entry.entryId);
+          return;
+        }
+        const { event, entryId } = entry;
+        const article = event.article_id ? (articles.get(event.article_id) ?? null) : null;
+        const outcome = learnEvent(profile, event, article, corpus, deps.settings);
+        if (!outcome.applied) {
+          const details = { entry: entryId, subscriber: subscriberId, type: event.type, article: event.article_id, reason: outcome.reason };
+          if (outcome.kind === 'unknown_article') deps.log.warn(details, 'reader event for an unknown article: not learned');
+          else deps.log.debug(details, 'reader event not learned from');
+          tried.push({ i, outcome: { kind: outcome.kind } });
+          return;
+        }
+        profile = outcome.profile;
+        writes.push((tx) => {
+          tx.set(markers[n]!, '1', 'PX', APPLIED_MARKER_TTL_MS);
+          addLearnedIncrements(tx, db, bucket, outcome.global);
+        });
+        acked.push(entryId);
+        applied++;
+        tried.push({ i, outcome: 'applied' });
+      });
+      if (applied === 0) {
         await redis.unwatch();
-        await redis.xack(stream, LEARN_GROUP, entryId);
-        return { kind: 'already_applied' };
+        if (acked.length > 0) await redis.xack(entries[0]!.stream, LEARN_GROUP, ...acked);
+      } else {
+        // The reader's profile, the markers, the events' share of the shared counts (their bucket's delta, rolled
+        // up into the {learned} views by learned-rollup) and the acknowledgements share the reader's bucket (one
+        // slot): one transaction, so a crash anywhere keeps all of it or none, and a redelivered entry is a no-op.
+        const tx = redis.multi().set(profileKey, JSON.stringify(profile));
+        for (const write of writes) write(tx);
+        addLearnStats(tx, db, bucket, { applied });
+        if ((await tx.xack(entries[0]!.stream, LEARN_GROUP, ...acked).exec()) === null) continue;
       }
-      const outcome = learnEvent(parseProfile(await redis.get(profileKey)), event, article, corpus, deps.settings);
-      if (!outcome.applied) {
-        await redis.unwatch();
-        const details = {
-          entry: entryId,
-          subscriber: event.subscriber_id,
-          type: event.type,
-          article: event.article_id,
-          reason: outcome.reason,
-        };
-        if (outcome.kind === 'unknown_article') deps.log.warn(details, 'reader event for an unknown article: not learned');
-        else deps.log.debug(details, 'reader event not learned from');
-        return { kind: outcome.kind };
-      }
-      // The reader's profile, the marker, the event's share of the shared counts (its bucket's delta, rolled up
-      // into the {learned} views by learned-rollup) and the acknowledgement share the reader's bucket (one slot):
-      // one transaction, so a crash anywhere keeps all of it or none, and a redelivered entry is a no-op.
-      const bucket = readerBucket(event.subscriber_id);
-      const tx = redis.multi().set(profileKey, JSON.stringify(outcome.profile)).set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS);
-      addLearnedIncrements(tx, db, bucket, outcome.global);
-      addLearnStats(tx, db, bucket, { applied: 1 });
-      if ((await tx.xack(stream, LEARN_GROUP, entryId).exec()) === null) continue;
-      return 'applied';
+      for (const { i, outcome } of tried) outcomes[i] = outcome;
+      return outcomes as Outcome[];
     }
-    throw new Error(`profile ${event.subscriber_id} kept changing while event ${entryId} was applied; it stays pending and is retried`);
+    throw new Error(
+      `profile ${subscriberId} kept changing while ${learnable.length} of its events were applied; they stay pending and are retried`,
+    );
   }
 
   const blockMs = options.blockMs === undefined ? 2000 : options.blockMs;
