@@ -5,6 +5,9 @@ import type { LinkKind } from '../src/core/links/links';
 import { recentEvents } from '../src/store/events';
 import { ensureSubscriber, getSubscriber } from '../src/store/subscribers';
 import { actionKinds } from '../src/store/reader-actions';
+import { saveArticles } from '../src/store/articles';
+import { deleteAccount } from '../src/store/accounts';
+import { topicArticle } from './fixtures/topic-article';
 import { testEnv, type TestEnv } from './helpers';
 import { browserAgent, linkPayload, linksApp } from './links-helpers';
 import { countEvents } from '../src/store/events';
@@ -42,6 +45,29 @@ async function snapshot() {
 }
 
 describe('reader action pages', () => {
+  it('name the story by its title and site, say when the action is already done, and whose briefings an unsubscribe stops', async () => {
+    await saveArticles(t.db, [
+      { ...topicArticle('art_1', 'rust', 'field-notes'), url: 'https://news.example/story?id=7', title: 'Rust in the kernel' },
+    ]);
+    const save = await actionPath('bookmark');
+    expect(await (await app.request(save)).text()).toMatch(
+      /<h1>Save this story for later\?<\/h1><p class="muted">Rust in the kernel \(news\.example\)<\/p>/,
+    );
+    await press(save);
+    expect(await (await app.request(save)).text()).toContain('<h1>Saved for later</h1>');
+    expect(await (await app.request(await actionPath('unsubscribe'))).text()).toContain('Briefings to r•••@example.com');
+  });
+
+  it("answer 404 for a deleted reader's link and store nothing, also when its button is pressed", async () => {
+    const save = await actionPath('bookmark');
+    await deleteAccount(t.db, 'reader@example.com', await getSubscriber(t.db, subscriberId), t.now());
+    const page = await app.request(save);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('This subscription no longer exists');
+    expect((await press(save)).status).toBe(404);
+    expect(await t.db.redis.hgetall(t.db.keys.readerActions(subscriberId))).toEqual({});
+  });
+
   it.each(actionKinds)('GET and HEAD of a %s link show a one-button form and change nothing', async (kind) => {
     const path = await actionPath(kind);
     const before = await snapshot();

@@ -184,6 +184,19 @@ describe('a stranger in a real browser, phone-sized', () => {
     expect((await listOutbox(s.t.db, 500)).filter((m) => m.to.includes(email)).length).toBe(before);
     await page.goto(`${s.url}/bookmarks`);
     expect(page.url()).toContain('/sign-in');
+    // The old email's links act on nothing: "Save for later" stores nothing, and "view in browser" is gone.
+    expect((await page.goto(save))!.status()).toBe(404);
+    await page.getByRole('heading', { name: 'This subscription no longer exists' }).waitFor();
+    const pressed = await fetch(save, {
+      method: 'POST',
+      headers: { origin: new URL(s.url).origin, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'do=apply',
+    });
+    expect(pressed.status).toBe(404);
+    const kept = await s.t.db.redis.keys(`${s.t.config.REDIS_PREFIX}actions:*${subscriber.id}*`);
+    expect(kept).toEqual([]);
+    const view = /<a[^>]*href="([^"]+\/v\/[^"]+)"/.exec(welcome!.html)![1]!.replace(/&amp;/g, '&');
+    expect((await fetch(view)).status).toBe(410);
     // The address can subscribe again later.
     await subscribe(page, email);
     await expect.poll(() => mailsTo(email, /^Confirm your Tidings subscription$/), { timeout: 10_000 }).toHaveLength(2);

@@ -7,6 +7,7 @@ import type { Db } from './keys';
 import { getPrefs, getProfile } from './interest';
 import { getArticlesByIds } from './articles';
 import { listReaderBriefings } from './reader-briefings';
+import { briefingHandle } from '../core/links/compact-links';
 import { dropSubscriberRecord, learnedStateKeys } from './subscribers';
 
 /** How far back the events stream is searched for a reader's events (entries), in pages of EVENT_PAGE. */
@@ -76,7 +77,10 @@ export async function exportAccount(db: Db, email: string, subscriber: Subscribe
   };
 }
 
-/** Remove the reader: subscriber, profile, preferences, bookmarks, archive, sessions, sign-in user, pending deliveries, events. */
+/**
+ * Remove the reader: subscriber, profile, preferences, bookmarks, archive, the briefings kept for viewing, sessions,
+ * sign-in user, pending deliveries, events.
+ */
 export async function deleteAccount(db: Db, email: string, subscriber: Subscriber | null, now: Date): Promise<void> {
   const user = await findUserByEmail(db, email);
   if (user) await deleteAuthUser(db, user);
@@ -101,6 +105,9 @@ export async function deleteAccount(db: Db, email: string, subscriber: Subscribe
     const eventIds: string[] = [];
     await eachReaderEvent(db, id, (entry) => eventIds.push(entry));
     for (let i = 0; i < eventIds.length; i += 1000) await db.redis.xdel(db.keys.readerEvents(id), ...eventIds.slice(i, i + 1000));
+    // The briefings they were sent, kept for "view in browser": one key per edition, each in its own slot.
+    const received = new Set([...editions, ...(await db.redis.zrange(db.keys.readerEditions(id), '0', '-1'))]);
+    await Promise.all([...received].map(async (edition) => db.redis.del(db.keys.sentBriefing(await briefingHandle(edition, id)))));
     // What Tidings kept about the reader lives in the reader's bucket; the indexes under {subscribers}: two transactions.
     await db.redis.del(...learnedStateKeys(db, id), db.keys.readerEditions(id), db.keys.readerBriefings(id));
     await dropSubscriberRecord(db, subscriber);

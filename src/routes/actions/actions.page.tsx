@@ -4,6 +4,8 @@ import { Layout } from '../layout';
 
 interface Wording {
   title: string;
+  /** The heading when the link's action is already in effect (the reader opens it again). */
+  already: string;
   button: string;
   done: string;
   undone: string;
@@ -13,6 +15,7 @@ interface Wording {
 const wording: Record<ActionKind, Wording> = {
   vote_up: {
     title: 'More stories like this?',
+    already: 'You asked for more stories like this',
     button: 'Yes, more like this',
     done: 'Thanks: your briefings will lean towards stories like this.',
     undone: 'Your vote was withdrawn.',
@@ -20,6 +23,7 @@ const wording: Record<ActionKind, Wording> = {
   },
   vote_down: {
     title: 'Fewer stories like this?',
+    already: 'You asked for fewer stories like this',
     button: 'Yes, fewer like this',
     done: 'Thanks: your briefings will show fewer stories like this.',
     undone: 'Your vote was withdrawn.',
@@ -27,6 +31,7 @@ const wording: Record<ActionKind, Wording> = {
   },
   bookmark: {
     title: 'Save this story for later?',
+    already: 'Saved for later',
     button: 'Save it',
     done: 'Saved. You will find it among your bookmarks.',
     undone: 'Removed from your bookmarks.',
@@ -34,6 +39,7 @@ const wording: Record<ActionKind, Wording> = {
   },
   unsubscribe: {
     title: 'Unsubscribe from Tidings?',
+    already: 'You are unsubscribed',
     button: 'Unsubscribe',
     done: 'You are unsubscribed: no more briefings will be sent to you.',
     undone: 'You are subscribed again; briefings resume with the next edition.',
@@ -53,10 +59,11 @@ interface ActionPageProps {
 /** GET: say what the button will do, and show it. Changes nothing. */
 export function ActionPromptPage({ kind, action, subject, active }: ActionPageProps) {
   const words = wording[kind];
+  const title = active ? words.already : words.title;
   return (
-    <Layout title={words.title}>
+    <Layout title={title}>
       <div class="card">
-        <h1>{words.title}</h1>
+        <h1>{title}</h1>
         {subject ? <p class="muted">{subject}</p> : null}
         {active ? (
           <>

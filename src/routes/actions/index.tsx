@@ -8,7 +8,10 @@ import type { ReaderEventType } from '../../contracts';
 import type { AppDeps } from '../../deps';
 import type { LinkPayload } from '../../core/links/links';
 import { linkEvent } from '../../core/links/link-events';
+import { maskEmail } from '../../core/auth/mask';
+import { getArticle } from '../../store/articles';
 import { isActionKind, setAction, actionActive, type ActionKind } from '../../store/reader-actions';
+import { getSubscriber } from '../../store/subscribers';
 import { clientIp } from '../client-ip';
 import { BadLinkPage } from '../clicks';
 import { MessagePage } from '../layout';
@@ -45,13 +48,39 @@ export function actionRoutes(deps: AppDeps) {
     return c.html(<BadLinkPage />, 400);
   };
 
+  // A deleted account's old emails still carry signed links: they act on nothing and store nothing.
+  const goneReader = (c: Context) =>
+    c.html(
+      <MessagePage
+        title="This subscription no longer exists"
+        message="The address this email was sent to was removed from Tidings, with everything Tidings held about it, so there is nothing to change here."
+        next={<a href="/">Subscribe again</a>}
+      />,
+      404,
+    );
+
+  /** What the reader acts on, in words: the article's title and site, or for unsubscribing, whose briefings. */
+  const subjectOf = async (link: ActionLink, email: string): Promise<string> => {
+    if (link.kind === 'unsubscribe') return `Briefings to ${maskEmail(email)}`;
+    const article = link.article ? await getArticle(deps.db, link.article) : null;
+    const site = hostOf(link.url);
+    return article ? `${article.title} (${site})` : link.url;
+  };
+
   return new Hono()
     .get('/a/:token', async (c) => {
       const link = await verify(c);
       if (!link) return badLink(c);
       c.header('Cache-Control', 'private, no-store');
+      const reader = await getSubscriber(deps.db, link.subscriber);
+      if (!reader) return goneReader(c);
       return c.html(
-        <ActionPromptPage kind={link.kind} action={c.req.path} subject={subjectOf(link)} active={await actionActive(deps.db, link)} />,
+        <ActionPromptPage
+          kind={link.kind}
+          action={c.req.path}
+          subject={await subjectOf(link, reader.email)}
+          active={await actionActive(deps.db, link)}
+        />,
       );
     })
     .post('/a/:token', async (c) => {
@@ -59,8 +88,11 @@ export function actionRoutes(deps: AppDeps) {
       if (!link) return badLink(c);
       c.header('Cache-Control', 'private, no-store');
       const form = await readForm(c);
+      const reader = await getSubscriber(deps.db, link.subscriber);
       if (link.kind === 'unsubscribe' && form['List-Unsubscribe'] === 'One-Click') {
         // RFC 8058: the mail client posts this without cookies or Origin; act at once, answer 200, no redirect.
+        // A deleted reader gets nothing more either way.
+        if (!reader) return c.text('You are unsubscribed from Tidings.\n', 200);
         const result = await setAction(deps.db, link, false);
         if (result.event) record(c, link, result.event);
         return c.text('You are unsubscribed from Tidings.\n', 200);
@@ -78,13 +110,16 @@ export function actionRoutes(deps: AppDeps) {
           403,
         );
       }
+      if (!reader) return goneReader(c);
       const undo = form.do === 'undo';
       const result = await setAction(deps.db, link, undo);
       if (result.event) record(c, link, result.event);
       // Pressed on the reader's web briefing: back to where they were, one press in all.
       const back = localPath(form.back);
       if (back) return c.redirect(back, 303);
-      return c.html(<ActionResultPage kind={link.kind} action={c.req.path} subject={subjectOf(link)} active={result.active} />);
+      return c.html(
+        <ActionResultPage kind={link.kind} action={c.req.path} subject={await subjectOf(link, reader.email)} active={result.active} />,
+      );
     });
 }
 
@@ -94,7 +129,10 @@ function localPath(value: string | undefined): string | null {
   return /^\/(?![/\\])[^\s\\]*$/.test(value) ? value : null;
 }
 
-/** What the reader acts on, in words: the article's address for votes and bookmarks. */
-function subjectOf(link: ActionLink): string | null {
-  return link.kind === 'unsubscribe' ? null : link.url;
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
