@@ -15,6 +15,7 @@ import { findSubscriberByEmail } from '../src/store/subscribers';
 import { Layout, MessagePage } from '../src/routes/layout';
 import { operatorOnly } from '../src/routes/ops/operator-session';
 import { readForm } from '../src/routes/form';
+import { inertLinks, INERT_LINK_PATH } from './inert-links';
 import { createMailTransport } from '../workers/mail/transport';
 import { editionClicks } from '../src/store/edition-clicks';
 import { redirectLatency } from './metrics';
@@ -119,7 +120,7 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
    * What `reader` got in `edition`: for a sent delivery, the exact email that went to the provider (kept with
    * the batch); otherwise what they would get if it were composed now, and the note says which it is.
    */
-  const compose = async (edition: string, readerText: string) => {
+  const composeFor = async (edition: string, readerText: string) => {
     const reader = emailAddress.safeParse(readerText);
     if (!reader.success)
       return { ok: false as const, status: 400 as const, message: `reader ${reader.error.issues[0]?.message} (got "${readerText}")` };
@@ -158,6 +159,13 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     return { ok: true as const, email: briefing.email, note: why };
   };
 
+  /** The same, with links that act for nobody (node/inert-links.ts): an operator's clicks never count as the reader's. */
+  const compose = async (edition: string, readerText: string) => {
+    const result = await composeFor(edition, readerText);
+    if (!result.ok) return result;
+    return { ...result, email: await inertLinks(result.email, deps.signer, deps.config.PUBLIC_BASE_URL) };
+  };
+
   app.use('/ops/preview', operatorOnly(deps.config, 'page'));
   app.use('/ops/preview/*', operatorOnly(deps.config, 'page'));
   app.use('/ops/test-send', operatorOnly(deps.config, 'page'));
@@ -179,6 +187,9 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
         <h1>{email.subject}</h1>
         <p class="card">{note}</p>
         <p class="muted">
+          Its links act for nobody here: article links open the article without counting a click, the others open a page that says so.
+        </p>
+        <p class="muted">
           To {email.to[0]} · from {email.from} · edition {edition}
         </p>
         <iframe src={raw} style="width:100%;height:70vh;border:1px solid #ddd;border-radius:8px;background:#fff" title="HTML part" />
@@ -192,6 +203,15 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     if (!result.ok) return c.html(<MessagePage title="Cannot preview" message={result.message} />, result.status);
     return c.html(result.email.html);
   });
+  app.get(INERT_LINK_PATH, (c) =>
+    c.html(
+      <MessagePage
+        title="This link does nothing here"
+        message="This is a preview or a test of a reader's briefing. In the reader's own email, this link acts for them: a vote, a bookmark, their preferences, unsubscribing, or their copy on the web. Here it acts for nobody, so it changes nothing and counts nothing. Article links open the article directly."
+        next={<a href="/ops">Back to the dashboard</a>}
+      />,
+    ),
+  );
   app.post('/ops/test-send', async (c) => {
     const body = await readForm(c);
     const edition = typeof body.edition === 'string' && body.edition ? body.edition : 'test';

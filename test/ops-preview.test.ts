@@ -1,4 +1,5 @@
-// Previews that tell the truth: for a sent edition, "preview for reader X" is byte for byte what X received.
+// Previews that tell the truth: for a sent edition, "preview for reader X" is byte for byte what X received,
+// except that its links act for nobody (an operator's click must never count as the reader's).
 import { afterEach, describe, expect, it } from 'vitest';
 import { mountNodeOps } from '../node/ops-routes';
 import { putSchedule } from '../src/store/schedules';
@@ -45,6 +46,19 @@ describe('previews of an edition', () => {
     queues = openQueues(t.queueConnection, t.config.QUEUE_PREFIX);
     mountNodeOps(app, { config: t.config, db: t.db, signer: t.signer, recorder, log: t.log, now: t.now }, queues);
     const auth = { authorization: `Bearer ${t.config.OPERATOR_TOKEN}` };
+    const base = t.config.PUBLIC_BASE_URL;
+    const readerLinks = new RegExp(`${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(c|a|preferences|v|l)/`);
+    const linkFree = (html: string) => html.replace(/href="[^"]*"/g, 'href=""');
+    const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    /** Where each link of the sent email should go in the preview: an article's own address, or the inert page. */
+    const expectedHref = async (href: string) => {
+      const tracked = /\/c\/([^"/?#]+)$/.exec(href);
+      if (tracked) {
+        const verified = await t!.signer.verify(tracked[1]!);
+        if (verified.ok && verified.payload.kind === 'article') return verified.payload.url.replace(/&/g, '&amp;');
+      }
+      return readerLinks.test(href) ? `${base}/ops/preview/inert-link` : href;
+    };
 
     // Random readers: after sending, their "already sent" articles changed, so composing afresh would differ.
     const picks = [...sent].sort(() => Math.random() - 0.5).slice(0, 5);
@@ -55,7 +69,10 @@ describe('previews of an edition', () => {
           headers: auth,
         })
       ).text();
-      expect(html, reader).toBe(message.html);
+      expect(linkFree(html), reader).toBe(linkFree(message.html));
+      expect(html).not.toMatch(readerLinks);
+      // Each article link opens the article itself, as the reader's tracked link would after its redirect.
+      expect(hrefs(html)).toEqual(await Promise.all(hrefs(message.html).map(expectedHref)));
       const page = await (
         await app.request(`/ops/preview?edition=${encodeURIComponent(edition!.id)}&reader=${encodeURIComponent(reader)}`, { headers: auth })
       ).text();
@@ -71,7 +88,15 @@ describe('previews of an edition', () => {
     });
     expect(test.status).toBe(200);
     const [copy] = await listOutbox(t.db, 1);
-    expect(copy).toMatchObject({ to: ['operator@example.com'], subject: `[Test] ${picks[0]!.subject}`, html: picks[0]!.html });
+    expect(copy).toMatchObject({ to: ['operator@example.com'], subject: `[Test] ${picks[0]!.subject}` });
+    expect(linkFree(copy!.html)).toBe(linkFree(picks[0]!.html));
+    expect(copy!.html + copy!.text).not.toMatch(readerLinks);
+    // No one-click unsubscribe that would unsubscribe the reader from the tester's mailbox.
+    expect(picks[0]!.headers['List-Unsubscribe']).toBeDefined();
+    expect(Object.keys(copy!.headers).filter((h) => /^list-unsubscribe/i.test(h))).toEqual([]);
+    // A link that acts in the reader's email explains itself to the operator.
+    const inert = await app.request('/ops/preview/inert-link', { headers: auth });
+    expect(await inert.text()).toContain('This link does nothing here');
 
     // An edition not sent to this reader: what they would get now, and the page says so.
     const unsent = await (
