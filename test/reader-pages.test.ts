@@ -83,11 +83,22 @@ describe('the subscribe form', () => {
     ]);
     expect(response.status).toBe(400);
     const html = await response.text();
-    expect(html).toContain('That does not look like an email address');
+    expect(html).toContain('That address must be an email address such as reader@example.com.');
     expect(html).toContain('not known here: astrology');
     expect(html).toContain('must be an IANA time zone');
     expect(html).toContain('must be an hour, 0 to 23');
     expect(html).toContain('must be one of daily, weekdays, weekly');
+    expect(await t.db.redis.keys(`${t.config.REDIS_PREFIX}signup:*`)).toEqual([]);
+  });
+
+  it('refuses an address no inbox can have (over 64 characters before the @), as sign-in does, and asks for an empty one', async () => {
+    t = testEnv();
+    const app = testApp(t).app;
+    const long = await form(app, '/subscribe', [['email', `${'a'.repeat(300)}@example.com`]]);
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain('That address must have at most 64 characters before the @ (RFC 5321).');
+    const empty = await form(app, '/subscribe', [['email', '  ']]);
+    expect(await empty.text()).toContain('Enter your email address (for example name@example.com).');
     expect(await t.db.redis.keys(`${t.config.REDIS_PREFIX}signup:*`)).toEqual([]);
   });
 
@@ -148,7 +159,14 @@ describe('pages that need a signed-in reader', () => {
     expect(await hour.text()).toContain('delivery hour must be an hour, 0 to 23');
     const pause = await form(app, '/settings/pause', [['until', '2020-01-01']], cookie);
     expect(pause.status).toBe(400);
-    expect(await pause.text()).toContain('The date must be after today');
+    const refused = await pause.text();
+    expect(refused).toContain('Pause until a day after today');
+    // What they typed stays in the field, and the picker offers only days from tomorrow.
+    expect(refused).toMatch(
+      /<input id="until" type="date" name="until" min="(\d{4}-\d\d-\d\d)" value="2020-01-01" required="" aria-invalid="true"\/>/,
+    );
+    const min = /min="(\d{4}-\d\d-\d\d)"/.exec(refused)![1]!;
+    expect(min > t.now().toISOString().slice(0, 10)).toBe(true);
     expect((await findSubscriberByEmail(t.db, 'set@example.com'))!.paused_until).toBeNull();
   });
 

@@ -11,7 +11,7 @@ import { ensureSubscriber, saveSubscriber } from '../../store/subscribers';
 import { csrfGuard, readForm } from '../auth/http';
 import { currentReader, signInFirst, type Reader } from '../reader-session';
 import type { ViewerEnv } from '../viewer';
-import { SettingsPage } from './settings.page';
+import { SettingsPage, type SettingsPageProps } from './settings.page';
 
 const notices: Record<string, string> = {
   saved: 'Saved. Your next briefing follows the new settings.',
@@ -35,9 +35,9 @@ export function settingsRoutes(deps: AppDeps) {
   const today = (s: Subscriber) => localTime(deps.now(), s.timezone).date;
 
   /** The settings page for this reader, with when their briefing really goes out. */
-  async function page(s: Subscriber, notice: string | null, problems?: Record<string, string>) {
+  async function page(s: Subscriber, notice: string | null, problems?: Record<string, string>, typed?: SettingsPageProps['typed']) {
     const times = sendTimes(await listSchedules(deps.db), s.timezone, deps.now());
-    return <SettingsPage subscriber={s} today={today(s)} notice={notice} sendTimes={times} problems={problems} />;
+    return <SettingsPage subscriber={s} today={today(s)} notice={notice} sendTimes={times} problems={problems} typed={typed} />;
   }
 
   /** The signed-in subscriber, or the response that takes the visitor where they can be one. */
@@ -78,10 +78,13 @@ export function settingsRoutes(deps: AppDeps) {
   app.post('/settings/pause', async (c) => {
     const who = await subscriberOf(c);
     if (who instanceof Response) return who;
-    const until = untilField.safeParse((await readForm(c)).until ?? '');
+    const typed = String((await readForm(c)).until ?? '');
+    const until = untilField.safeParse(typed);
     if (!until.success || until.data <= today(who.subscriber)) {
-      const problem = until.success ? `The date must be after today (${today(who.subscriber)}).` : 'Choose a date such as 2026-12-24.';
-      return c.html(await page(who.subscriber, null, { until: problem }), 400);
+      const problem = until.success
+        ? `Pause until a day after today (${today(who.subscriber)}): briefings start again on that date.`
+        : 'Choose a date such as 2026-12-24.';
+      return c.html(await page(who.subscriber, null, { until: problem }, { until: typed.slice(0, 10) }), 400);
     }
     return update(c, (s) => ({ ...s, paused_until: until.data }), 'paused');
   });

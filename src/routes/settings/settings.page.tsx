@@ -10,6 +10,13 @@ export interface SettingsPageProps {
   notice: string | null;
   sendTimes: SendTimes;
   problems?: Record<string, string>;
+  /** What the reader typed into a form that was refused, shown again. */
+  typed?: { until?: string };
+}
+
+/** The day after `date` (YYYY-MM-DD): the first a pause can run until. */
+function dayAfter(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 function describe(s: Subscriber, times: SendTimes): string {
@@ -71,7 +78,15 @@ export function SettingsPage(p: SettingsPageProps) {
               Pause until
               <span class="hint">No briefing before this date; they start again on it by themselves.</span>
             </label>
-            <input id="until" type="date" name="until" min={p.today} required />
+            <input
+              id="until"
+              type="date"
+              name="until"
+              min={dayAfter(p.today)}
+              value={p.typed?.until}
+              required
+              aria-invalid={p.problems?.until ? 'true' : undefined}
+            />
             {p.problems?.until ? (
               <span class="error" role="alert">
                 {p.problems.until}

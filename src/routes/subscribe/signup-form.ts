@@ -1,9 +1,6 @@
 // Read the subscribe form: an address, topics from those Tidings has, and delivery settings; every problem
 // named by its field, in words that say what a good value looks like.
-import { z } from 'zod';
-import { deliverySettingsSchema, type DeliverySettings } from '../../contracts/subscriber';
-
-const emailField = z.string().trim().toLowerCase().pipe(z.email());
+import { deliverySettingsSchema, emailAddress, type DeliverySettings } from '../../contracts/subscriber';
 
 export type SignupForm =
   | { ok: true; email: string; topics: string[]; settings: DeliverySettings }
@@ -29,8 +26,12 @@ export function readSignupForm(body: Record<string, string | string[] | File | (
     delivery_hour: Number(one('delivery_hour') || 7),
   };
   const problems: Record<string, string> = {};
-  const email = emailField.safeParse(raw.email);
-  if (!email.success) problems.email = 'That does not look like an email address. Check it (for example name@example.com).';
+  // The same rule as every other place an address comes in (RFC 5321's lengths too): one an inbox can have.
+  const email = emailAddress.safeParse(raw.email);
+  if (!email.success)
+    problems.email = raw.email
+      ? `That address ${email.error.issues[0]?.message ?? 'is not valid'}. Check it (for example name@example.com).`
+      : 'Enter your email address (for example name@example.com).';
   const unknown = raw.topics.filter((t) => !known.has(t));
   if (unknown.length > 0)
     problems.topics = `Choose topics from the list (not known here: ${unknown.slice(0, 3).join(', ').slice(0, 120)}).`;
