@@ -33,4 +33,18 @@ describe('subscriber CSV rows and their limits', () => {
       { ok: true, line: 1, subscriber: { email: 'ada@example.com', timezone: 'Europe/Berlin', topics: ['rust', 'email'] } },
     ]);
   });
+
+  it('leaves topics and zone alone for an empty cell, with or without a header, as the guide promises', () => {
+    for (const text of ['email,timezone,topics\nada@example.com,,', 'ada@example.com,,'])
+      expect(rows(text)).toEqual([
+        { ok: true, line: text.includes('\n') ? 2 : 1, subscriber: { email: 'ada@example.com', timezone: undefined, topics: undefined } },
+      ]);
+  });
+
+  it('refuses a row with more fields than its header names, rather than dropping what an unquoted comma split off', () => {
+    const [row] = rows('email,timezone,topics\nhank@example.com,UTC,rust,email');
+    expect(row).toMatchObject({ ok: false, line: 2, reason: expect.stringMatching(/^has 4 columns but the header names 3; quote values/) });
+    // A named column Tidings does not use is still ignored.
+    expect(rows('name,email\nHank,hank@example.com')).toMatchObject([{ ok: true, subscriber: { email: 'hank@example.com' } }]);
+  });
 });

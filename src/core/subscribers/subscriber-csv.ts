@@ -74,6 +74,7 @@ function columnsFromHeader(fields: string[]): ColumnMap | null {
 export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   let columns: ColumnMap | null = null;
+  let headerWidth = 0;
   let seenFirst = false;
   for (let n = 0; n < lines.length; n++) {
     const raw = lines[n]!;
@@ -87,6 +88,7 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
     if (!seenFirst) {
       seenFirst = true;
       columns = columnsFromHeader(fields);
+      headerWidth = fields.length;
       if (columns) {
         if (columns.email === null) {
           yield {
@@ -98,6 +100,15 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
         }
         continue;
       }
+    }
+    // More fields than the header names: an unquoted comma split a value, and what follows it would be lost.
+    if (columns && fields.length > headerWidth) {
+      yield {
+        ok: false,
+        line,
+        reason: `has ${fields.length} columns but the header names ${headerWidth}; quote values that contain commas ("rust,email"), or separate topics with ;`,
+      };
+      continue;
     }
     if (!columns && fields.length > COLUMNS.length) {
       yield {
@@ -125,7 +136,8 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
       yield { ok: false, line, reason: `timezone ${tz.error.issues[0]?.message ?? 'is not valid'} (got "${printable(tzText, 80)}")` };
       continue;
     }
-    const hasTopics = columns === null || columns.topics !== null;
+    // An empty cell, or no topics column, leaves an existing reader's topics alone (a new one gets none).
+    const hasTopics = (columns === null || columns.topics !== null) && topicsText.trim() !== '';
     const topics = topicsText
       .split(/[;,|]/)
       .map((t) => t.trim().toLowerCase())
@@ -143,7 +155,6 @@ export function* parseSubscriberCsv(text: string): Generator<CsvRow> {
       };
       continue;
     }
-    // A file without a topics column leaves existing readers' topics alone.
     yield { ok: true, line, subscriber: { email: email.data, timezone: tz.data, topics: hasTopics ? topics : undefined } };
   }
 }
