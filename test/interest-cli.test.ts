@@ -117,6 +117,7 @@ describe('tidings sources', () => {
             { url: `${web.kube.origin}/feed.xml`, title: 'Kube', site: null },
             { url: `${web.rust.origin}/`, title: 'Rust', site: null },
             { url: `${web.shop.origin}/`, title: 'Shop', site: null },
+            { url: 'not a url', title: 'Broken', site: null },
           ],
           'mine',
           new Date(),
@@ -124,7 +125,9 @@ describe('tidings sources', () => {
       );
       const imported = await tidings(['sources', 'import', file, '--content-type', 'post']);
       expect(imported.code).toBe(1);
-      expect(imported.stdout).toContain('2 added, 1 failed, 0 already there.');
+      expect(imported.stdout).toContain('2 added, 2 failed, 0 already there.');
+      // One outline's bad address is reported like any failed feed; the rest of the file is still read.
+      expect(imported.stdout).toMatch(/✗ not a url: the URL must be/);
       expect(imported.stdout).toMatch(/✗ http:\/\/127\.0\.0\.1:\d+\/ is an HTML page, not a feed/);
       const exported = await tidings(['sources', 'export']);
       expect(exported.code).toBe(0);

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { ConnectionOptions } from 'bullmq';
-import { contentTypes, sourceSchema, type ContentType } from '../../src/contracts';
+import { contentTypes, feedLocation, sourceSchema, type ContentType } from '../../src/contracts';
 import type { Config } from '../../src/env';
 import { feedsFromOpml, opmlFromFeeds } from '../../src/core/discovery/opml';
 import { acceptSuggestion, dismissSuggestion, findSuggestion, listSuggestions } from '../../src/store/discovery';
@@ -70,6 +70,13 @@ export function registerSourceDiscovery(sources: Command): void {
         for (const feed of feeds) {
           if (existing.has(feed.url)) {
             console.log(`= ${feed.url}: already a source`);
+            continue;
+          }
+          // The file is someone else's: one outline's bad address is reported like any failed feed.
+          const location = feedLocation.safeParse(feed.url);
+          if (!location.success) {
+            failed++;
+            console.log(`✗ ${printable(feed.url, 200)}: the URL ${location.error.issues[0]?.message ?? 'is not valid'}`);
             continue;
           }
           const found = await findFeed(feed.url, fetcher);
