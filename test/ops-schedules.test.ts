@@ -23,7 +23,14 @@ describe('the schedules API', () => {
       prefix: queuePrefix(t.config.QUEUE_PREFIX, queueNames.planEdition),
     });
 
-    expect((await app.request('/ops/api/schedules')).status).toBe(401);
+    // Without the token: a JSON refusal that says what to send, as every answer under /ops/api is JSON.
+    for (const path of ['/ops/api/schedules', '/ops/api']) {
+      const refused = await app.request(path);
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(refused.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(await refused.json()).toMatchObject({ error: 'unauthorized', message: expect.stringContaining('Authorization: Bearer') });
+    }
     const created = await app.request('/ops/api/schedules', {
       method: 'POST',
       headers: auth,

@@ -27,7 +27,9 @@ export function opsRoutes(deps: AppDeps) {
 
   // An API client gets JSON for every path under /ops/api, a miss included, never an HTML page.
   app.get('/ops/api', (c) =>
-    c.json({ endpoints: ['/ops/api/sources', '/ops/api/quarantine', '/ops/api/schedules', '/ops/api/suggestions'] }),
+    c.json({
+      endpoints: ['/ops/api/sources', '/ops/api/quarantine', '/ops/api/schedules', '/ops/api/editions', '/ops/api/suggestions'],
+    }),
   );
   app.all('/ops/api/*', (c) =>
     c.json({ error: 'not_found', message: `There is no ${c.req.method} ${c.req.path}. See GET /ops/api for the endpoints.` }, 404),
