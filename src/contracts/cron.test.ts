@@ -9,4 +9,11 @@ describe('cron input limits', () => {
     expect(cronProblem('0000000000000007 7 * * *')).toMatch(/minute/);
     expect(cronProblem('*/99999999999999999999 * * * *')).toMatch(/minute/);
   });
+
+  it('refuses a day of month that no chosen month has, which would never run (BullMQ refuses it too)', () => {
+    for (const pattern of ['0 7 31 2 *', '0 7 30 2 *', '0 7 31 4 *', '0 7 31 2,4 *'])
+      expect(cronProblem(pattern), pattern).toMatch(/never falls in month .*would never run/);
+    // A leap day runs every four years; with a weekday as well, the weekday runs.
+    for (const pattern of ['0 7 29 2 *', '0 7 31 2 1', '0 7 31 * *']) expect(cronProblem(pattern), pattern).toBeNull();
+  });
 });

@@ -10,6 +10,9 @@ const FIELDS = [
   { name: 'day of week', min: 0, max: 7 },
 ] as const;
 
+/** The most days each month can have (February in a leap year). */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /**
  * Longest pattern accepted. BullMQ refuses patterns over 1,024 characters (and a refused one used to block the
  * schedules after it); a person writes under 50, and every minute listed one by one still fits in 256.
@@ -43,6 +46,13 @@ export function parseCron(pattern: string): CronFields {
       `must have 5 fields (minute hour day-of-month month day-of-week), not ${parts.length}; e.g. "0 7 * * *" is every day at 07:00, "0 7 * * 1-5" weekdays at 07:00`,
     );
   const sets = parts.map((part, i) => parseField(part, FIELDS[i]!));
+  // A day of month no chosen month has (31 in February) would never run; BullMQ refuses it when applying it.
+  // With a day of week as well, either day matches (see eitherDay), so the pattern still runs on that weekday.
+  const [days, months] = [sets[2]!, sets[3]!];
+  if (parts[4] === '*' && ![...days].some((d) => [...months].some((m) => d <= DAYS_IN_MONTH[m - 1]!)))
+    throw new Error(
+      `day of month "${parts[2]}" never falls in month "${parts[3]}" (no such date, even in a leap year), so this schedule would never run`,
+    );
   const dow = sets[4]!;
   if (dow.has(7)) dow.add(0);
   return { sets, eitherDay: parts[2] !== '*' && parts[4] !== '*' };
