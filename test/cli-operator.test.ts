@@ -119,6 +119,24 @@ describe('the operator CLI', () => {
     expect(JSON.parse(json.stdout.trim())).toMatchObject({ source: 'src_evil', reasons: [expect.stringContaining('content_type')] });
   }, 60_000);
 
+  it('refuses a numeric option that is not a whole number, naming it, instead of using a default', async () => {
+    t = testEnv();
+    freshDir();
+    const cases: Array<[string[], string]> = [
+      [['subscribers', 'list', '--limit', 'abc'], '--limit must be a whole number of at least 1 (got "abc")'],
+      [['subscribers', 'list', '--offset', '-5'], '--offset must be a whole number of at least 0 (got "-5")'],
+      [['quarantine', '--limit', '0'], '--limit must be a whole number of at least 1 (got "0")'],
+      [['send-now', '--to', 'you@example.com', '--timeout', '1.5'], '--timeout must be a whole number of at least 1 (got "1.5")'],
+    ];
+    for (const [args, message] of cases) {
+      const run = await tidings(args, t.env);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr.trim()).toBe(message);
+    }
+    // send-now refused before it made anything.
+    expect(await t.db.redis.keys(`${t.config.REDIS_PREFIX}*`)).toEqual([]);
+  });
+
   it('ranks for a subscriber given by address', async () => {
     t = testEnv();
     freshDir();

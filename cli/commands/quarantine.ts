@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { printable } from '../../src/core/printable';
 import { listQuarantine, type QuarantinedItem } from '../../src/store/articles';
 import { withServices } from '../context';
+import { wholeNumber } from '../whole-number';
 import { printRows } from '../table';
 
 /** What an operator recognises an item by: its link, else its title, else nothing (the reasons say why). */
@@ -20,7 +21,7 @@ export function registerQuarantine(program: Command): void {
     .option('--json', 'print JSON lines')
     .action(async (options: { limit: string; json?: boolean }) => {
       await withServices(async ({ db }) => {
-        const items = await listQuarantine(db, Math.max(1, Number(options.limit) || 50));
+        const items = await listQuarantine(db, wholeNumber('--limit', options.limit, 1));
         if (items.length === 0 && !options.json) {
           console.log('No quarantined items: every feed item so far met the article contract.');
           return;

@@ -8,6 +8,7 @@ import { interestSettingsFrom, rankSettingsFrom } from '../../src/core/interest/
 import { rankOfflineLine } from '../../src/core/interest/offline-rank';
 import { rankForSubscriber } from '../../workers/briefing/select-articles';
 import { CliError, withServices } from '../context';
+import { wholeNumber } from '../whole-number';
 import { resolveSubscriber } from '../subscriber-ref';
 
 interface RankOptions {
@@ -37,8 +38,7 @@ export function registerRank(program: Command): void {
 }
 
 async function rankSubscriber(id: string, options: RankOptions): Promise<void> {
-  const limit = options.limit === undefined ? Infinity : Number(options.limit);
-  if (!(limit >= 1)) throw new CliError(`--limit must be a whole number of at least 1 (got "${options.limit}")`, 2);
+  const limit = options.limit === undefined ? Infinity : wholeNumber('--limit', options.limit, 1);
   await withServices(async ({ config, db, now }) => {
     const subscriber = await resolveSubscriber(db, id);
     // Diversity caps apply to the first briefing-sized window, as in a real briefing.

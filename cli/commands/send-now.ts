@@ -11,6 +11,7 @@ import type { Services } from '../../node/services';
 import { openQueues, queueNames, type Queues } from '../../workers/queues';
 import { planBatch, type PlanResult } from '../../workers/plan-edition';
 import { CliError, withServices } from '../context';
+import { wholeNumber } from '../whole-number';
 import { summaryLine } from './status';
 
 const POLL_MS = 250;
@@ -25,7 +26,7 @@ export function registerSendNow(program: Command): void {
     .action(async (options: { to?: string; schedule?: string; timeout: string }) => {
       if (!options.to === !options.schedule)
         throw new CliError('Give either --to EMAIL or --schedule NAME (see npx tidings send-now --help).', 2);
-      const timeoutMs = Math.max(1, Number(options.timeout) || 600) * 1000;
+      const timeoutMs = wholeNumber('--timeout', options.timeout, 1) * 1000;
       let to: string | undefined;
       if (options.to) {
         const email = emailAddress.safeParse(options.to);

@@ -13,6 +13,7 @@ import {
   subscribersPage,
 } from '../../src/store/subscribers';
 import { CliError, withServices } from '../context';
+import { wholeNumber } from '../whole-number';
 import { resolveSubscriber } from '../subscriber-ref';
 import { printRows } from '../table';
 
@@ -133,8 +134,8 @@ export function registerSubscribers(program: Command): void {
     .option('--json', 'print JSON lines')
     .action(async (options: { limit: string; offset: string; json?: boolean }) => {
       await withServices(async ({ db }) => {
-        const limit = Math.max(1, Number(options.limit) || 50);
-        const offset = Math.max(0, Number(options.offset) || 0);
+        const limit = wholeNumber('--limit', options.limit, 1);
+        const offset = wholeNumber('--offset', options.offset, 0);
         const total = await countSubscribers(db);
         const { subscribers: rows } = await subscribersPage(db, offset, limit);
         const present = rows.filter((s): s is Subscriber => s !== null);
