@@ -75,7 +75,7 @@ export function BriefingPage(props: {
     <Layout title={props.title}>
       {props.welcome ? (
         <p class="notice" role="status">
-          You are subscribed. This is your first briefing; it is in your inbox too. From now on it arrives on your schedule (change it in{' '}
+          You are subscribed. Here is your latest briefing; it is in your inbox too. From now on it arrives on your schedule (change it in{' '}
           <a href="/settings">Settings</a>).
         </p>
       ) : null}

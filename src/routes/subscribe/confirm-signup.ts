@@ -1,5 +1,6 @@
 // After any sign-in: if the address has a sign-up waiting, this sign-in confirms it — the subscriber is created
-// (or the existing one, matched by address, takes the new choices and is active again) and a welcome briefing is asked for.
+// (an active one, matched by address, gains the chosen topics; one who had left takes the new choices and is
+// active again) and a welcome briefing is asked for.
 import type { AppDeps } from '../../deps';
 import { ensureSubscriber, saveSubscriber } from '../../store/subscribers';
 import { requestWelcomeBriefing, takePendingSignup } from '../../store/signups';
@@ -10,8 +11,13 @@ export async function confirmPendingSignup(deps: AppDeps, email: string): Promis
   if (!signup) return false;
   const settings = { timezone: signup.timezone, frequency: signup.frequency, weekday: signup.weekday, delivery_hour: signup.delivery_hour };
   const { subscriber, created } = await ensureSubscriber(deps.db, { email, topics: signup.topics, ...settings }, deps.now());
-  if (!created) {
-    // A bouncing address stays suppressed: the reader may subscribe, but we do not mail an address that bounces.
+  if (!created && subscriber.status === 'active') {
+    // Already subscribed: the form's topics are added to theirs, and the delivery settings and any pause they
+    // chose stay as they are (the form's defaults are not a choice to undo them; Settings is where they change).
+    await saveSubscriber(deps.db, { ...subscriber, topics: [...new Set([...subscriber.topics, ...signup.topics])].slice(0, 50) });
+  } else if (!created) {
+    // Coming back after unsubscribing: the new choices apply. A bouncing address stays suppressed: the reader
+    // may subscribe, but we do not mail an address that bounces.
     const status = subscriber.status === 'suppressed' ? 'suppressed' : 'active';
     await saveSubscriber(deps.db, {
       ...subscriber,
