@@ -30,4 +30,16 @@ describe('the served design system', () => {
       expect(html).toContain('class="site-header"');
     }
   });
+
+  it('links an icon from every page and answers /favicon.ico, so no browser logs a 404 on first load', async () => {
+    t = testEnv();
+    const { app } = testApp(t);
+    const href = /<link rel="icon" href="([^"]+)" type="image\/svg\+xml"\/>/.exec(await (await app.request('/sign-in')).text())?.[1];
+    for (const path of [href!.replace(/&amp;/g, '&'), '/favicon.ico']) {
+      const icon = await app.request(path);
+      expect(icon.status, path).toBe(200);
+      expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+      expect(await icon.text()).toMatch(/^<svg /);
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // Readable on a phone, no JavaScript needed. The styles live in design/site-css.ts, served at /assets/site.css.
 import type { Child } from 'hono/jsx';
 import { tryGetContext } from 'hono/context-storage';
-import { STYLESHEET_PATH } from './design/assets';
+import { ICON_PATH, STYLESHEET_PATH } from './design/assets';
 
 /** Who is looking at the page, set per request by the viewer middleware (null when signed out). */
 export interface Viewer {
@@ -73,6 +73,7 @@ export function Layout(props: { title: string; children: Child; header?: Child }
         <meta name="robots" content="noindex" />
         <title>{`${props.title} · Tidings`}</title>
         <link rel="stylesheet" href={STYLESHEET_PATH} />
+        <link rel="icon" href={ICON_PATH} type="image/svg+xml" />
       </head>
       <body>
         <a class="skip" href="#main">

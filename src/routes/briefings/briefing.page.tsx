@@ -114,7 +114,7 @@ export function ArchivePage(props: { entries: ArchiveEntry[]; total: number; sta
             {entries.map((e) => (
               <li>
                 <a href={`/briefings/${encodeURIComponent(e.edition)}`}>{editionLabel(e.sent_at, props.timeZone)}</a>
-                <span class="muted small">{e.edition}</span>
+                <span class="muted small">{editionKind(e.edition)}</span>
               </li>
             ))}
           </ul>
@@ -126,4 +126,11 @@ export function ArchivePage(props: { entries: ArchiveEntry[]; total: number; sta
       </p>
     </Layout>
   );
+}
+
+/** What kind of briefing an edition id names, in words a reader knows (ids are for operators). */
+function editionKind(edition: string): string {
+  if (edition.startsWith('welcome-')) return 'welcome';
+  if (edition.startsWith('now-')) return 'sent on request';
+  return /^(.+?)-\d{4}-\d\d-\d\d/.exec(edition)?.[1] ?? '';
 }
