@@ -131,9 +131,28 @@ describe('cross-device', () => {
     const email = address();
     const mail = await requestLink(agent(s.url), email);
     const laptop = agent(s.url);
-    const done = await laptop.post('/auth/confirm/code', { email, code: mail.code, next: '/account' });
+    // Where the email says to type it: the sign-in page itself, which asks for the address with the code.
+    const form = formOf(await (await laptop.get('/sign-in?next=%2Faccount')).text(), '/auth/confirm/code');
+    expect(Object.keys(form.fields)).not.toContain('ticket');
+    const done = await laptop.post(form.action, { ...form.fields, email, code: mail.code });
     expect(done.status).toBe(303);
     await expectSignedIn(laptop, email);
+  });
+
+  it('after too many wrong codes, says so and offers a new email, not another code box', async () => {
+    const email = address();
+    const mail = await requestLink(agent(s.url), email);
+    const wrong = String((Number(mail.code) + 1) % 1_000_000).padStart(6, '0');
+    const laptop = agent(s.url);
+    let answer = await laptop.post('/auth/confirm/code', { email, code: wrong, next: '/account' });
+    for (let i = 0; i < 10 && answer.status !== 429; i++)
+      answer = await laptop.post('/auth/confirm/code', { email, code: wrong, next: '/account' });
+    expect(answer.status).toBe(429);
+    const html = await answer.text();
+    expect(html).toContain('<h1>Too many tries at the code</h1>');
+    expect(html).toContain('the link in the email still works');
+    expect(html).not.toContain('action="/auth/confirm/code"');
+    expect(formOf(html).action).toBe('/sign-in/resend');
   });
 
   it('accepts the code on the "check your email" page, which knows the address', async () => {

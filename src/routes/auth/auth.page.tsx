@@ -38,6 +38,9 @@ export function SignInPage(props: { next: string; email?: string; problem?: stri
         ) : null}
         <button type="submit">Email me a sign-in link</button>
       </form>
+      <h2>Have a code from the email?</h2>
+      <p class="muted">On another device than the one that asked for it, enter your address and the 6-digit code.</p>
+      <CodeForm next={props.next} askEmail={true} />
     </Page>
   );
 }
@@ -99,7 +102,7 @@ export function CheckEmailPage(props: { masked: string; ticket: string; next: st
       <div class="card">
         <h1>Check your email</h1>
         <p>
-          We sent a sign-in link to <strong>{props.masked}</strong>. It works once and expires in {props.expiresMinutes} minutes.
+          We sent a link to <strong>{props.masked}</strong>. It works once and expires in {props.expiresMinutes} minutes.
         </p>
         <p>Open it on this device, or type the 6-digit code from the same email here (handy if you read mail on your phone):</p>
         <CodeForm ticket={props.ticket} next={props.next} askEmail={false} />
@@ -159,8 +162,28 @@ export function FailurePage(props: { title: string; message: string; ticket?: st
   );
 }
 
-export function RateLimitedPage(props: { retryAfter: number; at: Date; ticket?: string; masked?: string; next: string }) {
+export function RateLimitedPage(props: {
+  retryAfter: number;
+  at: Date;
+  ticket?: string;
+  masked?: string;
+  next: string;
+  /** What is held back: sending another link (asked too soon), or trying codes (too many wrong ones). */
+  held?: 'link' | 'code';
+}) {
   const clock = props.at.toISOString().slice(11, 19);
+  if (props.held === 'code')
+    return (
+      <Page title="Too many tries at the code">
+        <h1>Too many tries at the code</h1>
+        <p>
+          To keep your account safe, codes for {props.masked ?? 'this address'} can be tried again in{' '}
+          <strong>{props.retryAfter} seconds</strong> (at {clock} UTC).
+        </p>
+        <p>Meanwhile the link in the email still works: open it on this device. Or ask for a new email (its link works at once):</p>
+        <ResendForm ticket={props.ticket} masked={props.masked} next={props.next} />
+      </Page>
+    );
   return (
     <Page title="Please wait a moment">
       <h1>Please wait a moment</h1>
@@ -168,7 +191,7 @@ export function RateLimitedPage(props: { retryAfter: number; at: Date; ticket?: 
         A sign-in link was sent very recently, so we are holding off to keep your inbox and your account safe. You can ask again in{' '}
         <strong>{props.retryAfter} seconds</strong> (at {clock} UTC).
       </p>
-      <p>Meanwhile, the link or the 6-digit code in the email you already have still works:</p>
+      <p>If you have not used the newest email we sent you, its link works, and so does its 6-digit code here:</p>
       <CodeForm ticket={props.ticket} next={props.next} askEmail={!props.ticket} />
       <p class="muted">After {clock} UTC:</p>
       <ResendForm ticket={props.ticket} masked={props.masked} next={props.next} />

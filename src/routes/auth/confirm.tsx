@@ -145,6 +145,7 @@ export function confirmRoutes(deps: AppDeps) {
           ticket={freshTicket}
           masked={maskEmail(email)}
           next={next}
+          held="code"
         />,
         429,
       );

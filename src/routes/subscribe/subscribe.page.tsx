@@ -72,7 +72,8 @@ export function SubscribePage(p: SubscribePageProps) {
           <button type="submit">Subscribe</button>
         </div>
         <p class="muted small">
-          We email you a link to confirm. Nothing else is sent until you press it, and an unconfirmed request is forgotten within the hour.
+          We email you a link to confirm. Nothing else is sent until you press it, and an unconfirmed request is forgotten when the link
+          expires.
         </p>
       </form>
       <p>
