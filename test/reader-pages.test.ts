@@ -56,12 +56,16 @@ describe('the subscribe form', () => {
   it("offers a delivery hour only when a schedule follows each reader's hour, and otherwise says when editions go out", async () => {
     t = testEnv();
     const { app } = testApp(t);
+    await ensureSubscriber(t.db, { email: 'berlin@example.com', timezone: 'Europe/Berlin' }, t.now());
+    const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, 'berlin@example.com');
+    // No schedule yet: settings says so once, without promising a daily send.
+    const unscheduled = await (await app.request('/settings', { headers: { cookie } })).text();
+    expect(unscheduled).toContain('Nothing is scheduled yet: your briefing starts when this site schedules editions');
+    expect(unscheduled).not.toContain('Sent every day');
     await putSchedule(t.db, { name: 'morning', cron: '0 7 * * *', tz: 'UTC' }, t.now());
     const fixed = await (await app.request('/')).text();
     expect(fixed).not.toContain('<select id="delivery_hour"');
     expect(fixed).toContain('Sent with every edition, at 07:00 UTC.');
-    await ensureSubscriber(t.db, { email: 'berlin@example.com', timezone: 'Europe/Berlin' }, t.now());
-    const cookie = await readerCookie(t.db, t.config.SESSION_SECRET, 'berlin@example.com');
     const settings = await (await app.request('/settings', { headers: { cookie } })).text();
     expect(settings).toContain('Sent every day at 08:00 (Europe/Berlin).');
     expect(settings).toContain('Sent with every edition, at 08:00 your time.');

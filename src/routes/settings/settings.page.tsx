@@ -50,9 +50,11 @@ export function SettingsPage(p: SettingsPageProps) {
             ? s.status === 'unsubscribed'
               ? 'You are unsubscribed: no briefings are sent.'
               : 'Briefings to this address are stopped because mail to it bounced.'
-            : paused
-              ? `Paused: nothing is sent before ${s.paused_until}. Then ${describe(s, p.sendTimes)}.`
-              : `Sent ${describe(s, p.sendTimes)}.`}
+            : !p.sendTimes.readerChooses && p.sendTimes.times.length === 0
+              ? 'Nothing is scheduled yet: your briefing starts when this site schedules editions, with the choices below.'
+              : paused
+                ? `Paused: nothing is sent before ${s.paused_until}. Then ${describe(s, p.sendTimes)}.`
+                : `Sent ${describe(s, p.sendTimes)}.`}
         </p>
         <form method="post" action="/settings">
           <DeliveryFields
