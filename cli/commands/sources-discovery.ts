@@ -21,7 +21,7 @@ import { sourceIdFor } from '../../src/core/discovery/autodiscovery';
 export function describeFound(found: FoundFeed): string {
   const title = found.title ? `"${found.title}"` : '(untitled)';
   const newest = found.newest ? `, newest ${found.newest}` : ', no dated items';
-  return printable(`Found ${found.kind} feed ${title} at ${found.feed_url} (${found.how}): ${found.items.length} items${newest}.`);
+  return printable(`Found ${found.kind} ${title} at ${found.feed_url} (${found.how}): ${found.items.length} items${newest}.`);
 }
 
 /** Queue the first fetch of a new source and its polling, and say so. */

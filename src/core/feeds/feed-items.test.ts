@@ -130,3 +130,16 @@ describe('feed items against the article contract', () => {
     expect(skewed.ok).toBe(true);
   });
 });
+
+describe('JSON that is not a JSON Feed', () => {
+  it('is refused as a feed, saying what a JSON Feed has, while a real one with no items is still a feed', () => {
+    for (const body of ['{"status":"ok","redis":"up"}', '{"messages":[]}'])
+      expect(() => parseFeedDocument(body)).toThrow(
+        /a JSON document without "version": "https:\/\/jsonfeed\.org\/version\/1\.1" or an "items" list/,
+      );
+    expect(parseFeedDocument('{"version":"https://jsonfeed.org/version/1.1","title":"Empty","items":[]}')).toEqual({
+      title: 'Empty',
+      items: [],
+    });
+  });
+});

@@ -30,6 +30,11 @@ export function parseFeedDocument(body: string): { title: string; items: FeedIte
   const trimmed = body.trimStart();
   const options = { descriptionMaxLen: 0, useISODateFormat: true, getExtraEntryFields: extraFields };
   let data;
+  // Any JSON document parses into an empty feed; only one that says it is a JSON Feed (or lists items) is one.
+  if (trimmed.startsWith('{') && !isJsonFeed(trimmed))
+    throw new FeedParseError(
+      'not a feed: a JSON document without "version": "https://jsonfeed.org/version/1.1" or an "items" list (is this an API, not a JSON Feed?)',
+    );
   try {
     data = trimmed.startsWith('{') ? extractFromJson(trimmed, options) : extractFromXml(trimmed, options);
   } catch (error) {
@@ -49,6 +54,15 @@ export function parseFeedDocument(body: string): { title: string; items: FeedIte
       content_type: e.content_type,
     })),
   };
+}
+
+function isJsonFeed(text: string): boolean {
+  try {
+    const doc = JSON.parse(text) as { version?: unknown; items?: unknown } | null;
+    return (typeof doc?.version === 'string' && doc.version.startsWith('https://jsonfeed.org/version/')) || Array.isArray(doc?.items);
+  } catch {
+    return true; // malformed JSON: the parser below says what is wrong with it
+  }
 }
 
 /** How far ahead of the fetch a date may be (time zones, clock skew) before it counts as made up. */
