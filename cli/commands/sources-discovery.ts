@@ -21,7 +21,9 @@ import { sourceIdFor } from '../../src/core/discovery/autodiscovery';
 export function describeFound(found: FoundFeed): string {
   const title = found.title ? `"${found.title}"` : '(untitled)';
   const newest = found.newest ? `, newest ${found.newest}` : ', no dated items';
-  return printable(`Found ${found.kind} ${title} at ${found.feed_url} (${found.how}): ${found.items.length} items${newest}.`);
+  // "JSON Feed" names itself a feed; the others read "RSS feed", "Atom feed".
+  const kind = found.kind === 'JSON Feed' ? found.kind : `${found.kind} feed`;
+  return printable(`Found ${kind} ${title} at ${found.feed_url} (${found.how}): ${found.items.length} items${newest}.`);
 }
 
 /** Queue the first fetch of a new source and its polling, and say so. */

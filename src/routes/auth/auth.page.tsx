@@ -52,7 +52,7 @@ export function CodeForm(props: { ticket?: string; next: string; askEmail: boole
       <Hidden fields={{ ticket: props.ticket, next: props.next }} />
       {props.askEmail ? (
         <>
-          <label for="code-email">Email address</label>
+          <label for="code-email">Address the code was sent to</label>
           <input id="code-email" type="email" name="email" required autocomplete="email" />
         </>
       ) : null}
