@@ -1,8 +1,9 @@
 // A reader's briefing shown to an operator (the preview) or sent to one (a test) must act for nobody: its links
 // are the reader's own, signed, so a click there would count as theirs, and its one-click unsubscribe would
 // unsubscribe them. Here every link into this site is rewritten: an article link goes straight to the article
-// (untracked), everything else (votes, bookmarks, preferences, unsubscribing, the web copy, short links) to a
-// page that says what it does in the reader's email. The list headers go.
+// (untracked); everything else goes to a page that says what it does in the reader's email: votes, bookmarks,
+// preferences, unsubscribing, the web copy, and the text part's short links (their target is in the stored
+// briefing, not the token). The list headers go.
 import type { OutgoingEmail } from '../src/contracts';
 import type { LinkSigner } from '../src/core/links/links';
 

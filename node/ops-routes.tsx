@@ -187,7 +187,8 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
         <h1>{email.subject}</h1>
         <p class="card">{note}</p>
         <p class="muted">
-          Its links act for nobody here: article links open the article without counting a click, the others open a page that says so.
+          Its links act for nobody here: the HTML part's article links open the article without counting a click; the others (the plain-text
+          part's short links too) open a page that says so.
         </p>
         <p class="muted">
           To {email.to[0]} · from {email.from} · edition {edition}
