@@ -208,7 +208,7 @@ export function mountNodeOps(app: Hono, deps: AppDeps, queues: Queues): void {
     c.html(
       <MessagePage
         title="This link does nothing here"
-        message="This is a preview or a test of a reader's briefing. In the reader's own email, this link acts for them: a vote, a bookmark, their preferences, unsubscribing, or their copy on the web. Here it acts for nobody, so it changes nothing and counts nothing. Article links open the article directly."
+        message="This is a preview or a test of a reader's briefing. In the reader's own email, this link acts for them: a vote, a bookmark, their preferences, unsubscribing, or their copy on the web. Here it acts for nobody, so it changes nothing and counts nothing. In the HTML part, article links open the article directly."
         next={<a href="/ops">Back to the dashboard</a>}
       />,
     ),
