@@ -106,7 +106,7 @@ describe('the operator dashboard', () => {
     );
     // Both charts are drawn, with the edition's figures in them.
     expect(page).toContain('<title>morning-2026-11-23: human clicks 3</title>');
-    expect(page).toContain('<title>morning-2026-11-23: 67%</title>');
+    expect(page).toContain('<title>morning-2026-11-23: 66.7%</title>');
     const detail = await (await app.request('/ops/editions/morning-2026-11-23', { headers: { cookie } })).text();
     expect(detail).toContain('Invalid `to` field');
     // One reader clicked art-1 twice: two clicks, one reader, and click-through counts the reader (1 of 3 sent), not the clicks.

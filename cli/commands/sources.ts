@@ -97,7 +97,7 @@ export function registerSources(program: Command): void {
                 { header: 'id', value: (r) => r.id },
                 { header: 'url', value: (r) => r.url },
                 { header: 'default type', value: (r) => r.default_content_type },
-                { header: 'polled every', value: (r) => (r.poll_minutes ? `${r.poll_minutes} min` : '?') },
+                { header: 'polled every', value: (r) => (r.poll_minutes ? `${r.poll_minutes} min` : 'not scheduled') },
                 { header: 'engaged', value: (r) => (r.engaged ? 'yes' : 'not yet') },
                 {
                   header: 'health',

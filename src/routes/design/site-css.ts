@@ -31,6 +31,8 @@ a:hover { text-decoration-thickness: 2px; }
 main { max-width: 44rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
 /* A long address, topic or search breaks rather than pushing the page sideways on a phone. */
 main, .who { overflow-wrap: anywhere; }
+/* …but a column heading wraps between words only: broken anywhere, a narrow column stacks it a letter a line. */
+th { overflow-wrap: normal; }
 h1 { font-size: 1.6rem; line-height: 1.2; margin: .25rem 0 .75rem; }
 h2 { font-size: 1.2rem; line-height: 1.3; margin: 1.25rem 0 .5rem; }
 h3 { font-size: 1.05rem; margin: 0 0 .25rem; }

@@ -149,7 +149,7 @@ export function dashboardRoutes(deps: AppDeps) {
             <LineChart
               title="Click-through per edition"
               labels={labels}
-              format={(v) => `${Math.round(v * 100)}%`}
+              format={chartPercent}
               series={[
                 {
                   name: 'unique human clickers ÷ emails sent',
@@ -446,4 +446,10 @@ export function dashboardRoutes(deps: AppDeps) {
     );
   });
   return app;
+}
+
+/** A share as a percentage for charts: whole where it is whole (axis ticks: 35%), else to a tenth (66.7%). */
+function chartPercent(share: number): string {
+  const tenths = Math.round(share * 1000) / 10;
+  return `${tenths}%`;
 }

@@ -21,7 +21,7 @@ const opsCss = `
   figure.chart { margin: 0; background: #fff; border-radius: 12px; padding: .75rem; box-shadow: 0 1px 3px rgba(0,0,0,.08); min-width: 0; }
   .plot { position: relative; height: 12rem; }
   .plot > svg { position: absolute; inset: 0; width: 100%; height: 100%; display: block; }
-  .y-tick { position: absolute; left: 0; transform: translateY(-50%); text-align: right; font-size: .7rem; color: #5f6368; }
+  .y-tick { position: absolute; left: 0; transform: translateY(-50%); text-align: right; font-size: .7rem; color: #5f6368; white-space: nowrap; }
   .x-labels { display: grid; grid-auto-flow: column; grid-auto-columns: 1fr; font-size: .72rem; color: #5f6368; text-align: center; line-height: 1.2; margin-top: .25rem; }
   .x-labels span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; padding: 0 1px; }
   .x-labels small { display: block; font-size: .65rem; overflow: hidden; text-overflow: ellipsis; }
