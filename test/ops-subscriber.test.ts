@@ -11,6 +11,7 @@ import { createClickJudge, ensureJudgeGroup } from '../workers/judge-clicks';
 import { saveSource } from '../src/store/sources';
 import { ensureSubscriber } from '../src/store/subscribers';
 import { topicArticle } from './fixtures/topic-article';
+import { createSubscribers } from './fixtures/subscribers';
 import { testApp, testEnv, type TestEnv } from './helpers';
 
 let t: TestEnv;
@@ -150,5 +151,29 @@ describe("an operator reading one reader's clicks", () => {
     });
     expect(rows.filter((r) => r.edition === 'ed-tue').map((r) => r.by)).toEqual(Array(4).fill('automated (burst_of_links)'));
     expect(rows[4]).toEqual({ at: '2026-11-23 08:00', article: 'r1', title: 'rust piece r1', edition: 'ed-mon', by: 'person' });
+  });
+});
+
+describe('an operator paging through many readers', () => {
+  it('says how many there are, pages by 50 in the order they joined, and says when a search shows only the first 50', async () => {
+    await createSubscribers(t.db, 120);
+    const list = async (query: string) => {
+      const response = await app.request(`/ops/subscribers${query}`, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const first = await list('');
+    expect(first).toContain('1–50 of 121, in the order they joined.');
+    expect(first).toContain('<a href="/ops/subscribers?start=50">Next 50</a>');
+    expect(first).not.toContain('Previous 50');
+    const last = await list('?start=100');
+    expect(last).toContain('101–121 of 121');
+    expect(last).toContain('<a href="/ops/subscribers?start=50">Previous 50</a>');
+    expect(last).not.toContain('Next 50');
+    expect((await list('?start=abc')).match(/<tr><td><a href="\/ops\/subscribers\//g)).toHaveLength(50);
+    expect(await list('?q=reader')).toContain(
+      'The first 50 addresses that contain &quot;reader&quot;; type more of the address to narrow it.',
+    );
+    expect(await list('?q=reader11')).not.toContain('The first 50');
   });
 });

@@ -12,7 +12,7 @@ import { getProfile } from '../../store/interest';
 import { providerIssues } from '../../store/provider-events';
 import { readerClicks } from '../../store/reader-clicks';
 import { getSource, getSourceState, listSources, type SourceState } from '../../store/sources';
-import { findSubscriberByEmail, getSubscriber, getSubscribers, subscribersPage } from '../../store/subscribers';
+import { countSubscribers, findSubscriberByEmail, getSubscriber, getSubscribers, subscribersPage } from '../../store/subscribers';
 import { MessagePage } from '../layout';
 import { IssueTable } from './dashboard';
 import { LearnedProfile } from './learned-profile';
@@ -25,6 +25,9 @@ function health(s: SourceState): string {
 }
 
 const back = () => <a href="/ops">Back to the dashboard</a>;
+
+/** Subscribers shown per page, and search matches at most. */
+const PAGE = 50;
 
 /** Subscribers whose address contains the text (HSCAN over the address index, bounded). */
 async function searchSubscribers(deps: AppDeps, q: string, limit = 50): Promise<Subscriber[]> {
@@ -197,9 +200,15 @@ export function exploreRoutes(deps: AppDeps) {
 
   app.get('/ops/subscribers', async (c) => {
     const q = (c.req.query('q') ?? '').trim();
-    const rows = q
-      ? await searchSubscribers(deps, q)
-      : (await subscribersPage(deps.db, 0, 50)).subscribers.filter((s): s is Subscriber => s !== null);
+    const startText = c.req.query('start') ?? '0';
+    const start = /^\d{1,9}$/.test(startText) ? Number(startText) : 0;
+    const [rows, total] = q
+      ? [await searchSubscribers(deps, q, PAGE), null]
+      : await Promise.all([
+          subscribersPage(deps.db, start, PAGE).then((page) => page.subscribers.filter((s): s is Subscriber => s !== null)),
+          countSubscribers(deps.db),
+        ]);
+    const pageLink = (from: number, label: string) => <a href={`/ops/subscribers?start=${from}`}>{label}</a>;
     return c.html(
       <OpsLayout title="Subscribers">
         <h1>Subscribers</h1>
@@ -207,6 +216,16 @@ export function exploreRoutes(deps: AppDeps) {
           <input name="q" type="search" value={q} placeholder="search by address, e.g. reader3@" aria-label="address" />
           <button type="submit">Search</button>
         </form>
+        {total !== null && rows.length > 0 ? (
+          <p class="muted">
+            {start + 1}–{start + rows.length} of {total.toLocaleString('en')}, in the order they joined.
+          </p>
+        ) : null}
+        {q && rows.length === PAGE ? (
+          <p class="muted">
+            The first {PAGE} addresses that contain "{q}"; type more of the address to narrow it.
+          </p>
+        ) : null}
         {rows.length === 0 ? (
           <p>{q ? `No subscriber's address contains "${q}".` : 'No subscribers yet. Add one with npx tidings subscribers add EMAIL.'}</p>
         ) : (
@@ -235,6 +254,12 @@ export function exploreRoutes(deps: AppDeps) {
             </table>
           </Scroll>
         )}
+        {total !== null && (start > 0 || start + rows.length < total) ? (
+          <p class="actions">
+            {start > 0 ? pageLink(Math.max(0, start - PAGE), `Previous ${PAGE}`) : null}{' '}
+            {start + rows.length < total ? pageLink(start + PAGE, `Next ${PAGE}`) : null}
+          </p>
+        ) : null}
       </OpsLayout>,
     );
   });
