@@ -75,6 +75,19 @@ export function DeliveryFields(props: {
         ))}
       </select>
       {problem('timezone')}
+      <fieldset>
+        <legend>How often</legend>
+        {[
+          ['daily', 'Every day'],
+          ['weekdays', 'Weekdays (Monday to Friday)'],
+          ['weekly', 'Once a week, on the day chosen below'],
+        ].map(([value, label]) => (
+          <label class="choice">
+            <input type="radio" name="frequency" value={value} checked={v.frequency === value} /> {label}
+          </label>
+        ))}
+        {problem('frequency')}
+      </fieldset>
       <div class="row">
         {props.sendTimes.readerChooses ? (
           <div>
@@ -108,19 +121,6 @@ export function DeliveryFields(props: {
           {problem('weekday')}
         </div>
       </div>
-      <fieldset>
-        <legend>How often</legend>
-        {[
-          ['daily', 'Every day'],
-          ['weekdays', 'Weekdays (Monday to Friday)'],
-          ['weekly', 'Once a week, on the day above'],
-        ].map(([value, label]) => (
-          <label class="choice">
-            <input type="radio" name="frequency" value={value} checked={v.frequency === value} /> {label}
-          </label>
-        ))}
-        {problem('frequency')}
-      </fieldset>
       {props.detect ? <script src={TZ_SCRIPT_PATH} defer /> : null}
     </>
   );
