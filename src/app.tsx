@@ -87,15 +87,6 @@ export function createApp(given: AppDeps) {
     if (error instanceof HTTPException && error.status < 500) {
       const response = error.getResponse();
       const headers = new Headers(response.headers);
-      // The operator API answers JSON, its refusals (a missing or wrong token) included.
-      if (c.req.path === '/ops/api' || c.req.path.startsWith('/ops/api/')) {
-        headers.set('content-type', 'application/json');
-        const body = {
-          error: error.status === 401 ? 'unauthorized' : 'bad_request',
-          message: 'Send the operator token as "Authorization: Bearer <OPERATOR_TOKEN>".',
-        };
-        return new Response(JSON.stringify(body), { status: error.status, headers });
-      }
       headers.set('content-type', 'text/html; charset=UTF-8');
       const page = <ClientErrorPage status={error.status} />;
       return new Response(`<!DOCTYPE html>${page}`, { status: error.status, headers });

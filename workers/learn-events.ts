@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { readerEventSchema, type Article, type ReaderEvent } from '../src/contracts';
 import { buildCorpus, type Corpus } from '../src/core/interest/article-features';
 import { parseProfile, type InterestSettings } from '../src/core/interest/interest-profile';
-import { learnEvent } from '../src/core/interest/learn';
+import { learnEvent, type GlobalIncrements } from '../src/core/interest/learn';
 import type { Logger } from '../src/core/logger';
 import { clickSettleMs } from '../src/core/links/bots';
 import { getArticle, recentArticles } from '../src/store/articles';
@@ -219,9 +219,8 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
       const [done, stored] = await Promise.all([redis.mget(...markers), redis.get(profileKey)]);
       let profile = parseProfile(stored);
       const tried: Array<{ i: number; outcome: Outcome }> = [];
-      const writes: Array<(tx: ReturnType<typeof redis.multi>) => void> = [];
+      const applied: Array<{ marker: string; global: GlobalIncrements }> = [];
       const acked: string[] = [];
-      let applied = 0;
       learnable.forEach(({ entry, i }, n) => {
         if (done[n] !== null) {
           tried.push({ i, outcome: { kind: 'already_applied' } });
@@ -239,15 +238,11 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
           return;
         }
         profile = outcome.profile;
-        writes.push((tx) => {
-          tx.set(markers[n]!, '1', 'PX', APPLIED_MARKER_TTL_MS);
-          addLearnedIncrements(tx, db, bucket, outcome.global);
-        });
+        applied.push({ marker: markers[n]!, global: outcome.global });
         acked.push(entryId);
-        applied++;
         tried.push({ i, outcome: 'applied' });
       });
-      if (applied === 0) {
+      if (applied.length === 0) {
         await redis.unwatch();
         if (acked.length > 0) await redis.xack(entries[0]!.stream, LEARN_GROUP, ...acked);
       } else {
@@ -255,8 +250,11 @@ export function createLearner(deps: LearnerDeps, options: LearnerOptions = {}) {
         // up into the {learned} views by learned-rollup) and the acknowledgements share the reader's bucket (one
         // slot): one transaction, so a crash anywhere keeps all of it or none, and a redelivered entry is a no-op.
         const tx = redis.multi().set(profileKey, JSON.stringify(profile));
-        for (const write of writes) write(tx);
-        addLearnStats(tx, db, bucket, { applied });
+        for (const { marker, global } of applied) {
+          tx.set(marker, '1', 'PX', APPLIED_MARKER_TTL_MS);
+          addLearnedIncrements(tx, db, bucket, global);
+        }
+        addLearnStats(tx, db, bucket, { applied: applied.length });
         if ((await tx.xack(entries[0]!.stream, LEARN_GROUP, ...acked).exec()) === null) continue;
       }
       for (const { i, outcome } of tried) outcomes[i] = outcome;

@@ -1,8 +1,9 @@
 // Click figures for the dashboard, read from each events shard newest first, a page at a time, up to a cap.
-import { readerEventSchema, type ReaderEvent } from '../contracts';
+import type { ReaderEvent } from '../contracts';
 import { automatedVerdict, type EditionMarks } from '../core/links/bots';
 import { clickAccumulator, type EditionClicks } from '../core/delivery/edition-stats';
 import { editionMarks } from './click-window';
+import { entryEvent } from './events';
 import type { Db } from './keys';
 
 /** The dashboard reads at most this many recent events; older editions show what falls inside the window. */
@@ -35,10 +36,7 @@ export async function editionClicks(
     while (read < perShard) {
       const rows = await db.redis.xrevrange(stream, end, '-', 'COUNT', PAGE);
       if (rows.length === 0) break;
-      const events = rows
-        .map(([, fields]) => readerEventSchema.safeParse(JSON.parse(fields[1] ?? 'null')))
-        .filter((p) => p.success)
-        .map((p) => p.data);
+      const events = rows.map(([, fields]) => entryEvent(fields)).filter((e): e is ReaderEvent => e !== null);
       for (const event of await Promise.all(events.map(judged))) acc.add(event);
       read += rows.length;
       if (rows.length < PAGE) break;

@@ -60,3 +60,10 @@ export async function getSourceState(db: Db, id: string): Promise<SourceState> {
 export async function saveSourceState(db: Db, id: string, state: SourceState): Promise<void> {
   await db.redis.hset(db.keys.sourceState, id, JSON.stringify(state));
 }
+
+/** Source titles by id (the id where a source has no title): what readers and operators see a source as. */
+export type SourceTitles = Map<string, string>;
+
+export async function loadSourceTitles(db: Db): Promise<SourceTitles> {
+  return new Map((await listSources(db)).map((s) => [s.id, s.title || s.id]));
+}

@@ -10,7 +10,7 @@ import type { LinkSigner } from '../../src/core/links/links';
 import { latestPost } from '../../src/core/interest/ranking';
 import type { Db } from '../../src/store/keys';
 import { saveSentBriefing } from '../../src/store/sent-briefings';
-import { listSources } from '../../src/store/sources';
+import { loadSourceTitles, type SourceTitles } from '../../src/store/sources';
 import { selectArticles, type Selection } from './select-articles';
 
 export interface ComposeDeps {
@@ -34,13 +34,6 @@ export interface BriefingContent {
   articleIds: string[];
   /** What the reader is sent, as stored for "view in browser" and the text part's short links. */
   record: SentBriefing;
-}
-
-/** Source titles by id, looked up once per batch rather than once per reader. */
-export type SourceTitles = Map<string, string>;
-
-export async function loadSourceTitles(db: Db): Promise<SourceTitles> {
-  return new Map((await listSources(db)).map((s) => [s.id, s.title || s.id]));
 }
 
 /** Select and sign: the per-reader work of a briefing, or null when there is nothing new for this reader. */

@@ -74,14 +74,8 @@ export function actionRoutes(deps: AppDeps) {
       c.header('Cache-Control', 'private, no-store');
       const reader = await getSubscriber(deps.db, link.subscriber);
       if (!reader) return goneReader(c);
-      return c.html(
-        <ActionPromptPage
-          kind={link.kind}
-          action={c.req.path}
-          subject={await subjectOf(link, reader.email)}
-          active={await actionActive(deps.db, link)}
-        />,
-      );
+      const [subject, active] = await Promise.all([subjectOf(link, reader.email), actionActive(deps.db, link)]);
+      return c.html(<ActionPromptPage kind={link.kind} action={c.req.path} subject={subject} active={active} />);
     })
     .post('/a/:token', async (c) => {
       const link = await verify(c);

@@ -11,7 +11,7 @@ import { summariseProfile } from '../../core/interest/profile-summary';
 import { getProfile } from '../../store/interest';
 import { providerIssues } from '../../store/provider-events';
 import { readerClicks } from '../../store/reader-clicks';
-import { getSource, getSourceState, listSources, type SourceState } from '../../store/sources';
+import { getSource, getSourceState, listSources, loadSourceTitles, type SourceState } from '../../store/sources';
 import { countSubscribers, findSubscriberByEmail, getSubscriber, getSubscribers, subscribersPage } from '../../store/subscribers';
 import { MessagePage } from '../layout';
 import { IssueTable } from './dashboard';
@@ -279,16 +279,15 @@ export function exploreRoutes(deps: AppDeps) {
     const editions = await listEditions(deps.db, 20);
     const deliveries = await Promise.all(editions.map(async (e) => ({ e, d: (await getDeliveries(deps.db, e.id, [id]))[0] ?? null })));
     const received = deliveries.filter((r) => r.d !== null);
-    const [profile, issues, sources] = await Promise.all([
+    // This reader's clicks, judged as the learner judges them, with the titles of what they opened.
+    const [profile, issues, sourceTitles, clicks] = await Promise.all([
       getProfile(deps.db, id),
       providerIssues(deps.db, { subscriberId: id, limit: 20 }),
-      listSources(deps.db),
+      loadSourceTitles(deps.db),
+      readerClicks(deps.db, id),
     ]);
     const halfLifeDays = deps.config.INTEREST_HALF_LIFE_DAYS;
-    const sourceTitles = new Map(sources.map((s) => [s.id, s.title || s.id]));
     const learned = profile ? summariseProfile(profile, deps.now().getTime(), halfLifeDays, sourceTitles) : null;
-    // This reader's clicks, judged as the learner judges them, with the titles of what they opened.
-    const clicks = await readerClicks(deps.db, id);
     const clickedIds = [...new Set(clicks.flatMap((k) => (k.article_id ? [k.article_id] : [])))];
     const titles = new Map((await getArticlesByIds(deps.db, clickedIds)).flatMap((a) => (a ? [[a.id, a.title] as const] : [])));
     return c.html(

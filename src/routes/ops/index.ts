@@ -1,17 +1,17 @@
 // The operator API under /ops/api, behind the operator token.
 import { Hono } from 'hono';
-import { bearerAuth } from 'hono/bearer-auth';
 import type { AppDeps } from '../../deps';
 import { countArticles, listQuarantine } from '../../store/articles';
 import { listSources } from '../../store/sources';
 import { scheduleApiRoutes } from './schedules';
-import { operatorLoginRoutes } from './operator-session';
+import { operatorLoginRoutes, operatorTokenOnly } from './operator-session';
 import { dashboardRoutes } from './dashboard';
 import { exploreRoutes } from './explore';
 
 export function opsRoutes(deps: AppDeps) {
   const app = new Hono();
-  app.use('/ops/api/*', bearerAuth({ token: deps.config.OPERATOR_TOKEN }));
+  app.use('/ops/api', operatorTokenOnly(deps.config));
+  app.use('/ops/api/*', operatorTokenOnly(deps.config));
 
   app.get('/ops/api/quarantine', async (c) => {
     const limit = Math.min(Number(c.req.query('limit') ?? 100) || 100, 1000);

@@ -19,9 +19,19 @@ function tokenMatches(config: Config, given: string): boolean {
 }
 
 export async function isOperator(c: Context, config: Config): Promise<boolean> {
-  const header = c.req.header('authorization');
-  if (header?.startsWith('Bearer ') && tokenMatches(config, header.slice('Bearer '.length))) return true;
+  if (bearerMatches(c, config)) return true;
   return (await getSignedCookie(c, cookieSecret(config), COOKIE)) === 'operator';
+}
+
+function bearerMatches(c: Context, config: Config): boolean {
+  const header = c.req.header('authorization');
+  return header?.startsWith('Bearer ') === true && tokenMatches(config, header.slice('Bearer '.length));
+}
+
+/** The 401 a script gets: JSON, saying what to send. */
+function unauthorized(c: Context): Response {
+  c.header('WWW-Authenticate', 'Bearer realm="tidings-ops"');
+  return c.json({ error: 'unauthorized', message: 'Send the operator token as "Authorization: Bearer <OPERATOR_TOKEN>".' }, 401);
 }
 
 /** Pages send a person to the sign-in form; everything else gets a 401 saying what to send. */
@@ -29,8 +39,13 @@ export function operatorOnly(config: Config, kind: 'page' | 'api'): MiddlewareHa
   return async (c, next) => {
     if (await isOperator(c, config)) return next();
     if (kind === 'page') return c.redirect(`/ops/login?next=${encodeURIComponent(c.req.path)}`, 303);
-    return c.json({ error: 'unauthorized', message: 'Send the operator token as "Authorization: Bearer <OPERATOR_TOKEN>".' }, 401);
+    return unauthorized(c);
   };
+}
+
+/** The operator API under /ops/api: the bearer token only (scripts; no cookie), JSON when it is missing or wrong. */
+export function operatorTokenOnly(config: Config): MiddlewareHandler {
+  return async (c, next) => (bearerMatches(c, config) ? next() : unauthorized(c));
 }
 
 /** A path under /ops on this site (the shared check, so dot segments cannot turn it into another host). */

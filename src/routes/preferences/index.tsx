@@ -7,7 +7,7 @@ import type { Subscriber } from '../../contracts';
 import { summariseProfile } from '../../core/interest/profile-summary';
 import type { AppDeps } from '../../deps';
 import { getPrefs, getProfile, savePrefs, type ReaderPrefs } from '../../store/interest';
-import { listSources } from '../../store/sources';
+import { loadSourceTitles } from '../../store/sources';
 import { getSubscriber, saveSubscriber } from '../../store/subscribers';
 import { MessagePage } from '../layout';
 import { readForm } from '../form';
@@ -124,12 +124,11 @@ export function preferencesRoutes(deps: AppDeps) {
   app.get('/preferences/:token', async (c) => {
     const subscriber = await reader(c);
     if (subscriber instanceof Response) return subscriber;
-    const [profile, prefs, sources] = await Promise.all([
+    const [profile, prefs, sourceTitles] = await Promise.all([
       getProfile(deps.db, subscriber.id),
       getPrefs(deps.db, subscriber.id),
-      listSources(deps.db),
+      loadSourceTitles(deps.db),
     ]);
-    const sourceTitles = new Map(sources.map((s) => [s.id, s.title || s.id]));
     const summary = summariseProfile(profile, deps.now().getTime(), deps.config.INTEREST_HALF_LIFE_DAYS, sourceTitles);
     const done = changes[c.req.query('done') ?? ''];
     const value = c.req.query('value') ?? '';
